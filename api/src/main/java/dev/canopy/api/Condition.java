@@ -1,0 +1,22 @@
+package dev.canopy.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** A Kubernetes-style condition; {@code lastTransitionTime} changes only when {@code status} does. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+    public static final String REDUNDANCY_MET = "RedundancyMet";
+    public static final String BALANCED = "Balanced";
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    @JsonIgnore
+    public boolean isTrue() {
+        return TRUE.equals(status);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.canopy.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.Map;
+
+/**
+ * What the user declares. The bounds in the annotations (for the CRD's schema) and in {@link SpecValidator}
+ * (for every other entry point) are the same numbers, taken from {@link Limits}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatabaseClusterSpec(
+        @Required
+        @Pattern(Limits.RELEASE_PATTERN)
+        @JsonPropertyDescription("Engine release, e.g. 2.17.0. Changing it upgrades the cluster.")
+        String release,
+
+        @Required
+        @Min(Limits.MIN_REDUNDANCY)
+        @Max(Limits.MAX_REDUNDANCY)
+        @JsonPropertyDescription("Copies of every partition: 1 (no backup) or 2 (a backup in the other availability group).")
+        Integer redundancyLevel,
+
+        @Required
+        @JsonPropertyDescription("Query routers that clients connect to; they hold no data.")
+        AggregatorsSpec aggregators,
+
+        @Required
+        @JsonPropertyDescription("Data nodes, in each of the two availability groups.")
+        LeavesSpec leaves,
+
+        @JsonPropertyDescription("Engine settings; only the keys of the allow-list are accepted.")
+        @ValidationRule(value = EngineSetting.CEL_ALLOWED_KEYS, message = "not an allowed engine setting")
+        Map<String, String> config,
+
+        @JsonPropertyDescription("true stops every node and keeps its storage; false brings the cluster back.")
+        Boolean suspended) {
+
+    public DatabaseClusterSpec {
+        config = config == null ? Map.of() : Map.copyOf(config);
+    }
+
+    @JsonIgnore
+    public boolean isSuspended() {
+        return Boolean.TRUE.equals(suspended);
+    }
+
+    public DatabaseClusterSpec withSuspended(boolean value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.canopy.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** What Canopy observed and did, written by the reconciler only. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatabaseClusterStatus(
+        Phase phase,
+        List<Condition> conditions,
+        Long observedGeneration,
+        NodeCounts aggregators,
+        NodeCounts leaves,
+        String release,
+        Endpoints endpoints) {
+
+    public DatabaseClusterStatus {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
+
+    public java.util.Optional<Condition> condition(String type) {
+        return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
+    }
+
+    public boolean isTrue(String conditionType) {
+        return condition(conditionType).map(Condition::isTrue).orElse(false);
+    }
+}

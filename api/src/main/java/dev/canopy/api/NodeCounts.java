@@ -1,0 +1,4 @@
+package dev.canopy.api;
+
+public record NodeCounts(int ready, int total) {
+}

@@ -1,0 +1,22 @@
+package dev.canopy.core;
+
+import java.util.Set;
+
+/** What runs inside a node: how to configure it and the admin calls the reconciler makes. */
+public interface Engine {
+
+    /** The launch of one node of the topology. Pure: the same topology renders the same launch. */
+    NodeLaunch render(Topology topology, NodeId node);
+
+    /** The cluster as the engine sees it, asked through any running leaf; never throws. */
+    EngineView observe(Topology topology);
+
+    /** Makes the cluster active (the first time, this also sets the baseline to the leaves that are up). */
+    void activate(Topology topology);
+
+    /** Sets the baseline to exactly these leaves (their names); every one must be online. */
+    void setBaseline(Topology topology, Set<String> leaves);
+
+    /** Whether a SQL query answers through this aggregator. */
+    boolean sqlAnswers(Topology topology, NodeId aggregator);
+}

@@ -1,0 +1,121 @@
+package dev.canopy.core;
+
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Computes the status from what was observed and the step chosen. Pure, given the clock's reading. */
+public final class StatusBuilder {
+
+    private StatusBuilder() {
+    }
+
+    public static DatabaseClusterStatus build(DatabaseClusterStatus previous, long generation, Observed observed, Step step,
+                                              Instant now) {
+        DatabaseClusterSpec spec = observed.topology().spec();
+        EngineView engine = observed.engine();
+        List<NodeId> leaves = DesiredNodes.leaves(spec);
+        List<NodeId> aggregators = DesiredNodes.aggregators(spec);
+        int leavesReady = (int) leaves.stream().filter(engine::joined).count();
+        int aggregatorsReady = (int) aggregators.stream().filter(engine::joined).count();
+        boolean done = step instanceof Step.Done;
+        boolean everReady = previous != null && previous.phase() != null && previous.phase() != Phase.Provisioning;
+
+        Phase phase;
+        if (spec.isSuspended()) {
+            phase = Phase.Suspended;
+        } else if (done) {
+            phase = Phase.Ready;
+        } else if (!everReady) {
+            phase = Phase.Provisioning;
+        } else if (previous.phase() == Phase.Suspended) {
+            phase = Phase.Provisioning;
+        } else if (countsChanged(observed, leaves, aggregators)) {
+            phase = Phase.Scaling;
+        } else {
+            phase = Phase.Degraded;
+        }
+
+        List<Condition> conditions = new ArrayList<>();
+        boolean ready = done && !spec.isSuspended();
+        conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
+        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Wait && waitingOnFailure(step)),
+                step.reason(), done ? "nothing to do" : step.message(), now));
+        List<NodeId> down = new ArrayList<>();
+        if (everReady && !spec.isSuspended()) {
+            leaves.stream().filter(n -> !engine.joined(n)).forEach(down::add);
+            aggregators.stream().filter(n -> !engine.joined(n)).forEach(down::add);
+        }
+        conditions.add(condition(previous, Condition.DEGRADED, !down.isEmpty(), down.isEmpty() ? "AllNodesUp" : "NodesDown",
+                down.isEmpty() ? "every node is up" : Planner.names(down) + " not in the cluster", now));
+        conditions.add(redundancy(previous, spec, engine, now));
+        conditions.add(balanced(previous, engine, now));
+
+        String release = ready ? spec.release() : previous == null ? null : previous.release();
+        Endpoints endpoints = aggregators.isEmpty() || spec.isSuspended() ? null : new Endpoints(observed.topology().jdbcUrl(),
+                observed.topology().aggregators().stream().filter(p -> aggregators.contains(p.node()))
+                        .map(NodePlacement::sqlAddress).toList());
+        return new DatabaseClusterStatus(phase, conditions, generation,
+                new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
+                release, endpoints);
+    }
+
+    private static boolean waitingOnFailure(Step step) {
+        return step.reason().endsWith("Unsupported");
+    }
+
+    private static boolean countsChanged(Observed observed, List<NodeId> leaves, List<NodeId> aggregators) {
+        Set<NodeId> existing = new TreeSet<>(observed.nodes().keySet());
+        Set<NodeId> desired = new TreeSet<>(leaves);
+        desired.addAll(aggregators);
+        return !existing.equals(desired);
+    }
+
+    private static Condition redundancy(DatabaseClusterStatus previous, DatabaseClusterSpec spec, EngineView engine, Instant now) {
+        if (!engine.reachable() || !engine.active()) {
+            return condition(previous, Condition.REDUNDANCY_MET, null, "NotActive", "the cluster is not active", now);
+        }
+        Set<String> offline = new TreeSet<>(engine.baseline());
+        offline.removeAll(engine.serverNodes());
+        if (!offline.isEmpty()) {
+            return condition(previous, Condition.REDUNDANCY_MET, false, "BaselineNodesOffline",
+                    String.join(", ", offline) + " offline: " + (spec.redundancyLevel() == 2
+                            ? "their partitions have one copy" : "their partitions are unavailable"), now);
+        }
+        if (engine.partitionsNotOwning() > 0) {
+            return condition(previous, Condition.REDUNDANCY_MET, false, "Rebalancing",
+                    engine.partitionsNotOwning() + " partition copies are still being filled", now);
+        }
+        return condition(previous, Condition.REDUNDANCY_MET, true, "AllCopiesOwned",
+                "every partition has " + spec.redundancyLevel() + (spec.redundancyLevel() == 1 ? " copy" : " copies, one in each availability group"), now);
+    }
+
+    private static Condition balanced(DatabaseClusterStatus previous, EngineView engine, Instant now) {
+        if (!engine.reachable() || engine.partitionsNotOwning() < 0) {
+            return condition(previous, Condition.BALANCED, null, "Unknown", "partition states are not known", now);
+        }
+        if (engine.partitionsNotOwning() > 0) {
+            return condition(previous, Condition.BALANCED, false, "Rebalancing",
+                    engine.partitionsNotOwning() + " partition copies not yet owning", now);
+        }
+        return condition(previous, Condition.BALANCED, true, "AllPartitionsOwning", "no partition is moving", now);
+    }
+
+    /** A condition whose lastTransitionTime is kept from the previous status while its status stays the same. */
+    static Condition condition(DatabaseClusterStatus previous, String type, Boolean value, String reason, String message,
+                               Instant now) {
+        String status = value == null ? Condition.UNKNOWN : value ? Condition.TRUE : Condition.FALSE;
+        String since = previous == null ? null : previous.condition(type)
+                .filter(c -> c.status().equals(status)).map(Condition::lastTransitionTime).orElse(null);
+        return new Condition(type, status, reason, message, since != null ? since : now.toString());
+    }
+}

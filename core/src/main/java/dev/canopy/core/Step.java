@@ -1,0 +1,34 @@
+package dev.canopy.core;
+
+import java.util.List;
+import java.util.Set;
+
+/** The one thing the reconciler does next. {@code reason} is a CamelCase word for conditions, {@code message} a sentence. */
+public sealed interface Step {
+    String reason();
+
+    String message();
+
+    record StartNodes(List<NodeId> nodes, String reason, String message) implements Step {
+    }
+
+    record StopNodes(List<NodeId> nodes, String reason, String message) implements Step {
+    }
+
+    record DeleteNodes(List<NodeId> nodes, String reason, String message) implements Step {
+    }
+
+    record Activate(String reason, String message) implements Step {
+    }
+
+    record SetBaseline(Set<String> leaves, String reason, String message) implements Step {
+    }
+
+    /** Nothing safe to do now; something outside (a node joining, a rebalance) has to happen first. */
+    record Wait(String reason, String message) implements Step {
+    }
+
+    /** The cluster is as declared. */
+    record Done(String reason, String message) implements Step {
+    }
+}
