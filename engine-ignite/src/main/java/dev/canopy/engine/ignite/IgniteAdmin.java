@@ -1,0 +1,109 @@
+package dev.canopy.engine.ignite;
+
+import dev.canopy.core.EngineView;
+import dev.canopy.core.NodePlacement;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.query.SqlFieldsQuery;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.cluster.ClusterState;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.apache.ignite.internal.commandline.CommandHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Ignite's own management interfaces, from outside the cluster: the thin client (cluster state and topology, SQL
+ * system views) and the control utility's command handler (baseline). Every call uses short timeouts so that a
+ * reconcile pass never hangs on a node that does not answer.
+ */
+public class IgniteAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(IgniteAdmin.class);
+    static final int TIMEOUT_MS = 5_000;
+
+    public EngineView observe(List<String> leafAddresses) {
+        try (IgniteClient client = connect(leafAddresses)) {
+            boolean active = client.cluster().state() != ClusterState.INACTIVE;
+            Set<String> servers = consistentIds(client.cluster().forServers().nodes());
+            Set<String> clients = consistentIds(client.cluster().forClients().nodes());
+            Set<String> baseline = new HashSet<>();
+            int notOwning = -1;
+            if (active) {
+                for (List<?> row : client.query(new SqlFieldsQuery("SELECT CONSISTENT_ID FROM SYS.BASELINE_NODES")).getAll()) {
+                    baseline.add(String.valueOf(row.get(0)));
+                }
+                List<List<?>> rows = client.query(new SqlFieldsQuery(
+                        "SELECT COUNT(*) FROM SYS.PARTITION_STATES WHERE STATE <> 'OWNING'")).getAll();
+                notOwning = ((Number) rows.get(0).get(0)).intValue();
+            }
+            return new EngineView(true, active, servers, clients, baseline, notOwning, "");
+        } catch (RuntimeException e) {
+            LOG.debug("no leaf of {} answered", leafAddresses, e);
+            return EngineView.unreachable("no leaf answered: " + rootMessage(e));
+        }
+    }
+
+    public void activate(List<String> leafAddresses) {
+        try (IgniteClient client = connect(leafAddresses)) {
+            client.cluster().state(ClusterState.ACTIVE);
+        }
+    }
+
+    /** Runs {@code --baseline set} through the control utility against the first leaf that accepts it. */
+    public void setBaseline(List<NodePlacement> leaves, Set<String> consistentIds) {
+        String ids = consistentIds.stream().sorted().collect(Collectors.joining(","));
+        List<String> failures = new ArrayList<>();
+        for (NodePlacement leaf : leaves) {
+            CapturingLogger output = new CapturingLogger();
+            int code = new CommandHandler(output).execute(List.of("--host", leaf.host(), "--port", Integer.toString(leaf.sqlPort()),
+                    "--baseline", "set", ids, "--yes"));
+            if (code == CommandHandler.EXIT_CODE_OK) {
+                LOG.debug("baseline set to {} through {}:\n{}", ids, leaf.node(), output.text());
+                return;
+            }
+            failures.add(leaf.node() + ": exit code " + code + ": " + output.lastError());
+            if (code != CommandHandler.EXIT_CODE_CONNECTION_FAILED) {
+                break;
+            }
+        }
+        throw new IllegalStateException("could not set the baseline to " + ids + ": " + String.join("; ", failures));
+    }
+
+    public boolean sqlAnswers(String aggregatorAddress) {
+        try (IgniteClient client = connect(List.of(aggregatorAddress))) {
+            List<List<?>> rows = client.query(new SqlFieldsQuery("SELECT 1")).getAll();
+            return rows.size() == 1;
+        } catch (RuntimeException e) {
+            LOG.debug("SQL did not answer through {}: {}", aggregatorAddress, rootMessage(e));
+            return false;
+        }
+    }
+
+    static IgniteClient connect(List<String> addresses) {
+        if (addresses.isEmpty()) {
+            throw new IllegalStateException("no address to connect to");
+        }
+        return Ignition.startClient(new ClientConfiguration()
+                .setAddresses(addresses.toArray(String[]::new))
+                .setTimeout(TIMEOUT_MS)
+                .setClusterDiscoveryEnabled(false));
+    }
+
+    private static Set<String> consistentIds(java.util.Collection<ClusterNode> nodes) {
+        return nodes.stream().map(n -> String.valueOf(n.consistentId())).collect(Collectors.toSet());
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

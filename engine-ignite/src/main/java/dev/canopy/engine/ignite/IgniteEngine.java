@@ -1,0 +1,88 @@
+package dev.canopy.engine.ignite;
+
+import dev.canopy.core.Engine;
+import dev.canopy.core.EngineView;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodePlacement;
+import dev.canopy.core.Topology;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
+public final class IgniteEngine implements Engine {
+    /** The file a node's configuration is written to, in its work directory. */
+    public static final String CONFIG_FILE = "node.xml";
+    /** The launcher that starts a node from its configuration and stops it when its supervisor goes away. */
+    public static final String LAUNCHER = "dev.canopy.node.NodeLauncher";
+
+    private final Sizing sizing;
+    private final IgniteAdmin admin;
+
+    public IgniteEngine(Sizing sizing, IgniteAdmin admin) {
+        this.sizing = sizing;
+        this.admin = admin;
+    }
+
+    public static IgniteEngine local() {
+        return new IgniteEngine(Sizing.local(), new IgniteAdmin());
+    }
+
+    @Override
+    public NodeLaunch render(Topology topology, NodeId node) {
+        String xml = NodeConfigRenderer.render(topology, node, sizing);
+        double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
+        List<String> jvm = JvmOptions.forNode(sizing.heapMb(height));
+        return new NodeLaunch(topology.spec().release(), jvm, Map.of(CONFIG_FILE, xml), List.of(CONFIG_FILE),
+                fingerprint(topology, node, jvm));
+    }
+
+    /**
+     * What needs a restart when it changes: release, JVM options, the node's own addresses and the engine settings.
+     * The list of discovery addresses is left out on purpose: a scale-out adds to it, and running nodes find the
+     * new ones without being restarted.
+     */
+    static String fingerprint(Topology topology, NodeId node, List<String> jvm) {
+        NodePlacement self = topology.placement(node).orElseThrow();
+        String material = String.join("\n", topology.spec().release(), String.join(" ", jvm), self.toString(),
+                new TreeMap<>(topology.spec().config()).toString(), Integer.toString(topology.spec().redundancyLevel()),
+                node.isLeaf() ? String.valueOf(topology.spec().leaves().height()) : String.valueOf(topology.spec().aggregators().height()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    @Override
+    public EngineView observe(Topology topology) {
+        return admin.observe(leafSqlAddresses(topology));
+    }
+
+    @Override
+    public void activate(Topology topology) {
+        admin.activate(leafSqlAddresses(topology));
+    }
+
+    @Override
+    public void setBaseline(Topology topology, Set<String> leaves) {
+        admin.setBaseline(topology.leaves(), leaves);
+    }
+
+    @Override
+    public boolean sqlAnswers(Topology topology, NodeId aggregator) {
+        return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress())).orElse(false);
+    }
+
+    private static List<String> leafSqlAddresses(Topology topology) {
+        return topology.leaves().stream().map(NodePlacement::sqlAddress).toList();
+    }
+}

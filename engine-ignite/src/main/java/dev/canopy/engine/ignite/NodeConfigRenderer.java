@@ -1,0 +1,153 @@
+package dev.canopy.engine.ignite;
+
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodePlacement;
+import dev.canopy.core.Topology;
+
+import java.util.Map;
+
+/**
+ * Renders one node's Spring XML configuration: the single configuration path for both runtimes (Ignite's command-line
+ * startup locally, {@code CONFIG_URI} of the official image on Kubernetes). Pure string building.
+ */
+public final class NodeConfigRenderer {
+    /** The node attribute holding a leaf's availability group; the backup filter keeps copies apart by it. */
+    public static final String AG_ATTRIBUTE = "canopy.ag";
+    public static final String CLUSTER_ATTRIBUTE = "canopy.cluster";
+    /** {@code CREATE TABLE ... WITH "template=canopy"} picks the platform's default table layout. */
+    public static final String TEMPLATE = "canopy";
+    /** Fixed for a table's life; 256 keeps small clusters light and still spreads over dozens of leaves. */
+    static final int PARTITIONS = 256;
+
+    private NodeConfigRenderer() {
+    }
+
+    public static String render(Topology topology, NodeId node, Sizing sizing) {
+        NodePlacement self = topology.placement(node)
+                .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
+        DatabaseClusterSpec spec = topology.spec();
+        Map<String, String> config = spec.config();
+        StringBuilder xml = new StringBuilder();
+        xml.append("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!-- Rendered by Canopy for %s/%s; edits are overwritten. -->
+                <beans xmlns="http://www.springframework.org/schema/beans"
+                       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                       xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd">
+                  <bean class="org.apache.ignite.configuration.IgniteConfiguration">
+                """.formatted(xmlText(topology.cluster()), node.name()));
+        property(xml, "igniteInstanceName", topology.cluster() + "-" + node.name());
+        property(xml, "consistentId", node.name());
+        property(xml, "workDirectory", self.workDirectory());
+        property(xml, "localHost", self.host());
+        property(xml, "clientMode", Boolean.toString(!node.isLeaf()));
+        property(xml, "peerClassLoadingEnabled", "false");
+        property(xml, "metricsLogFrequency", "0");
+        property(xml, "failureDetectionTimeout", config.getOrDefault("failureDetectionTimeoutMs", "10000"));
+        xml.append("    <property name=\"userAttributes\"><map>\n");
+        xml.append("      <entry key=\"").append(CLUSTER_ATTRIBUTE).append("\" value=\"").append(xmlText(topology.cluster())).append("\"/>\n");
+        if (node.isLeaf()) {
+            xml.append("      <entry key=\"").append(AG_ATTRIBUTE).append("\" value=\"").append(node.availabilityGroupLabel()).append("\"/>\n");
+        }
+        xml.append("    </map></property>\n");
+        xml.append("""
+                    <property name="discoverySpi">
+                      <bean class="org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi">
+                        <property name="localPort" value="%d"/>
+                        <property name="localPortRange" value="0"/>
+                        <property name="ipFinder">
+                          <bean class="org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder">
+                            <property name="addresses"><list>
+                """.formatted(self.discoveryPort()));
+        for (NodePlacement leaf : topology.leaves()) {
+            xml.append("              <value>").append(xmlText(leaf.discoveryAddress())).append("</value>\n");
+        }
+        xml.append("""
+                            </list></property>
+                          </bean>
+                        </property>
+                      </bean>
+                    </property>
+                    <property name="communicationSpi">
+                      <bean class="org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi">
+                        <property name="localPort" value="%d"/>
+                        <property name="localPortRange" value="0"/>
+                      </bean>
+                    </property>
+                    <property name="clientConnectorConfiguration">
+                      <bean class="org.apache.ignite.configuration.ClientConnectorConfiguration">
+                        <property name="host" value="%s"/>
+                        <property name="port" value="%d"/>
+                        <property name="portRange" value="0"/>
+                      </bean>
+                    </property>
+                    <property name="connectorConfiguration"><null/></property>
+                    <property name="sqlConfiguration">
+                      <bean class="org.apache.ignite.configuration.SqlConfiguration">
+                        <property name="defaultQueryTimeout" value="%s"/>
+                      </bean>
+                    </property>
+                """.formatted(self.communicationPort(), xmlText(self.host()), self.sqlPort(),
+                config.getOrDefault("sqlQueryTimeoutMs", "0")));
+        if (node.isLeaf()) {
+            long regionBytes = (long) sizing.dataRegionMb(spec.leaves().height()) * 1024 * 1024;
+            xml.append("""
+                        <property name="dataStorageConfiguration">
+                          <bean class="org.apache.ignite.configuration.DataStorageConfiguration">
+                            <property name="walMode" value="%s"/>
+                            <property name="checkpointFrequency" value="%s"/>
+                            <property name="defaultDataRegionConfiguration">
+                              <bean class="org.apache.ignite.configuration.DataRegionConfiguration">
+                                <property name="name" value="default"/>
+                                <property name="persistenceEnabled" value="true"/>
+                                <property name="initialSize" value="%d"/>
+                                <property name="maxSize" value="%d"/>
+                              </bean>
+                            </property>
+                          </bean>
+                        </property>
+                    """.formatted(config.getOrDefault("walMode", "LOG_ONLY"),
+                    config.getOrDefault("checkpointFrequencyMs", "180000"), Math.min(regionBytes, 64L * 1024 * 1024), regionBytes));
+        }
+        xml.append(template(spec.redundancyLevel()));
+        xml.append("  </bean>\n</beans>\n");
+        return xml.toString();
+    }
+
+    /**
+     * The default table layout: partitioned, backups = redundancyLevel - 1, a backup never in its primary's
+     * availability group, writes acknowledged only once every copy has them.
+     */
+    static String template(int redundancyLevel) {
+        return """
+                    <property name="cacheConfiguration"><list>
+                      <bean class="org.apache.ignite.configuration.CacheConfiguration">
+                        <property name="name" value="%s*"/>
+                        <property name="cacheMode" value="PARTITIONED"/>
+                        <property name="backups" value="%d"/>
+                        <property name="writeSynchronizationMode" value="FULL_SYNC"/>
+                        <property name="partitionLossPolicy" value="READ_WRITE_SAFE"/>
+                        <property name="affinity">
+                          <bean class="org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction">
+                            <property name="partitions" value="%d"/>
+                            <property name="affinityBackupFilter">
+                              <bean class="org.apache.ignite.cache.affinity.rendezvous.ClusterNodeAttributeAffinityBackupFilter">
+                                <constructor-arg><array><value>%s</value></array></constructor-arg>
+                              </bean>
+                            </property>
+                          </bean>
+                        </property>
+                      </bean>
+                    </list></property>
+                """.formatted(TEMPLATE, redundancyLevel - 1, PARTITIONS, AG_ATTRIBUTE);
+    }
+
+    private static void property(StringBuilder xml, String name, String value) {
+        xml.append("    <property name=\"").append(name).append("\" value=\"").append(xmlText(value)).append("\"/>\n");
+    }
+
+    static String xmlText(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

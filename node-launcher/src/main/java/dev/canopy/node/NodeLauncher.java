@@ -1,0 +1,48 @@
+package dev.canopy.node;
+
+import org.apache.ignite.Ignition;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Starts one Ignite node from its Spring XML file and ties its life to its supervisor: the supervisor holds this
+ * process's standard input open, so when the supervisor goes away, even by kill -9, standard input ends and the node
+ * stops instead of living on as an orphan that holds ports and storage.
+ */
+public final class NodeLauncher {
+
+    private NodeLauncher() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: NodeLauncher <node.xml>");
+            System.exit(2);
+        }
+        Thread watchdog = new Thread(NodeLauncher::stopWhenSupervisorGoes, "canopy-supervisor-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            Ignition.start(args[0]);
+        } catch (Throwable e) {
+            System.err.println("canopy: node failed to start from " + args[0] + ": " + e);
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    private static void stopWhenSupervisorGoes() {
+        InputStream in = System.in;
+        try {
+            while (in.read() != -1) {
+                // the supervisor never writes; anything read is ignored
+            }
+        } catch (IOException ignored) {
+            // a broken pipe means the same as end of input
+        }
+        System.err.println("canopy: supervisor gone (standard input closed); stopping the node");
+        // Ignite's shutdown hook stops the node gracefully
+        System.exit(0);
+    }
+}

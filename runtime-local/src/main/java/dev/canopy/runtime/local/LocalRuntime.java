@@ -1,0 +1,279 @@
+package dev.canopy.runtime.local;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodeObservation;
+import dev.canopy.core.NodePlacement;
+import dev.canopy.core.NodeState;
+import dev.canopy.core.Runtime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * Nodes as processes on this machine. Layout under the data directory:
+ * {@code clusters/<cluster>/placements.json} (each node's ports, allocated once) and
+ * {@code clusters/<cluster>/nodes/<node>/} (the node's configuration, storage, log and pid file).
+ * Node processes live no longer than this runtime: {@link #close()} stops them, and if this JVM dies they stop by
+ * themselves (see the node launcher).
+ */
+public final class LocalRuntime implements Runtime, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dataDir;
+    private final ReleaseCatalog releases;
+    private final String host;
+    private final Duration stopTimeout;
+    private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "canopy-local-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LocalRuntime(Path dataDir, ReleaseCatalog releases, String host, Duration stopTimeout) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.releases = releases;
+        this.host = host;
+        this.stopTimeout = stopTimeout;
+        reapOrphans();
+    }
+
+    public LocalRuntime(Path dataDir, ReleaseCatalog releases) {
+        this(dataDir, releases, "127.0.0.1", Duration.ofSeconds(30));
+    }
+
+    public ReleaseCatalog releases() {
+        return releases;
+    }
+
+    public Path clusterDirectory(String cluster) {
+        return dataDir.resolve("clusters").resolve(cluster);
+    }
+
+    public Path nodeDirectory(String cluster, NodeId node) {
+        return clusterDirectory(cluster).resolve("nodes").resolve(node.name());
+    }
+
+    @Override
+    public synchronized Map<NodeId, NodePlacement> place(String cluster, Collection<NodeId> nodes) {
+        Map<String, int[]> ports = readPlacements(cluster);
+        boolean changed = false;
+        Set<Integer> taken = takenPorts();
+        for (NodeId node : nodes) {
+            if (!ports.containsKey(node.name())) {
+                int[] allocated = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    allocated[i] = PortAllocator.allocate(host, taken);
+                    taken.add(allocated[i]);
+                }
+                ports.put(node.name(), allocated);
+                changed = true;
+            }
+        }
+        if (changed) {
+            writePlacements(cluster, ports);
+        }
+        Map<NodeId, NodePlacement> placements = new TreeMap<>();
+        for (NodeId node : nodes) {
+            int[] p = ports.get(node.name());
+            placements.put(node, new NodePlacement(node, host, p[0], p[1], p[2], nodeDirectory(cluster, node).toString()));
+        }
+        return placements;
+    }
+
+    @Override
+    public List<NodeObservation> observe(String cluster) {
+        Set<NodeId> nodes = new HashSet<>(storedNodes(cluster));
+        processes.forEach((key, process) -> {
+            if (key.startsWith(cluster + "/")) {
+                nodes.add(NodeId.parse(key.substring(cluster.length() + 1)));
+            }
+        });
+        List<NodeObservation> observations = new ArrayList<>();
+        for (NodeId node : nodes.stream().sorted().toList()) {
+            NodeProcess process = processes.get(key(cluster, node));
+            observations.add(process == null
+                    ? new NodeObservation(node, NodeState.STOPPED, null, 0)
+                    : new NodeObservation(node, process.state(), process.fingerprint(), process.restarts()));
+        }
+        return observations;
+    }
+
+    @Override
+    public void start(String cluster, NodeId node, NodeLaunch launch) {
+        processes.computeIfAbsent(key(cluster, node),
+                k -> new NodeProcess(cluster, node, nodeDirectory(cluster, node), releases, scheduler)).start(launch);
+    }
+
+    @Override
+    public void stop(String cluster, NodeId node) {
+        NodeProcess process = processes.get(key(cluster, node));
+        if (process != null) {
+            process.stop(stopTimeout);
+        }
+    }
+
+    @Override
+    public synchronized void delete(String cluster, NodeId node) {
+        stop(cluster, node);
+        processes.remove(key(cluster, node));
+        deleteTree(nodeDirectory(cluster, node));
+        Map<String, int[]> ports = readPlacements(cluster);
+        if (ports.remove(node.name()) != null) {
+            writePlacements(cluster, ports);
+        }
+        LOG.info("{}/{}: deleted with its storage", cluster, node);
+    }
+
+    /** Stops every node of the cluster, in parallel, and deletes everything it had on disk. */
+    public void deleteCluster(String cluster) {
+        stopAll(cluster + "/");
+        processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
+        deleteTree(clusterDirectory(cluster));
+    }
+
+    /** Stops every node of the cluster and keeps its storage. */
+    public void stopCluster(String cluster) {
+        stopAll(cluster + "/");
+    }
+
+    /** The pid of a node's running process, for tests and diagnostics. */
+    public OptionalLong pid(String cluster, NodeId node) {
+        NodeProcess process = processes.get(key(cluster, node));
+        return process == null ? OptionalLong.empty() : process.pid();
+    }
+
+    @Override
+    public void close() {
+        stopAll("");
+        scheduler.shutdownNow();
+    }
+
+    private void stopAll(String prefix) {
+        List<NodeProcess> matching = processes.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                // aggregators first: they hold no data, and leave clients nothing half-answered
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(k -> k.contains("/leaf-"))))
+                .map(Map.Entry::getValue).toList();
+        matching.parallelStream().forEach(p -> p.stop(stopTimeout));
+    }
+
+    private List<NodeId> storedNodes(String cluster) {
+        Path nodesDir = clusterDirectory(cluster).resolve("nodes");
+        if (!Files.isDirectory(nodesDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(nodesDir)) {
+            return dirs.map(p -> p.getFileName().toString()).map(NodeId::parse).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + nodesDir, e);
+        }
+    }
+
+    private Set<Integer> takenPorts() {
+        Set<Integer> taken = new HashSet<>();
+        Path clusters = dataDir.resolve("clusters");
+        if (Files.isDirectory(clusters)) {
+            try (Stream<Path> dirs = Files.list(clusters)) {
+                dirs.forEach(dir -> readPlacements(dir.getFileName().toString())
+                        .values().forEach(p -> Arrays.stream(p).forEach(taken::add)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + clusters, e);
+            }
+        }
+        return taken;
+    }
+
+    private Map<String, int[]> readPlacements(String cluster) {
+        Path file = clusterDirectory(cluster).resolve("placements.json");
+        if (!Files.exists(file)) {
+            return new TreeMap<>();
+        }
+        try {
+            return new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, int[]>>() {
+            }));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private void writePlacements(String cluster, Map<String, int[]> ports) {
+        Path file = clusterDirectory(cluster).resolve("placements.json");
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("placements.json.tmp");
+            JSON.writeValue(tmp.toFile(), ports);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Kills node processes left by an earlier platform that died before its nodes noticed. */
+    private void reapOrphans() {
+        Path clusters = dataDir.resolve("clusters");
+        if (!Files.isDirectory(clusters)) {
+            return;
+        }
+        try (Stream<Path> pidFiles = Files.find(clusters, 4, (p, a) -> p.getFileName().toString().equals(NodeProcess.PID_FILE))) {
+            pidFiles.forEach(pidFile -> {
+                try {
+                    long pid = Long.parseLong(Files.readString(pidFile).strip());
+                    String nodeDir = pidFile.getParent().toString();
+                    ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                            .filter(h -> h.info().commandLine().map(c -> c.contains("-Dcanopy.node.dir=" + nodeDir + " ")).orElse(false))
+                            .ifPresent(h -> {
+                                LOG.warn("killing node process {} left over from an earlier run ({})", pid, nodeDir);
+                                h.destroyForcibly();
+                                h.onExit().join();
+                            });
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException | NumberFormatException e) {
+                    LOG.debug("ignoring unreadable pid file {}", pidFile, e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not look for left-over node processes under {}: {}", clusters, e.getMessage());
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    private static String key(String cluster, NodeId node) {
+        return cluster + "/" + node.name();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.canopy.runtime.local;
+
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One node's JVM and its supervisor: starts it, brings it back with a growing delay when it dies without being asked
+ * to, and stops it gracefully (standard input closed), then by force after a timeout.
+ */
+final class NodeProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
+    static final String LOG_FILE = "node.log";
+    static final String PID_FILE = "node.pid";
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration STABLE = Duration.ofSeconds(60);
+
+    private final String cluster;
+    private final NodeId node;
+    private final Path workDirectory;
+    private final ReleaseCatalog releases;
+    private final ScheduledExecutorService scheduler;
+
+    private NodeLaunch launch;
+    private Process process;
+    private boolean wanted;
+    private boolean restarting;
+    private int restarts;
+    private Instant startedAt = Instant.EPOCH;
+    private Duration backoff = Duration.ofSeconds(1);
+
+    NodeProcess(String cluster, NodeId node, Path workDirectory, ReleaseCatalog releases, ScheduledExecutorService scheduler) {
+        this.cluster = cluster;
+        this.node = node;
+        this.workDirectory = workDirectory;
+        this.releases = releases;
+        this.scheduler = scheduler;
+    }
+
+    synchronized NodeState state() {
+        if (process != null && process.isAlive()) {
+            return NodeState.RUNNING;
+        }
+        return wanted && restarting ? NodeState.RESTARTING : NodeState.STOPPED;
+    }
+
+    synchronized String fingerprint() {
+        return launch == null ? null : launch.fingerprint();
+    }
+
+    synchronized int restarts() {
+        return restarts;
+    }
+
+    synchronized OptionalLong pid() {
+        return process != null && process.isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    }
+
+    /** Starts the node with this launch, unless it already runs with it. */
+    synchronized void start(NodeLaunch newLaunch) {
+        boolean running = process != null && process.isAlive();
+        if (running && launch != null && launch.fingerprint().equals(newLaunch.fingerprint())) {
+            return;
+        }
+        if (running) {
+            LOG.info("{}/{}: restarting with a new configuration ({} -> {})", cluster, node, launch.fingerprint(), newLaunch.fingerprint());
+            stopProcess(Duration.ofSeconds(60));
+        }
+        this.launch = newLaunch;
+        this.wanted = true;
+        spawn();
+    }
+
+    private void spawn() {
+        restarting = false;
+        try {
+            Files.createDirectories(workDirectory);
+            for (var file : launch.files().entrySet()) {
+                Files.writeString(workDirectory.resolve(file.getKey()), file.getValue());
+            }
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(launch.jvmOptions());
+            command.add("-Dcanopy.node=" + cluster + "/" + node);
+            // lets a later runtime recognise this process as a node of this directory (see LocalRuntime#reapOrphans)
+            command.add("-Dcanopy.node.dir=" + workDirectory);
+            command.add("-cp");
+            command.add(releases.classpath(launch.release()));
+            command.add("dev.canopy.node.NodeLauncher");
+            command.addAll(launch.arguments());
+            Path log = workDirectory.resolve(LOG_FILE);
+            process = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            Files.writeString(workDirectory.resolve(PID_FILE), Long.toString(process.pid()));
+            startedAt = Instant.now();
+            LOG.info("{}/{}: started, pid {}, release {}, log {}", cluster, node, process.pid(), launch.release(), log);
+            Process started = process;
+            started.onExit().thenAccept(this::exited);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + cluster + "/" + node + " in " + workDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void exited(Process gone) {
+        if (gone != process || !wanted) {
+            return;
+        }
+        Duration ran = Duration.between(startedAt, Instant.now());
+        if (ran.compareTo(STABLE) > 0) {
+            backoff = Duration.ofSeconds(1);
+        }
+        restarts++;
+        restarting = true;
+        LOG.warn("{}/{}: exited with code {} after {} s without being asked to; restarting in {} s (restart {}); see {}",
+                cluster, node, gone.exitValue(), ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
+        scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    private synchronized void restartIfStillWanted() {
+        if (wanted && restarting && (process == null || !process.isAlive())) {
+            try {
+                spawn();
+            } catch (RuntimeException e) {
+                LOG.error("{}/{}: could not be restarted: {}", cluster, node, e.getMessage(), e);
+                restarting = true;
+                scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Stops the node and keeps its storage; it is not restarted until started again. */
+    synchronized void stop(Duration timeout) {
+        wanted = false;
+        restarting = false;
+        stopProcess(timeout);
+    }
+
+    private void stopProcess(Duration timeout) {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            return;
+        }
+        // closing standard input is the launcher's signal to stop gracefully
+        try (OutputStream in = running.getOutputStream()) {
+            in.flush();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            running.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("{}/{}: stopped (exit code {})", cluster, node, running.exitValue());
+        } catch (TimeoutException e) {
+            LOG.warn("{}/{}: did not stop within {} s; killing it", cluster, node, timeout.toSeconds());
+            running.destroyForcibly();
+            running.onExit().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.destroyForcibly();
+        } catch (java.util.concurrent.ExecutionException e) {
+            running.destroyForcibly();
+        }
+    }
+}
