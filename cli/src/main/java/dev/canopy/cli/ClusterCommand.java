@@ -1,0 +1,215 @@
+package dev.canopy.cli;
+
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.Phase;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.PlatformLock;
+import dev.canopy.region.local.StoredCluster;
+import dev.canopy.runtime.local.LocalRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code canopy cluster ...}: declare, inspect and delete clusters of the local region. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Create, update, inspect and delete clusters.",
+        subcommands = {ClusterCommand.Apply.class, ClusterCommand.ListClusters.class, ClusterCommand.Get.class, ClusterCommand.Delete.class})
+final class ClusterCommand {
+    @ParentCommand
+    Main main;
+
+    Path dataDir() {
+        return main.dataDir();
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Create or update a cluster from a DatabaseCluster YAML file, then follow it until it is Ready.")
+    static final class Apply implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand parent;
+
+        @Option(names = {"-f", "--file"}, required = true, description = "The DatabaseCluster YAML file.")
+        Path file;
+
+        @Option(names = "--no-wait", description = "Return once stored, without following the cluster.")
+        boolean noWait;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to follow the cluster (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws IOException {
+            ClusterManifest manifest;
+            try {
+                manifest = ClusterManifest.parse(Files.readString(file));
+            } catch (NoSuchFileException e) {
+                System.err.println("canopy: no such file: " + file);
+                return 2;
+            } catch (InvalidSpecException e) {
+                return refuse(file.toString(), e);
+            }
+            Path dataDir = parent.dataDir();
+            ClusterStore store = Platform.store(dataDir);
+            ClusterStore.Applied applied;
+            try {
+                applied = store.apply(manifest, Platform.releases().available());
+            } catch (InvalidSpecException e) {
+                return refuse(file.toString(), e);
+            } catch (IllegalStateException e) {
+                System.err.println("canopy: " + e.getMessage());
+                return 1;
+            }
+            System.out.printf("cluster %s %s (generation %d)%n", manifest.name(), applied.outcome().name().toLowerCase(), applied.generation());
+            if (!PlatformLock.isHeld(dataDir)) {
+                System.out.println("the platform is not running: `./canopy up` makes it real");
+                return 0;
+            }
+            return noWait ? 0 : follow(store, manifest.name(), applied.generation(), timeout);
+        }
+
+        private static int refuse(String source, InvalidSpecException e) {
+            System.err.println("canopy: " + source + " is not a valid DatabaseCluster; nothing was changed:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+    }
+
+    /** Prints progress until the cluster has observed this generation and settled, or the timeout passes. */
+    static int follow(ClusterStore store, String name, long generation, Duration timeout) {
+        Progress progress = new Progress(System.out);
+        Instant deadline = Instant.now().plus(timeout);
+        DatabaseClusterStatus last = null;
+        while (Instant.now().isBefore(deadline)) {
+            Optional<StoredCluster> cluster = store.get(name);
+            if (cluster.isEmpty()) {
+                System.err.println("canopy: cluster " + name + " was deleted meanwhile");
+                return 1;
+            }
+            DatabaseClusterStatus status = cluster.get().status();
+            if (status != null && !status.equals(last)) {
+                progress.statusChanged(name, last, status);
+                last = status;
+            }
+            if (status != null && Objects.equals(status.observedGeneration(), generation)
+                    && (status.phase() == Phase.Ready || status.phase() == Phase.Suspended && cluster.get().spec().isSuspended())) {
+                System.out.println("cluster " + name + " is " + status.phase()
+                        + (status.endpoints() != null && status.phase() == Phase.Ready ? "; JDBC URL " + status.endpoints().jdbcUrl() : ""));
+                return 0;
+            }
+            if (status != null && status.phase() == Phase.Failed) {
+                System.err.println("canopy: cluster " + name + " failed: " + Progress.progressMessage(status));
+                return 1;
+            }
+            pause();
+        }
+        System.err.println("canopy: cluster " + name + " is not ready after " + timeout.toSeconds() + " s; `./canopy cluster get "
+                + name + "` shows where it is");
+        return 1;
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the clusters of the local region.")
+    static final class ListClusters implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand parent;
+
+        @Override
+        public Integer call() {
+            var clusters = Platform.store(parent.dataDir()).list();
+            if (clusters.isEmpty()) {
+                System.out.println("no clusters; `./canopy cluster apply -f examples/orders.yaml` creates one");
+                return 0;
+            }
+            Printer.table(System.out, clusters);
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a cluster: phase, conditions, endpoints.")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand parent;
+
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text, json or yaml (default ${DEFAULT-VALUE}).")
+        Printer.Format format;
+
+        @Override
+        public Integer call() {
+            Optional<StoredCluster> cluster = Platform.store(parent.dataDir()).get(name);
+            if (cluster.isEmpty()) {
+                System.err.println("canopy: no cluster named " + name);
+                return 1;
+            }
+            if (format == Printer.Format.text) {
+                Printer.details(System.out, cluster.get(), PlatformLock.isHeld(parent.dataDir()));
+            } else {
+                System.out.println(Printer.document(cluster.get(), format));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a cluster: stop its nodes and remove its storage.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand parent;
+
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Option(names = "--timeout", defaultValue = "PT3M", description = "How long to wait for the deletion (default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() {
+            Path dataDir = parent.dataDir();
+            ClusterStore store = Platform.store(dataDir);
+            if (store.get(name).isEmpty()) {
+                System.err.println("canopy: no cluster named " + name);
+                return 1;
+            }
+            if (!PlatformLock.isHeld(dataDir)) {
+                // no platform, so no node runs: remove the cluster's files directly
+                try (LocalRuntime runtime = new LocalRuntime(dataDir, Platform.releases())) {
+                    runtime.deleteCluster(name);
+                }
+                System.out.println("cluster " + name + " deleted");
+                return 0;
+            }
+            store.markDeleting(name);
+            System.out.println("cluster " + name + " is being deleted ...");
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline)) {
+                if (store.get(name).isEmpty()) {
+                    System.out.println("cluster " + name + " deleted: every node stopped, storage removed");
+                    return 0;
+                }
+                pause();
+            }
+            System.err.println("canopy: cluster " + name + " is still being deleted after " + timeout.toSeconds() + " s");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.canopy.cli;
+
+import dev.canopy.engine.ignite.IgniteEngine;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.LocalRegion;
+import dev.canopy.region.local.RegionListener;
+import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.ReleaseCatalog;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Wires the local platform: the store, the runtime of local processes, the Ignite engine and the region loop. */
+final class Platform {
+    private Platform() {
+    }
+
+    static ClusterStore store(Path dataDir) {
+        return new ClusterStore(dataDir);
+    }
+
+    static ReleaseCatalog releases() {
+        return ReleaseCatalog.fromSystemProperties();
+    }
+
+    static LocalRegion localRegion(ClusterStore store, RegionListener listener) {
+        LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases());
+        return new LocalRegion(store, runtime, IgniteEngine.local(), listener, Clock.systemUTC());
+    }
+}

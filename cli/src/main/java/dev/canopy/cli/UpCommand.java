@@ -1,0 +1,100 @@
+package dev.canopy.cli;
+
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.LocalRegion;
+import dev.canopy.region.local.PlatformLock;
+import dev.canopy.region.local.StoredCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Starts the platform on this machine with the local region and keeps it running until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start the platform with the local region and make the demo cluster real; Ctrl-C stops every node it started (data is kept).")
+final class UpCommand implements Callable<Integer> {
+    static final AtomicBoolean RUNNING = new AtomicBoolean();
+    static final String DEMO = "demo";
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--no-demo", description = "Do not create the demo cluster.")
+    boolean noDemo;
+
+    @Override
+    public Integer call() {
+        Path dataDir = main.dataDir();
+        Optional<PlatformLock> lock = PlatformLock.acquire(dataDir);
+        if (lock.isEmpty()) {
+            System.err.println("canopy: a platform already runs on " + dataDir + "; stop it first (Ctrl-C in its terminal)");
+            return 1;
+        }
+        ClusterStore store = Platform.store(dataDir);
+        Progress progress = new Progress(System.out);
+        System.out.println("canopy: platform starting; data directory " + dataDir + ", log " + dataDir.resolve("platform.log"));
+        System.out.println("canopy: local region: releases " + String.join(", ", Platform.releases().available()));
+        for (StoredCluster cluster : store.list()) {
+            progress.line(cluster.name(), "found: " + Printer.summary(cluster) + "; bringing it up");
+        }
+        if (!noDemo && store.get(DEMO).isEmpty()) {
+            ClusterStore.Applied applied = store.apply(demoManifest(), Platform.releases().available());
+            progress.line(DEMO, "created (generation " + applied.generation() + "): 1 aggregator, 2 leaves in each of 2 availability groups, redundancy 2, release 2.17.0");
+        }
+        CountDownLatch firstReady = new CountDownLatch(1);
+        LocalRegion region = Platform.localRegion(store, new Progress(System.out) {
+            @Override
+            public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
+                super.statusChanged(cluster, before, after);
+                if (after.phase() == Phase.Ready && (before == null || before.phase() != Phase.Ready)) {
+                    printConnection(cluster, after);
+                }
+            }
+        });
+        Thread shutdown = new Thread(() -> {
+            System.out.println();
+            System.out.println("canopy: stopping every node (storage is kept in " + dataDir + ") ...");
+            region.close();
+            lock.get().close();
+            System.out.println("canopy: stopped. `./canopy up` brings the same clusters back with their data.");
+        }, "canopy-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        RUNNING.set(true);
+        region.start();
+        return 0;
+    }
+
+    private static void printConnection(String cluster, DatabaseClusterStatus status) {
+        if (status.endpoints() == null) {
+            return;
+        }
+        System.out.println();
+        System.out.println("  " + cluster + " is ready.");
+        System.out.println("    JDBC URL:   " + status.endpoints().jdbcUrl());
+        System.out.println("    SQL shell:  ./canopy sql " + cluster);
+        System.out.println("    Tables:     CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+        System.out.println("    Status:     ./canopy cluster get " + cluster);
+        System.out.println("  Press Ctrl-C to stop every node (data is kept).");
+        System.out.println();
+    }
+
+    static ClusterManifest demoManifest() {
+        try (InputStream in = UpCommand.class.getResourceAsStream("demo.yaml")) {
+            return ClusterManifest.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the demo manifest is missing from the build", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.canopy.region.local;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.InvalidSpecException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The local region's desired and observed state, as files under {@code <dataDir>/clusters/<name>/}: the manifest the
+ * user applied ({@code manifest.yaml}), its generation and deletion mark ({@code cluster.json}) and the status
+ * ({@code status.json}). Every write goes to a temporary file first and is moved into place, so a reader never sees
+ * half a file. The CLI and a running platform share it, the way kubectl and an operator share the API server.
+ */
+public final class ClusterStore {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private final Path dataDir;
+
+    public ClusterStore(Path dataDir) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** What {@link #apply} did. */
+    public enum Outcome { CREATED, CONFIGURED, UNCHANGED }
+
+    public record Applied(Outcome outcome, long generation) {
+    }
+
+    record Meta(long generation, boolean deleting) {
+    }
+
+    /**
+     * Stores a manifest (already validated by its parsing) unless a region rule refuses it; the generation grows only
+     * when the spec changes. A refused manifest leaves the stored one as it was.
+     */
+    public synchronized Applied apply(ClusterManifest manifest, List<String> availableReleases) {
+        if (!availableReleases.contains(manifest.spec().release())) {
+            throw new InvalidSpecException(List.of("spec.release: " + manifest.spec().release()
+                    + " is not available in the local region; available: " + String.join(", ", availableReleases)));
+        }
+        Optional<StoredCluster> existing = get(manifest.name());
+        if (existing.isPresent() && existing.get().deleting()) {
+            throw new IllegalStateException("cluster " + manifest.name() + " is being deleted; apply it again once it is gone");
+        }
+        if (existing.isPresent() && existing.get().spec().equals(manifest.spec())) {
+            return new Applied(Outcome.UNCHANGED, existing.get().generation());
+        }
+        long generation = existing.map(c -> c.generation() + 1).orElse(1L);
+        Path dir = clusterDir(manifest.name());
+        write(dir.resolve("manifest.yaml"), manifest.toYaml());
+        writeJson(dir.resolve("cluster.json"), new Meta(generation, false));
+        return new Applied(existing.isPresent() ? Outcome.CONFIGURED : Outcome.CREATED, generation);
+    }
+
+    public synchronized Optional<StoredCluster> get(String name) {
+        Path dir = clusterDir(name);
+        Path manifestFile = dir.resolve("manifest.yaml");
+        if (!Files.exists(manifestFile)) {
+            return Optional.empty();
+        }
+        try {
+            ClusterManifest manifest = ClusterManifest.parse(Files.readString(manifestFile));
+            Meta meta = JSON.readValue(dir.resolve("cluster.json").toFile(), Meta.class);
+            Path statusFile = dir.resolve("status.json");
+            DatabaseClusterStatus status = Files.exists(statusFile)
+                    ? JSON.readValue(statusFile.toFile(), DatabaseClusterStatus.class) : null;
+            return Optional.of(new StoredCluster(name, meta.generation(), manifest.spec(), status, meta.deleting()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read cluster " + name + " from " + dir, e);
+        }
+    }
+
+    public List<StoredCluster> list() {
+        Path clusters = dataDir.resolve("clusters");
+        if (!Files.isDirectory(clusters)) {
+            return List.of();
+        }
+        List<StoredCluster> result = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(clusters)) {
+            for (Path dir : dirs.sorted().toList()) {
+                get(dir.getFileName().toString()).ifPresent(result::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + clusters, e);
+        }
+        return result;
+    }
+
+    public synchronized void writeStatus(String name, DatabaseClusterStatus status) {
+        if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
+            writeJson(clusterDir(name).resolve("status.json"), status);
+        }
+    }
+
+    /** Marks a cluster for deletion; the region stops its nodes and removes it. */
+    public synchronized boolean markDeleting(String name) {
+        Optional<StoredCluster> existing = get(name);
+        existing.ifPresent(c -> writeJson(clusterDir(name).resolve("cluster.json"), new Meta(c.generation(), true)));
+        return existing.isPresent();
+    }
+
+    /** Replaces the stored spec's suspended flag, bumping the generation. */
+    public synchronized Applied setSpec(String name, DatabaseClusterSpec spec, List<String> availableReleases) {
+        return apply(new ClusterManifest(name, spec), availableReleases);
+    }
+
+    public Path clusterDir(String name) {
+        return dataDir.resolve("clusters").resolve(name);
+    }
+
+    private static void writeJson(Path file, Object value) {
+        try {
+            write(file, JSON.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+import dev.canopy.core.Engine;
+import dev.canopy.core.ReconcileResult;
+import dev.canopy.core.Reconciler;
+import dev.canopy.core.Step;
+import dev.canopy.runtime.local.LocalRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local region: every stored cluster reconciled in this process on local processes, by the same reconciler the
+ * Kubernetes operator runs. Level-triggered: each pass reads the store afresh, so a spec the CLI changed is picked
+ * up on the next pass.
+ */
+public final class LocalRegion implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRegion.class);
+    static final Duration TICK = Duration.ofMillis(500);
+
+    private final ClusterStore store;
+    private final LocalRuntime runtime;
+    private final Reconciler reconciler;
+    private final RegionListener listener;
+    private final Clock clock;
+    private final Map<String, Instant> nextPass = new HashMap<>();
+    private final Map<String, String> lastFailure = new HashMap<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
+
+    public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock) {
+        this.store = store;
+        this.runtime = runtime;
+        this.reconciler = new Reconciler(runtime, engine, clock);
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public void start() {
+        // a status written before the platform stopped describes nodes that are gone: until the first pass says
+        // otherwise, every cluster is being brought up again
+        for (StoredCluster cluster : store.list()) {
+            DatabaseClusterStatus old = cluster.status();
+            if (old != null && old.phase() != Phase.Suspended) {
+                store.writeStatus(cluster.name(), new DatabaseClusterStatus(Phase.Provisioning, old.conditions(),
+                        old.observedGeneration(), old.aggregators(), old.leaves(), old.release(), old.endpoints()));
+            }
+        }
+        loop.scheduleWithFixedDelay(this::passSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void passSafely() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            LOG.error("region pass failed: {}", e.getMessage(), e);
+        }
+    }
+
+    /** One pass over every cluster that is due. */
+    void pass() {
+        Instant now = clock.instant();
+        for (StoredCluster cluster : store.list()) {
+            if (cluster.deleting()) {
+                delete(cluster.name());
+                continue;
+            }
+            Instant due = nextPass.getOrDefault(cluster.name(), Instant.MIN);
+            boolean specChanged = cluster.status() == null || !Objects.equals(cluster.status().observedGeneration(), cluster.generation());
+            if (now.isBefore(due) && !specChanged) {
+                continue;
+            }
+            reconcile(cluster);
+        }
+    }
+
+    private void reconcile(StoredCluster cluster) {
+        try {
+            ReconcileResult result = reconciler.reconcile(cluster.name(), cluster.generation(), cluster.spec(), cluster.status());
+            lastFailure.remove(cluster.name());
+            if (!(result.step() instanceof Step.Wait) && !(result.step() instanceof Step.Done)) {
+                listener.stepTaken(cluster.name(), result.step());
+            }
+            DatabaseClusterStatus before = cluster.status();
+            if (!result.status().equals(before)) {
+                store.writeStatus(cluster.name(), result.status());
+                listener.statusChanged(cluster.name(), before, result.status());
+            }
+            nextPass.put(cluster.name(), clock.instant().plus(result.requeueAfter()));
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!message.equals(lastFailure.put(cluster.name(), message))) {
+                LOG.warn("{}: reconcile failed, retrying in 5 s: {}", cluster.name(), message, e);
+                listener.failed(cluster.name(), message);
+            }
+            nextPass.put(cluster.name(), clock.instant().plusSeconds(5));
+        }
+    }
+
+    private void delete(String name) {
+        LOG.info("{}: deleting: stopping every node and removing its storage", name);
+        runtime.deleteCluster(name);
+        nextPass.remove(name);
+        listener.deleted(name);
+    }
+
+    /** Stops the loop, then every node (storage is kept, so the next start brings the same clusters back). */
+    @Override
+    public void close() {
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runtime.close();
+    }
+}
