@@ -1,0 +1,147 @@
+package dev.canopy.engine.ignite;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.core.DesiredNodes;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodePlacement;
+import dev.canopy.core.Topology;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NodeConfigRendererTest {
+
+    private static Topology topology(int redundancy, Map<String, String> config, double leafHeight) {
+        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", redundancy, new AggregatorsSpec(1, 0.5),
+                new LeavesSpec(2, leafHeight, 10, null), config, false);
+        Map<NodeId, NodePlacement> placements = new HashMap<>();
+        int port = 20_000;
+        for (NodeId node : DesiredNodes.all(spec)) {
+            placements.put(node, new NodePlacement(node, "127.0.0.1", port++, port++, port++, "/data/" + node.name()));
+        }
+        return new Topology("orders", spec, placements);
+    }
+
+    private static Document parse(String xml) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The value of the first {@code <property name=...>} with that name, or null. */
+    private static String property(Document doc, String name) {
+        NodeList properties = doc.getElementsByTagName("property");
+        for (int i = 0; i < properties.getLength(); i++) {
+            Element p = (Element) properties.item(i);
+            if (p.getAttribute("name").equals(name) && p.hasAttribute("value")) {
+                return p.getAttribute("value");
+            }
+        }
+        return null;
+    }
+
+    private static List<String> values(Document doc) {
+        List<String> values = new ArrayList<>();
+        NodeList list = doc.getElementsByTagName("value");
+        for (int i = 0; i < list.getLength(); i++) {
+            values.add(list.item(i).getTextContent());
+        }
+        return values;
+    }
+
+    @Test
+    void leafIsAPersistentServerNodeWithItsAvailabilityGroupAndOwnPorts() throws Exception {
+        Topology topology = topology(2, Map.of(), 1);
+        NodeId leaf = NodeId.leaf(2, 1);
+        NodePlacement self = topology.placement(leaf).orElseThrow();
+        Document doc = parse(NodeConfigRenderer.render(topology, leaf, Sizing.local()));
+
+        assertThat(property(doc, "consistentId")).isEqualTo("leaf-ag2-1");
+        assertThat(property(doc, "clientMode")).isEqualTo("false");
+        assertThat(property(doc, "workDirectory")).isEqualTo("/data/leaf-ag2-1");
+        assertThat(property(doc, "persistenceEnabled")).isEqualTo("true");
+        assertThat(property(doc, "localPort")).isEqualTo(Integer.toString(self.discoveryPort()));
+        assertThat(property(doc, "port")).isEqualTo(Integer.toString(self.sqlPort()));
+        assertThat(property(doc, "maxSize")).isEqualTo(Long.toString(256L * 1024 * 1024));
+        NodeList entries = doc.getElementsByTagName("entry");
+        Map<String, String> attributes = new HashMap<>();
+        for (int i = 0; i < entries.getLength(); i++) {
+            Element e = (Element) entries.item(i);
+            attributes.put(e.getAttribute("key"), e.getAttribute("value"));
+        }
+        assertThat(attributes).containsEntry("canopy.ag", "AG2").containsEntry("canopy.cluster", "orders");
+        // every leaf is a discovery address; aggregators are not
+        assertThat(values(doc)).containsAll(topology.leaves().stream().map(NodePlacement::discoveryAddress).toList());
+        assertThat(values(doc)).doesNotContain(topology.aggregators().get(0).discoveryAddress());
+    }
+
+    @Test
+    void aggregatorIsAClientNodeWithoutStorage() throws Exception {
+        Topology topology = topology(2, Map.of(), 1);
+        Document doc = parse(NodeConfigRenderer.render(topology, NodeId.aggregator(0), Sizing.local()));
+        assertThat(property(doc, "clientMode")).isEqualTo("true");
+        assertThat(property(doc, "persistenceEnabled")).isNull();
+        assertThat(doc.getElementsByTagName("entry").getLength()).as("only the cluster attribute").isEqualTo(1);
+    }
+
+    @Test
+    void templateHasBackupsFromRedundancyAndTheAvailabilityGroupFilter() throws Exception {
+        for (int redundancy : new int[]{1, 2}) {
+            Document doc = parse(NodeConfigRenderer.render(topology(redundancy, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local()));
+            assertThat(property(doc, "name")).as("first named property").isNotNull();
+            assertThat(values(doc)).contains("canopy.ag");
+            assertThat(property(doc, "backups")).isEqualTo(Integer.toString(redundancy - 1));
+            assertThat(property(doc, "writeSynchronizationMode")).isEqualTo("FULL_SYNC");
+            NodeList beans = doc.getElementsByTagName("bean");
+            List<String> classes = new ArrayList<>();
+            for (int i = 0; i < beans.getLength(); i++) {
+                classes.add(((Element) beans.item(i)).getAttribute("class"));
+            }
+            assertThat(classes).contains("org.apache.ignite.cache.affinity.rendezvous.ClusterNodeAttributeAffinityBackupFilter");
+        }
+    }
+
+    @Test
+    void engineSettingsReachTheConfiguration() throws Exception {
+        Map<String, String> config = Map.of("walMode", "FSYNC", "failureDetectionTimeoutMs", "15000",
+                "checkpointFrequencyMs", "60000", "sqlQueryTimeoutMs", "30000");
+        Document doc = parse(NodeConfigRenderer.render(topology(2, config, 1), NodeId.leaf(1, 0), Sizing.local()));
+        assertThat(property(doc, "walMode")).isEqualTo("FSYNC");
+        assertThat(property(doc, "failureDetectionTimeout")).isEqualTo("15000");
+        assertThat(property(doc, "checkpointFrequency")).isEqualTo("60000");
+        assertThat(property(doc, "defaultQueryTimeout")).isEqualTo("30000");
+    }
+
+    @Test
+    void heightSetsHeapAndRestartRelevantChangesChangeTheFingerprint() {
+        IgniteEngine engine = new IgniteEngine(Sizing.local(), new IgniteAdmin());
+        NodeLaunch small = engine.render(topology(2, Map.of(), 0.5), NodeId.leaf(1, 0));
+        NodeLaunch large = engine.render(topology(2, Map.of(), 2), NodeId.leaf(1, 0));
+        assertThat(small.jvmOptions()).contains("-Xmx256m");
+        assertThat(large.jvmOptions()).contains("-Xmx1024m");
+        assertThat(small.fingerprint()).isNotEqualTo(large.fingerprint());
+        assertThat(engine.render(topology(2, Map.of(), 0.5), NodeId.leaf(1, 0)).fingerprint()).isEqualTo(small.fingerprint());
+        assertThat(engine.render(topology(2, Map.of("walMode", "FSYNC"), 0.5), NodeId.leaf(1, 0)).fingerprint())
+                .isNotEqualTo(small.fingerprint());
+        assertThat(small.files()).containsKey(IgniteEngine.CONFIG_FILE);
+        assertThat(small.release()).isEqualTo("2.17.0");
+    }
+
+    @Test
+    void textIsEscapedForXml() {
+        assertThat(NodeConfigRenderer.xmlText("a<b>&\"c\"")).isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;");
+    }
+}
