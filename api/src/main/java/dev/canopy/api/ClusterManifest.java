@@ -99,6 +99,20 @@ public record ClusterManifest(String name, DatabaseClusterSpec spec) {
             return null;
         }
         List<String> local = new ArrayList<>();
+        if (node.path("config").isObject()) {
+            // a setting without a value would fail the record's Map.copyOf with a bare NullPointerException
+            ObjectNode copy = node.deepCopy();
+            ObjectNode config = (ObjectNode) copy.get("config");
+            List<String> empty = new ArrayList<>();
+            config.fieldNames().forEachRemaining(key -> {
+                if (config.get(key).isNull()) {
+                    empty.add(key);
+                }
+            });
+            empty.forEach(key -> local.add("spec.config." + key + ": must have a value"));
+            config.remove(empty);
+            node = copy;
+        }
         ObjectMapper mapper = STRICT.copy().addHandler(new DeserializationProblemHandler() {
             @Override
             public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
@@ -112,8 +126,9 @@ public record ClusterManifest(String name, DatabaseClusterSpec spec) {
         });
         try {
             DatabaseClusterSpec spec = mapper.treeToValue(node, DatabaseClusterSpec.class);
+            // unknown fields were skipped: the rest is still checked, so every problem is reported at once
             problems.addAll(local);
-            return local.isEmpty() ? spec : null;
+            return spec;
         } catch (MismatchedInputException e) {
             problems.addAll(local);
             String field = "spec." + e.getPath().stream()
@@ -132,7 +147,12 @@ public record ClusterManifest(String name, DatabaseClusterSpec spec) {
     private static String pathOf(JsonParser p) {
         StringBuilder path = new StringBuilder();
         List<String> parts = new ArrayList<>();
-        for (var ctx = p.getParsingContext().getParent(); ctx != null && ctx.getParent() != null; ctx = ctx.getParent()) {
+        var start = p.getParsingContext();
+        if (p.currentToken() != null && p.currentToken().isStructStart()) {
+            // the unknown field's value is a mapping or a list, which already opened its own context
+            start = start.getParent();
+        }
+        for (var ctx = start.getParent(); ctx != null && ctx.getParent() != null; ctx = ctx.getParent()) {
             if (ctx.getCurrentName() != null) {
                 parts.add(0, ctx.getCurrentName());
             }

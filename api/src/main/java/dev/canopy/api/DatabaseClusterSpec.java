@@ -1,6 +1,6 @@
 package dev.canopy.api;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -16,6 +16,8 @@ import java.util.Map;
  * (for every other entry point) are the same numbers, taken from {@link Limits}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// isSuspended() is no property: a @JsonIgnore on it would drop the whole "suspended" property (schema, reading, writing)
+@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record DatabaseClusterSpec(
         @Required
         @Pattern(Limits.RELEASE_PATTERN)
@@ -37,7 +39,6 @@ public record DatabaseClusterSpec(
         LeavesSpec leaves,
 
         @JsonPropertyDescription("Engine settings; only the keys of the allow-list are accepted.")
-        @ValidationRule(value = EngineSetting.CEL_ALLOWED_KEYS, message = "not an allowed engine setting")
         Map<String, String> config,
 
         @JsonPropertyDescription("true stops every node and keeps its storage; false brings the cluster back.")
@@ -47,7 +48,15 @@ public record DatabaseClusterSpec(
         config = config == null ? Map.of() : Map.copyOf(config);
     }
 
-    @JsonIgnore
+    /**
+     * The CEL rule sits on this explicit accessor only: on the record component it would reach both the field and the
+     * accessor, and the CRD generator would emit it twice (a duplicate x-kubernetes-validations rule breaks server-side apply).
+     */
+    @ValidationRule(value = EngineSetting.CEL_ALLOWED_KEYS, message = "not an allowed engine setting")
+    public Map<String, String> config() {
+        return config;
+    }
+
     public boolean isSuspended() {
         return Boolean.TRUE.equals(suspended);
     }

@@ -37,10 +37,13 @@ public final class Planner {
             return new Step.Activate("Activating", "activating the cluster on " + leaves.size() + " leaves");
         }
         Set<String> wanted = leaves.stream().map(NodeId::name).collect(Collectors.toCollection(TreeSet::new));
-        List<NodeId> extraLeaves = observed.nodes().keySet().stream()
-                .filter(n -> n.isLeaf() && !leaves.contains(n)).sorted().toList();
-        if (!extraLeaves.isEmpty() || !wanted.containsAll(engine.baseline())) {
-            return new Step.Wait("LeafScaleInUnsupported", "removing leaves (" + names(extraLeaves)
+        // leaves no longer declared: those that exist, and those still in the baseline
+        Set<String> extraLeaves = new TreeSet<>(engine.baseline());
+        extraLeaves.removeAll(wanted);
+        observed.nodes().keySet().stream().filter(n -> n.isLeaf() && !leaves.contains(n))
+                .forEach(n -> extraLeaves.add(n.name()));
+        if (!extraLeaves.isEmpty()) {
+            return new Step.Wait("LeafScaleInUnsupported", "removing leaves (" + String.join(", ", extraLeaves)
                     + ") needs a rebalance away first, which this version does not do yet");
         }
         if (!engine.baseline().equals(wanted)) {

@@ -51,7 +51,8 @@ public final class StatusBuilder {
         conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Wait && waitingOnFailure(step)),
                 step.reason(), done ? "nothing to do" : step.message(), now));
         List<NodeId> down = new ArrayList<>();
-        if (everReady && !spec.isSuspended()) {
+        // nodes coming back from a suspend are provisioning, not down (the same as the phase above)
+        if (everReady && previous.phase() != Phase.Suspended && !spec.isSuspended()) {
             leaves.stream().filter(n -> !engine.joined(n)).forEach(down::add);
             aggregators.stream().filter(n -> !engine.joined(n)).forEach(down::add);
         }

@@ -174,11 +174,14 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     }
 
     private void stopAll(String prefix) {
-        List<NodeProcess> matching = processes.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                // aggregators first: they hold no data, and leave clients nothing half-answered
-                .sorted(Map.Entry.comparingByKey(Comparator.comparing(k -> k.contains("/leaf-"))))
-                .map(Map.Entry::getValue).toList();
-        matching.parallelStream().forEach(p -> p.stop(stopTimeout));
+        List<Map.Entry<String, NodeProcess>> matching = processes.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix)).toList();
+        matching.forEach(e -> e.getValue().release());
+        // aggregators first: they hold no data, and clients get a clean refusal rather than a half-answered query
+        for (boolean leaves : new boolean[]{false, true}) {
+            matching.parallelStream().filter(e -> e.getKey().contains("/leaf-") == leaves)
+                    .forEach(e -> e.getValue().stop(stopTimeout));
+        }
     }
 
     private List<NodeId> storedNodes(String cluster) {

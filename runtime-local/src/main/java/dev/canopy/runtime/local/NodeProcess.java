@@ -27,6 +27,7 @@ final class NodeProcess {
     private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
     static final String LOG_FILE = "node.log";
     static final String PID_FILE = "node.pid";
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE = Duration.ofSeconds(60);
 
@@ -94,6 +95,11 @@ final class NodeProcess {
                 Files.writeString(workDirectory.resolve(file.getKey()), file.getValue());
             }
             List<String> command = new ArrayList<>();
+            if (Files.isExecutable(SETSID)) {
+                // its own session: Ctrl-C in the platform's terminal reaches the platform only, which then stops the
+                // nodes in order, rather than every node at once behind its back
+                command.add(SETSID.toString());
+            }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(launch.jvmOptions());
             command.add("-Dcanopy.node=" + cluster + "/" + node);
@@ -146,6 +152,12 @@ final class NodeProcess {
                 scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** From now on an exit is expected: the supervisor will not bring the node back. */
+    synchronized void release() {
+        wanted = false;
+        restarting = false;
     }
 
     /** Stops the node and keeps its storage; it is not restarted until started again. */

@@ -1,0 +1,336 @@
+package dev.canopy.core;
+
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.canopy.core.TestClusters.AG1_0;
+import static dev.canopy.core.TestClusters.AG1_1;
+import static dev.canopy.core.TestClusters.AG2_0;
+import static dev.canopy.core.TestClusters.AG2_1;
+import static dev.canopy.core.TestClusters.AGG_0;
+import static dev.canopy.core.TestClusters.LEAVES;
+import static dev.canopy.core.TestClusters.LEAF_NAMES;
+import static dev.canopy.core.TestClusters.all;
+import static dev.canopy.core.TestClusters.concat;
+import static dev.canopy.core.TestClusters.healthy;
+import static dev.canopy.core.TestClusters.merge;
+import static dev.canopy.core.TestClusters.observed;
+import static dev.canopy.core.TestClusters.running;
+import static dev.canopy.core.TestClusters.spec;
+import static dev.canopy.core.TestClusters.suspended;
+import static dev.canopy.core.TestClusters.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusBuilderTest {
+
+    private static final DatabaseClusterSpec SPEC = spec();
+    private static final Instant T1 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final Instant T2 = Instant.parse("2025-03-01T10:05:00Z");
+    private static final Instant T3 = Instant.parse("2025-03-01T10:10:00Z");
+    private static final List<NodeId> EVERYTHING = concat(LEAVES, List.of(AGG_0));
+
+    private static final Step START_LEAVES = new Step.StartNodes(LEAVES, "StartingLeaves", "starting the leaves");
+    private static final Step DONE = new Step.Done("Ready", "all good");
+    private static final Step LEAVES_JOINING = new Step.Wait("LeavesJoining", "waiting for leaf-ag1-0 to join");
+
+    private static Condition condition(DatabaseClusterStatus status, String type) {
+        return status.condition(type).orElseThrow(() -> new AssertionError("no condition " + type + " in " + status));
+    }
+
+    private static DatabaseClusterStatus build(DatabaseClusterStatus previous, Observed observed, Step step, Instant now) {
+        return StatusBuilder.build(previous, 7, observed, step, now);
+    }
+
+    private static DatabaseClusterStatus ready() {
+        return build(null, healthy(SPEC), DONE, T1);
+    }
+
+    /** After Ready, leaf-ag1-0 died and is being brought back. */
+    private static Observed leafDown() {
+        return observed(SPEC, merge(running(EVERYTHING), all(List.of(AG1_0), NodeState.RESTARTING)),
+                view(true, List.of(AG1_1, AG2_0, AG2_1, AGG_0), LEAF_NAMES), true);
+    }
+
+    // --- phase ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void provisioningBeforeTheFirstReady() {
+        DatabaseClusterStatus status = build(null, observed(SPEC, Map.of(), EngineView.unreachable("no leaf is running"), false),
+                START_LEAVES, T1);
+
+        assertThat(status.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(condition(status, Condition.READY)).isEqualTo(
+                new Condition(Condition.READY, Condition.FALSE, "StartingLeaves", "starting the leaves", T1.toString()));
+        assertThat(condition(status, Condition.PROGRESSING)).isEqualTo(
+                new Condition(Condition.PROGRESSING, Condition.TRUE, "StartingLeaves", "starting the leaves", T1.toString()));
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(
+                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "every node is up", T1.toString()));
+        assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(
+                new Condition(Condition.REDUNDANCY_MET, Condition.UNKNOWN, "NotActive", "the cluster is not active", T1.toString()));
+        assertThat(condition(status, Condition.BALANCED)).isEqualTo(
+                new Condition(Condition.BALANCED, Condition.UNKNOWN, "Unknown", "partition states are not known", T1.toString()));
+        assertThat(status.aggregators()).isEqualTo(new NodeCounts(0, 1));
+        assertThat(status.leaves()).isEqualTo(new NodeCounts(0, 4));
+        assertThat(status.release()).isNull();
+    }
+
+    @Test
+    void stillProvisioningWhileWaitingBeforeTheFirstReady() {
+        DatabaseClusterStatus first = build(null, observed(SPEC, Map.of(), EngineView.unreachable("none"), false), START_LEAVES, T1);
+        DatabaseClusterStatus second = build(first, observed(SPEC, running(LEAVES), view(false, List.of(AG1_0), Set.of()), false),
+                LEAVES_JOINING, T2);
+
+        assertThat(second.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(second.leaves()).isEqualTo(new NodeCounts(1, 4));
+        // a node not yet joined while provisioning is not "down"
+        assertThat(condition(second, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+    }
+
+    @Test
+    void readyWhenDone() {
+        DatabaseClusterStatus status = ready();
+
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+        assertThat(status.isTrue(Condition.READY)).isTrue();
+        assertThat(condition(status, Condition.READY)).isEqualTo(
+                new Condition(Condition.READY, Condition.TRUE, "Ready", "all good", T1.toString()));
+        assertThat(condition(status, Condition.PROGRESSING)).isEqualTo(
+                new Condition(Condition.PROGRESSING, Condition.FALSE, "Ready", "nothing to do", T1.toString()));
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(
+                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "every node is up", T1.toString()));
+        assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(new Condition(Condition.REDUNDANCY_MET, Condition.TRUE,
+                "AllCopiesOwned", "every partition has 2 copies, one in each availability group", T1.toString()));
+        assertThat(condition(status, Condition.BALANCED)).isEqualTo(
+                new Condition(Condition.BALANCED, Condition.TRUE, "AllPartitionsOwning", "no partition is moving", T1.toString()));
+        assertThat(status.aggregators()).isEqualTo(new NodeCounts(1, 1));
+        assertThat(status.leaves()).isEqualTo(new NodeCounts(4, 4));
+        assertThat(status.release()).isEqualTo("2.17.0");
+    }
+
+    @Test
+    void conditionsComeInAFixedOrder() {
+        assertThat(ready().conditions()).extracting(Condition::type).containsExactly(
+                Condition.READY, Condition.PROGRESSING, Condition.DEGRADED, Condition.REDUNDANCY_MET, Condition.BALANCED);
+    }
+
+    @Test
+    void redundancyOneSaysOneCopy() {
+        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, SPEC.aggregators(), SPEC.leaves(), Map.of(), null);
+        DatabaseClusterStatus status = build(null, healthy(spec), DONE, T1);
+
+        assertThat(condition(status, Condition.REDUNDANCY_MET).message()).isEqualTo("every partition has 1 copy");
+    }
+
+    @Test
+    void observedGenerationIsTheGenerationGiven() {
+        assertThat(StatusBuilder.build(null, 42, healthy(SPEC), DONE, T1).observedGeneration()).isEqualTo(42L);
+        assertThat(StatusBuilder.build(ready(), 43, healthy(SPEC), DONE, T2).observedGeneration()).isEqualTo(43L);
+    }
+
+    @Test
+    void degradedAfterReadyWhenALeafIsDown() {
+        DatabaseClusterStatus status = build(ready(), leafDown(), LEAVES_JOINING, T2);
+
+        assertThat(status.phase()).isEqualTo(Phase.Degraded);
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(new Condition(Condition.DEGRADED, Condition.TRUE,
+                "NodesDown", "leaf-ag1-0 not in the cluster", T2.toString()));
+        assertThat(condition(status, Condition.READY).status()).isEqualTo(Condition.FALSE);
+        assertThat(condition(status, Condition.READY).reason()).isEqualTo("LeavesJoining");
+        assertThat(condition(status, Condition.PROGRESSING).status()).isEqualTo(Condition.TRUE);
+        assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(new Condition(Condition.REDUNDANCY_MET, Condition.FALSE,
+                "BaselineNodesOffline", "leaf-ag1-0 offline: their partitions have one copy", T2.toString()));
+        assertThat(status.leaves()).isEqualTo(new NodeCounts(3, 4));
+        assertThat(status.aggregators()).isEqualTo(new NodeCounts(1, 1));
+        // the release that was reached is kept while not Ready
+        assertThat(status.release()).isEqualTo("2.17.0");
+    }
+
+    @Test
+    void degradedNamesEveryNodeDown() {
+        Observed observed = observed(SPEC, merge(running(EVERYTHING), all(List.of(AG1_0, AGG_0), NodeState.RESTARTING)),
+                view(true, List.of(AG1_1, AG2_0, AG2_1), LEAF_NAMES), false);
+        DatabaseClusterStatus status = build(ready(), observed, LEAVES_JOINING, T2);
+
+        assertThat(status.phase()).isEqualTo(Phase.Degraded);
+        assertThat(condition(status, Condition.DEGRADED).message()).isEqualTo("leaf-ag1-0, aggregator-0 not in the cluster");
+        assertThat(status.aggregators()).isEqualTo(new NodeCounts(0, 1));
+    }
+
+    @Test
+    void offlineBaselineLeafWithRedundancyOneMakesItsPartitionsUnavailable() {
+        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, SPEC.aggregators(), SPEC.leaves(), Map.of(), null);
+        Observed observed = observed(spec, merge(running(EVERYTHING), all(List.of(AG1_0), NodeState.RESTARTING)),
+                view(true, List.of(AG1_1, AG2_0, AG2_1, AGG_0), LEAF_NAMES), true);
+        DatabaseClusterStatus status = build(build(null, healthy(spec), DONE, T1), observed, LEAVES_JOINING, T2);
+
+        assertThat(condition(status, Condition.REDUNDANCY_MET).message())
+                .isEqualTo("leaf-ag1-0 offline: their partitions are unavailable");
+    }
+
+    @Test
+    void readyAgainOnceTheLeafIsBack() {
+        DatabaseClusterStatus degraded = build(ready(), leafDown(), LEAVES_JOINING, T2);
+        DatabaseClusterStatus back = build(degraded, healthy(SPEC), DONE, T3);
+
+        assertThat(back.phase()).isEqualTo(Phase.Ready);
+        assertThat(condition(back, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+        assertThat(condition(back, Condition.DEGRADED).lastTransitionTime()).isEqualTo(T3.toString());
+    }
+
+    @Test
+    void scalingWhenTheDeclaredNodesDifferFromTheExistingOnes() {
+        DatabaseClusterSpec bigger = spec(3, 1);
+        Observed observed = observed(bigger, running(EVERYTHING), view(true, EVERYTHING, LEAF_NAMES), true);
+        DatabaseClusterStatus status = build(ready(), observed,
+                new Step.StartNodes(List.of(NodeId.leaf(1, 2), NodeId.leaf(2, 2)), "StartingLeaves", "starting"), T2);
+
+        assertThat(status.phase()).isEqualTo(Phase.Scaling);
+        assertThat(status.leaves()).isEqualTo(new NodeCounts(4, 6));
+    }
+
+    @Test
+    void suspendedWhileStoppingAndOnceStopped() {
+        DatabaseClusterSpec spec = suspended(SPEC);
+        DatabaseClusterStatus stopping = build(ready(), observed(spec, running(EVERYTHING), view(true, EVERYTHING, LEAF_NAMES), true),
+                new Step.StopNodes(EVERYTHING, "Suspending", "stopping"), T2);
+
+        assertThat(stopping.phase()).isEqualTo(Phase.Suspended);
+        assertThat(condition(stopping, Condition.READY).status()).isEqualTo(Condition.FALSE);
+        assertThat(condition(stopping, Condition.READY).reason()).isEqualTo("Suspending");
+        assertThat(condition(stopping, Condition.PROGRESSING).status()).isEqualTo(Condition.TRUE);
+        assertThat(stopping.endpoints()).isNull();
+
+        DatabaseClusterStatus stopped = build(stopping, observed(spec, all(EVERYTHING, NodeState.STOPPED),
+                EngineView.unreachable("no leaf is running"), false), new Step.Done("Suspended", "every node is stopped"), T3);
+
+        assertThat(stopped.phase()).isEqualTo(Phase.Suspended);
+        assertThat(condition(stopped, Condition.READY)).isEqualTo(
+                new Condition(Condition.READY, Condition.FALSE, "Suspended", "every node is stopped", T2.toString()));
+        assertThat(condition(stopped, Condition.PROGRESSING).status()).isEqualTo(Condition.FALSE);
+        // stopped on purpose: not degraded
+        assertThat(condition(stopped, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+        assertThat(condition(stopped, Condition.REDUNDANCY_MET).status()).isEqualTo(Condition.UNKNOWN);
+        assertThat(stopped.leaves()).isEqualTo(new NodeCounts(0, 4));
+        assertThat(stopped.endpoints()).isNull();
+    }
+
+    @Test
+    void provisioningAgainWhenResumed() {
+        DatabaseClusterStatus suspendedStatus = build(ready(), observed(suspended(SPEC), all(EVERYTHING, NodeState.STOPPED),
+                EngineView.unreachable("no leaf is running"), false), new Step.Done("Suspended", "stopped"), T2);
+        DatabaseClusterStatus resuming = build(suspendedStatus, observed(SPEC, all(EVERYTHING, NodeState.STOPPED),
+                EngineView.unreachable("no leaf is running"), false), START_LEAVES, T3);
+
+        assertThat(resuming.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(condition(resuming, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+    }
+
+    @Test
+    void rebalancingIsNeitherRedundantNorBalanced() {
+        Observed observed = observed(SPEC, running(EVERYTHING), view(true, EVERYTHING, LEAF_NAMES, 12), true);
+        DatabaseClusterStatus status = build(null, observed, DONE, T1);
+
+        assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(new Condition(Condition.REDUNDANCY_MET, Condition.FALSE,
+                "Rebalancing", "12 partition copies are still being filled", T1.toString()));
+        assertThat(condition(status, Condition.BALANCED)).isEqualTo(new Condition(Condition.BALANCED, Condition.FALSE,
+                "Rebalancing", "12 partition copies not yet owning", T1.toString()));
+    }
+
+    @Test
+    void anUnsupportedWaitIsNotProgressing() {
+        Step unsupported = new Step.Wait("LeafScaleInUnsupported", "removing leaves (leaf-ag1-2) needs a rebalance");
+        DatabaseClusterStatus status = build(ready(), healthy(SPEC), unsupported, T2);
+
+        assertThat(condition(status, Condition.PROGRESSING)).isEqualTo(new Condition(Condition.PROGRESSING, Condition.FALSE,
+                "LeafScaleInUnsupported", "removing leaves (leaf-ag1-2) needs a rebalance", T1.toString()));
+        assertThat(condition(status, Condition.READY).status()).isEqualTo(Condition.FALSE);
+    }
+
+    // --- endpoints --------------------------------------------------------------------------------------------------
+
+    @Test
+    void endpointsNameEveryAggregator() {
+        DatabaseClusterSpec spec = spec(2, 3);
+        DatabaseClusterStatus status = build(null, healthy(spec), DONE, T1);
+
+        // TestClusters places aggregator-N at 10.0.0.1:1090N
+        assertThat(status.endpoints()).isEqualTo(new Endpoints(
+                "jdbc:ignite:thin://10.0.0.1:10900,10.0.0.1:10901,10.0.0.1:10902",
+                List.of("10.0.0.1:10900", "10.0.0.1:10901", "10.0.0.1:10902")));
+    }
+
+    @Test
+    void endpointsAreKnownWhileProvisioning() {
+        DatabaseClusterStatus status = build(null, observed(SPEC, Map.of(), EngineView.unreachable("none"), false), START_LEAVES, T1);
+
+        assertThat(status.endpoints()).isEqualTo(new Endpoints("jdbc:ignite:thin://10.0.0.1:10900", List.of("10.0.0.1:10900")));
+    }
+
+    // --- lastTransitionTime -----------------------------------------------------------------------------------------
+
+    @Test
+    void lastTransitionTimeIsKeptWhileTheStatusStaysTheSame() {
+        DatabaseClusterStatus first = build(null, observed(SPEC, Map.of(), EngineView.unreachable("none"), false), START_LEAVES, T1);
+        DatabaseClusterStatus second = build(first, observed(SPEC, running(LEAVES), view(false, LEAVES, Set.of()), false),
+                new Step.Activate("Activating", "activating"), T2);
+
+        Condition ready = condition(second, Condition.READY);
+        assertThat(ready.status()).isEqualTo(Condition.FALSE);
+        assertThat(ready.lastTransitionTime()).isEqualTo(T1.toString());
+        // reason and message follow the step even when the status does not change
+        assertThat(ready.reason()).isEqualTo("Activating");
+        assertThat(ready.message()).isEqualTo("activating");
+        assertThat(condition(second, Condition.PROGRESSING).lastTransitionTime()).isEqualTo(T1.toString());
+    }
+
+    @Test
+    void lastTransitionTimeChangesWhenTheStatusChanges() {
+        DatabaseClusterStatus first = build(null, observed(SPEC, Map.of(), EngineView.unreachable("none"), false), START_LEAVES, T1);
+        DatabaseClusterStatus second = build(first, healthy(SPEC), DONE, T2);
+        DatabaseClusterStatus third = build(second, healthy(SPEC), DONE, T3);
+
+        assertThat(condition(second, Condition.READY).lastTransitionTime()).isEqualTo(T2.toString());
+        assertThat(condition(second, Condition.PROGRESSING).lastTransitionTime()).isEqualTo(T2.toString());
+        assertThat(condition(second, Condition.REDUNDANCY_MET).lastTransitionTime()).isEqualTo(T2.toString());
+        // Degraded stayed False throughout
+        assertThat(condition(second, Condition.DEGRADED).lastTransitionTime()).isEqualTo(T1.toString());
+        // nothing changed from second to third
+        assertThat(third).isEqualTo(second);
+    }
+
+    @Test
+    void aConditionMissingFromThePreviousStatusStartsNow() {
+        DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Provisioning, List.of(
+                new Condition(Condition.READY, Condition.FALSE, "x", "y", T1.toString())), 1L, null, null, null, null);
+        DatabaseClusterStatus status = build(previous, observed(SPEC, Map.of(), EngineView.unreachable("none"), false),
+                START_LEAVES, T2);
+
+        assertThat(condition(status, Condition.READY).lastTransitionTime()).isEqualTo(T1.toString());
+        assertThat(condition(status, Condition.PROGRESSING).lastTransitionTime()).isEqualTo(T2.toString());
+    }
+
+    @Test
+    void conditionHelperKeepsOrChangesTheTime() {
+        DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Ready, List.of(
+                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "ok", T1.toString())), 1L, null, null, null, null);
+
+        assertThat(StatusBuilder.condition(previous, Condition.DEGRADED, false, "AllNodesUp", "ok", T2).lastTransitionTime())
+                .isEqualTo(T1.toString());
+        assertThat(StatusBuilder.condition(previous, Condition.DEGRADED, true, "NodesDown", "x", T2).lastTransitionTime())
+                .isEqualTo(T2.toString());
+        assertThat(StatusBuilder.condition(previous, Condition.DEGRADED, null, "Unknown", "x", T3))
+                .isEqualTo(new Condition(Condition.DEGRADED, Condition.UNKNOWN, "Unknown", "x", T3.toString()));
+        assertThat(StatusBuilder.condition(null, Condition.DEGRADED, false, "AllNodesUp", "ok", T2).lastTransitionTime())
+                .isEqualTo(T2.toString());
+    }
+}
