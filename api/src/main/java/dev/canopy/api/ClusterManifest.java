@@ -30,8 +30,11 @@ import java.util.stream.Collectors;
  */
 public record ClusterManifest(String name, DatabaseClusterSpec spec) {
 
-    private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec");
-    private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "annotations");
+    /** {@code status} is accepted and ignored, as kubectl does, so that {@code cluster get -o yaml} can be applied again. */
+    private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec", "status");
+    /** Fields the server sets are accepted and ignored, for the same reason. */
+    private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "annotations",
+            "generation", "uid", "resourceVersion", "creationTimestamp");
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -127,15 +127,23 @@ class ClusterManifestTest {
 
     @Test
     void unknownTopLevelFieldIsReported() {
-        assertThat(problems(manifest(MINIMAL_SPEC) + "status:\n  phase: Ready\n")).containsExactly(
-                "status: unknown field; known fields here: apiVersion, kind, metadata, spec");
+        assertThat(problems(manifest(MINIMAL_SPEC) + "colour:\n  shade: blue\n")).containsExactly(
+                "colour: unknown field; known fields here: apiVersion, kind, metadata, spec, status");
+    }
+
+    @Test
+    void statusAndServerSetMetadataAreIgnoredSoThatAPrintedClusterCanBeAppliedAgain() {
+        String printed = manifest(MINIMAL_SPEC).replace("metadata:\n", "metadata:\n  generation: 3\n  uid: abc\n")
+                + "status:\n  phase: Ready\n";
+        assertThat(ClusterManifest.parse(printed).spec()).isEqualTo(ClusterManifest.parse(manifest(MINIMAL_SPEC)).spec());
     }
 
     @Test
     void unknownMetadataFieldIsReported() {
-        String yaml = manifest(MINIMAL_SPEC).replace("  name: orders\n", "  name: orders\n  uid: 42\n");
+        String yaml = manifest(MINIMAL_SPEC).replace("  name: orders\n", "  name: orders\n  owner: 42\n");
         assertThat(problems(yaml)).containsExactly(
-                "metadata.uid: unknown field; known fields here: annotations, labels, name, namespace");
+                "metadata.owner: unknown field; known fields here: annotations, creationTimestamp, generation, labels, name, "
+                        + "namespace, resourceVersion, uid");
     }
 
     @Test
@@ -182,7 +190,7 @@ class ClusterManifestTest {
                 extra: 1
                 metadata:
                   name: orders
-                  uid: 42
+                  owner: 42
                 spec:
                   release: 2.17.0
                   redundancyLevel: 2
@@ -197,8 +205,9 @@ class ClusterManifestTest {
                     storageGB: 10
                 """;
         assertThat(problems(yaml)).containsExactlyInAnyOrder(
-                "extra: unknown field; known fields here: apiVersion, kind, metadata, spec",
-                "metadata.uid: unknown field; known fields here: annotations, labels, name, namespace",
+                "extra: unknown field; known fields here: apiVersion, kind, metadata, spec, status",
+                "metadata.owner: unknown field; known fields here: annotations, creationTimestamp, generation, labels, name, "
+                        + "namespace, resourceVersion, uid",
                 "spec.replicas: unknown field; known fields here: " + SPEC_FIELDS,
                 "spec.aggregators.size: unknown field; known fields here: count, height",
                 "spec.leaves.cnt: unknown field; known fields here: count, height, storageClass, storageGB",

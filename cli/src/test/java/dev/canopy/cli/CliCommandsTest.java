@@ -1,0 +1,279 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.StoredCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The canopy command line run in this JVM, with no platform running (so no Ignite process is ever started). */
+class CliCommandsTest {
+    @TempDir
+    Path dataDir;
+    /** Where the test writes its manifests, apart from the data directory. */
+    @TempDir
+    Path files;
+
+    record Result(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    /** Runs {@code canopy --data-dir <dataDir> args...}, capturing what the commands print. */
+    private Result canopy(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StringWriter usageOut = new StringWriter();
+        StringWriter usageErr = new StringWriter();
+        List<String> full = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
+        full.addAll(Arrays.asList(args));
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = Main.commandLine();
+            commandLine.setOut(new PrintWriter(usageOut, true));
+            commandLine.setErr(new PrintWriter(usageErr, true));
+            code = commandLine.execute(full.toArray(String[]::new));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        Result result = new Result(code, out.toString(StandardCharsets.UTF_8) + usageOut,
+                err.toString(StandardCharsets.UTF_8) + usageErr);
+        // shown in the surefire report of a failing test
+        originalOut.printf("canopy %s -> %d%n--- out%n%s--- err%n%s", String.join(" ", args), result.code(), result.out(), result.err());
+        return result;
+    }
+
+    private Path manifest(String fileName, String name, int redundancyLevel, int leaves) throws IOException {
+        return write(fileName, """
+                apiVersion: canopy.dev/v1alpha1
+                kind: DatabaseCluster
+                metadata:
+                  name: %s
+                spec:
+                  release: "2.17.0"
+                  redundancyLevel: %d
+                  aggregators:
+                    count: 1
+                    height: 0.5
+                  leaves:
+                    count: %d
+                    height: 0.5
+                    storageGB: 10
+                  config:
+                    sqlQueryTimeoutMs: "60000"
+                """.formatted(name, redundancyLevel, leaves));
+    }
+
+    private Path write(String fileName, String content) throws IOException {
+        Path file = files.resolve(fileName);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private Path applied(String name) throws IOException {
+        Result result = canopy("cluster", "apply", "-f", manifest(name + ".yaml", name, 2, 1).toString());
+        assertThat(result.code()).as(result.err()).isZero();
+        return new ClusterStore(dataDir).clusterDir(name);
+    }
+
+    @Test
+    void applyCreatesThenLeavesUnchangedThenConfigures() throws IOException {
+        Path file = manifest("orders.yaml", "orders", 2, 1);
+
+        Result created = canopy("cluster", "apply", "-f", file.toString());
+        assertThat(created.code()).isZero();
+        assertThat(created.out()).contains("cluster orders created (generation 1)")
+                .contains("the platform is not running");
+        assertThat(created.err()).isEmpty();
+
+        Result unchanged = canopy("cluster", "apply", "-f", file.toString());
+        assertThat(unchanged.code()).isZero();
+        assertThat(unchanged.out()).contains("cluster orders unchanged (generation 1)");
+
+        manifest("orders.yaml", "orders", 2, 3);
+        Result configured = canopy("cluster", "apply", "-f", file.toString());
+        assertThat(configured.code()).isZero();
+        assertThat(configured.out()).contains("cluster orders configured (generation 2)");
+
+        StoredCluster stored = new ClusterStore(dataDir).get("orders").orElseThrow();
+        assertThat(stored.generation()).isEqualTo(2);
+        assertThat(stored.spec().leaves().count()).isEqualTo(3);
+        assertThat(stored.spec().config()).containsEntry("sqlQueryTimeoutMs", "60000");
+    }
+
+    @Test
+    void anInvalidFileIsRefusedWithOneLinePerProblemAndTheStoredClusterStaysAsItWas() throws IOException {
+        applied("orders");
+        String before = canopy("cluster", "get", "orders", "-o", "json").out();
+
+        Path bad = write("bad.yaml", """
+                apiVersion: canopy.dev/v1alpha1
+                kind: DatabaseCluster
+                metadata:
+                  name: orders
+                spec:
+                  release: "2.17.0"
+                  redundancyLevel: 3
+                  replicas: 4
+                  aggregators:
+                    count: 1
+                    height: 0.5
+                  leaves:
+                    count: 1
+                    height: 0.5
+                    storageGB: 10
+                  config:
+                    walMode: SOMETIMES
+                """);
+        Result refused = canopy("cluster", "apply", "-f", bad.toString());
+
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.out()).doesNotContain("created").doesNotContain("configured");
+        assertThat(refused.err()).contains("not a valid DatabaseCluster").contains("nothing was changed");
+        List<String> problems = refused.errLines().stream().filter(l -> l.startsWith("  ")).map(String::strip).toList();
+        assertThat(problems).hasSize(3);
+        assertThat(problems).anySatisfy(l -> assertThat(l).startsWith("spec.redundancyLevel:").contains("3"));
+        assertThat(problems).anySatisfy(l -> assertThat(l).startsWith("spec.replicas:").contains("unknown field"));
+        assertThat(problems).anySatisfy(l -> assertThat(l).startsWith("spec.config.walMode:").contains("SOMETIMES"));
+
+        Result after = canopy("cluster", "get", "orders", "-o", "json");
+        assertThat(after.out()).isEqualTo(before);
+        JsonNode json = JsonMapper.builder().build().readTree(after.out());
+        assertThat(json.at("/metadata/generation").asLong()).isEqualTo(1);
+        assertThat(json.at("/spec/redundancyLevel").asInt()).isEqualTo(2);
+        assertThat(json.at("/spec/config/walMode").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void aReleaseThatIsNotInstalledIsRefused() throws IOException {
+        Path file = write("future.yaml", Files.readString(manifest("tmp.yaml", "future", 2, 1)).replace("\"2.17.0\"", "\"9.9.9\""));
+
+        Result refused = canopy("cluster", "apply", "-f", file.toString());
+
+        assertThat(refused.code()).isEqualTo(2);
+        List<String> problems = refused.errLines().stream().filter(l -> l.startsWith("  ")).map(String::strip).toList();
+        assertThat(problems).singleElement().satisfies(l ->
+                assertThat(l).startsWith("spec.release:").contains("9.9.9").contains("2.17.0"));
+        assertThat(new ClusterStore(dataDir).get("future")).isEmpty();
+    }
+
+    @Test
+    void aMissingFileIsReportedClearly() {
+        Path missing = files.resolve("nowhere.yaml");
+
+        Result result = canopy("cluster", "apply", "-f", missing.toString());
+
+        assertThat(result.code()).isNotZero();
+        assertThat(result.err()).contains("no such file").contains(missing.toString());
+        assertThat(new ClusterStore(dataDir).list()).isEmpty();
+    }
+
+    @Test
+    void listShowsStoredClustersAsPending() throws IOException {
+        Result empty = canopy("cluster", "list");
+        assertThat(empty.code()).isZero();
+        assertThat(empty.out()).contains("no clusters");
+
+        applied("orders");
+        applied("billing");
+        Result list = canopy("cluster", "list");
+
+        assertThat(list.code()).isZero();
+        List<String> lines = list.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("NAME").contains("PHASE");
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1).split("\\s+")).startsWith("billing", "Pending");
+        assertThat(lines.get(2).split("\\s+")).startsWith("orders", "Pending", "0/1", "0/2", "2", "2.17.0");
+    }
+
+    @Test
+    void getShowsTheClusterAsTextYamlAndJson() throws IOException {
+        applied("orders");
+
+        Result text = canopy("cluster", "get", "orders");
+        assertThat(text.code()).isZero();
+        assertThat(text.out()).containsPattern("(?m)^Name:\\s+orders$")
+                .containsPattern("(?m)^Phase:\\s+Pending\\b")
+                .containsPattern("(?m)^Generation:\\s+1 \\(observed none\\)$")
+                .contains("the platform is not running");
+
+        Result yaml = canopy("cluster", "get", "orders", "-o", "yaml");
+        assertThat(yaml.code()).isZero();
+        JsonNode doc = new YAMLMapper().readTree(yaml.out());
+        assertThat(doc.path("apiVersion").asText()).isEqualTo("canopy.dev/v1alpha1");
+        assertThat(doc.path("kind").asText()).isEqualTo("DatabaseCluster");
+        assertThat(doc.at("/metadata/name").asText()).isEqualTo("orders");
+        assertThat(doc.at("/spec/release").asText()).isEqualTo("2.17.0");
+        assertThat(doc.at("/spec/redundancyLevel").asInt()).isEqualTo(2);
+        assertThat(doc.at("/spec/leaves/storageGB").asInt()).isEqualTo(10);
+        assertThat(doc.at("/spec/config/sqlQueryTimeoutMs").asText()).isEqualTo("60000");
+        assertThat(doc.has("status")).isFalse();
+
+        Result json = canopy("cluster", "get", "orders", "--output", "JSON");
+        assertThat(json.code()).isZero();
+        assertThat(JsonMapper.builder().build().readTree(json.out())).isEqualTo(doc);
+    }
+
+    @Test
+    void getOfAMissingClusterFails() {
+        Result result = canopy("cluster", "get", "missing");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("no cluster named missing");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void deleteWithoutAPlatformRemovesTheClusterDirectly() throws IOException {
+        Path clusterDir = applied("orders");
+        assertThat(clusterDir).isDirectory();
+
+        Result result = canopy("cluster", "delete", "orders");
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).contains("cluster orders deleted");
+        assertThat(clusterDir).doesNotExist();
+        assertThat(new ClusterStore(dataDir).get("orders")).isEmpty();
+        assertThat(canopy("cluster", "get", "orders").code()).isEqualTo(1);
+
+        Result again = canopy("cluster", "delete", "orders");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("no cluster named orders");
+    }
+
+    @Test
+    void sqlOnAClusterWithoutStatusSaysNoAggregatorServesSqlYet() throws IOException {
+        applied("orders");
+
+        Result result = canopy("sql", "orders", "-e", "SELECT 1");
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("orders has no aggregator serving SQL yet").contains("Pending");
+
+        Result missing = canopy("sql", "missing", "-e", "SELECT 1");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no cluster named missing");
+    }
+}
