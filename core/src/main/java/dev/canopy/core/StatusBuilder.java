@@ -62,9 +62,11 @@ public final class StatusBuilder {
         conditions.add(balanced(previous, engine, now));
 
         String release = ready ? spec.release() : previous == null ? null : previous.release();
-        Endpoints endpoints = aggregators.isEmpty() || spec.isSuspended() ? null : new Endpoints(observed.topology().jdbcUrl(),
-                observed.topology().aggregators().stream().filter(p -> aggregators.contains(p.node()))
-                        .map(NodePlacement::sqlAddress).toList());
+        // only declared aggregators: one being removed must not be handed to new clients
+        List<String> addresses = observed.topology().aggregators().stream().filter(p -> aggregators.contains(p.node()))
+                .map(NodePlacement::sqlAddress).toList();
+        Endpoints endpoints = addresses.isEmpty() || spec.isSuspended() ? null
+                : new Endpoints(Topology.jdbcUrl(addresses), addresses);
         return new DatabaseClusterStatus(phase, conditions, generation,
                 new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
                 release, endpoints);

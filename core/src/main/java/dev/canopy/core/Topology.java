@@ -28,6 +28,10 @@ public record Topology(String cluster, DatabaseClusterSpec spec, Map<NodeId, Nod
 
     /** The JDBC URL naming every aggregator, so a client fails over between them. */
     public String jdbcUrl() {
-        return "jdbc:ignite:thin://" + String.join(",", aggregators().stream().map(NodePlacement::sqlAddress).toList());
+        return jdbcUrl(aggregators().stream().map(NodePlacement::sqlAddress).toList());
+    }
+
+    public static String jdbcUrl(List<String> sqlAddresses) {
+        return "jdbc:ignite:thin://" + String.join(",", sqlAddresses);
     }
 }

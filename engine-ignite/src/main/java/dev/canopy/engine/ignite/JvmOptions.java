@@ -39,6 +39,11 @@ final class JvmOptions {
         List<String> options = new ArrayList<>(IGNITE_OPENS);
         options.add("-Xms" + heapMb + "m");
         options.add("-Xmx" + heapMb + "m");
+        if (Runtime.version().feature() >= 23) {
+            // nodes run on the platform's JDK; from 23 on it warns on every use of sun.misc.Unsafe, which Ignite needs
+            options.add("--sun-misc-unsafe-memory-access=allow");
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
         options.add("-XX:+UseG1GC");
         options.add("-XX:+ExitOnOutOfMemoryError");
         options.add("-Djava.net.preferIPv4Stack=true");
