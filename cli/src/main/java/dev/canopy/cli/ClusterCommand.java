@@ -139,7 +139,10 @@ final class ClusterCommand {
                 System.out.println("no clusters; `./canopy cluster apply -f examples/orders.yaml` creates one");
                 return 0;
             }
-            Printer.table(System.out, clusters);
+            if (!PlatformLock.isHeld(parent.dataDir())) {
+                System.out.println("(the platform is not running: `./canopy up` starts it)");
+            }
+            Printer.table(System.out, clusters, PlatformLock.isHeld(parent.dataDir()));
             return 0;
         }
     }

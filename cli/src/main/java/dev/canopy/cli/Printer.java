@@ -30,12 +30,16 @@ final class Printer {
                 + spec.redundancyLevel() + ", release " + spec.release() + (spec.isSuspended() ? ", suspended" : "");
     }
 
-    static void table(PrintStream out, List<StoredCluster> clusters) {
+    static void table(PrintStream out, List<StoredCluster> clusters, boolean platformRunning) {
         String format = "%-20s %-13s %-12s %-8s %-11s %-8s%n";
         out.printf(format, "NAME", "PHASE", "AGGREGATORS", "LEAVES", "REDUNDANCY", "RELEASE");
         for (StoredCluster c : clusters) {
             DatabaseClusterStatus s = c.status();
             String phase = c.deleting() ? "Deleting" : s == null || s.phase() == null ? "Pending" : s.phase().name();
+            if (!platformRunning && s != null && s.phase() != null && s.phase() != dev.canopy.api.Phase.Suspended) {
+                // the status is the last one written: with no platform, no node of this cluster runs now
+                phase = "Stopped";
+            }
             String aggregators = s == null || s.aggregators() == null ? "0/" + c.spec().aggregators().count()
                     : s.aggregators().ready() + "/" + s.aggregators().total();
             String leaves = s == null || s.leaves() == null ? "0/" + c.spec().leaves().count() * 2 : s.leaves().ready() + "/" + s.leaves().total();
@@ -47,7 +51,7 @@ final class Printer {
         DatabaseClusterStatus s = c.status();
         out.printf("Name:          %s%n", c.name());
         out.printf("Phase:         %s%s%n", c.deleting() ? "Deleting" : s == null || s.phase() == null ? "Pending" : s.phase(),
-                platformRunning ? "" : "   (the platform is not running: start it with ./canopy up)");
+                platformRunning ? "" : "   (last known; the platform is not running, so no node runs: start it with ./canopy up)");
         out.printf("Generation:    %d (observed %s)%n", c.generation(), s == null || s.observedGeneration() == null ? "none" : s.observedGeneration());
         out.printf("Spec:          %s%n", summary(c));
         if (s != null) {
