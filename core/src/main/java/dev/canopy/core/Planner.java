@@ -64,6 +64,10 @@ public final class Planner {
         if (!aggregatorsAway.isEmpty()) {
             return new Step.Wait("AggregatorsJoining", "waiting for " + names(aggregatorsAway) + " to join");
         }
+        if (engine.partitionsNotOwning() > 0) {
+            // a leaf that came back, or a new one, is still being filled: not Ready until every copy is owned
+            return new Step.Wait("Rebalancing", engine.partitionsNotOwning() + " partition copies are still moving to their owners");
+        }
         if (!observed.sqlAnswers()) {
             return new Step.Wait("WaitingForSql", "waiting for SQL to answer through " + aggregators.get(0));
         }

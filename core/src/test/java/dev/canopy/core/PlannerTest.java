@@ -154,6 +154,14 @@ class PlannerTest {
     }
 
     @Test
+    void notReadyWhilePartitionsAreMoving() {
+        List<NodeId> all = DesiredNodes.all(SPEC);
+        Observed observed = observed(SPEC, running(all), view(true, all, TestClusters.names(DesiredNodes.leaves(SPEC)), 12), true);
+
+        assertThat(Planner.next(observed)).isEqualTo(new Step.Wait("Rebalancing", "12 partition copies are still moving to their owners"));
+    }
+
+    @Test
     void sameInputGivesTheSameStep() {
         Observed observed = observed(SPEC, running(LEAVES), view(true, LEAVES, Set.of("leaf-ag1-0")), false);
         assertThat(Planner.next(observed)).isEqualTo(Planner.next(observed));
