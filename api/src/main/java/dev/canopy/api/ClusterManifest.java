@@ -194,15 +194,20 @@ public record ClusterManifest(String name, DatabaseClusterSpec spec) {
         }
     }
 
-    /** The manifest as YAML, the same shape {@link #parse} reads. */
-    public String toYaml() {
+    /** The manifest as a tree (apiVersion, kind, metadata.name, spec), for callers that add to it before writing. */
+    public ObjectNode toTree() {
         ObjectNode root = YAML.createObjectNode();
         root.put("apiVersion", DatabaseCluster.API_VERSION);
         root.put("kind", DatabaseCluster.KIND);
         root.putObject("metadata").put("name", name);
         root.set("spec", YAML.valueToTree(spec));
+        return root;
+    }
+
+    /** The manifest as YAML, the same shape {@link #parse} reads. */
+    public String toYaml() {
         try {
-            return YAML.writeValueAsString(root);
+            return YAML.writeValueAsString(toTree());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the manifest of " + name, e);
         }

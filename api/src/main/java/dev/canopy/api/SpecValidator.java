@@ -62,13 +62,7 @@ public final class SpecValidator {
         for (Map.Entry<String, String> setting : spec.config().entrySet()) {
             String field = "spec.config." + setting.getKey();
             EngineSetting.byKey(setting.getKey()).ifPresentOrElse(
-                    known -> {
-                        if (setting.getValue() == null) {
-                            problems.add(field + ": must have a value");
-                        } else {
-                            known.check(setting.getValue()).ifPresent(reason -> problems.add(field + ": " + reason));
-                        }
-                    },
+                    known -> known.check(setting.getValue()).ifPresent(reason -> problems.add(field + ": " + reason)),
                     () -> problems.add(field + ": not an allowed engine setting; allowed: " + EngineSetting.keys()));
         }
         return problems;

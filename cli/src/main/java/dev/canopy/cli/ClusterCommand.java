@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code canopy cluster ...}: declare, inspect and delete clusters of the local region. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Create, update, inspect and delete clusters.",
@@ -89,42 +90,65 @@ final class ClusterCommand {
     /** Prints progress until the cluster has observed this generation and settled, or the timeout passes. */
     static int follow(ClusterStore store, String name, long generation, Duration timeout) {
         Progress progress = new Progress(System.out);
-        Instant deadline = Instant.now().plus(timeout);
-        DatabaseClusterStatus last = null;
-        while (Instant.now().isBefore(deadline)) {
+        DatabaseClusterStatus[] last = {null};
+        return pollUntil(timeout, () -> {
             Optional<StoredCluster> cluster = store.get(name);
             if (cluster.isEmpty()) {
                 System.err.println("canopy: cluster " + name + " was deleted meanwhile");
-                return 1;
+                return Optional.of(1);
             }
             DatabaseClusterStatus status = cluster.get().status();
-            if (status != null && !status.equals(last)) {
-                progress.statusChanged(name, last, status);
-                last = status;
+            if (status == null) {
+                return Optional.empty();
             }
-            if (status != null && Objects.equals(status.observedGeneration(), generation)
+            if (!status.equals(last[0])) {
+                progress.statusChanged(name, last[0], status);
+                last[0] = status;
+            }
+            if (Objects.equals(status.observedGeneration(), generation)
                     && (status.phase() == Phase.Ready || status.phase() == Phase.Suspended && cluster.get().spec().isSuspended())) {
                 System.out.println("cluster " + name + " is " + status.phase()
                         + (status.endpoints() != null && status.phase() == Phase.Ready ? "; JDBC URL " + status.endpoints().jdbcUrl() : ""));
-                return 0;
+                return Optional.of(0);
             }
-            if (status != null && status.phase() == Phase.Failed) {
+            if (status.phase() == Phase.Failed) {
                 System.err.println("canopy: cluster " + name + " failed: " + Progress.progressMessage(status));
-                return 1;
+                return Optional.of(1);
             }
-            pause();
+            return Optional.empty();
+        }, "canopy: cluster " + name + " is not ready after " + timeout.toSeconds() + " s; `./canopy cluster get " + name
+                + "` shows where it is");
+    }
+
+    /**
+     * Asks {@code check} every half second until it gives an exit code, or prints {@code timedOut} and gives 1 once
+     * the timeout has passed. The platform writes what the CLI waits for, so polling the store is all there is.
+     */
+    static int pollUntil(Duration timeout, Supplier<Optional<Integer>> check, String timedOut) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<Integer> code = check.get();
+            if (code.isPresent()) {
+                return code.get();
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 130;
+            }
         }
-        System.err.println("canopy: cluster " + name + " is not ready after " + timeout.toSeconds() + " s; `./canopy cluster get "
-                + name + "` shows where it is");
+        System.err.println(timedOut);
         return 1;
     }
 
-    static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** The named cluster, or empty after saying on stderr that there is none. */
+    static Optional<StoredCluster> find(ClusterStore store, String name) {
+        Optional<StoredCluster> cluster = store.get(name);
+        if (cluster.isEmpty()) {
+            System.err.println("canopy: no cluster named " + name);
         }
+        return cluster;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the clusters of the local region.")
@@ -139,10 +163,11 @@ final class ClusterCommand {
                 System.out.println("no clusters; `./canopy cluster apply -f examples/orders.yaml` creates one");
                 return 0;
             }
-            if (!PlatformLock.isHeld(parent.dataDir())) {
+            boolean platformRunning = PlatformLock.isHeld(parent.dataDir());
+            if (!platformRunning) {
                 System.out.println("(the platform is not running: `./canopy up` starts it)");
             }
-            Printer.table(System.out, clusters, PlatformLock.isHeld(parent.dataDir()));
+            Printer.table(System.out, clusters, platformRunning);
             return 0;
         }
     }
@@ -160,9 +185,8 @@ final class ClusterCommand {
 
         @Override
         public Integer call() {
-            Optional<StoredCluster> cluster = Platform.store(parent.dataDir()).get(name);
+            Optional<StoredCluster> cluster = find(Platform.store(parent.dataDir()), name);
             if (cluster.isEmpty()) {
-                System.err.println("canopy: no cluster named " + name);
                 return 1;
             }
             if (format == Printer.Format.text) {
@@ -189,8 +213,7 @@ final class ClusterCommand {
         public Integer call() {
             Path dataDir = parent.dataDir();
             ClusterStore store = Platform.store(dataDir);
-            if (store.get(name).isEmpty()) {
-                System.err.println("canopy: no cluster named " + name);
+            if (find(store, name).isEmpty()) {
                 return 1;
             }
             if (!PlatformLock.isHeld(dataDir)) {
@@ -203,16 +226,13 @@ final class ClusterCommand {
             }
             store.markDeleting(name);
             System.out.println("cluster " + name + " is being deleted ...");
-            Instant deadline = Instant.now().plus(timeout);
-            while (Instant.now().isBefore(deadline)) {
-                if (store.get(name).isEmpty()) {
-                    System.out.println("cluster " + name + " deleted: every node stopped, storage removed");
-                    return 0;
+            return pollUntil(timeout, () -> {
+                if (store.get(name).isPresent()) {
+                    return Optional.empty();
                 }
-                pause();
-            }
-            System.err.println("canopy: cluster " + name + " is still being deleted after " + timeout.toSeconds() + " s");
-            return 1;
+                System.out.println("cluster " + name + " deleted: every node stopped, storage removed");
+                return Optional.of(0);
+            }, "canopy: cluster " + name + " is still being deleted after " + timeout.toSeconds() + " s");
         }
     }
 }

@@ -31,10 +31,8 @@ public final class Main {
     public static void main(String[] args) {
         // the platform log lives in the data directory; logback reads this property when it starts
         System.setProperty("canopy.log.dir", defaultDataDir(dataDirArgument(args)).toString());
-        int code = commandLine().execute(args);
-        if (code != 0 || !UpCommand.RUNNING.get()) {
-            System.exit(code);
-        }
+        // exit explicitly: the SQL shell and the thin client can leave non-daemon threads behind
+        System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.canopy.api.Condition;
-import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.region.local.StoredCluster;
@@ -76,11 +76,8 @@ final class Printer {
     }
 
     static String document(StoredCluster c, Format format) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("apiVersion", DatabaseCluster.API_VERSION);
-        root.put("kind", DatabaseCluster.KIND);
-        root.putObject("metadata").put("name", c.name()).put("generation", c.generation());
-        root.set("spec", JSON.valueToTree(c.spec()));
+        ObjectNode root = new ClusterManifest(c.name(), c.spec()).toTree();
+        ((ObjectNode) root.get("metadata")).put("generation", c.generation());
         if (c.status() != null) {
             root.set("status", JSON.valueToTree(c.status()));
         }

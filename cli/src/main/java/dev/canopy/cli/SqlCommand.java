@@ -34,9 +34,8 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<StoredCluster> cluster = Platform.store(main.dataDir()).get(name);
+        Optional<StoredCluster> cluster = ClusterCommand.find(Platform.store(main.dataDir()), name);
         if (cluster.isEmpty()) {
-            System.err.println("canopy: no cluster named " + name);
             return 1;
         }
         var status = cluster.get().status();

@@ -16,16 +16,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Starts the platform on this machine with the local region and keeps it running until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start the platform with the local region and make the demo cluster real; Ctrl-C stops every node it started (data is kept).")
 final class UpCommand implements Callable<Integer> {
-    static final AtomicBoolean RUNNING = new AtomicBoolean();
     static final String DEMO = "demo";
 
     @ParentCommand
@@ -35,7 +33,7 @@ final class UpCommand implements Callable<Integer> {
     boolean noDemo;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Path dataDir = main.dataDir();
         Optional<PlatformLock> lock = PlatformLock.acquire(dataDir);
         if (lock.isEmpty()) {
@@ -45,15 +43,15 @@ final class UpCommand implements Callable<Integer> {
         ClusterStore store = Platform.store(dataDir);
         Progress progress = new Progress(System.out);
         System.out.println("canopy: platform starting; data directory " + dataDir + ", log " + dataDir.resolve("platform.log"));
-        System.out.println("canopy: local region: releases " + String.join(", ", Platform.releases().available()));
+        List<String> releases = Platform.releases().available();
+        System.out.println("canopy: local region: releases " + String.join(", ", releases));
         for (StoredCluster cluster : store.list()) {
             progress.line(cluster.name(), "found: " + Printer.summary(cluster) + "; bringing it up");
         }
         if (!noDemo && store.get(DEMO).isEmpty()) {
-            ClusterStore.Applied applied = store.apply(demoManifest(), Platform.releases().available());
-            progress.line(DEMO, "created (generation " + applied.generation() + "): 1 aggregator, 2 leaves in each of 2 availability groups, redundancy 2, release 2.17.0");
+            ClusterStore.Applied applied = store.apply(demoManifest(), releases);
+            progress.line(DEMO, "created (generation " + applied.generation() + "): " + Printer.summary(store.get(DEMO).orElseThrow()));
         }
-        CountDownLatch firstReady = new CountDownLatch(1);
         LocalRegion region = Platform.localRegion(store, new Progress(System.out) {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
@@ -71,8 +69,9 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("canopy: stopped. `./canopy up` brings the same clusters back with their data.");
         }, "canopy-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        RUNNING.set(true);
         region.start();
+        // runs until the JVM is asked to stop (Ctrl-C); the shutdown hook stops the nodes
+        Thread.currentThread().join();
         return 0;
     }
 

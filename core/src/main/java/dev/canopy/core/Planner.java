@@ -43,7 +43,7 @@ public final class Planner {
         observed.nodes().keySet().stream().filter(n -> n.isLeaf() && !leaves.contains(n))
                 .forEach(n -> extraLeaves.add(n.name()));
         if (!extraLeaves.isEmpty()) {
-            return new Step.Wait("LeafScaleInUnsupported", "removing leaves (" + String.join(", ", extraLeaves)
+            return new Step.Blocked("LeafScaleInUnsupported", "removing leaves (" + String.join(", ", extraLeaves)
                     + ") needs a rebalance away first, which this version does not do yet");
         }
         if (!engine.baseline().equals(wanted)) {

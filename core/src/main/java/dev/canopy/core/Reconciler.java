@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class Reconciler {
         Step step = Planner.next(observed);
         take(cluster, observed.topology(), step);
         DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, step, clock.instant());
-        return new ReconcileResult(step, status, step instanceof Step.Done ? IDLE : SOON);
+        return new ReconcileResult(step, status, step instanceof Step.Done || step instanceof Step.Blocked ? IDLE : SOON);
     }
 
     Observed observe(String cluster, DatabaseClusterSpec spec) {
@@ -53,7 +52,7 @@ public final class Reconciler {
         EngineView view = anyLeafRunning ? engine.observe(topology) : EngineView.unreachable("no leaf is running");
         boolean sql = false;
         if (view.active()) {
-            List<NodeId> joined = new ArrayList<>(DesiredNodes.aggregators(spec).stream().filter(view::joined).toList());
+            List<NodeId> joined = DesiredNodes.aggregators(spec).stream().filter(view::joined).toList();
             sql = !joined.isEmpty() && engine.sqlAnswers(topology, joined.get(0));
         }
         return new Observed(topology, nodes, view, sql);
@@ -84,6 +83,7 @@ public final class Reconciler {
                 engine.setBaseline(topology, baseline.leaves());
             }
             case Step.Wait wait -> LOG.debug("{}: {}", cluster, wait.message());
+            case Step.Blocked blocked -> LOG.debug("{}: blocked: {}", cluster, blocked.message());
             case Step.Done done -> LOG.debug("{}: {}", cluster, done.message());
         }
     }

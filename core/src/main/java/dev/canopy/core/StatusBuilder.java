@@ -48,7 +48,7 @@ public final class StatusBuilder {
         List<Condition> conditions = new ArrayList<>();
         boolean ready = done && !spec.isSuspended();
         conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
-        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Wait && waitingOnFailure(step)),
+        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked),
                 step.reason(), done ? "nothing to do" : step.message(), now));
         List<NodeId> down = new ArrayList<>();
         // nodes coming back from a suspend are provisioning, not down (the same as the phase above)
@@ -70,10 +70,6 @@ public final class StatusBuilder {
         return new DatabaseClusterStatus(phase, conditions, generation,
                 new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
                 release, endpoints);
-    }
-
-    private static boolean waitingOnFailure(Step step) {
-        return step.reason().endsWith("Unsupported");
     }
 
     private static boolean countsChanged(Observed observed, List<NodeId> leaves, List<NodeId> aggregators) {

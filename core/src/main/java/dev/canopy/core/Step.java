@@ -9,6 +9,11 @@ public sealed interface Step {
 
     String message();
 
+    /** Whether taking this step changes something (starts, stops, activates...), rather than waiting or resting. */
+    default boolean acts() {
+        return !(this instanceof Wait || this instanceof Blocked || this instanceof Done);
+    }
+
     record StartNodes(List<NodeId> nodes, String reason, String message) implements Step {
     }
 
@@ -26,6 +31,10 @@ public sealed interface Step {
 
     /** Nothing safe to do now; something outside (a node joining, a rebalance) has to happen first. */
     record Wait(String reason, String message) implements Step {
+    }
+
+    /** Nothing will change until the spec does: the declared change cannot be carried out (yet). */
+    record Blocked(String reason, String message) implements Step {
     }
 
     /** The cluster is as declared. */

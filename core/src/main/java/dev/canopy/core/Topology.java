@@ -26,11 +26,7 @@ public record Topology(String cluster, DatabaseClusterSpec spec, Map<NodeId, Nod
         return Optional.ofNullable(placements.get(node));
     }
 
-    /** The JDBC URL naming every aggregator, so a client fails over between them. */
-    public String jdbcUrl() {
-        return jdbcUrl(aggregators().stream().map(NodePlacement::sqlAddress).toList());
-    }
-
+    /** A JDBC URL naming every given aggregator address, so a client fails over between them. */
     public static String jdbcUrl(List<String> sqlAddresses) {
         return "jdbc:ignite:thin://" + String.join(",", sqlAddresses);
     }

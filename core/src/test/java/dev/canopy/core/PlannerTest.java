@@ -197,13 +197,13 @@ class PlannerTest {
     }
 
     @Test
-    void extraLeafWaitsAsUnsupportedAndIsNeverDeleted() {
+    void extraLeafIsBlockedAsUnsupportedAndIsNeverDeleted() {
         List<NodeId> leaves = concat(LEAVES, List.of(AG1_2, AG2_2));
         List<NodeId> everything = concat(leaves, List.of(AGG_0));
         Set<String> baseline = TestClusters.names(leaves);
         Step step = next(running(everything), view(true, everything, baseline), true);
 
-        assertThat(step).isInstanceOf(Step.Wait.class);
+        assertThat(step).isInstanceOf(Step.Blocked.class);
         assertThat(step.reason()).isEqualTo("LeafScaleInUnsupported");
         assertThat(step.message()).isEqualTo(
                 "removing leaves (leaf-ag1-2, leaf-ag2-2) needs a rebalance away first, which this version does not do yet");
@@ -220,13 +220,13 @@ class PlannerTest {
     }
 
     @Test
-    void baselineHoldingALeafNoLongerDeclaredWaitsAsUnsupported() {
+    void baselineHoldingALeafNoLongerDeclaredIsBlockedAsUnsupported() {
         List<NodeId> everything = concat(LEAVES, List.of(AGG_0));
         Set<String> baseline = new java.util.TreeSet<>(LEAF_NAMES);
         baseline.add("leaf-ag1-2");
         Step step = next(running(everything), view(true, everything, baseline), true);
 
-        assertThat(step).isEqualTo(new Step.Wait("LeafScaleInUnsupported",
+        assertThat(step).isEqualTo(new Step.Blocked("LeafScaleInUnsupported",
                 "removing leaves (leaf-ag1-2) needs a rebalance away first, which this version does not do yet"));
     }
 

@@ -248,7 +248,7 @@ class StatusBuilderTest {
 
     @Test
     void anUnsupportedWaitIsNotProgressing() {
-        Step unsupported = new Step.Wait("LeafScaleInUnsupported", "removing leaves (leaf-ag1-2) needs a rebalance");
+        Step unsupported = new Step.Blocked("LeafScaleInUnsupported", "removing leaves (leaf-ag1-2) needs a rebalance");
         DatabaseClusterStatus status = build(ready(), healthy(SPEC), unsupported, T2);
 
         assertThat(condition(status, Condition.PROGRESSING)).isEqualTo(new Condition(Condition.PROGRESSING, Condition.FALSE,

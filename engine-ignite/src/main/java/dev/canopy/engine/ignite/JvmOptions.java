@@ -1,36 +1,32 @@
 package dev.canopy.engine.ignite;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The JVM flags of a node: Ignite's documented module opens for JDK 17 and later, heap, and quiet defaults. */
 final class JvmOptions {
-    /** From Ignite's page on running with Java 11 and later. */
-    static final List<String> IGNITE_OPENS = List.of(
-            "--add-opens=java.base/jdk.internal.access=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "--add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED",
-            "--add-opens=jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED",
-            "--add-opens=java.base/sun.reflect.generics.reflectiveObjects=ALL-UNNAMED",
-            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.math=ALL-UNNAMED",
-            "--add-opens=java.sql/java.sql=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.management/sun.management=ALL-UNNAMED",
-            "--add-opens=java.desktop/java.awt.font=ALL-UNNAMED");
+    /**
+     * Ignite's documented module opens for JDK 17 and later (its page on running with Java 11 and later). One file, a
+     * java argument file, read here for the nodes and passed as {@code @file} by the build's test JVMs and by the
+     * {@code canopy} script, so the list lives in one place.
+     */
+    static final List<String> IGNITE_OPENS = readOpens();
+
+    private static List<String> readOpens() {
+        try (InputStream in = JvmOptions.class.getResourceAsStream("ignite-jvm-opens.args")) {
+            if (in == null) {
+                throw new IllegalStateException("ignite-jvm-opens.args is missing from the build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(line -> !line.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ignite-jvm-opens.args", e);
+        }
+    }
 
     private JvmOptions() {
     }

@@ -122,11 +122,6 @@ public final class ClusterStore {
         return existing.isPresent();
     }
 
-    /** Replaces the stored spec's suspended flag, bumping the generation. */
-    public synchronized Applied setSpec(String name, DatabaseClusterSpec spec, List<String> availableReleases) {
-        return apply(new ClusterManifest(name, spec), availableReleases);
-    }
-
     public Path clusterDir(String name) {
         return dataDir.resolve("clusters").resolve(name);
     }

@@ -88,7 +88,7 @@ public final class LocalRegion implements AutoCloseable {
         try {
             ReconcileResult result = reconciler.reconcile(cluster.name(), cluster.generation(), cluster.spec(), cluster.status());
             lastFailure.remove(cluster.name());
-            if (!(result.step() instanceof Step.Wait) && !(result.step() instanceof Step.Done)) {
+            if (result.step().acts()) {
                 listener.stepTaken(cluster.name(), result.step());
             }
             DatabaseClusterStatus before = cluster.status();

@@ -81,20 +81,18 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     @Override
     public synchronized Map<NodeId, NodePlacement> place(String cluster, Collection<NodeId> nodes) {
         Map<String, int[]> ports = readPlacements(cluster);
-        boolean changed = false;
-        Set<Integer> taken = takenPorts();
-        for (NodeId node : nodes) {
-            if (!ports.containsKey(node.name())) {
+        List<NodeId> unplaced = nodes.stream().filter(n -> !ports.containsKey(n.name())).toList();
+        if (!unplaced.isEmpty()) {
+            // every reconcile pass places its nodes; only a new node pays for reading every cluster's ports
+            Set<Integer> taken = takenPorts();
+            for (NodeId node : unplaced) {
                 int[] allocated = new int[3];
                 for (int i = 0; i < 3; i++) {
                     allocated[i] = PortAllocator.allocate(host, taken);
                     taken.add(allocated[i]);
                 }
                 ports.put(node.name(), allocated);
-                changed = true;
             }
-        }
-        if (changed) {
             writePlacements(cluster, ports);
         }
         Map<NodeId, NodePlacement> placements = new TreeMap<>();
