@@ -13,10 +13,15 @@ public record DatabaseClusterStatus(
         NodeCounts aggregators,
         NodeCounts leaves,
         String release,
-        Endpoints endpoints) {
+        Endpoints endpoints,
+        UpgradeStatus upgrade) {
 
     public DatabaseClusterStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
+
+    public DatabaseClusterStatus withPhase(Phase newPhase) {
+        return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade);
     }
 
     public java.util.Optional<Condition> condition(String type) {

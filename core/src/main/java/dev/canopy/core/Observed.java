@@ -1,16 +1,31 @@
 package dev.canopy.core;
 
+import dev.canopy.api.DatabaseClusterStatus;
+
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Everything the planner decides from: the topology (spec and placements), what the runtime sees of each node,
- * what the engine sees from inside, and whether SQL answers through an aggregator.
+ * what the engine sees from inside, whether SQL answers through an aggregator, the fingerprint each declared node
+ * would be started with under the current spec, the status written by the previous pass (null at first) and the
+ * time of this observation.
  */
-public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, boolean sqlAnswers) {
+public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, boolean sqlAnswers,
+                       Map<NodeId, String> desiredFingerprints, DatabaseClusterStatus previous, Instant now) {
 
     public Observed {
         nodes = Map.copyOf(nodes);
+        desiredFingerprints = Map.copyOf(desiredFingerprints);
+    }
+
+    /** An observation in which every node runs as the spec wants it (nothing to roll), with no history. */
+    public Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, boolean sqlAnswers) {
+        this(topology, nodes, engine, sqlAnswers, nodes.values().stream().filter(n -> n.fingerprint() != null)
+                .collect(Collectors.toMap(NodeObservation::node, NodeObservation::fingerprint)), null, Instant.EPOCH);
     }
 
     public Optional<NodeObservation> node(NodeId id) {
@@ -20,5 +35,25 @@ public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, En
     /** Running, or being brought back by its runtime. */
     public boolean isUp(NodeId id) {
         return node(id).map(n -> n.state() != NodeState.STOPPED).orElse(false);
+    }
+
+    /** Its process died and its runtime is bringing it back. */
+    public boolean isCrashing(NodeId id) {
+        return node(id).map(n -> n.state() == NodeState.RESTARTING).orElse(false);
+    }
+
+    /** Up, and started with something other than what the current spec asks for: it needs a restart. */
+    public boolean isStale(NodeId id) {
+        String desired = desiredFingerprints.get(id);
+        return isUp(id) && desired != null && node(id).map(NodeObservation::fingerprint)
+                .filter(f -> !f.equals(desired)).isPresent();
+    }
+
+    Observed withDesired(Map<NodeId, String> fingerprints) {
+        return new Observed(topology, nodes, engine, sqlAnswers, fingerprints, previous, now);
+    }
+
+    static Map<NodeId, NodeObservation> byNode(java.util.List<NodeObservation> observations) {
+        return observations.stream().collect(Collectors.toMap(NodeObservation::node, Function.identity()));
     }
 }

@@ -2,6 +2,9 @@ package dev.canopy.core;
 
 import dev.canopy.api.DatabaseClusterSpec;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +13,16 @@ import java.util.stream.Collectors;
 
 /**
  * Decides the next safe step from the spec and what is observed. Pure: no I/O, the same input gives the same step.
- * Provision order: leaves of both availability groups, activate, baseline, aggregators, then Ready once SQL answers.
+ * <ul>
+ * <li>Provision: leaves of both availability groups, activate, baseline, aggregators, then Ready once SQL answers.</li>
+ * <li>Heal: a stopped leaf is started with its storage; a leaf away for longer than the policy allows is replaced
+ * with empty storage; a crash-looping node with an outdated launch is restarted with the current one.</li>
+ * <li>Scale: new leaves join the baseline once no rebalance runs; a leaf to remove is stopped, taken out of the
+ * baseline, its partitions rebuilt on the others, and only then deleted, one at a time.</li>
+ * <li>Upgrade: a new engine version stops every node and starts them all again (Ignite refuses mixed versions); any
+ * other change of a node's launch rolls: AG1's leaves, AG2's, then aggregators one at a time, and never while a
+ * partition moves or a node is away.</li>
+ * </ul>
  */
 public final class Planner {
 
@@ -18,9 +30,17 @@ public final class Planner {
     }
 
     public static Step next(Observed observed) {
+        return next(observed, PlannerPolicy.DEFAULTS);
+    }
+
+    public static Step next(Observed observed, PlannerPolicy policy) {
         DatabaseClusterSpec spec = observed.topology().spec();
         if (spec.isSuspended()) {
             return suspend(observed);
+        }
+        Rollout rollout = Rollout.of(observed);
+        if (rollout.engineChange()) {
+            return stopForEngineChange(observed, rollout);
         }
         List<NodeId> leaves = DesiredNodes.leaves(spec);
         List<NodeId> missingLeaves = leaves.stream().filter(n -> !observed.isUp(n)).toList();
@@ -29,25 +49,39 @@ public final class Planner {
         }
         EngineView engine = observed.engine();
         List<NodeId> leavesAway = leaves.stream().filter(n -> !engine.joined(n)).toList();
-        if (!engine.reachable() || !leavesAway.isEmpty()) {
-            return new Step.Wait("LeavesJoining", "waiting for " + names(leavesAway.isEmpty() ? leaves : leavesAway)
-                    + " to join" + (engine.reachable() ? "" : " (" + engine.detail() + ")"));
+        if (!engine.reachable()) {
+            return new Step.Wait("LeavesJoining", "waiting for " + names(leaves) + " to join (" + engine.detail() + ")");
+        }
+        List<NodeId> crashingStale = DesiredNodes.all(spec).stream()
+                .filter(n -> observed.isCrashing(n) && observed.isStale(n))
+                // a leaf only when it is the one leaf away and nothing moves: as the rolling restart would have it
+                .filter(n -> !n.isLeaf() || leavesAway.equals(List.of(n)) && engine.partitionsNotOwning() <= 0)
+                .toList();
+        if (!crashingStale.isEmpty()) {
+            // it keeps dying with an outdated launch: the spec that changed may be its fix, and it is down anyway
+            return new Step.RestartNodes(crashingStale, "RestartingCrashedNodes",
+                    "restarting " + names(crashingStale) + " with the current spec (crashing with the previous one)");
+        }
+        if (!leavesAway.isEmpty()) {
+            return leavesAway(observed, policy, leavesAway, rollout);
         }
         if (!engine.active()) {
             return new Step.Activate("Activating", "activating the cluster on " + leaves.size() + " leaves");
         }
-        Set<String> wanted = leaves.stream().map(NodeId::name).collect(Collectors.toCollection(TreeSet::new));
-        // leaves no longer declared: those that exist, and those still in the baseline
-        Set<String> extraLeaves = new TreeSet<>(engine.baseline());
-        extraLeaves.removeAll(wanted);
-        observed.nodes().keySet().stream().filter(n -> n.isLeaf() && !leaves.contains(n))
-                .forEach(n -> extraLeaves.add(n.name()));
+        Set<String> wanted = nameSet(leaves);
+        List<NodeId> extraLeaves = extraLeaves(observed, wanted);
         if (!extraLeaves.isEmpty()) {
-            return new Step.Blocked("LeafScaleInUnsupported", "removing leaves (" + String.join(", ", extraLeaves)
-                    + ") needs a rebalance away first, which this version does not do yet");
+            return scaleIn(observed, extraLeaves);
         }
         if (!engine.baseline().equals(wanted)) {
-            return new Step.SetBaseline(wanted, "SettingBaseline", "setting the baseline to " + String.join(", ", wanted));
+            if (engine.partitionsNotOwning() > 0) {
+                return new Step.Wait("Rebalancing", "waiting for " + engine.partitionsNotOwning()
+                        + " partition copies to finish moving before changing the baseline (one rebalance at a time)");
+            }
+            Set<String> adding = new TreeSet<>(wanted);
+            adding.removeAll(engine.baseline());
+            return new Step.SetBaseline(wanted, "SettingBaseline", "setting the baseline to " + String.join(", ", wanted)
+                    + (adding.isEmpty() || engine.baseline().isEmpty() ? "" : "; partitions move to " + String.join(", ", adding)));
         }
         List<NodeId> aggregators = DesiredNodes.aggregators(spec);
         List<NodeId> missingAggregators = aggregators.stream().filter(n -> !observed.isUp(n)).toList();
@@ -62,11 +96,16 @@ public final class Planner {
         }
         List<NodeId> aggregatorsAway = aggregators.stream().filter(n -> !engine.joined(n)).toList();
         if (!aggregatorsAway.isEmpty()) {
-            return new Step.Wait("AggregatorsJoining", "waiting for " + names(aggregatorsAway) + " to join");
+            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "AggregatorsJoining",
+                    progress(rollout) + "waiting for " + names(aggregatorsAway) + " to join");
         }
         if (engine.partitionsNotOwning() > 0) {
             // a leaf that came back, or a new one, is still being filled: not Ready until every copy is owned
-            return new Step.Wait("Rebalancing", engine.partitionsNotOwning() + " partition copies are still moving to their owners");
+            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "Rebalancing", progress(rollout)
+                    + engine.partitionsNotOwning() + " partition copies are still moving to their owners");
+        }
+        if (rollout.inProgress()) {
+            return rollingRestart(policy, rollout);
         }
         if (!observed.sqlAnswers()) {
             return new Step.Wait("WaitingForSql", "waiting for SQL to answer through " + aggregators.get(0));
@@ -74,10 +113,121 @@ public final class Planner {
         return new Step.Done("Ready", "SQL answers through the aggregators; " + leaves.size() + " leaves in the baseline");
     }
 
+    /** Every node at the old engine version stops at once, aggregators first; they all start again at the new one. */
+    private static Step stopForEngineChange(Observed observed, Rollout rollout) {
+        List<NodeId> up = observed.nodes().keySet().stream().filter(observed::isUp)
+                .sorted(Comparator.comparing(NodeId::isLeaf).thenComparing(Comparator.naturalOrder())).toList();
+        String from = rollout.otherEngineRelease().orElseThrow();
+        String to = observed.topology().spec().release();
+        return new Step.StopNodes(up, "CoordinatedRestart", "engine " + Release.engineVersion(from) + " -> "
+                + Release.engineVersion(to) + " cannot roll (the engine refuses mixed versions): stopping " + names(up)
+                + " to start them all at " + to + "; the cluster is offline until then");
+    }
+
+    private static Step leavesAway(Observed observed, PlannerPolicy policy, List<NodeId> away, Rollout rollout) {
+        EngineView engine = observed.engine();
+        DatabaseClusterSpec spec = observed.topology().spec();
+        Duration downFor = degradedFor(observed);
+        List<NodeId> baselineAway = away.stream().filter(n -> engine.baseline().contains(n.name())).toList();
+        if (engine.active() && !baselineAway.isEmpty() && downFor.compareTo(policy.replaceDownLeafAfter()) >= 0) {
+            Set<Integer> groups = baselineAway.stream().map(NodeId::availabilityGroup).collect(Collectors.toSet());
+            if (spec.redundancyLevel() == 2 && groups.size() == 1) {
+                int ag = groups.iterator().next();
+                int other = 3 - ag;
+                return new Step.ReplaceNodes(baselineAway, "ReplacingLeaves", names(baselineAway) + " did not come back within "
+                        + policy.replaceDownLeafAfter().toSeconds() + " s: starting afresh with empty storage; AG" + other
+                        + " holds a copy of every partition and refills it");
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        for (NodeId node : away) {
+            NodeObservation seen = observed.node(node).orElseThrow();
+            parts.add(node.name() + (seen.state() != NodeState.RESTARTING ? ""
+                    : seen.restarts() > 1 ? " (crashed, restarted " + seen.restarts() + " times)" : " (crashed, restarting)"));
+        }
+        return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "LeavesJoining",
+                progress(rollout) + "waiting for " + String.join(", ", parts) + " to join");
+    }
+
+    /** How long the cluster has been degraded (some declared node away), by the previous status' Degraded condition. */
+    private static Duration degradedFor(Observed observed) {
+        if (observed.previous() == null) {
+            return Duration.ZERO;
+        }
+        return observed.previous().condition(dev.canopy.api.Condition.DEGRADED)
+                .filter(dev.canopy.api.Condition::isTrue)
+                .map(c -> Duration.between(Instant.parse(c.lastTransitionTime()), observed.now()))
+                .orElse(Duration.ZERO);
+    }
+
+    /** Leaves that exist or are in the baseline but are no longer declared: highest ordinals first, AG1 before AG2. */
+    private static List<NodeId> extraLeaves(Observed observed, Set<String> wanted) {
+        Set<NodeId> extra = new TreeSet<>();
+        observed.engine().baseline().stream().filter(n -> !wanted.contains(n)).map(NodeId::parse).forEach(extra::add);
+        observed.nodes().keySet().stream().filter(n -> n.isLeaf() && !wanted.contains(n.name())).forEach(extra::add);
+        return extra.stream().sorted(Comparator.comparingInt(NodeId::ordinal).reversed()
+                .thenComparingInt(NodeId::availabilityGroup)).toList();
+    }
+
+    /**
+     * Removes one leaf: stop it (the engine refuses to drop a live node from the baseline), take it out of the
+     * baseline so its partitions are rebuilt on the remaining leaves of its group, wait until they are, delete it.
+     */
+    private static Step scaleIn(Observed observed, List<NodeId> extra) {
+        EngineView engine = observed.engine();
+        NodeId target = extra.get(0);
+        String counting = " (" + extra.size() + (extra.size() == 1 ? " leaf" : " leaves") + " left to remove)";
+        boolean inBaseline = engine.baseline().contains(target.name());
+        if (inBaseline && observed.topology().spec().redundancyLevel() < 2) {
+            return new Step.Blocked("ScaleInWouldLoseData", "cannot remove " + names(extra)
+                    + ": at redundancyLevel 1 each leaf holds the only copy of its partitions, and the engine cannot move"
+                    + " them off a running node; restore leaves.count");
+        }
+        Set<String> othersOffline = new TreeSet<>(engine.baseline());
+        othersOffline.removeAll(engine.serverNodes());
+        othersOffline.remove(target.name());
+        if (inBaseline && !othersOffline.isEmpty()) {
+            return new Step.Blocked("ScaleInUnsafe", "not removing " + target + " while " + String.join(", ", othersOffline)
+                    + " is down: stopping it now could leave partitions with no copy; waiting for the cluster to be whole");
+        }
+        if (engine.partitionsNotOwning() > 0) {
+            return new Step.Wait("ScalingIn", engine.partitionsNotOwning() + " partition copies still moving"
+                    + (inBaseline ? " before " + target + " is removed" : " off " + target) + counting);
+        }
+        if (inBaseline && observed.isUp(target)) {
+            return new Step.StopNodes(List.of(target), "ScalingIn", "stopping " + target
+                    + " before moving its partitions to the other leaves of " + target.availabilityGroupLabel() + counting);
+        }
+        if (inBaseline) {
+            Set<String> remaining = new TreeSet<>(engine.baseline());
+            remaining.remove(target.name());
+            return new Step.SetBaseline(remaining, "ScalingIn", "removing " + target + " from the baseline; its partitions"
+                    + " are rebuilt on the other leaves of " + target.availabilityGroupLabel() + counting);
+        }
+        return new Step.DeleteNodes(List.of(target), "ScalingIn", "deleting " + target
+                + " and its storage: its partitions have moved" + counting);
+    }
+
+    /** Restarts the next stale node(s): the cluster is whole, balanced and answering. */
+    private static Step rollingRestart(PlannerPolicy policy, Rollout rollout) {
+        NodeId first = rollout.stale().get(0);
+        List<NodeId> batch = first.isLeaf() && policy.wholeAvailabilityGroup()
+                ? rollout.stale().stream().filter(n -> n.isLeaf() && n.availabilityGroup() == first.availabilityGroup()).toList()
+                : List.of(first);
+        int from = rollout.restarted() + 1;
+        int to = rollout.restarted() + batch.size();
+        return new Step.RestartNodes(batch, "RollingRestart", "restarting " + names(batch) + " ("
+                + (from == to ? from : from + "-" + to) + " of " + rollout.total() + ")");
+    }
+
+    private static String progress(Rollout rollout) {
+        return rollout.inProgress() ? "rolling restart, " + rollout.restarted() + " of " + rollout.total() + " restarted: " : "";
+    }
+
     private static Step suspend(Observed observed) {
         // aggregators first, so that clients see a clean refusal rather than a cluster missing its data
         List<NodeId> up = observed.nodes().keySet().stream().filter(observed::isUp)
-                .sorted(Comparator.comparing(NodeId::isLeaf)).toList();
+                .sorted(Comparator.comparing(NodeId::isLeaf).thenComparing(Comparator.naturalOrder())).toList();
         if (!up.isEmpty()) {
             return new Step.StopNodes(up, "Suspending", "stopping " + names(up) + "; storage is kept");
         }
@@ -86,5 +236,9 @@ public final class Planner {
 
     static String names(List<NodeId> nodes) {
         return nodes.stream().map(NodeId::name).collect(Collectors.joining(", "));
+    }
+
+    private static Set<String> nameSet(List<NodeId> nodes) {
+        return nodes.stream().map(NodeId::name).collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -11,12 +11,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * One level-triggered pass: observe (runtime and engine), decide ({@link Planner}), take that one step, and compute
  * the status ({@link StatusBuilder}). Running it again right after it reached the declared state does nothing.
+ * A step that fails is reported in the status (phase Failed, the cause in the Progressing condition) and planned
+ * afresh on the next pass, so fixing the cause is all it takes to carry on.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -26,22 +29,35 @@ public final class Reconciler {
     private final Runtime runtime;
     private final Engine engine;
     private final Clock clock;
+    private final PlannerPolicy policy;
 
-    public Reconciler(Runtime runtime, Engine engine, Clock clock) {
+    public Reconciler(Runtime runtime, Engine engine, Clock clock, PlannerPolicy policy) {
         this.runtime = runtime;
         this.engine = engine;
         this.clock = clock;
+        this.policy = policy;
+    }
+
+    public Reconciler(Runtime runtime, Engine engine, Clock clock) {
+        this(runtime, engine, clock, PlannerPolicy.DEFAULTS);
     }
 
     public ReconcileResult reconcile(String cluster, long generation, DatabaseClusterSpec spec, DatabaseClusterStatus previous) {
-        Observed observed = observe(cluster, spec);
-        Step step = Planner.next(observed);
-        take(cluster, observed.topology(), step);
-        DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, step, clock.instant());
-        return new ReconcileResult(step, status, step instanceof Step.Done || step instanceof Step.Blocked ? IDLE : SOON);
+        Observed observed = observe(cluster, spec, previous);
+        Step step = Planner.next(observed, policy);
+        Step outcome = step;
+        try {
+            take(cluster, observed.topology(), step);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {} failed, retrying on the next pass: {}", cluster, step.message(), rootMessage(e), e);
+            outcome = new Step.Failed(step.reason() + "Failed", step.message() + " failed: " + rootMessage(e));
+        }
+        DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, outcome, clock.instant());
+        boolean resting = outcome instanceof Step.Done || outcome instanceof Step.Blocked || outcome instanceof Step.Failed;
+        return new ReconcileResult(outcome, status, resting ? IDLE : SOON);
     }
 
-    Observed observe(String cluster, DatabaseClusterSpec spec) {
+    Observed observe(String cluster, DatabaseClusterSpec spec, DatabaseClusterStatus previous) {
         Map<NodeId, NodeObservation> nodes = runtime.observe(cluster).stream()
                 .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
         Set<NodeId> all = new LinkedHashSet<>(DesiredNodes.all(spec));
@@ -55,7 +71,11 @@ public final class Reconciler {
             List<NodeId> joined = DesiredNodes.aggregators(spec).stream().filter(view::joined).toList();
             sql = !joined.isEmpty() && engine.sqlAnswers(topology, joined.get(0));
         }
-        return new Observed(topology, nodes, view, sql);
+        Map<NodeId, String> desired = new TreeMap<>();
+        for (NodeId node : DesiredNodes.all(spec)) {
+            desired.put(node, engine.render(topology, node).fingerprint());
+        }
+        return new Observed(topology, nodes, view, sql, desired, previous, clock.instant());
     }
 
     private void take(String cluster, Topology topology, Step step) {
@@ -64,6 +84,18 @@ public final class Reconciler {
                 LOG.info("{}: {} ({})", cluster, start.message(), start.reason());
                 for (NodeId node : start.nodes()) {
                     runtime.start(cluster, node, engine.render(topology, node));
+                }
+            }
+            case Step.RestartNodes restart -> {
+                LOG.info("{}: {} ({})", cluster, restart.message(), restart.reason());
+                for (NodeId node : restart.nodes()) {
+                    runtime.start(cluster, node, engine.render(topology, node));
+                }
+            }
+            case Step.ReplaceNodes replace -> {
+                LOG.warn("{}: {} ({})", cluster, replace.message(), replace.reason());
+                for (NodeId node : replace.nodes()) {
+                    runtime.replace(cluster, node, engine.render(topology, node));
                 }
             }
             case Step.StopNodes stop -> {
@@ -84,7 +116,16 @@ public final class Reconciler {
             }
             case Step.Wait wait -> LOG.debug("{}: {}", cluster, wait.message());
             case Step.Blocked blocked -> LOG.debug("{}: blocked: {}", cluster, blocked.message());
+            case Step.Failed failed -> LOG.debug("{}: {}", cluster, failed.message());
             case Step.Done done -> LOG.debug("{}: {}", cluster, done.message());
         }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -16,6 +16,9 @@ public interface Runtime {
     /** Starts a node (or restarts it with a new launch); a no-op when it already runs with that fingerprint. */
     void start(String cluster, NodeId node, NodeLaunch launch);
 
+    /** Stops the node if it runs, deletes its storage, and starts it afresh with the same identity and placement. */
+    void replace(String cluster, NodeId node, NodeLaunch launch);
+
     /** Stops a node and keeps its storage: gracefully, then by force after a timeout. */
     void stop(String cluster, NodeId node);
 

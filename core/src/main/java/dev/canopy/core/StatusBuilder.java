@@ -6,7 +6,9 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.UpgradeStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +32,32 @@ public final class StatusBuilder {
         boolean done = step instanceof Step.Done;
         boolean everReady = previous != null && previous.phase() != null && previous.phase() != Phase.Provisioning;
 
+        List<NodeId> down = new ArrayList<>();
+        // nodes coming back from a suspend are provisioning, not down (the same as the phase above); a new node of a
+        // scale-out is not down either: a leaf is down when it is in the baseline but away, an aggregator when it crashed
+        if (everReady && previous.phase() != Phase.Suspended && !spec.isSuspended()) {
+            leaves.stream().filter(n -> !engine.joined(n) && (engine.baseline().contains(n.name()) || !engine.reachable()))
+                    .forEach(down::add);
+            aggregators.stream().filter(n -> !engine.joined(n) && observed.node(n).map(o -> o.restarts() > 0
+                    || o.state() == NodeState.RESTARTING).orElse(false)).forEach(down::add);
+        }
+        Rollout rollout = Rollout.of(observed);
+        boolean upgrading = rollout.inProgress()
+                || previous != null && previous.upgrade() != null && previous.upgrade().inProgress();
         Phase phase;
         if (spec.isSuspended()) {
             phase = Phase.Suspended;
         } else if (done) {
             phase = Phase.Ready;
+        } else if (step instanceof Step.Failed) {
+            phase = Phase.Failed;
         } else if (!everReady) {
             phase = Phase.Provisioning;
         } else if (previous.phase() == Phase.Suspended) {
             phase = Phase.Provisioning;
-        } else if (countsChanged(observed, leaves, aggregators)) {
+        } else if (upgrading) {
+            phase = Phase.Upgrading;
+        } else if (down.isEmpty() && scaling(observed, leaves, aggregators)) {
             phase = Phase.Scaling;
         } else {
             phase = Phase.Degraded;
@@ -48,14 +66,8 @@ public final class StatusBuilder {
         List<Condition> conditions = new ArrayList<>();
         boolean ready = done && !spec.isSuspended();
         conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
-        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked),
+        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked) && !(step instanceof Step.Failed),
                 step.reason(), done ? "nothing to do" : step.message(), now));
-        List<NodeId> down = new ArrayList<>();
-        // nodes coming back from a suspend are provisioning, not down (the same as the phase above)
-        if (everReady && previous.phase() != Phase.Suspended && !spec.isSuspended()) {
-            leaves.stream().filter(n -> !engine.joined(n)).forEach(down::add);
-            aggregators.stream().filter(n -> !engine.joined(n)).forEach(down::add);
-        }
         conditions.add(condition(previous, Condition.DEGRADED, !down.isEmpty(), down.isEmpty() ? "AllNodesUp" : "NodesDown",
                 down.isEmpty() ? "every node is up" : Planner.names(down) + " not in the cluster", now));
         conditions.add(redundancy(previous, spec, engine, now));
@@ -69,14 +81,47 @@ public final class StatusBuilder {
                 : new Endpoints(Topology.jdbcUrl(addresses), addresses);
         return new DatabaseClusterStatus(phase, conditions, generation,
                 new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
-                release, endpoints);
+                release, endpoints, upgrade(previous, observed, rollout, done, now));
     }
 
-    private static boolean countsChanged(Observed observed, List<NodeId> leaves, List<NodeId> aggregators) {
+    /**
+     * Starts an upgrade record when nodes first need a restart, keeps its progress, and closes it when the cluster is
+     * Ready again; a coordinated restart records how long SQL was unavailable.
+     */
+    static UpgradeStatus upgrade(DatabaseClusterStatus previous, Observed observed, Rollout rollout, boolean done, Instant now) {
+        UpgradeStatus last = previous == null ? null : previous.upgrade();
+        String target = observed.topology().spec().release();
+        if (last == null || !last.inProgress()) {
+            if (!rollout.inProgress() || observed.topology().spec().isSuspended()) {
+                return last;
+            }
+            String from = rollout.otherEngineRelease()
+                    .orElse(previous == null || previous.release() == null ? target : previous.release());
+            String strategy = rollout.engineChange() ? UpgradeStatus.COORDINATED_RESTART : UpgradeStatus.ROLLING_RESTART;
+            last = new UpgradeStatus(from, target, strategy, now.toString(), null, rollout.total(), 0, null);
+        }
+        int restarted = last.strategy().equals(UpgradeStatus.COORDINATED_RESTART) && !rollout.engineChange()
+                ? last.nodesToRestart() : Math.max(last.nodesRestarted(), rollout.restarted());
+        if (!done) {
+            return new UpgradeStatus(last.fromRelease(), target, last.strategy(), last.startedAt(), null,
+                    Math.max(last.nodesToRestart(), rollout.total()), restarted, null);
+        }
+        double offline = last.strategy().equals(UpgradeStatus.COORDINATED_RESTART)
+                ? Duration.between(Instant.parse(last.startedAt()), now).toMillis() / 1000.0 : 0.0;
+        return new UpgradeStatus(last.fromRelease(), target, last.strategy(), last.startedAt(), now.toString(),
+                last.nodesToRestart(), last.nodesToRestart(), offline);
+    }
+
+    /** Nodes to add or remove: they exist but are not declared, or are declared but not yet in the cluster. */
+    private static boolean scaling(Observed observed, List<NodeId> leaves, List<NodeId> aggregators) {
         Set<NodeId> existing = new TreeSet<>(observed.nodes().keySet());
         Set<NodeId> desired = new TreeSet<>(leaves);
         desired.addAll(aggregators);
-        return !existing.equals(desired);
+        Set<String> leafNames = new TreeSet<>();
+        leaves.forEach(n -> leafNames.add(n.name()));
+        EngineView engine = observed.engine();
+        return !existing.equals(desired) || engine.reachable() && !engine.baseline().equals(leafNames)
+                || desired.stream().anyMatch(n -> !engine.joined(n));
     }
 
     private static Condition redundancy(DatabaseClusterStatus previous, DatabaseClusterSpec spec, EngineView engine, Instant now) {

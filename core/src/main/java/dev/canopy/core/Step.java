@@ -11,10 +11,18 @@ public sealed interface Step {
 
     /** Whether taking this step changes something (starts, stops, activates...), rather than waiting or resting. */
     default boolean acts() {
-        return !(this instanceof Wait || this instanceof Blocked || this instanceof Done);
+        return !(this instanceof Wait || this instanceof Blocked || this instanceof Done || this instanceof Failed);
     }
 
     record StartNodes(List<NodeId> nodes, String reason, String message) implements Step {
+    }
+
+    /** Restarts running nodes with the launch the current spec renders (a rolling restart, or a crash-looping node). */
+    record RestartNodes(List<NodeId> nodes, String reason, String message) implements Step {
+    }
+
+    /** Starts nodes afresh with their identity and placement but empty storage; the engine refills them. */
+    record ReplaceNodes(List<NodeId> nodes, String reason, String message) implements Step {
     }
 
     record StopNodes(List<NodeId> nodes, String reason, String message) implements Step {
@@ -35,6 +43,10 @@ public sealed interface Step {
 
     /** Nothing will change until the spec does: the declared change cannot be carried out (yet). */
     record Blocked(String reason, String message) implements Step {
+    }
+
+    /** Taking the planned step failed; the next pass plans again. Only the reconciler makes these, never the planner. */
+    record Failed(String reason, String message) implements Step {
     }
 
     /** The cluster is as declared. */

@@ -32,6 +32,7 @@ final class FakeEngine implements Engine {
     private final Set<NodeId> heldBack = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
     private boolean sqlWorks = true;
+    private String baselineFailure;
     private int partitionsNotOwning;
     private int observeCalls;
     private int renderCalls;
@@ -58,11 +59,13 @@ final class FakeEngine implements Engine {
                 .append("communicationPort=").append(placement.communicationPort()).append('\n')
                 .append("sqlPort=").append(placement.sqlPort()).append('\n')
                 .append("workDirectory=").append(placement.workDirectory()).append('\n')
-                .append("discovery=").append(discovery).append('\n')
+                .append("height=").append(node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height()).append('\n')
                 .append("backups=").append(topology.spec().redundancyLevel() - 1).append('\n');
         new TreeMap<>(topology.spec().config()).forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
         String release = topology.spec().release();
+        // like the real engine's, the fingerprint leaves the discovery list out: a scale-out restarts no running node
         String fingerprint = release + "-" + Integer.toHexString(properties.toString().hashCode());
+        properties.append("discovery=").append(discovery).append('\n');
         return new NodeLaunch(release, List.of("-Dcanopy.node=" + node.name()),
                 Map.of("node.properties", properties.toString()), List.of("--config", "node.properties"), fingerprint);
     }
@@ -100,6 +103,9 @@ final class FakeEngine implements Engine {
         String call = "setBaseline " + new TreeSet<>(leaves);
         calls.add(call);
         runtime.recordEngineCall(call);
+        if (baselineFailure != null) {
+            throw new IllegalStateException(baselineFailure);
+        }
         FakeCluster cluster = sync(topology.cluster());
         Set<String> offline = new TreeSet<>(leaves);
         offline.removeAll(serverNodes(topology.cluster()));
@@ -157,6 +163,11 @@ final class FakeEngine implements Engine {
     /** A held-back node joins once it runs. */
     void release(NodeId node) {
         heldBack.remove(node);
+    }
+
+    /** Every baseline change fails with this message until called with null. */
+    void failBaselineChanges(String message) {
+        baselineFailure = message;
     }
 
     void sqlWorks(boolean works) {

@@ -70,7 +70,8 @@ final class FakeRuntime implements Runtime {
     List<NodeObservation> snapshot(String cluster) {
         List<NodeObservation> observed = new ArrayList<>();
         new TreeMap<>(nodes.getOrDefault(cluster, Map.of())).forEach((id, node) -> observed.add(
-                new NodeObservation(id, node.state, node.launch == null ? null : node.launch.fingerprint(), node.restarts)));
+                new NodeObservation(id, node.state, node.launch == null ? null : node.launch.release(),
+                        node.launch == null ? null : node.launch.fingerprint(), node.restarts)));
         return observed;
     }
 
@@ -84,6 +85,13 @@ final class FakeRuntime implements Runtime {
             fake.state = NodeState.RUNNING;
             fake.launch = launch;
         }
+        changed();
+    }
+
+    @Override
+    public void replace(String cluster, NodeId node, NodeLaunch launch) {
+        record("replace " + node);
+        nodes.computeIfAbsent(cluster, c -> new TreeMap<>()).put(node, new FakeNode(NodeState.RUNNING, launch));
         changed();
     }
 

@@ -8,10 +8,7 @@ import dev.canopy.api.Phase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,30 +25,6 @@ class ReconcilerTest {
     private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
     private static final DatabaseClusterSpec SPEC = spec();
 
-    /** A clock a test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = START;
-
-        void advanceSeconds(long seconds) {
-            now = now.plusSeconds(seconds);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private FakeRuntime runtime;
     private FakeEngine engine;
     private ManualClock clock;
@@ -64,7 +37,7 @@ class ReconcilerTest {
     void setUp() {
         runtime = new FakeRuntime();
         engine = new FakeEngine(runtime);
-        clock = new ManualClock();
+        clock = new ManualClock(START);
         reconciler = new Reconciler(runtime, engine, clock);
     }
 
@@ -186,7 +159,7 @@ class ReconcilerTest {
 
         ReconcileResult result = reconcile(SPEC);
 
-        assertThat(result.step()).isEqualTo(new Step.Wait("LeavesJoining", "waiting for leaf-ag1-0 to join"));
+        assertThat(result.step()).isEqualTo(new Step.Wait("LeavesJoining", "waiting for leaf-ag1-0 (crashed, restarting) to join"));
         assertThat(runtime.calls()).isEmpty();
         assertThat(engine.calls()).isEmpty();
         assertThat(status.phase()).isEqualTo(Phase.Degraded);

@@ -311,7 +311,7 @@ class StatusBuilderTest {
     @Test
     void aConditionMissingFromThePreviousStatusStartsNow() {
         DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Provisioning, List.of(
-                new Condition(Condition.READY, Condition.FALSE, "x", "y", T1.toString())), 1L, null, null, null, null);
+                new Condition(Condition.READY, Condition.FALSE, "x", "y", T1.toString())), 1L, null, null, null, null, null);
         DatabaseClusterStatus status = build(previous, observed(SPEC, Map.of(), EngineView.unreachable("none"), false),
                 START_LEAVES, T2);
 
@@ -322,7 +322,7 @@ class StatusBuilderTest {
     @Test
     void conditionHelperKeepsOrChangesTheTime() {
         DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Ready, List.of(
-                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "ok", T1.toString())), 1L, null, null, null, null);
+                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "ok", T1.toString())), 1L, null, null, null, null, null);
 
         assertThat(StatusBuilder.condition(previous, Condition.DEGRADED, false, "AllNodesUp", "ok", T2).lastTransitionTime())
                 .isEqualTo(T1.toString());

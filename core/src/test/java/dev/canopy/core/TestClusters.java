@@ -76,7 +76,7 @@ final class TestClusters {
     /** Node states as a runtime would report them. */
     static Map<NodeId, NodeObservation> nodes(Map<NodeId, NodeState> states) {
         Map<NodeId, NodeObservation> nodes = new TreeMap<>();
-        states.forEach((node, state) -> nodes.put(node, new NodeObservation(node, state, "fp", 0)));
+        states.forEach((node, state) -> nodes.put(node, new NodeObservation(node, state, "2.17.0", "fp", 0)));
         return nodes;
     }
 

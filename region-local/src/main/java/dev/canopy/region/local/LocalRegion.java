@@ -52,8 +52,7 @@ public final class LocalRegion implements AutoCloseable {
         for (StoredCluster cluster : store.list()) {
             DatabaseClusterStatus old = cluster.status();
             if (old != null && old.phase() != Phase.Suspended) {
-                store.writeStatus(cluster.name(), new DatabaseClusterStatus(Phase.Provisioning, old.conditions(),
-                        old.observedGeneration(), old.aggregators(), old.leaves(), old.release(), old.endpoints()));
+                store.writeStatus(cluster.name(), old.withPhase(Phase.Provisioning));
             }
         }
         loop.scheduleWithFixedDelay(this::passSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);

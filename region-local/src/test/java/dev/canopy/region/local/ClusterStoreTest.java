@@ -98,7 +98,7 @@ class ClusterStoreTest {
                 List.of(new Condition(Condition.READY, Condition.FALSE, "NodesDown", "leaf-ag1-0 not in the cluster", "2025-01-02T03:04:05Z"),
                         new Condition(Condition.REDUNDANCY_MET, Condition.UNKNOWN, "NotActive", "the cluster is not active", "2025-01-02T03:04:06Z")),
                 1L, new NodeCounts(1, 1), new NodeCounts(1, 2), "2.17.0",
-                new Endpoints("jdbc:ignite:thin://127.0.0.1:20002", List.of("127.0.0.1:20002")));
+                new Endpoints("jdbc:ignite:thin://127.0.0.1:20002", List.of("127.0.0.1:20002")), null);
 
         store.writeStatus("orders", status);
 
@@ -115,7 +115,7 @@ class ClusterStoreTest {
     @Test
     void aStatusForAClusterThatIsNotStoredIsDropped() {
         ClusterStore store = new ClusterStore(dataDir);
-        store.writeStatus("ghost", new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, null, null));
+        store.writeStatus("ghost", new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, null, null, null));
         assertThat(store.get("ghost")).isEmpty();
         assertThat(store.clusterDir("ghost")).doesNotExist();
     }

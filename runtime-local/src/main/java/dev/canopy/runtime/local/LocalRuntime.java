@@ -115,8 +115,8 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
         for (NodeId node : nodes.stream().sorted().toList()) {
             NodeProcess process = processes.get(key(cluster, node));
             observations.add(process == null
-                    ? new NodeObservation(node, NodeState.STOPPED, null, 0)
-                    : new NodeObservation(node, process.state(), process.fingerprint(), process.restarts()));
+                    ? new NodeObservation(node, NodeState.STOPPED, null, null, 0)
+                    : new NodeObservation(node, process.state(), process.runningRelease(), process.fingerprint(), process.restarts()));
         }
         return observations;
     }
@@ -125,6 +125,25 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     public void start(String cluster, NodeId node, NodeLaunch launch) {
         processes.computeIfAbsent(key(cluster, node),
                 k -> new NodeProcess(cluster, node, nodeDirectory(cluster, node), releases, scheduler)).start(launch);
+    }
+
+    @Override
+    public void replace(String cluster, NodeId node, NodeLaunch launch) {
+        stop(cluster, node);
+        // everything but the placement goes: storage, configuration, log (kept aside for the post-mortem)
+        Path dir = nodeDirectory(cluster, node);
+        Path log = dir.resolve(NodeProcess.LOG_FILE);
+        try {
+            if (Files.exists(log)) {
+                Files.move(log, clusterDirectory(cluster).resolve(node.name() + ".replaced.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not keep the log of {}/{}", cluster, node, e);
+        }
+        deleteTree(dir);
+        LOG.warn("{}/{}: storage deleted; starting it afresh", cluster, node);
+        start(cluster, node, launch);
     }
 
     @Override
@@ -174,7 +193,7 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     private void stopAll(String prefix) {
         List<Map.Entry<String, NodeProcess>> matching = processes.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix)).toList();
-        matching.forEach(e -> e.getValue().release());
+        matching.forEach(e -> e.getValue().letGo());
         // aggregators first: they hold no data, and clients get a clean refusal rather than a half-answered query
         for (boolean leaves : new boolean[]{false, true}) {
             matching.parallelStream().filter(e -> e.getKey().contains("/leaf-") == leaves)

@@ -64,6 +64,10 @@ final class NodeProcess {
         return launch == null ? null : launch.fingerprint();
     }
 
+    synchronized String runningRelease() {
+        return launch == null ? null : launch.release();
+    }
+
     synchronized int restarts() {
         return restarts;
     }
@@ -155,7 +159,7 @@ final class NodeProcess {
     }
 
     /** From now on an exit is expected: the supervisor will not bring the node back. */
-    synchronized void release() {
+    synchronized void letGo() {
         wanted = false;
         restarting = false;
     }

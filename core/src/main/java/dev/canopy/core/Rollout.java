@@ -1,0 +1,43 @@
+package dev.canopy.core;
+
+import dev.canopy.api.UpgradeStatus;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The restarts a spec change asks for, as observed now: the declared nodes still running with an outdated launch
+ * ({@code stale}, in restart order: AG1's leaves, AG2's, then the aggregators), and the release of a node still running
+ * another engine version, which no rolling restart can carry (Ignite refuses mixed versions in one cluster).
+ * {@code total} counts the nodes of the whole upgrade, remembered in the status across passes.
+ */
+public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, int total) {
+
+    public Rollout {
+        stale = List.copyOf(stale);
+    }
+
+    public static Rollout of(Observed observed) {
+        String target = observed.topology().spec().release();
+        List<NodeId> stale = DesiredNodes.all(observed.topology().spec()).stream().filter(observed::isStale).toList();
+        Optional<String> other = observed.nodes().values().stream()
+                .filter(n -> observed.isUp(n.node()) && n.release() != null && !Release.sameEngine(n.release(), target))
+                .map(NodeObservation::release).findFirst();
+        UpgradeStatus upgrade = observed.previous() == null ? null : observed.previous().upgrade();
+        int total = upgrade != null && upgrade.inProgress() && upgrade.nodesToRestart() != null
+                ? Math.max(upgrade.nodesToRestart(), stale.size()) : stale.size();
+        return new Rollout(stale, other, total);
+    }
+
+    public boolean engineChange() {
+        return otherEngineRelease.isPresent();
+    }
+
+    public boolean inProgress() {
+        return engineChange() || !stale.isEmpty();
+    }
+
+    public int restarted() {
+        return total - stale.size();
+    }
+}
