@@ -12,7 +12,7 @@ import java.util.Map;
  * startup locally, {@code CONFIG_URI} of the official image on Kubernetes). Pure string building.
  */
 public final class NodeConfigRenderer {
-    /** The node attribute holding a leaf's availability group; the backup filter keeps copies apart by it. */
+    /** Also named by the backup filter of the node launcher, which keeps copies of a partition in different groups. */
     public static final String AG_ATTRIBUTE = "canopy.ag";
     public static final String CLUSTER_ATTRIBUTE = "canopy.cluster";
     /** {@code CREATE TABLE ... WITH "template=canopy"} picks the platform's default table layout. */
@@ -132,15 +132,13 @@ public final class NodeConfigRenderer {
                           <bean class="org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction">
                             <property name="partitions" value="%d"/>
                             <property name="affinityBackupFilter">
-                              <bean class="org.apache.ignite.cache.affinity.rendezvous.ClusterNodeAttributeAffinityBackupFilter">
-                                <constructor-arg><array><value>%s</value></array></constructor-arg>
-                              </bean>
+                              <bean class="dev.canopy.node.AvailabilityGroupBackupFilter"/>
                             </property>
                           </bean>
                         </property>
                       </bean>
                     </list></property>
-                """.formatted(TEMPLATE, redundancyLevel - 1, PARTITIONS, AG_ATTRIBUTE);
+                """.formatted(TEMPLATE, redundancyLevel - 1, PARTITIONS);
     }
 
     private static void property(StringBuilder xml, String name, String value) {

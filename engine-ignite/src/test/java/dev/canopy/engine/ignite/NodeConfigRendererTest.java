@@ -102,7 +102,6 @@ class NodeConfigRendererTest {
         for (int redundancy : new int[]{1, 2}) {
             Document doc = parse(NodeConfigRenderer.render(topology(redundancy, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local()));
             assertThat(property(doc, "name")).as("first named property").isNotNull();
-            assertThat(values(doc)).contains("canopy.ag");
             assertThat(property(doc, "backups")).isEqualTo(Integer.toString(redundancy - 1));
             assertThat(property(doc, "writeSynchronizationMode")).isEqualTo("FULL_SYNC");
             NodeList beans = doc.getElementsByTagName("bean");
@@ -110,7 +109,7 @@ class NodeConfigRendererTest {
             for (int i = 0; i < beans.getLength(); i++) {
                 classes.add(((Element) beans.item(i)).getAttribute("class"));
             }
-            assertThat(classes).contains("org.apache.ignite.cache.affinity.rendezvous.ClusterNodeAttributeAffinityBackupFilter");
+            assertThat(classes).contains("dev.canopy.node.AvailabilityGroupBackupFilter");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.canopy.region.local;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.core.Engine;
+import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
 import dev.canopy.core.Reconciler;
 import dev.canopy.core.Step;
@@ -39,9 +40,14 @@ public final class LocalRegion implements AutoCloseable {
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
 
     public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock) {
+        this(store, runtime, engine, listener, clock, PlannerPolicy.DEFAULTS);
+    }
+
+    public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock,
+                       PlannerPolicy policy) {
         this.store = store;
         this.runtime = runtime;
-        this.reconciler = new Reconciler(runtime, engine, clock);
+        this.reconciler = new Reconciler(runtime, engine, clock, policy);
         this.listener = listener;
         this.clock = clock;
     }

@@ -1,0 +1,85 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.core.Step;
+import dev.canopy.engine.ignite.IgniteEngine;
+import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.ReleaseCatalog;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A local region on real node processes for a test: its own data directory, free ports, and every process stopped by
+ * {@link #close()} even when the test failed half-way. Records the steps taken and the status changes.
+ */
+final class RegionFixture implements AutoCloseable {
+    final LocalRuntime runtime;
+    final ClusterStore store;
+    final LocalRegion region;
+    final List<Step> steps = new CopyOnWriteArrayList<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final List<DatabaseClusterStatus> statuses = new CopyOnWriteArrayList<>();
+
+    RegionFixture(Path dataDir, PlannerPolicy policy) {
+        runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
+        store = new ClusterStore(dataDir);
+        region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
+            @Override
+            public void stepTaken(String cluster, Step step) {
+                steps.add(step);
+                System.out.printf("%tT step %s: %s%n", System.currentTimeMillis(), step.reason(), step.message());
+            }
+
+            @Override
+            public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
+                statuses.add(after);
+            }
+
+            @Override
+            public void failed(String cluster, String message) {
+                failures.add(message);
+            }
+        }, Clock.systemUTC(), policy);
+        region.start();
+    }
+
+    /** Applies the spec and returns the generation it got. */
+    long apply(String name, DatabaseClusterSpec spec) {
+        return store.apply(new ClusterManifest(name, spec), ReleaseCatalog.fromSystemProperties().available()).generation();
+    }
+
+    DatabaseClusterStatus status(String name) {
+        return store.get(name).map(StoredCluster::status).orElse(null);
+    }
+
+    /** Waits until the cluster has reconciled this generation into the phase. */
+    DatabaseClusterStatus awaitPhase(String name, long generation, Phase phase, Duration atMost) {
+        return await(name + " " + phase + " at generation " + generation + " (failures so far: " + failures + ")")
+                .atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .until(() -> status(name), s -> s != null && s.phase() == phase
+                        && Objects.equals(s.observedGeneration(), generation));
+    }
+
+    DatabaseClusterStatus awaitStatus(String name, String what, Predicate<DatabaseClusterStatus> condition, Duration atMost) {
+        return await(name + ": " + what).atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .until(() -> status(name), s -> s != null && condition.test(s));
+    }
+
+    @Override
+    public void close() {
+        // stops the loop, then every node this runtime started
+        region.close();
+    }
+}
