@@ -81,4 +81,26 @@ class WorkloadNodeLossTest {
             assertThat(verification.found()).isEqualTo(verification.acknowledged() - acknowledgedBeforeTheLoss);
         }
     }
+
+    @Test
+    void closeReturnsPromptlyOnADeadClusterAndLeavesNoThreadBehind() {
+        node = TestNode.start(workDir);
+        Duration statementTimeout = Duration.ofSeconds(2);
+        Workload load = Workload.start(WorkloadOptions.defaults(node.jdbcUrl(), "abandoned").withWriters(2, 50)
+                .withReaders(2, 50).withStatementTimeout(statementTimeout));
+        await().atMost(WAIT).until(() -> load.progress().writesOk() >= 20);
+        node.stop();
+        await().atMost(WAIT).until(() -> load.progress().writesFailed() >= 2);
+
+        long start = System.nanoTime();
+        load.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(took).isLessThan(statementTimeout.plusSeconds(1));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+                t -> t.isAlive() && t.getName().matches("workload-(writer|reader)-\\d+"));
+        // closing twice is harmless, and statistics stay readable after the close
+        load.close();
+        assertThat(load.cut("after close").writesOk()).isGreaterThanOrEqualTo(0);
+    }
 }
