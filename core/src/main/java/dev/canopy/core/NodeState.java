@@ -7,5 +7,11 @@ public enum NodeState {
     /** It died without being asked to and its runtime is bringing it back. */
     RESTARTING,
     /** Not running, by request; its storage is kept. */
-    STOPPED
+    STOPPED,
+    /**
+     * It died and its storage is gone: its runtime does not bring it back, because a leaf that rejoins empty under its
+     * old identity while in the baseline is trusted as an owner of data it no longer has. The planner takes it out of
+     * the baseline first, then starts it afresh and adds it back, so that it is refilled.
+     */
+    STORAGE_LOST
 }

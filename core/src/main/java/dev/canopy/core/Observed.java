@@ -34,7 +34,12 @@ public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, En
 
     /** Running, or being brought back by its runtime. */
     public boolean isUp(NodeId id) {
-        return node(id).map(n -> n.state() != NodeState.STOPPED).orElse(false);
+        return node(id).map(n -> n.state() == NodeState.RUNNING || n.state() == NodeState.RESTARTING).orElse(false);
+    }
+
+    /** It died with its storage: see {@link NodeState#STORAGE_LOST}. */
+    public boolean lostStorage(NodeId id) {
+        return node(id).map(n -> n.state() == NodeState.STORAGE_LOST).orElse(false);
     }
 
     /** Its process died and its runtime is bringing it back. */

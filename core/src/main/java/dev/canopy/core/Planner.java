@@ -43,7 +43,7 @@ public final class Planner {
             return stopForEngineChange(observed, rollout);
         }
         List<NodeId> leaves = DesiredNodes.leaves(spec);
-        List<NodeId> missingLeaves = leaves.stream().filter(n -> !observed.isUp(n)).toList();
+        List<NodeId> missingLeaves = leaves.stream().filter(n -> !observed.isUp(n) && !observed.lostStorage(n)).toList();
         if (!missingLeaves.isEmpty()) {
             return new Step.StartNodes(missingLeaves, "StartingLeaves", "starting " + names(missingLeaves));
         }
@@ -51,6 +51,10 @@ public final class Planner {
         List<NodeId> leavesAway = leaves.stream().filter(n -> !engine.joined(n)).toList();
         if (!engine.reachable()) {
             return new Step.Wait("LeavesJoining", "waiting for " + names(leaves) + " to join (" + engine.detail() + ")");
+        }
+        List<NodeId> lost = observed.nodes().keySet().stream().filter(observed::lostStorage).sorted().toList();
+        if (!lost.isEmpty()) {
+            return storageLost(observed, lost.get(0), leaves.contains(lost.get(0)));
         }
         List<NodeId> crashingStale = DesiredNodes.all(spec).stream()
                 .filter(n -> observed.isCrashing(n) && observed.isStale(n))
@@ -147,6 +151,31 @@ public final class Planner {
         }
         return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "LeavesJoining",
                 progress(rollout) + "waiting for " + String.join(", ", parts) + " to join");
+    }
+
+    /**
+     * A leaf whose storage is gone must not rejoin under its identity while in the baseline: the engine would count it
+     * an owner of partitions it no longer holds. Out of the baseline first; then it starts afresh (or, no longer
+     * declared, is deleted) and the baseline step adds it back, which fills it from the other copies.
+     */
+    private static Step storageLost(Observed observed, NodeId node, boolean declared) {
+        EngineView engine = observed.engine();
+        if (engine.baseline().contains(node.name())) {
+            if (!engine.active()) {
+                return new Step.Wait("StorageLost", node + " lost its storage; waiting for the cluster to be active to take"
+                        + " it out of the baseline");
+            }
+            Set<String> remaining = new TreeSet<>(engine.baseline());
+            remaining.remove(node.name());
+            return new Step.SetBaseline(remaining, "StorageLost", node + " lost its storage: taking it out of the baseline"
+                    + " before it starts empty, so that it is refilled rather than trusted");
+        }
+        if (!declared) {
+            return new Step.DeleteNodes(List.of(node), "StorageLost", "deleting " + node + ": it lost its storage and is no"
+                    + " longer declared");
+        }
+        return new Step.ReplaceNodes(List.of(node), "StorageLost", "starting " + node + " afresh with empty storage; it"
+                + " rejoins the baseline and is refilled once no partition moves");
     }
 
     /** How long the cluster has been degraded (some declared node away), by the previous status' Degraded condition. */

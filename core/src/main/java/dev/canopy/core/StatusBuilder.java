@@ -36,8 +36,8 @@ public final class StatusBuilder {
         // nodes coming back from a suspend are provisioning, not down (the same as the phase above); a new node of a
         // scale-out is not down either: a leaf is down when it is in the baseline but away, an aggregator when it crashed
         if (everReady && previous.phase() != Phase.Suspended && !spec.isSuspended()) {
-            leaves.stream().filter(n -> !engine.joined(n) && (engine.baseline().contains(n.name()) || !engine.reachable()))
-                    .forEach(down::add);
+            leaves.stream().filter(n -> !engine.joined(n) && (engine.baseline().contains(n.name()) || !engine.reachable()
+                    || observed.lostStorage(n))).forEach(down::add);
             aggregators.stream().filter(n -> !engine.joined(n) && observed.node(n).map(o -> o.restarts() > 0
                     || o.state() == NodeState.RESTARTING).orElse(false)).forEach(down::add);
         }

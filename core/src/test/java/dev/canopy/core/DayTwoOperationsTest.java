@@ -342,6 +342,28 @@ class DayTwoOperationsTest {
         assertThat(steps.get(steps.size() - 1).message()).contains("leaf-ag1-1 (crashed, restarting), leaf-ag2-0 (crashed, restarting)");
     }
 
+    @Test
+    void aLeafThatLostItsStorageLeavesTheBaselineThenStartsEmptyThenRejoinsIt() {
+        ready(spec());
+        runtime.loseStorage(CLUSTER, AG2_0);
+
+        Step out = reconcile(spec());
+        assertThat(out).isEqualTo(new Step.SetBaseline(java.util.Set.of("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-1"), "StorageLost",
+                "leaf-ag2-0 lost its storage: taking it out of the baseline before it starts empty, so that it is refilled"
+                        + " rather than trusted"));
+        assertThat(status.isTrue(Condition.DEGRADED)).isTrue();
+        engine.partitionsNotOwning(5);
+        reconcile(spec());
+        Step waiting = reconcile(spec());
+        assertThat(waiting.message()).contains("5 partition copies to finish moving before changing the baseline");
+        engine.partitionsNotOwning(0);
+        reconcileUntilDone(spec(), 5);
+
+        assertThat(runtime.journal()).containsExactly("setBaseline [leaf-ag1-0, leaf-ag1-1, leaf-ag2-1]",
+                "replace leaf-ag2-0", "setBaseline [leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1]");
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+    }
+
     // --- failures ---------------------------------------------------------------------------------------------------
 
     @Test

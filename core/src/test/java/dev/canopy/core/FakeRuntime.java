@@ -123,6 +123,12 @@ final class FakeRuntime implements Runtime {
         changed();
     }
 
+    /** The node died and its storage is gone; its runtime does not bring it back. */
+    void loseStorage(String cluster, NodeId node) {
+        existing(cluster, node).state = NodeState.STORAGE_LOST;
+        changed();
+    }
+
     /** The runtime brought a crashed node back. */
     void recover(String cluster, NodeId node) {
         existing(cluster, node).state = NodeState.RUNNING;

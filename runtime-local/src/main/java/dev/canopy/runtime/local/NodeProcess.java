@@ -27,6 +27,8 @@ final class NodeProcess {
     private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
     static final String LOG_FILE = "node.log";
     static final String PID_FILE = "node.pid";
+    /** Where the engine keeps a leaf's data, under its work directory. */
+    static final String STORAGE_DIR = "db";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE = Duration.ofSeconds(60);
@@ -41,6 +43,9 @@ final class NodeProcess {
     private Process process;
     private boolean wanted;
     private boolean restarting;
+    /** A leaf's storage existed at some point: from then on, its absence means it was lost, not not yet created. */
+    private boolean storageSeen;
+    private boolean storageLost;
     private int restarts;
     private Instant startedAt = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
@@ -55,7 +60,11 @@ final class NodeProcess {
 
     synchronized NodeState state() {
         if (process != null && process.isAlive()) {
+            storageSeen |= hasStorage();
             return NodeState.RUNNING;
+        }
+        if (storageLost) {
+            return NodeState.STORAGE_LOST;
         }
         return wanted && restarting ? NodeState.RESTARTING : NodeState.STOPPED;
     }
@@ -88,6 +97,8 @@ final class NodeProcess {
         }
         this.launch = newLaunch;
         this.wanted = true;
+        this.storageLost = false;
+        this.storageSeen = hasStorage();
         spawn();
     }
 
@@ -146,7 +157,18 @@ final class NodeProcess {
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
+    private boolean hasStorage() {
+        return Files.isDirectory(workDirectory.resolve(STORAGE_DIR));
+    }
+
     private synchronized void restartIfStillWanted() {
+        if (wanted && restarting && node.isLeaf() && storageSeen && !hasStorage()) {
+            LOG.error("{}/{}: its storage ({}) is gone; not restarting it under its identity: the reconciler takes it out"
+                    + " of the baseline and starts it afresh", cluster, node, workDirectory.resolve(STORAGE_DIR));
+            restarting = false;
+            storageLost = true;
+            return;
+        }
         if (wanted && restarting && (process == null || !process.isAlive())) {
             try {
                 spawn();
