@@ -66,6 +66,13 @@ final class Printer {
                 out.printf("JDBC URL:      %s%n", s.endpoints().jdbcUrl());
                 out.printf("Aggregators:   %s%n", String.join(", ", s.endpoints().aggregators()));
             }
+            if (s.upgrade() != null) {
+                var u = s.upgrade();
+                out.printf("Upgrade:       %s -> %s, %s, %d of %d nodes restarted, %s%n", u.fromRelease(), u.toRelease(),
+                        u.strategy(), u.nodesRestarted(), u.nodesToRestart(), u.inProgress() ? "since " + u.startedAt()
+                                : "finished " + u.finishedAt() + (u.offlineSeconds() != null && u.offlineSeconds() > 0
+                                ? ", offline " + u.offlineSeconds() + " s" : ", online throughout"));
+            }
             out.println("Conditions:");
             String format = "  %-14s %-8s %-24s %s%n";
             out.printf(format, "TYPE", "STATUS", "REASON", "MESSAGE");

@@ -41,6 +41,20 @@ public class IgniteAdmin {
                 List<List<?>> rows = client.query(new SqlFieldsQuery(
                         "SELECT COUNT(*) FROM SYS.PARTITION_STATES WHERE STATE <> 'OWNING'")).getAll();
                 notOwning = ((Number) rows.get(0).get(0)).intValue();
+                // a server that joined but is not yet in the partition map has not been through the exchange: its
+                // partitions are not MOVING yet, so "all OWNING" would be read too early (and a partner restarted
+                // while it still lacks the writes it missed)
+                Set<String> mapped = new HashSet<>();
+                for (List<?> row : client.query(new SqlFieldsQuery("SELECT DISTINCT NODE_ID FROM SYS.PARTITION_STATES")).getAll()) {
+                    mapped.add(String.valueOf(row.get(0)));
+                }
+                // only baseline nodes own partitions; a server outside the baseline has none to show
+                long unmapped = client.cluster().forServers().nodes().stream()
+                        .filter(n -> baseline.contains(String.valueOf(n.consistentId())))
+                        .filter(n -> !mapped.contains(n.id().toString())).count();
+                if (unmapped > 0) {
+                    notOwning = Math.max(notOwning, 0) + (int) unmapped;
+                }
             }
             return new EngineView(true, active, servers, clients, baseline, notOwning, "");
         } catch (RuntimeException e) {
