@@ -5,7 +5,6 @@ import dev.canopy.api.DatabaseClusterStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -52,13 +51,5 @@ public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, En
         String desired = desiredFingerprints.get(id);
         return isUp(id) && desired != null && node(id).map(NodeObservation::fingerprint)
                 .filter(f -> !f.equals(desired)).isPresent();
-    }
-
-    Observed withDesired(Map<NodeId, String> fingerprints) {
-        return new Observed(topology, nodes, engine, sqlAnswers, fingerprints, previous, now);
-    }
-
-    static Map<NodeId, NodeObservation> byNode(java.util.List<NodeObservation> observations) {
-        return observations.stream().collect(Collectors.toMap(NodeObservation::node, Function.identity()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.core;
 
+import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
 
 import java.time.Duration;
@@ -183,8 +184,8 @@ public final class Planner {
         if (observed.previous() == null) {
             return Duration.ZERO;
         }
-        return observed.previous().condition(dev.canopy.api.Condition.DEGRADED)
-                .filter(dev.canopy.api.Condition::isTrue)
+        return observed.previous().condition(Condition.DEGRADED)
+                .filter(Condition::isTrue)
                 .map(c -> Duration.between(Instant.parse(c.lastTransitionTime()), observed.now()))
                 .orElse(Duration.ZERO);
     }
@@ -267,7 +268,7 @@ public final class Planner {
         return nodes.stream().map(NodeId::name).collect(Collectors.joining(", "));
     }
 
-    private static Set<String> nameSet(List<NodeId> nodes) {
+    static Set<String> nameSet(List<NodeId> nodes) {
         return nodes.stream().map(NodeId::name).collect(Collectors.toCollection(TreeSet::new));
     }
 }

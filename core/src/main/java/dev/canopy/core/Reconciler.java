@@ -43,11 +43,12 @@ public final class Reconciler {
     }
 
     public ReconcileResult reconcile(String cluster, long generation, DatabaseClusterSpec spec, DatabaseClusterStatus previous) {
-        Observed observed = observe(cluster, spec, previous);
+        Map<NodeId, NodeLaunch> launches = new TreeMap<>();
+        Observed observed = observe(cluster, spec, previous, launches);
         Step step = Planner.next(observed, policy);
         Step outcome = step;
         try {
-            take(cluster, observed.topology(), step);
+            take(cluster, observed.topology(), step, launches);
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed, retrying on the next pass: {}", cluster, step.message(), rootMessage(e), e);
             outcome = new Step.Failed(step.reason() + "Failed", step.message() + " failed: " + rootMessage(e));
@@ -57,7 +58,8 @@ public final class Reconciler {
         return new ReconcileResult(outcome, status, resting ? IDLE : SOON);
     }
 
-    Observed observe(String cluster, DatabaseClusterSpec spec, DatabaseClusterStatus previous) {
+    /** Observes the cluster; fills {@code launches} with what each declared node is to run under this spec. */
+    Observed observe(String cluster, DatabaseClusterSpec spec, DatabaseClusterStatus previous, Map<NodeId, NodeLaunch> launches) {
         Map<NodeId, NodeObservation> nodes = runtime.observe(cluster).stream()
                 .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
         Set<NodeId> all = new LinkedHashSet<>(DesiredNodes.all(spec));
@@ -73,29 +75,32 @@ public final class Reconciler {
         }
         Map<NodeId, String> desired = new TreeMap<>();
         for (NodeId node : DesiredNodes.all(spec)) {
-            desired.put(node, engine.render(topology, node).fingerprint());
+            NodeLaunch launch = engine.render(topology, node);
+            launches.put(node, launch);
+            desired.put(node, launch.fingerprint());
         }
         return new Observed(topology, nodes, view, sql, desired, previous, clock.instant());
     }
 
-    private void take(String cluster, Topology topology, Step step) {
+    /** Every node a step starts is a declared one, so its launch was rendered while observing. */
+    private void take(String cluster, Topology topology, Step step, Map<NodeId, NodeLaunch> launches) {
         switch (step) {
             case Step.StartNodes start -> {
                 LOG.info("{}: {} ({})", cluster, start.message(), start.reason());
                 for (NodeId node : start.nodes()) {
-                    runtime.start(cluster, node, engine.render(topology, node));
+                    runtime.start(cluster, node, launches.get(node));
                 }
             }
             case Step.RestartNodes restart -> {
                 LOG.info("{}: {} ({})", cluster, restart.message(), restart.reason());
                 for (NodeId node : restart.nodes()) {
-                    runtime.start(cluster, node, engine.render(topology, node));
+                    runtime.start(cluster, node, launches.get(node));
                 }
             }
             case Step.ReplaceNodes replace -> {
                 LOG.warn("{}: {} ({})", cluster, replace.message(), replace.reason());
                 for (NodeId node : replace.nodes()) {
-                    runtime.replace(cluster, node, engine.render(topology, node));
+                    runtime.replace(cluster, node, launches.get(node));
                 }
             }
             case Step.StopNodes stop -> {

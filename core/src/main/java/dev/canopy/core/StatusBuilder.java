@@ -103,8 +103,9 @@ public final class StatusBuilder {
         int restarted = last.strategy().equals(UpgradeStatus.COORDINATED_RESTART) && !rollout.engineChange()
                 ? last.nodesToRestart() : Math.max(last.nodesRestarted(), rollout.restarted());
         if (!done) {
+            // rollout.total() already keeps the larger of the recorded total and what is stale now
             return new UpgradeStatus(last.fromRelease(), target, last.strategy(), last.startedAt(), null,
-                    Math.max(last.nodesToRestart(), rollout.total()), restarted, null);
+                    rollout.total(), restarted, null);
         }
         double offline = last.strategy().equals(UpgradeStatus.COORDINATED_RESTART)
                 ? Duration.between(Instant.parse(last.startedAt()), now).toMillis() / 1000.0 : 0.0;
@@ -117,10 +118,8 @@ public final class StatusBuilder {
         Set<NodeId> existing = new TreeSet<>(observed.nodes().keySet());
         Set<NodeId> desired = new TreeSet<>(leaves);
         desired.addAll(aggregators);
-        Set<String> leafNames = new TreeSet<>();
-        leaves.forEach(n -> leafNames.add(n.name()));
         EngineView engine = observed.engine();
-        return !existing.equals(desired) || engine.reachable() && !engine.baseline().equals(leafNames)
+        return !existing.equals(desired) || engine.reachable() && !engine.baseline().equals(Planner.nameSet(leaves))
                 || desired.stream().anyMatch(n -> !engine.joined(n));
     }
 

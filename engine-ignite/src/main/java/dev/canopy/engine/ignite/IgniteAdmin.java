@@ -89,27 +89,6 @@ public class IgniteAdmin {
         throw new IllegalStateException("could not set the baseline to " + ids + ": " + String.join("; ", failures));
     }
 
-    /**
-     * Runs the control utility's {@code --cache idle_verify}: compares every partition's copies (update counters and
-     * hashes). Returns its report; it names any conflict. Meant for a cluster without load (or as a diagnostic).
-     */
-    public String idleVerify(List<NodePlacement> leaves) {
-        List<String> failures = new ArrayList<>();
-        for (NodePlacement leaf : leaves) {
-            CapturingLogger output = new CapturingLogger();
-            int code = new CommandHandler(output).execute(List.of("--host", leaf.host(), "--port", Integer.toString(leaf.sqlPort()),
-                    "--cache", "idle_verify"));
-            if (code == CommandHandler.EXIT_CODE_OK) {
-                return output.text();
-            }
-            failures.add(leaf.node() + ": exit code " + code + ": " + output.lastError() + "\n" + output.text());
-            if (code != CommandHandler.EXIT_CODE_CONNECTION_FAILED) {
-                break;
-            }
-        }
-        throw new IllegalStateException("idle_verify failed: " + String.join("; ", failures));
-    }
-
     public boolean sqlAnswers(String aggregatorAddress) {
         try (IgniteClient client = connect(List.of(aggregatorAddress))) {
             List<List<?>> rows = client.query(new SqlFieldsQuery("SELECT 1")).getAll();

@@ -8,9 +8,9 @@ import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodeId;
+import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Topology;
 import dev.canopy.engine.ignite.IgniteEngine;
-import dev.canopy.core.PlannerPolicy;
 import dev.canopy.workload.PhaseStats;
 import dev.canopy.workload.Verification;
 import dev.canopy.workload.Workload;
@@ -76,27 +76,14 @@ class ChaosProcessesTest {
         String url = ready.endpoints().jdbcUrl();
         assertThat(ready.endpoints().aggregators()).hasSize(2);
 
-        WorkloadOptions options = WorkloadOptions.defaults(url, "chaos").withTableOptions("template=canopy")
-                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20));
-        try (Workload load = Workload.start(options)) {
-            await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 100);
+        try (Workload load = startLoad(url)) {
             check(load, load.cut("steady load"), true);
 
-            NodeId killed = NodeId.leaf(1, 1);
-            long killedPid = kill(killed);
-            awaitBack(killed, killedPid, spec(2, Map.of()));
-            awaitWhole(generation);
-            check(load, load.cut("kill -9 " + killed), true);
+            killLeafAndAwaitItBack(load, NodeId.leaf(1, 1), generation);
 
             // the same availability group as the leaf killed above: losing a leaf of the OTHER group right after a
             // kill -9 lost acknowledged writes in 2 runs out of 4 (see killInOneGroupThenStorageLossInTheOther below)
-            NodeId wiped = NodeId.leaf(1, 1);
-            long wipedPid = kill(wiped);
-            deleteTree(fixture.runtime.nodeDirectory(CLUSTER, wiped));
-            awaitBack(wiped, wipedPid, spec(2, Map.of()));
-            awaitWhole(generation);
-            assertThat(fixture.runtime.nodeDirectory(CLUSTER, wiped).resolve("db")).as("refilled storage").isDirectory();
-            check(load, load.cut("storage of " + wiped + " deleted"), true);
+            loseStorageAndAwaitRefill(load, NodeId.leaf(1, 1), generation);
 
             generation = fixture.apply(CLUSTER, spec(3, Map.of()));
             DatabaseClusterStatus out = awaitWhole(generation);
@@ -139,34 +126,46 @@ class ChaosProcessesTest {
     }
 
     /**
-     * Found by this test and not yet mended: kill -9 of leaf-ag1-1, wait until it is back and every partition reports
-     * OWNING, then lose the storage of leaf-ag2-0: about a hundred rows acknowledged while leaf-ag1-1 was down were
-     * missing afterwards, in 2 of 4 runs. leaf-ag1-1's rebalance on rejoin took partitions from leaf-ag2-1 only, none
-     * from leaf-ag2-0: its copies of the partitions it shares with leaf-ag2-0 were apparently judged current although
-     * they lacked the writes made while it was down. Disabled so that the suite stays green while it is investigated
-     * (a slower restart of a killed leaf, and idle_verify before declaring redundancy met, are the first suspects).
+     * Found by this test: kill -9 of leaf-ag1-1, wait until it is back and every partition reports OWNING, then lose
+     * the storage of leaf-ag2-0: about a hundred rows acknowledged while leaf-ag1-1 was down were missing afterwards,
+     * in 2 of 4 runs (the same with a rolling restart in place of the kill). The likely cause, since mended in
+     * IgniteAdmin#observe: a rejoined leaf not yet in the partition map read as "every partition OWNING" before its
+     * exchange, so the next step went ahead while it still lacked the writes it missed. Still disabled until repeated
+     * runs show the mend holds.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("acknowledged writes lost in 2 of 4 runs: under investigation, see the comment")
+    @org.junit.jupiter.api.Disabled("acknowledged writes were lost in 2 of 4 runs before the partition-map mend; re-enable after repeated green runs")
     void killInOneGroupThenStorageLossInTheOther() throws Exception {
         fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3)));
         long generation = fixture.apply(CLUSTER, spec(2, Map.of()));
-        String url = awaitWhole(generation).endpoints().jdbcUrl();
-        try (Workload load = Workload.start(WorkloadOptions.defaults(url, "chaos").withTableOptions("template=canopy")
-                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20)))) {
-            await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 100);
-            NodeId killed = NodeId.leaf(1, 1);
-            long killedPid = kill(killed);
-            awaitBack(killed, killedPid, spec(2, Map.of()));
-            awaitWhole(generation);
-            check(load, load.cut("kill -9 " + killed), true);
-            NodeId wiped = NodeId.leaf(2, 0);
-            long wipedPid = kill(wiped);
-            deleteTree(fixture.runtime.nodeDirectory(CLUSTER, wiped));
-            awaitBack(wiped, wipedPid, spec(2, Map.of()));
-            awaitWhole(generation);
-            check(load, load.cut("storage of " + wiped + " deleted"), true);
+        try (Workload load = startLoad(awaitWhole(generation).endpoints().jdbcUrl())) {
+            killLeafAndAwaitItBack(load, NodeId.leaf(1, 1), generation);
+            loseStorageAndAwaitRefill(load, NodeId.leaf(2, 0), generation);
         }
+    }
+
+    /** Two writers and a reader through every aggregator, running once 100 writes are acknowledged. */
+    private static Workload startLoad(String url) {
+        Workload load = Workload.start(WorkloadOptions.defaults(url, "chaos").withTableOptions("template=canopy")
+                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20)));
+        await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 100);
+        return load;
+    }
+
+    private void killLeafAndAwaitItBack(Workload load, NodeId leaf, long generation) {
+        long pid = kill(leaf);
+        awaitBack(leaf, pid, spec(2, Map.of()));
+        awaitWhole(generation);
+        check(load, load.cut("kill -9 " + leaf), true);
+    }
+
+    private void loseStorageAndAwaitRefill(Workload load, NodeId leaf, long generation) throws IOException {
+        long pid = kill(leaf);
+        deleteTree(fixture.runtime.nodeDirectory(CLUSTER, leaf));
+        awaitBack(leaf, pid, spec(2, Map.of()));
+        awaitWhole(generation);
+        assertThat(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db")).as("refilled storage").isDirectory();
+        check(load, load.cut("storage of " + leaf + " deleted"), true);
     }
 
     /**

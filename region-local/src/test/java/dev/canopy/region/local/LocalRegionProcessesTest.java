@@ -8,8 +8,8 @@ import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodeId;
+import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
-import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.runtime.local.LocalRuntime;
 import dev.canopy.runtime.local.ReleaseCatalog;
 import org.junit.jupiter.api.AfterEach;
@@ -23,14 +23,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,44 +42,23 @@ class LocalRegionProcessesTest {
 
     @TempDir
     Path dataDir;
-    private LocalRuntime runtime;
+    private RegionFixture fixture;
     private ClusterStore store;
-    private LocalRegion region;
-    private final List<Step> steps = new CopyOnWriteArrayList<>();
-    private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final List<String> deleted = new CopyOnWriteArrayList<>();
+    private LocalRuntime runtime;
+    private List<Step> steps;
 
     @BeforeEach
     void startRegion() {
-        runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
-        store = new ClusterStore(dataDir);
-        region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
-            @Override
-            public void stepTaken(String cluster, Step step) {
-                steps.add(step);
-            }
-
-            @Override
-            public void failed(String cluster, String message) {
-                failures.add(message);
-            }
-
-            @Override
-            public void deleted(String cluster) {
-                deleted.add(cluster);
-            }
-        }, Clock.systemUTC());
-        region.start();
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        store = fixture.store;
+        runtime = fixture.runtime;
+        steps = fixture.steps;
     }
 
     @AfterEach
     void stopEverything() {
         // stops the loop, then every node this runtime started, even when the test failed half-way
-        if (region != null) {
-            region.close();
-        } else if (runtime != null) {
-            runtime.close();
-        }
+        fixture.close();
     }
 
     @Test
@@ -91,7 +68,7 @@ class LocalRegionProcessesTest {
         ClusterStore.Applied applied = store.apply(new ClusterManifest(CLUSTER, SPEC), ReleaseCatalog.fromSystemProperties().available());
         assertThat(applied).isEqualTo(new ClusterStore.Applied(ClusterStore.Outcome.CREATED, 1));
 
-        await("cluster Ready at generation 1 (failures so far: " + failures + ")")
+        await("cluster Ready at generation 1 (failures so far: " + fixture.failures + ")")
                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> store.get(CLUSTER).map(StoredCluster::status).orElse(null),
                         s -> s != null && s.phase() == Phase.Ready && Objects.equals(s.observedGeneration(), 1L));
@@ -130,7 +107,7 @@ class LocalRegionProcessesTest {
         await("cluster deleted with its directory and processes")
                 .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> store.get(CLUSTER).isEmpty() && !Files.exists(clusterDir) && pids.stream().noneMatch(LocalRegionProcessesTest::alive));
-        assertThat(deleted).contains(CLUSTER);
+        assertThat(fixture.deleted).contains(CLUSTER);
         assertThat(store.list()).isEmpty();
         System.out.printf("LocalRegionProcessesTest took %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }

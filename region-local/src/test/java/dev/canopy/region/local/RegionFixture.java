@@ -31,6 +31,7 @@ final class RegionFixture implements AutoCloseable {
     final List<Step> steps = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<DatabaseClusterStatus> statuses = new CopyOnWriteArrayList<>();
+    final List<String> deleted = new CopyOnWriteArrayList<>();
 
     RegionFixture(Path dataDir, PlannerPolicy policy) {
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
@@ -45,6 +46,11 @@ final class RegionFixture implements AutoCloseable {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
                 statuses.add(after);
+            }
+
+            @Override
+            public void deleted(String cluster) {
+                deleted.add(cluster);
             }
 
             @Override

@@ -60,7 +60,8 @@ final class NodeProcess {
 
     synchronized NodeState state() {
         if (process != null && process.isAlive()) {
-            storageSeen |= hasStorage();
+            // once seen, the flag stays: no need to look at the disk on every observation
+            storageSeen = storageSeen || hasStorage();
             return NodeState.RUNNING;
         }
         if (storageLost) {
