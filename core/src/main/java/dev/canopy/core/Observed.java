@@ -5,6 +5,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -13,18 +14,34 @@ import java.util.stream.Collectors;
  * would be started with under the current spec, the status written by the previous pass (null at first) and the
  * time of this observation.
  */
-public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, boolean sqlAnswers,
+public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, Set<NodeId> serving,
                        Map<NodeId, String> desiredFingerprints, DatabaseClusterStatus previous, Instant now) {
 
     public Observed {
         nodes = Map.copyOf(nodes);
+        serving = Set.copyOf(serving);
         desiredFingerprints = Map.copyOf(desiredFingerprints);
     }
 
-    /** An observation in which every node runs as the spec wants it (nothing to roll), with no history. */
+    /**
+     * An observation in which every node runs as the spec wants it (nothing to roll), with no history; SQL answers
+     * through every joined aggregator, or through none.
+     */
     public Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, boolean sqlAnswers) {
-        this(topology, nodes, engine, sqlAnswers, nodes.values().stream().filter(n -> n.fingerprint() != null)
-                .collect(Collectors.toMap(NodeObservation::node, NodeObservation::fingerprint)), null, Instant.EPOCH);
+        this(topology, nodes, engine, sqlAnswers ? nodes.keySet().stream().filter(n -> !n.isLeaf() && engine.joined(n))
+                        .collect(Collectors.toSet()) : Set.of(),
+                nodes.values().stream().filter(n -> n.fingerprint() != null)
+                        .collect(Collectors.toMap(NodeObservation::node, NodeObservation::fingerprint)), null, Instant.EPOCH);
+    }
+
+    /** Whether SQL answers through at least one aggregator. */
+    public boolean sqlAnswers() {
+        return !serving.isEmpty();
+    }
+
+    /** Whether SQL answers through this aggregator: joining the cluster comes before its SQL listener serves. */
+    public boolean serves(NodeId aggregator) {
+        return serving.contains(aggregator);
     }
 
     public Optional<NodeObservation> node(NodeId id) {

@@ -109,11 +109,15 @@ public final class Planner {
             return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "Rebalancing", progress(rollout)
                     + engine.partitionsNotOwning() + " partition copies are still moving to their owners");
         }
+        List<NodeId> notServing = aggregators.stream().filter(n -> !observed.serves(n)).toList();
+        if (!notServing.isEmpty()) {
+            // an aggregator joins before its SQL listener serves: restarting the next one before would leave clients
+            // with no aggregator to turn to
+            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "WaitingForSql",
+                    progress(rollout) + "waiting for SQL to answer through " + names(notServing));
+        }
         if (rollout.inProgress()) {
             return rollingRestart(policy, rollout);
-        }
-        if (!observed.sqlAnswers()) {
-            return new Step.Wait("WaitingForSql", "waiting for SQL to answer through " + aggregators.get(0));
         }
         return new Step.Done("Ready", "SQL answers through the aggregators; " + leaves.size() + " leaves in the baseline");
     }

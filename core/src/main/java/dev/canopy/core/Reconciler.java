@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -68,10 +69,10 @@ public final class Reconciler {
         boolean anyLeafRunning = nodes.values().stream()
                 .anyMatch(n -> n.node().isLeaf() && n.state() == NodeState.RUNNING);
         EngineView view = anyLeafRunning ? engine.observe(topology) : EngineView.unreachable("no leaf is running");
-        boolean sql = false;
+        Set<NodeId> serving = new TreeSet<>();
         if (view.active()) {
-            List<NodeId> joined = DesiredNodes.aggregators(spec).stream().filter(view::joined).toList();
-            sql = !joined.isEmpty() && engine.sqlAnswers(topology, joined.get(0));
+            DesiredNodes.aggregators(spec).stream().filter(view::joined)
+                    .filter(aggregator -> engine.sqlAnswers(topology, aggregator)).forEach(serving::add);
         }
         Map<NodeId, String> desired = new TreeMap<>();
         for (NodeId node : DesiredNodes.all(spec)) {
@@ -79,7 +80,7 @@ public final class Reconciler {
             launches.put(node, launch);
             desired.put(node, launch.fingerprint());
         }
-        return new Observed(topology, nodes, view, sql, desired, previous, clock.instant());
+        return new Observed(topology, nodes, view, serving, desired, previous, clock.instant());
     }
 
     /** Every node a step starts is a declared one, so its launch was rendered while observing. */

@@ -210,6 +210,26 @@ class DayTwoOperationsTest {
     }
 
     @Test
+    void theNextAggregatorWaitsUntilTheRestartedOneServesSql() {
+        DatabaseClusterSpec spec = spec(2, 2);
+        ready(spec);
+        DatabaseClusterSpec taller = new DatabaseClusterSpec(spec.release(), 2, new AggregatorsSpec(2, 2.0),
+                spec.leaves(), Map.of(), null);
+
+        reconcile(taller);
+        engine.holdSqlBack(TestClusters.AGG_0);
+        Step waiting = reconcile(taller);
+        reconcile(taller);
+
+        assertThat(waiting).isEqualTo(new Step.Wait("RollingRestart",
+                "rolling restart, 1 of 2 restarted: waiting for SQL to answer through aggregator-0"));
+        assertThat(runtime.journal()).containsExactly("start aggregator-0");
+        engine.serveSql(TestClusters.AGG_0);
+        reconcileUntilDone(taller, 5);
+        assertThat(runtime.journal()).containsExactly("start aggregator-0", "start aggregator-1");
+    }
+
+    @Test
     void wholeAvailabilityGroupPolicyRestartsAnAgAtOnce() {
         reconciler = new Reconciler(runtime, engine, clock, POLICY.withWholeAvailabilityGroup(true));
         ready(spec());

@@ -30,6 +30,7 @@ final class FakeEngine implements Engine {
     private final FakeRuntime runtime;
     private final Map<String, FakeCluster> clusters = new HashMap<>();
     private final Set<NodeId> heldBack = new HashSet<>();
+    private final Set<NodeId> sqlHeldBack = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
     private boolean sqlWorks = true;
     private String baselineFailure;
@@ -119,7 +120,8 @@ final class FakeEngine implements Engine {
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
         sqlCalls++;
         FakeCluster cluster = sync(topology.cluster());
-        return sqlWorks && cluster.active && clientNodes(topology.cluster()).contains(aggregator.name());
+        return sqlWorks && !sqlHeldBack.contains(aggregator) && cluster.active
+                && clientNodes(topology.cluster()).contains(aggregator.name());
     }
 
     // --- the simulation --------------------------------------------------------------------------------------------
@@ -168,6 +170,15 @@ final class FakeEngine implements Engine {
     /** Every baseline change fails with this message until called with null. */
     void failBaselineChanges(String message) {
         baselineFailure = message;
+    }
+
+    /** The aggregator has joined but its SQL listener does not answer (yet), until {@link #serveSql}. */
+    void holdSqlBack(NodeId aggregator) {
+        sqlHeldBack.add(aggregator);
+    }
+
+    void serveSql(NodeId aggregator) {
+        sqlHeldBack.remove(aggregator);
     }
 
     void sqlWorks(boolean works) {
