@@ -17,6 +17,6 @@ public interface Engine {
     /** Sets the baseline to exactly these leaves (their names); every one must be online. */
     void setBaseline(Topology topology, Set<String> leaves);
 
-    /** Whether a SQL query answers through this aggregator. */
+    /** Whether SQL answers through this aggregator, for every table the cluster has: the aggregator can take clients. */
     boolean sqlAnswers(Topology topology, NodeId aggregator);
 }

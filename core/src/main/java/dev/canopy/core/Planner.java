@@ -101,19 +101,19 @@ public final class Planner {
         }
         List<NodeId> aggregatorsAway = aggregators.stream().filter(n -> !engine.joined(n)).toList();
         if (!aggregatorsAway.isEmpty()) {
-            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "AggregatorsJoining",
+            return new Step.Wait(rollout.underway() ? "RollingRestart" : "AggregatorsJoining",
                     progress(rollout) + "waiting for " + names(aggregatorsAway) + " to join");
         }
         if (engine.partitionsNotOwning() > 0) {
             // a leaf that came back, or a new one, is still being filled: not Ready until every copy is owned
-            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "Rebalancing", progress(rollout)
+            return new Step.Wait(rollout.underway() ? "RollingRestart" : "Rebalancing", progress(rollout)
                     + engine.partitionsNotOwning() + " partition copies are still moving to their owners");
         }
         List<NodeId> notServing = aggregators.stream().filter(n -> !observed.serves(n)).toList();
         if (!notServing.isEmpty()) {
             // an aggregator joins before its SQL listener serves: restarting the next one before would leave clients
             // with no aggregator to turn to
-            return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "WaitingForSql",
+            return new Step.Wait(rollout.underway() ? "RollingRestart" : "WaitingForSql",
                     progress(rollout) + "waiting for SQL to answer through " + names(notServing));
         }
         if (rollout.inProgress()) {
@@ -154,7 +154,7 @@ public final class Planner {
             parts.add(node.name() + (seen.state() != NodeState.RESTARTING ? ""
                     : seen.restarts() > 1 ? " (crashed, restarted " + seen.restarts() + " times)" : " (crashed, restarting)"));
         }
-        return new Step.Wait(rollout.inProgress() ? "RollingRestart" : "LeavesJoining",
+        return new Step.Wait(rollout.underway() ? "RollingRestart" : "LeavesJoining",
                 progress(rollout) + "waiting for " + String.join(", ", parts) + " to join");
     }
 
@@ -255,7 +255,7 @@ public final class Planner {
     }
 
     private static String progress(Rollout rollout) {
-        return rollout.inProgress() ? "rolling restart, " + rollout.restarted() + " of " + rollout.total() + " restarted: " : "";
+        return rollout.underway() ? "rolling restart, " + rollout.restarted() + " of " + rollout.total() + " restarted: " : "";
     }
 
     private static Step suspend(Observed observed) {

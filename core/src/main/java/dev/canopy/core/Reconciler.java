@@ -51,8 +51,8 @@ public final class Reconciler {
         try {
             take(cluster, observed.topology(), step, launches);
         } catch (RuntimeException e) {
-            LOG.warn("{}: {} failed, retrying on the next pass: {}", cluster, step.message(), rootMessage(e), e);
-            outcome = new Step.Failed(step.reason() + "Failed", step.message() + " failed: " + rootMessage(e));
+            LOG.warn("{}: {} failed, retrying on the next pass: {}", cluster, step.message(), Causes.rootMessage(e), e);
+            outcome = new Step.Failed(step.reason() + "Failed", step.message() + " failed: " + Causes.rootMessage(e));
         }
         DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, outcome, clock.instant());
         boolean resting = outcome instanceof Step.Done || outcome instanceof Step.Blocked || outcome instanceof Step.Failed;
@@ -125,13 +125,5 @@ public final class Reconciler {
             case Step.Failed failed -> LOG.debug("{}: {}", cluster, failed.message());
             case Step.Done done -> LOG.debug("{}: {}", cluster, done.message());
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

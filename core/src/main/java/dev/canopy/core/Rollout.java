@@ -9,9 +9,10 @@ import java.util.Optional;
  * The restarts a spec change asks for, as observed now: the declared nodes still running with an outdated launch
  * ({@code stale}, in restart order: AG1's leaves, AG2's, then the aggregators), and the release of a node still running
  * another engine version, which no rolling restart can carry (Ignite refuses mixed versions in one cluster).
- * {@code total} counts the nodes of the whole upgrade, remembered in the status across passes.
+ * {@code total} counts the nodes of the whole upgrade, remembered in the status across passes; {@code unfinished} says
+ * that the status still records the upgrade as running (its last node may be restarted and still rejoining).
  */
-public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, int total) {
+public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, int total, boolean unfinished) {
 
     public Rollout {
         stale = List.copyOf(stale);
@@ -26,7 +27,7 @@ public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, i
         UpgradeStatus upgrade = observed.previous() == null ? null : observed.previous().upgrade();
         int total = upgrade != null && upgrade.inProgress() && upgrade.nodesToRestart() != null
                 ? Math.max(upgrade.nodesToRestart(), stale.size()) : stale.size();
-        return new Rollout(stale, other, total);
+        return new Rollout(stale, other, total, upgrade != null && upgrade.inProgress());
     }
 
     public boolean engineChange() {
@@ -35,6 +36,11 @@ public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, i
 
     public boolean inProgress() {
         return engineChange() || !stale.isEmpty();
+    }
+
+    /** Restarts still to take, or all taken and the upgrade not yet finished: waits read as the upgrade's progress. */
+    public boolean underway() {
+        return inProgress() || unfinished;
     }
 
     public int restarted() {

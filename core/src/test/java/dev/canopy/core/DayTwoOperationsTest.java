@@ -230,6 +230,28 @@ class DayTwoOperationsTest {
     }
 
     @Test
+    void waitsAfterTheLastRestartStillReadAsTheRollingRestart() {
+        DatabaseClusterSpec spec = spec(2, 2);
+        ready(spec);
+        DatabaseClusterSpec taller = new DatabaseClusterSpec(spec.release(), 2, new AggregatorsSpec(2, 2.0),
+                spec.leaves(), Map.of(), null);
+        reconcile(taller);
+        reconcile(taller);
+        assertThat(runtime.journal()).containsExactly("start aggregator-0", "start aggregator-1");
+        engine.holdSqlBack(TestClusters.AGG_1);
+
+        Step waiting = reconcile(taller);
+
+        // every node is restarted, but the upgrade is not over until the last one serves: the wait says so
+        assertThat(waiting).isEqualTo(new Step.Wait("RollingRestart",
+                "rolling restart, 2 of 2 restarted: waiting for SQL to answer through aggregator-1"));
+        assertThat(status.upgrade().finishedAt()).isNull();
+        engine.serveSql(TestClusters.AGG_1);
+        reconcileUntilDone(taller, 5);
+        assertThat(status.upgrade().finishedAt()).isNotNull();
+    }
+
+    @Test
     void wholeAvailabilityGroupPolicyRestartsAnAgAtOnce() {
         reconciler = new Reconciler(runtime, engine, clock, POLICY.withWholeAvailabilityGroup(true));
         ready(spec());

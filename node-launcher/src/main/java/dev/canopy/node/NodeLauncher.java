@@ -1,5 +1,6 @@
 package dev.canopy.node;
 
+import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 
 import java.io.IOException;
@@ -24,11 +25,24 @@ public final class NodeLauncher {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
-            Ignition.start(args[0]);
+            Ignite ignite = Ignition.start(args[0]);
+            if (ignite.cluster().localNode().isClient()) {
+                startTables(ignite);
+            }
         } catch (Throwable e) {
             System.err.println("canopy: node failed to start from " + args[0] + ": " + e);
             e.printStackTrace();
             Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
+     * An aggregator (a client node) starts a table's cache only when a statement first needs it, and until then its
+     * SQL parser answers "Table not found": started here, the tables are known by the time clients come.
+     */
+    private static void startTables(Ignite ignite) {
+        for (String cache : ignite.cacheNames()) {
+            ignite.cache(cache);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.canopy.engine.ignite;
 
+import dev.canopy.core.Causes;
 import org.apache.ignite.IgniteLogger;
 
 /** Collects what the control utility prints, so a failed command's own words end up in the error we raise. */
@@ -41,7 +42,7 @@ final class CapturingLogger implements IgniteLogger {
     @Override
     public synchronized void error(String msg, Throwable e) {
         text.append(msg).append('\n');
-        lastError = msg + (e == null ? "" : ": " + IgniteAdmin.rootMessage(e));
+        lastError = msg + (e == null ? "" : ": " + Causes.rootMessage(e));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.canopy.engine.ignite;
 
+import dev.canopy.core.Causes;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodePlacement;
 import org.apache.ignite.Ignition;
@@ -59,7 +60,7 @@ public class IgniteAdmin {
             return new EngineView(true, active, servers, clients, baseline, notOwning, "");
         } catch (RuntimeException e) {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
-            return EngineView.unreachable("no leaf answered: " + rootMessage(e));
+            return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));
         }
     }
 
@@ -89,14 +90,27 @@ public class IgniteAdmin {
         throw new IllegalStateException("could not set the baseline to " + ids + ": " + String.join("; ", failures));
     }
 
+    /**
+     * Whether SQL answers through this aggregator for every table it lists. A restarted aggregator answers
+     * {@code SELECT 1} and lists the tables in {@code SYS.TABLES} up to a second before its parser knows them
+     * ("Table not found"): clients sent to it then would fail, so each table is parsed once through it.
+     */
     public boolean sqlAnswers(String aggregatorAddress) {
         try (IgniteClient client = connect(List.of(aggregatorAddress))) {
-            List<List<?>> rows = client.query(new SqlFieldsQuery("SELECT 1")).getAll();
-            return rows.size() == 1;
+            List<List<?>> tables = client.query(new SqlFieldsQuery("SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES")).getAll();
+            for (List<?> table : tables) {
+                client.query(new SqlFieldsQuery("SELECT 1 FROM " + quoted(table.get(0)) + "." + quoted(table.get(1))
+                        + " WHERE FALSE")).getAll();
+            }
+            return true;
         } catch (RuntimeException e) {
-            LOG.debug("SQL did not answer through {}: {}", aggregatorAddress, rootMessage(e));
+            LOG.debug("SQL did not answer through {}: {}", aggregatorAddress, Causes.rootMessage(e));
             return false;
         }
+    }
+
+    private static String quoted(Object identifier) {
+        return '"' + String.valueOf(identifier).replace("\"", "\"\"") + '"';
     }
 
     static IgniteClient connect(List<String> addresses) {
@@ -111,13 +125,5 @@ public class IgniteAdmin {
 
     private static Set<String> consistentIds(java.util.Collection<ClusterNode> nodes) {
         return nodes.stream().map(n -> String.valueOf(n.consistentId())).collect(Collectors.toSet());
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

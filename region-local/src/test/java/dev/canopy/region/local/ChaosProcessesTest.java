@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
  * The day-2 promise on real processes, under a continuous write and read load through both aggregators: kill -9 a
  * leaf, lose a leaf's storage, scale out 2 to 3 leaves per availability group, scale back in, roll an upgrade of a
  * restart-requiring setting, kill -9 an aggregator. After each, every acknowledged write is read back (0 lost); the
- * failed statements and the longest error window are printed, and must be 0 for all but the aggregator kill, whose
- * window must stay under a second.
+ * failed statements and the longest error window are printed, and must be 0 for all but the aggregator restarts and
+ * kills, whose windows must stay under a second.
  */
 class ChaosProcessesTest {
     private static final String CLUSTER = "chaos";
@@ -81,9 +81,9 @@ class ChaosProcessesTest {
 
             killLeafAndAwaitItBack(load, NodeId.leaf(1, 1), generation);
 
-            // the same availability group as the leaf killed above: losing a leaf of the OTHER group right after a
-            // kill -9 lost acknowledged writes in 2 runs out of 4 (see killInOneGroupThenStorageLossInTheOther below)
-            loseStorageAndAwaitRefill(load, NodeId.leaf(1, 1), generation);
+            // the other availability group than the leaf just killed: its copies are the ones the killed leaf caught up
+            // from, so a leaf counted as caught up too early loses acknowledged writes here (it once lost ~100 of them)
+            loseStorageAndAwaitRefill(load, NodeId.leaf(2, 0), generation);
 
             generation = fixture.apply(CLUSTER, spec(3, Map.of()));
             DatabaseClusterStatus out = awaitWhole(generation);
@@ -104,19 +104,19 @@ class ChaosProcessesTest {
             assertThat(leavesRolled.upgrade().nodesRestarted()).isEqualTo(4);
             check(load, load.cut("rolling restart of the leaves (height)"), true);
 
-            // and of the aggregators, one at a time: a client of the one stopping sees its statement refused
+            // and of the aggregators, one at a time: each connection to the one restarting fails its next statement (the
+            // thin driver has no way to be told to leave first) and reconnects to the other
             generation = fixture.apply(CLUSTER, spec(2, 0.5, 0.5));
             DatabaseClusterStatus aggregatorsRolled = awaitWhole(generation);
             assertThat(aggregatorsRolled.upgrade().nodesRestarted()).isEqualTo(2);
             PhaseStats aggregatorRoll = load.cut("rolling restart of the aggregators (height)");
             check(load, aggregatorRoll, false);
             assertThat(aggregatorRoll.longestErrorWindow()).as("error window of an aggregator restart")
-                    .isLessThan(Duration.ofSeconds(2));
+                    .isLessThan(Duration.ofSeconds(1));
 
-            // three aggregator kills, alternating, each after the other aggregator serves SQL again. The issue asks for
-            // windows under 1 s; here they measured 93-1190 ms, the longer ones being writes held up ~1 s while the
-            // cluster processes the departure (readers recover in ~300 ms). Until that is mended the bound is 2 s on
-            // the median, and every window is printed.
+            // three aggregator kills, alternating, each after the other aggregator serves SQL again: every error window
+            // under a second (they were over a second when a restarted aggregator counted as serving before it knew
+            // the tables, and clients moved to it got "Table not found")
             List<Duration> windows = new ArrayList<>();
             for (int ordinal : new int[]{0, 1, 0}) {
                 NodeId aggregator = NodeId.aggregator(ordinal);
@@ -127,30 +127,9 @@ class ChaosProcessesTest {
                 check(load, aggregatorKill, false);
                 windows.add(aggregatorKill.longestErrorWindow());
             }
-            Duration median = windows.stream().sorted().toList().get(1);
-            report.add("aggregator kill error windows " + windows.stream().map(d -> d.toMillis() + " ms").toList()
-                    + ", median " + median.toMillis() + " ms");
-            assertThat(median).as("median error window of an aggregator kill, of %s", windows)
-                    .isLessThan(Duration.ofSeconds(2));
-        }
-    }
-
-    /**
-     * Found by this test: kill -9 of leaf-ag1-1, wait until it is back and every partition reports OWNING, then lose
-     * the storage of leaf-ag2-0: about a hundred rows acknowledged while leaf-ag1-1 was down were missing afterwards,
-     * in 2 of 4 runs (the same with a rolling restart in place of the kill). The likely cause, since mended in
-     * IgniteAdmin#observe: a rejoined leaf not yet in the partition map read as "every partition OWNING" before its
-     * exchange, so the next step went ahead while it still lacked the writes it missed. Still disabled until repeated
-     * runs show the mend holds.
-     */
-    @Test
-    @org.junit.jupiter.api.Disabled("acknowledged writes were lost in 2 of 4 runs before the partition-map mend; re-enable after repeated green runs")
-    void killInOneGroupThenStorageLossInTheOther() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3)));
-        long generation = fixture.apply(CLUSTER, spec(2, Map.of()));
-        try (Workload load = startLoad(awaitWhole(generation).endpoints().jdbcUrl())) {
-            killLeafAndAwaitItBack(load, NodeId.leaf(1, 1), generation);
-            loseStorageAndAwaitRefill(load, NodeId.leaf(2, 0), generation);
+            report.add("aggregator kill error windows " + windows.stream().map(d -> d.toMillis() + " ms").toList());
+            assertThat(windows).as("error windows of the aggregator kills")
+                    .allSatisfy(window -> assertThat(window).isLessThan(Duration.ofSeconds(1)));
         }
     }
 
