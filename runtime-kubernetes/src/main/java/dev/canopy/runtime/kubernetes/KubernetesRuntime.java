@@ -155,7 +155,9 @@ public final class KubernetesRuntime implements Runtime {
 
     /** Deletes every claim of the cluster's leaves: on deletion of the DatabaseCluster, unless it retains its volumes. */
     public void deleteAllClaims() {
-        client.persistentVolumeClaims().inNamespace(cluster.namespace()).withLabels(Labels.cluster(cluster.name())).delete();
+        // one by one rather than as a collection: the operator's role then needs "delete" only, as for scale-in
+        client.persistentVolumeClaims().inNamespace(cluster.namespace()).withLabels(Labels.cluster(cluster.name())).list()
+                .getItems().forEach(claim -> client.resource(claim).delete());
     }
 
     /** The file the launch names as its configuration: its first argument, as for the local launcher. */
