@@ -19,7 +19,16 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import java.io.InputStream;
 import java.time.Clock;
@@ -39,11 +48,14 @@ import static org.awaitility.Awaitility.await;
  * the engine is faked by {@link PodReadinessEngine} (a node has joined when its pod is Ready, which the test sets).
  */
 @EnableKubernetesMockClient(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorOnMockServerWithoutServerSideApplyTest {
     static final String NAMESPACE = "db";
     static final Duration CONVERGE = Duration.ofSeconds(60);
     static KubernetesClient client;
     static KubernetesMockServer server;
+    static final String OPERATOR_AGENT = "canopy-operator-under-test";
+    static KubernetesClient operatorClient;
     static Operator operator;
     static StatefulSetController controller;
     static PodReadinessEngine engine;
@@ -57,7 +69,10 @@ class OperatorOnMockServerWithoutServerSideApplyTest {
         controller = new StatefulSetController(client, NAMESPACE).start();
         OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, 0,
                 RuntimeSettings.defaults().withServerSideApply(false));
-        operator = CanopyOperator.create(client, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        // its own client, told apart by its user agent: the RBAC test looks at the requests the operator made
+        operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(OPERATOR_AGENT).build()).build();
+        operator = CanopyOperator.create(operatorClient, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(), PlannerPolicy.DEFAULTS);
         operator.start();
     }
 
@@ -65,6 +80,7 @@ class OperatorOnMockServerWithoutServerSideApplyTest {
     static void stopOperator() {
         operator.stop();
         controller.close();
+        operatorClient.close();
     }
 
     static DatabaseClusterSpec spec(int leaves, double leafHeight) {
@@ -229,5 +245,33 @@ class OperatorOnMockServerWithoutServerSideApplyTest {
         await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("kept")).isNull());
         assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("kept")).list().getItems())
                 .hasSize(2);
+    }
+
+    /**
+     * Last, once every other test has made the operator do its work: every request it made is allowed by the chart's
+     * ClusterRole (leader election's Lease requests, off here, are checked against the Role). Nothing else is needed:
+     * the role is least privilege as long as each of its verbs shows up here or in leader election.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theChartsRbacAllowsEveryRequestTheOperatorMade() throws InterruptedException {
+        Set<ApiRequest> made = new TreeSet<>(java.util.Comparator.comparing(ApiRequest::toString));
+        for (RecordedRequest request = server.takeRequest(100, TimeUnit.MILLISECONDS); request != null;
+             request = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+            String agent = request.getHeaders().get("User-Agent");
+            if (agent != null && agent.contains(OPERATOR_AGENT)) {
+                ApiRequest.parse(request.getMethod(), request.getPath()).ifPresent(made::add);
+            }
+        }
+        assertThat(made).extracting(ApiRequest::toString).contains("create events", "patch canopy.dev/databaseclusters/status",
+                "delete pods", "delete persistentvolumeclaims", "watch pods", "create apps/statefulsets");
+        List<JsonNode> chart = Chart.documents(Chart.render(Map.of()));
+        JsonNode rules = Chart.ofKind(chart, "ClusterRole").get(0).path("rules");
+        assertThat(made).allSatisfy(request -> assertThat(Chart.allows(rules, request))
+                .as("the chart's ClusterRole allows %s", request).isTrue());
+        JsonNode leaseRules = Chart.ofKind(chart, "Role").get(0).path("rules");
+        for (String verb : List.of("get", "create", "update")) {
+            assertThat(Chart.allows(leaseRules, new ApiRequest("coordination.k8s.io", "leases", verb))).isTrue();
+        }
     }
 }
