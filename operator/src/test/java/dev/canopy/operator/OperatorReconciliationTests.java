@@ -257,4 +257,43 @@ abstract class OperatorReconciliationTests {
         assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("kept")).list().getItems())
                 .hasSize(2);
     }
+
+    @Test
+    void suspendingStopsEveryPodAndKeepsTheClaimsAndResumingBringsTheClusterBack() {
+        create("archive", spec(1, 1.0));
+        awaitReady("archive", 1);
+        edit("archive", s -> s.withSuspended(true));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(get("archive").getStatus().phase()).isEqualTo(Phase.Suspended);
+            assertThat(get("archive").getStatus().observedGeneration()).isEqualTo(2);
+        });
+        for (String name : List.of("archive-leaves-ag1", "archive-leaves-ag2", "archive-aggregators")) {
+            assertThat(statefulSet(name).getSpec().getReplicas()).as(name).isZero();
+        }
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("archive")).list().getItems())
+                .hasSize(2);
+        assertThat(get("archive").getStatus().endpoints()).as("no endpoint while suspended").isNull();
+
+        edit("archive", s -> s.withSuspended(false));
+        awaitReady("archive", 3);
+        assertThat(statefulSet("archive-aggregators").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void anEngineVersionChangeStopsEveryNodeThenStartsThemAllOnTheNewImage() {
+        create("ledger", spec(1, 1.0));
+        awaitReady("ledger", 1);
+        edit("ledger", s -> new DatabaseClusterSpec("2.16.0", s.redundancyLevel(), s.aggregators(), s.leaves(), s.config(),
+                s.suspended()));
+        awaitReady("ledger", 2);
+        assertThat(get("ledger").getStatus().release()).isEqualTo("2.16.0");
+        for (String name : List.of("ledger-leaves-ag1", "ledger-leaves-ag2", "ledger-aggregators")) {
+            assertThat(statefulSet(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo("apacheignite/ignite:2.16.0");
+        }
+        assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("ledger");
+            assertThat(e.getReason()).isEqualTo("CoordinatedRestart");
+        });
+    }
 }
