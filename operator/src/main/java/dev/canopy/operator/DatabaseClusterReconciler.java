@@ -1,5 +1,6 @@
 package dev.canopy.operator;
 
+import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -81,7 +83,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         List<String> problems = SpecValidator.validate(resource.getSpec());
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
-            return withStatus(resource, invalid(resource.getStatus(), generation, String.join("; ", problems)), null);
+            return withStatus(resource, invalid(resource.getStatus(), generation, String.join("; ", problems), clock.instant()), null);
         }
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, OwnedCluster.of(resource));
         runtime.applyClusterObjects();
@@ -103,11 +105,10 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         return result == null ? control : control.rescheduleAfter(result.requeueAfter().toMillis());
     }
 
-    private static DatabaseClusterStatus invalid(DatabaseClusterStatus previous, long generation, String why) {
+    static DatabaseClusterStatus invalid(DatabaseClusterStatus previous, long generation, String why, Instant now) {
         DatabaseClusterStatus base = previous == null
                 ? new DatabaseClusterStatus(null, List.of(), null, null, null, null, null, null) : previous;
-        List<dev.canopy.api.Condition> conditions = List.of(new dev.canopy.api.Condition(dev.canopy.api.Condition.READY,
-                dev.canopy.api.Condition.FALSE, "InvalidSpec", why, java.time.Instant.now().toString()));
+        List<Condition> conditions = List.of(new Condition(Condition.READY, Condition.FALSE, "InvalidSpec", why, now.toString()));
         return new DatabaseClusterStatus(Phase.Failed, conditions, generation, base.aggregators(), base.leaves(),
                 base.release(), base.endpoints(), base.upgrade());
     }

@@ -5,7 +5,12 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +18,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link OperatorReconciliationTests} against a real kube-apiserver (and etcd) run by fabric8's kube-api-test, with
@@ -48,6 +57,18 @@ class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliat
         if (server != null) {
             client.close();
             server.stop();
+        }
+    }
+
+    /** The CRD's schema, as a real API server enforces it: what cannot work is refused, with a message that says why. */
+    @Test
+    void theSchemaRefusesSpecsThatCannotWork() {
+        for (DatabaseClusterSpec invalid : List.of(
+                new DatabaseClusterSpec("2.17.0", 3, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null), Map.of(), false),
+                new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(0, 1.0, 10, null), Map.of(), false),
+                new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, -1, null), Map.of(), false))) {
+            assertThatThrownBy(() -> create("invalid", invalid)).isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("Invalid value");
         }
     }
 

@@ -1,6 +1,13 @@
 package dev.canopy.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.runtime.kubernetes.Labels;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.Context;
@@ -18,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link OperatorReconciliationTests} on fabric8's mock API server in CRUD mode. That server has no server-side apply,
@@ -43,6 +51,24 @@ class OperatorOnMockServerWithoutServerSideApplyTest extends OperatorReconciliat
     @Override
     boolean serverSideApply() {
         return false;
+    }
+
+    /** The mock server enforces no schema, so an invalid spec reaches the operator: it reports it and does nothing. */
+    @Test
+    void anInvalidSpecThatGetsPastTheSchemaIsReportedAndNotActedOn() {
+        create("broken", new DatabaseClusterSpec("2.17.0", 3, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null),
+                Map.of(), false));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            DatabaseCluster cluster = get("broken");
+            assertThat(cluster.getStatus()).isNotNull();
+            assertThat(cluster.getStatus().phase()).isEqualTo(Phase.Failed);
+            assertThat(cluster.getStatus().condition(Condition.READY)).hasValueSatisfying(c -> {
+                assertThat(c.reason()).isEqualTo("InvalidSpec");
+                assertThat(c.message()).contains("redundancyLevel");
+            });
+        });
+        assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withLabels(Labels.cluster("broken")).list().getItems())
+                .isEmpty();
     }
 
     /**

@@ -70,13 +70,17 @@ final class StatefulSetController implements AutoCloseable {
     }
 
     private synchronized void sync() {
+        // pods before StatefulSets: the runtime changes the template before it deletes a pod, so a pod found missing
+        // here is recreated from a template at least as new as that change
+        List<Pod> allPods = client.pods().inNamespace(namespace).list().getItems();
         for (StatefulSet set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
             String name = set.getMetadata().getName();
             int replicas = set.getSpec().getReplicas();
-            List<Pod> pods = client.pods().inNamespace(namespace).withLabels(set.getSpec().getSelector().getMatchLabels())
-                    .list().getItems();
             Set<String> existing = new HashSet<>();
-            for (Pod pod : pods) {
+            for (Pod pod : allPods) {
+                if (!pod.getMetadata().getLabels().entrySet().containsAll(set.getSpec().getSelector().getMatchLabels().entrySet())) {
+                    continue;
+                }
                 String podName = pod.getMetadata().getName();
                 int ordinal = Integer.parseInt(podName.substring(name.length() + 1));
                 if (ordinal >= replicas) {
