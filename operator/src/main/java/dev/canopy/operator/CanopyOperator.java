@@ -75,7 +75,13 @@ public final class CanopyOperator {
             http.close();
             client.close();
         }, "canopy-operator-shutdown"));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // the HTTP server would keep the process alive, not ready for ever: exit, and let Kubernetes restart it
+            LOG.error("the operator could not start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
         LOG.info("Canopy operator started: namespaces {}, leader election {}, http port {}",
                 settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.leaderElection(), http.port());
     }
