@@ -54,6 +54,16 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
         }
     }
 
+    /** Starts the nodes with launch f1 and makes their pods, as the StatefulSet controller would. */
+    private void startWithPods(NodeId... nodes) {
+        for (NodeId node : nodes) {
+            runtime.start("orders", node, TestClusters.launch(node, "f1"));
+        }
+        for (NodeId node : nodes) {
+            createPod(node);
+        }
+    }
+
     private Pod pod(NodeId node) {
         return client.pods().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.pod("orders", node)).get();
     }
@@ -94,10 +104,7 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
     void restartingWithANewLaunchDeletesOnlyThatPod() {
         NodeId first = NodeId.leaf(1, 0);
         NodeId second = NodeId.leaf(1, 1);
-        runtime.start("orders", first, TestClusters.launch(first, "f1"));
-        runtime.start("orders", second, TestClusters.launch(second, "f1"));
-        createPod(first);
-        createPod(second);
+        startWithPods(first, second);
         runtime.start("orders", first, TestClusters.launch(first, "f1"));
         assertThat(pod(first)).as("same launch: left alone").isNotNull();
 
@@ -114,10 +121,7 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
     void stoppingScalesDownToTheOrdinalKeepingTheClaimAndDeletingRemovesIt() {
         NodeId first = NodeId.leaf(2, 0);
         NodeId second = NodeId.leaf(2, 1);
-        runtime.start("orders", first, TestClusters.launch(first, "f1"));
-        runtime.start("orders", second, TestClusters.launch(second, "f1"));
-        createPod(first);
-        createPod(second);
+        startWithPods(first, second);
 
         runtime.stop("orders", second);
         assertThat(statefulSet(NodeGroup.LEAVES_AG2).getSpec().getReplicas()).isEqualTo(1);
