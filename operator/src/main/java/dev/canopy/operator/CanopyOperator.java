@@ -16,8 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -36,7 +34,7 @@ public final class CanopyOperator {
      */
     public static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                                   Clock clock, PlannerPolicy policy) {
-        String instance = identity();
+        String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
@@ -45,8 +43,10 @@ public final class CanopyOperator {
                     .withReconciliationTerminationTimeout(GRACEFUL_SHUTDOWN)
                     .withCloseClientOnStop(false);
             if (settings.leaderElection()) {
+                Duration lease = settings.leaseDuration();
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
-                        settings.leaseNamespace(), instance));
+                        settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(7),
+                        instance, null, settings.exitWhenNoLongerLeader()));
             }
         });
         operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance),
@@ -84,18 +84,5 @@ public final class CanopyOperator {
         }
         LOG.info("Canopy operator started: namespaces {}, leader election {}, http port {}",
                 settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.leaderElection(), http.port());
-    }
-
-    /** The pod's name (its hostname) on Kubernetes: the Lease's holder and the Events' reporting instance. */
-    static String identity() {
-        String pod = System.getenv("POD_NAME");
-        if (pod != null && !pod.isBlank()) {
-            return pod;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "canopy-operator";
-        }
     }
 }

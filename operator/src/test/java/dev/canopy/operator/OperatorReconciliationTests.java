@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -65,17 +66,10 @@ abstract class OperatorReconciliationTests {
     @BeforeAll
     void startOperator() throws Exception {
         client = apiServer();
-        if (client.namespaces().withName(NAMESPACE).get() == null) {
-            client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                    .endMetadata().build()).create();
-        }
-        try (InputStream crd = DatabaseCluster.class.getClassLoader().getResourceAsStream("META-INF/fabric8/databaseclusters.canopy.dev-v1.yml")) {
-            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
+        prepare(client);
         engine = new PodReadinessEngine(client, NAMESPACE);
         controller = new StatefulSetController(client, NAMESPACE).start();
-        OperatorSettings settings = new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, 0,
-                RuntimeSettings.defaults().withServerSideApply(serverSideApply()));
+        OperatorSettings settings = settings(serverSideApply());
         // its own client, told apart by its user agent: the RBAC test looks at the requests the operator made
         operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(OPERATOR_AGENT).build()).build();
@@ -94,6 +88,23 @@ abstract class OperatorReconciliationTests {
         stopApiServer();
     }
 
+    /** The test namespace and the CRD, as the chart would install it. */
+    static void prepare(KubernetesClient client) throws java.io.IOException {
+        if (client.namespaces().withName(NAMESPACE).get() == null) {
+            client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                    .endMetadata().build()).create();
+        }
+        try (InputStream crd = DatabaseCluster.class.getClassLoader().getResourceAsStream("META-INF/fabric8/databaseclusters.canopy.dev-v1.yml")) {
+            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+    }
+
+    /** Watching the test namespace, no leader election, server-side apply as the API server allows. */
+    static OperatorSettings settings(boolean serverSideApply) {
+        return new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, Duration.ofSeconds(15),
+                "canopy-operator-0", false, 0, RuntimeSettings.defaults().withServerSideApply(serverSideApply));
+    }
+
     static DatabaseClusterSpec spec(int leaves, double leafHeight) {
         return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(2, 0.5), new LeavesSpec(leaves, leafHeight, 10, null), Map.of(), false);
     }
@@ -110,10 +121,15 @@ abstract class OperatorReconciliationTests {
         return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    /** Changes the spec as a user would, trying again when the operator's status write came in between. */
     void edit(String name, UnaryOperator<DatabaseClusterSpec> change) {
-        client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
-            c.setSpec(change.apply(c.getSpec()));
-            return c;
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
+                c.setSpec(change.apply(c.getSpec()));
+                return c;
+            });
+            return true;
         });
     }
 

@@ -15,6 +15,8 @@ class OperatorSettingsTest {
         assertThat(settings.watchNamespaces()).isEmpty();
         assertThat(settings.leaderElection()).isTrue();
         assertThat(settings.httpPort()).isEqualTo(8080);
+        assertThat(settings.leaseDuration()).hasSeconds(15);
+        assertThat(settings.exitWhenNoLongerLeader()).isTrue();
         assertThat(settings.runtime()).isEqualTo(RuntimeSettings.defaults());
         assertThat(settings.runtime().imageOf("2.17.0")).isEqualTo("apacheignite/ignite:2.17.0");
     }
@@ -24,7 +26,8 @@ class OperatorSettingsTest {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
                 "CANOPY_WATCH_NAMESPACES", " team-a, ,team-b ", "CANOPY_LEADER_ELECTION", "false", "POD_NAMESPACE", "canopy-system",
                 "CANOPY_NODE_IMAGE", "registry.local/ignite:{version}-jdk17", "CANOPY_NODE_LIBS_IMAGE", "canopy/operator:0.1.0",
-                "CANOPY_HTTP_PORT", "9090"));
+                "CANOPY_HTTP_PORT", "9090", "POD_NAME", "canopy-operator-7f9c-x2"));
+        assertThat(settings.identity()).isEqualTo("canopy-operator-7f9c-x2");
         assertThat(settings.watchNamespaces()).containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(settings.leaderElection()).isFalse();
         assertThat(settings.leaseNamespace()).isEqualTo("canopy-system");
