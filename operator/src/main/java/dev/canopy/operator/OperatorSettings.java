@@ -26,6 +26,11 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
                                Duration leaseDuration, String identity, boolean exitWhenNoLongerLeader, int httpPort,
                                RuntimeSettings runtime) {
 
+    /** Every environment variable {@link #fromEnvironment} reads. */
+    public static final Set<String> VARIABLES = Set.of("CANOPY_WATCH_NAMESPACES", "CANOPY_LEADER_ELECTION", "CANOPY_LEASE_NAME",
+            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_NODE_IMAGE", "CANOPY_NODE_LIBS_IMAGE", "CANOPY_NODE_LIBS_PATH",
+            "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME", "POD_NAMESPACE", "HOSTNAME");
+
     public OperatorSettings {
         watchNamespaces = Set.copyOf(watchNamespaces);
     }

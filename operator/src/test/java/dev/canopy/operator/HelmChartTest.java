@@ -38,6 +38,14 @@ class HelmChartTest {
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
         assertThat(env(container, "CANOPY_WATCH_NAMESPACES")).isEmpty();
         assertThat(env(container, "CANOPY_LEADER_ELECTION")).isEqualTo("true");
+        List<String> names = new java.util.ArrayList<>();
+        container.path("env").forEach(e -> names.add(e.path("name").asText()));
+        assertThat(OperatorSettings.VARIABLES).as("every variable the chart sets is one the operator reads").containsAll(names);
+        OperatorSettings settings = OperatorSettings.fromEnvironment(java.util.Map.of(
+                "CANOPY_LEASE_SECONDS", env(container, "CANOPY_LEASE_SECONDS"),
+                "CANOPY_HTTP_PORT", env(container, "CANOPY_HTTP_PORT")));
+        assertThat(settings.leaseDuration()).hasSeconds(15);
+        assertThat(settings.httpPort()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
         assertThat(env(container, "CANOPY_NODE_IMAGE")).isEqualTo("apacheignite/ignite:{version}");
         assertThat(env(container, "CANOPY_NODE_LIBS_IMAGE")).isEqualTo(container.path("image").asText());
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
