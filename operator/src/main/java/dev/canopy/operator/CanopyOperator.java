@@ -60,6 +60,11 @@ public final class CanopyOperator {
         return operator;
     }
 
+    /** Started, and its informers healthy. */
+    static boolean ready(Operator operator) {
+        return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
     public static void main(String[] args) {
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,8 +72,7 @@ public final class CanopyOperator {
         // admin calls reach the leaves at their pods' DNS names: the operator runs inside the cluster
         Engine engine = new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin());
         Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
-        HttpEndpoints http = new HttpEndpoints(settings.httpPort(), registry,
-                () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()).start();
+        HttpEndpoints http = new HttpEndpoints(settings.httpPort(), registry, () -> ready(operator)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: finishing the passes in progress (at most {} s)", GRACEFUL_SHUTDOWN.toSeconds());
             operator.stop();

@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JOSDK's side of a pass: turns the DatabaseCluster into the Kubernetes runtime of this pass, lets core's reconciler
@@ -41,6 +44,7 @@ import java.util.Set;
  */
 public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
+    static final String PHASE_METRIC = "canopy.cluster.phase";
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
@@ -49,6 +53,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     private final PlannerPolicy policy;
     private final MeterRegistry metrics;
     private final String instance;
+    /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
+    private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
     public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
                                      PlannerPolicy policy, MeterRegistry metrics, String instance) {
@@ -91,10 +97,25 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 .reconcile(name, generation, resource.getSpec(), resource.getStatus());
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
+        recordPhase(resource, result.status().phase());
         if (StepEvent.worthRecording(result.step())) {
             recordEvent(resource, result.step());
         }
         return withStatus(resource, result.status(), result);
+    }
+
+    /** One gauge per phase and cluster, 1 for the phase it is in: alerts can ask for clusters Degraded for 10 minutes. */
+    private void recordPhase(DatabaseCluster resource, Phase phase) {
+        ResourceID id = ResourceID.fromResource(resource);
+        if (phase == null || phases.put(id, phase) != null) {
+            return;
+        }
+        for (Phase each : Phase.values()) {
+            Gauge.builder(PHASE_METRIC, phases, known -> known.get(id) == each ? 1 : 0)
+                    .tags("namespace", resource.getMetadata().getNamespace(), "cluster", resource.getMetadata().getName(),
+                            "phase", each.name())
+                    .register(metrics);
+        }
     }
 
     private UpdateControl<DatabaseCluster> withStatus(DatabaseCluster resource, DatabaseClusterStatus status, ReconcileResult result) {
@@ -137,7 +158,9 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             new KubernetesRuntime(client, settings, cluster).deleteAllClaims();
             LOG.info("{}/{}: deleted with its volumes", cluster.namespace(), cluster.name());
         }
-        metrics.counter("canopy.clusters.deleted").increment();
+        phases.remove(ResourceID.fromResource(resource));
+        metrics.find(PHASE_METRIC).tags("namespace", cluster.namespace(), "cluster", cluster.name()).gauges()
+                .forEach(metrics::remove);
         return DeleteControl.defaultDelete();
     }
 }

@@ -98,6 +98,9 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
         awaitReady(1);
         assertThat(holder()).isEqualTo("replica-a");
         assertThat(reporters()).as("every step taken by the leader").containsExactly("replica-a");
+        assertThat(CanopyOperator.ready(replicas.get("replica-a"))).isTrue();
+        assertThat(CanopyOperator.ready(replicas.get("replica-b"))).as("a follower is ready too: a Deployment's rollout waits on it")
+                .isTrue();
 
         replicas.remove("replica-a").stop();
         await().atMost(Duration.ofSeconds(30)).until(() -> "replica-b".equals(holder()));

@@ -53,6 +53,7 @@ abstract class OperatorReconciliationTests {
     Operator operator;
     StatefulSetController controller;
     PodReadinessEngine engine;
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     /** Starts (or finds) the API server; the client the test, the fake controller and the fake engine use. */
     abstract KubernetesClient apiServer();
@@ -73,7 +74,7 @@ abstract class OperatorReconciliationTests {
         // its own client, told apart by its user agent: the RBAC test looks at the requests the operator made
         operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(OPERATOR_AGENT).build()).build();
-        operator = CanopyOperator.create(operatorClient, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        operator = CanopyOperator.create(operatorClient, settings, engine, metrics, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
         operator.start();
     }
 
@@ -179,6 +180,11 @@ abstract class OperatorReconciliationTests {
                 .containsKeys("orders-leaves-ag1-0.xml", "orders-leaves-ag2-1.xml", "orders-aggregators-1.xml");
         assertThat(client.secrets().inNamespace(NAMESPACE).withName("orders-admin").get()).isNotNull();
         assertThat(engine.calls("orders")).first().isEqualTo("activate");
+        assertThat(metrics.get(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "orders", "phase", "Ready").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(metrics.get(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "orders", "phase", "Provisioning").gauge()
+                .value()).isZero();
+        assertThat(metrics.get("canopy.reconcile.steps").tags("reason", "StartingLeaves").counter().count()).isPositive();
         assertThat(engine.baseline("orders")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
         List<Event> events = client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(e -> "orders".equals(e.getInvolvedObject().getName())).toList();
@@ -256,6 +262,7 @@ abstract class OperatorReconciliationTests {
         client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("gone").delete();
         await().atMost(CONVERGE).untilAsserted(() -> {
             assertThat(get("gone")).isNull();
+            assertThat(metrics.find(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "gone").gauges()).isEmpty();
             assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("gone")).list().getItems()).isEmpty();
         });
 
