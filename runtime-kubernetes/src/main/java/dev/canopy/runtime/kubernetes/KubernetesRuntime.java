@@ -14,14 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Nodes as pods of one StatefulSet per node group, for one DatabaseCluster (made for each reconcile pass, with the
- * resource as it is then). Starting a node sets its configuration in the ConfigMap and its launch in the pod template,
+ * resource as it is then). Starting a node sets its configuration in its ConfigMap and its launch in the pod template,
  * raises the replicas to cover it, and deletes its pod if it runs something else ({@code OnDelete}: the StatefulSet
  * recreates it from the new template). Stopping lowers the replicas to the node's ordinal: a StatefulSet stops its pods
  * from the top, which is how core stops nodes (scale-in removes the highest ordinals; suspend and a coordinated restart
@@ -43,8 +42,8 @@ public final class KubernetesRuntime implements Runtime {
     }
 
     /**
-     * The objects that do not depend on which nodes run: the Services, the disruption budgets, the ConfigMap and the
-     * admin credentials. Called before every pass; applying what is already there changes nothing.
+     * The objects that do not depend on which nodes run: the Services, the disruption budgets and the admin
+     * credentials. Called before every pass; applying what is already there changes nothing.
      */
     public void applyClusterObjects() {
         for (NodeGroup group : NodeGroup.ALL) {
@@ -53,7 +52,6 @@ public final class KubernetesRuntime implements Runtime {
         applier.apply(SqlService.build(cluster));
         applier.apply(NodeDisruptionBudget.build(cluster, true));
         applier.apply(NodeDisruptionBudget.build(cluster, false));
-        applier.createIfAbsent(EngineConfigMap.build(cluster, Map.of()));
         applier.createIfAbsent(AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
     }
 
@@ -173,13 +171,16 @@ public final class KubernetesRuntime implements Runtime {
     }
 
     private void setConfig(NodeId node, String content) {
-        ConfigMap existing = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.configMap(cluster.name())).get();
-        Map<String, String> files = new HashMap<>(existing == null || existing.getData() == null ? Map.of() : existing.getData());
-        String key = ObjectNames.configKey(cluster.name(), node);
-        if (content == null ? files.remove(key) == null : content.equals(files.put(key, content))) {
+        var map = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.configMap(cluster.name(), node));
+        if (content == null) {
+            map.delete();
             return;
         }
-        applier.apply(EngineConfigMap.build(cluster, files));
+        ConfigMap existing = map.get();
+        if (existing == null || existing.getData() == null
+                || !content.equals(existing.getData().get(ObjectNames.configKey(cluster.name(), node)))) {
+            applier.apply(EngineConfigMap.build(cluster, node, content));
+        }
     }
 
     private StatefulSet statefulSet(NodeGroup group) {

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 
@@ -66,8 +68,7 @@ public final class NodeStatefulSet {
         Map<String, String> labels = Labels.group(cluster.name(), group);
         double height = group.isLeaves() ? cluster.spec().leaves().height() : cluster.spec().aggregators().height();
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
-                .withName(ObjectNames.configMap(cluster.name())).endConfigMap().build());
+        volumes.add(configVolume(cluster.name(), in.launches()));
         if (!group.isLeaves()) {
             volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
         }
@@ -123,7 +124,7 @@ public final class NodeStatefulSet {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
-        // the ConfigMap holds one file per pod, named after it: the downward API gives each pod its own
+        // one file per pod, named after it: the downward API gives each pod its own name
         env.add(new EnvVarBuilder().withName("CONFIG_URI").withValue("file://" + CONFIG_DIR + "/$(POD_NAME).xml").build());
         env.add(new EnvVarBuilder().withName("JVM_OPTS").withValue(String.join(" ", ImageJvmOptions.of(in.jvmOptions()))).build());
         if (!settings.optionLibs().isBlank()) {
@@ -178,6 +179,19 @@ public final class NodeStatefulSet {
                         .withMatchExpressions(new LabelSelectorRequirementBuilder().withKey(Labels.AVAILABILITY_GROUP)
                                 .withOperator("In").withValues(other.availabilityGroupLabel()).build()).build())
                 .endPodAffinityTerm().endPreferredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().build();
+    }
+
+    /**
+     * The ConfigMaps of every node started in this group, projected into one directory: a pod cannot name its own
+     * ConfigMap in a template shared with the others, so each pod sees every file and reads its own. A node's map is
+     * created before the template names it, and optional so that deleting a node never blocks the others' pods.
+     */
+    static Volume configVolume(String cluster, NodeLaunches launches) {
+        List<VolumeProjection> sources = launches.entries().keySet().stream()
+                .map(node -> new VolumeProjectionBuilder().withNewConfigMap().withName(ObjectNames.configMap(cluster, node))
+                        .withOptional(true).endConfigMap().build())
+                .toList();
+        return new VolumeBuilder().withName("config").withNewProjected().withSources(sources).endProjected().build();
     }
 
     private static PersistentVolumeClaim claimTemplate(OwnedCluster cluster, Map<String, String> labels) {

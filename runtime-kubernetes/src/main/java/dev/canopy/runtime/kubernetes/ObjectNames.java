@@ -32,8 +32,9 @@ public final class ObjectNames {
         return cluster + "-sql";
     }
 
-    public static String configMap(String cluster) {
-        return cluster + "-config";
+    /** A node's own ConfigMap: one per node, as one for the whole cluster would outgrow a ConfigMap's 1 MiB. */
+    public static String configMap(String cluster, NodeId node) {
+        return pod(cluster, node) + "-config";
     }
 
     public static String adminSecret(String cluster) {

@@ -95,8 +95,10 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
         NodeId leaf = NodeId.leaf(1, 1);
         runtime.start("orders", leaf, TestClusters.launch(leaf, "f1"));
         assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getReplicas()).isEqualTo(2);
-        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-config").get().getData())
-                .containsKey("orders-leaves-ag1-1.xml");
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag1-1-config").get().getData())
+                .containsOnlyKeys("orders-leaves-ag1-1.xml");
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getTemplate().getSpec().getVolumes().get(0).getProjected()
+                .getSources()).extracting(source -> source.getConfigMap().getName()).containsExactly("orders-leaves-ag1-1-config");
         assertThat(runtime.observe("orders")).contains(new NodeObservation(leaf, NodeState.RUNNING, "2.17.0", "f1", 0));
     }
 
@@ -131,8 +133,8 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
         runtime.delete("orders", second);
         assertThat(client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE)
                 .withName(ObjectNames.dataClaim("orders", second)).get()).isNull();
-        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-config").get().getData())
-                .doesNotContainKey("orders-leaves-ag2-1.xml");
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag2-1-config").get()).isNull();
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag2-0-config").get()).isNotNull();
         assertThat(runtime.observe("orders")).extracting(NodeObservation::node).containsExactly(first);
     }
 

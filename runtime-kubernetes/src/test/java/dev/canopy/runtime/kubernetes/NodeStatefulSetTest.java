@@ -78,6 +78,11 @@ class NodeStatefulSetTest {
         assertThat(node.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(47500);
         assertThat(node.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/opt/canopy/config", "/persistence");
         assertThat(pod.getInitContainers()).isEmpty();
+        // every started node's own ConfigMap, projected: each pod reads the file named after it
+        assertThat(pod.getVolumes().get(0).getProjected().getSources()).singleElement().satisfies(source -> {
+            assertThat(source.getConfigMap().getName()).isEqualTo("orders-leaves-ag1-0-config");
+            assertThat(source.getConfigMap().getOptional()).isTrue();
+        });
     }
 
     @Test
