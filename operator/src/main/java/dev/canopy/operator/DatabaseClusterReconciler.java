@@ -17,6 +17,9 @@ import dev.canopy.runtime.kubernetes.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -32,16 +35,21 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * JOSDK's side of a pass: turns the DatabaseCluster into the Kubernetes runtime of this pass, lets core's reconciler
  * take one step, writes the status core computed, records an Event and a metric, and asks to be called again when core
  * says. Being a {@link Cleaner} puts a finalizer on every DatabaseCluster: deletion waits for {@link #cleanup}.
  */
+// a pass at least every 30 s whatever happens: JOSDK stops retrying a failing pass after a few attempts, and a cluster
+// at rest sends no event that would start one
+@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
     static final String PHASE_METRIC = "canopy.cluster.phase";
@@ -89,7 +97,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         List<String> problems = SpecValidator.validate(resource.getSpec());
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
-            return withStatus(resource, invalid(resource.getStatus(), generation, String.join("; ", problems), clock.instant()), null);
+            return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",
+                    String.join("; ", problems), clock.instant()), null);
         }
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, OwnedCluster.of(resource));
         runtime.applyClusterObjects();
@@ -102,6 +111,19 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             recordEvent(resource, result.step());
         }
         return withStatus(resource, result.status(), result);
+    }
+
+    /**
+     * A pass that failed before core could take its step (the API server refused a read or a write): the status says
+     * so, and JOSDK retries.
+     */
+    @Override
+    public ErrorStatusUpdateControl<DatabaseCluster> updateErrorStatus(DatabaseCluster resource, Context<DatabaseCluster> context,
+                                                                      Exception e) {
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", rootMessage(e), clock.instant()));
+        resource.getMetadata().setManagedFields(null);
+        return ErrorStatusUpdateControl.patchStatus(resource);
     }
 
     /** One gauge per phase and cluster, 1 for the phase it is in: alerts can ask for clusters Degraded for 10 minutes. */
@@ -126,12 +148,23 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         return result == null ? control : control.rescheduleAfter(result.requeueAfter().toMillis());
     }
 
-    static DatabaseClusterStatus invalid(DatabaseClusterStatus previous, long generation, String why, Instant now) {
+    /** The previous status in phase Failed, with a Ready condition that says why; counts and endpoints kept. */
+    static DatabaseClusterStatus failed(DatabaseClusterStatus previous, long generation, String reason, String why, Instant now) {
         DatabaseClusterStatus base = previous == null
                 ? new DatabaseClusterStatus(null, List.of(), null, null, null, null, null, null) : previous;
-        List<Condition> conditions = List.of(new Condition(Condition.READY, Condition.FALSE, "InvalidSpec", why, now.toString()));
+        List<Condition> conditions = new ArrayList<>(base.conditions().stream()
+                .filter(c -> !c.type().equals(Condition.READY)).toList());
+        conditions.add(0, new Condition(Condition.READY, Condition.FALSE, reason, why, now.toString()));
         return new DatabaseClusterStatus(Phase.Failed, conditions, generation, base.aggregators(), base.leaves(),
                 base.release(), base.endpoints(), base.upgrade());
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private void recordEvent(DatabaseCluster resource, Step step) {
