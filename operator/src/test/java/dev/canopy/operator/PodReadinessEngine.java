@@ -7,7 +7,6 @@ import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.Topology;
 import dev.canopy.runtime.kubernetes.Labels;
-import dev.canopy.runtime.kubernetes.ObjectNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -95,9 +94,5 @@ final class PodReadinessEngine implements Engine {
             }
         }
         return ready;
-    }
-
-    static String podName(String cluster, NodeId node) {
-        return ObjectNames.pod(cluster, node);
     }
 }

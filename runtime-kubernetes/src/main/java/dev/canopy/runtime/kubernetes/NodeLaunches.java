@@ -49,12 +49,6 @@ public record NodeLaunches(Map<NodeId, Entry> entries) {
         return new NodeLaunches(changed);
     }
 
-    public NodeLaunches without(NodeId node) {
-        Map<NodeId, Entry> changed = new TreeMap<>(entries);
-        changed.remove(node);
-        return new NodeLaunches(changed);
-    }
-
     public String format() {
         StringBuilder out = new StringBuilder();
         entries.forEach((node, entry) -> out.append(out.isEmpty() ? "" : ",").append(node.name()).append('=')

@@ -14,7 +14,7 @@ class NodeLaunchesTest {
                 .with(NodeId.leaf(1, 0), "2.16.0", "aaa");
         assertThat(launches.format()).isEqualTo("leaf-ag1-0=2.16.0/aaa,leaf-ag1-1=2.17.0/bbb");
         assertThat(NodeLaunches.parse(launches.format())).isEqualTo(launches);
-        assertThat(launches.without(NodeId.leaf(1, 0)).of(NodeId.leaf(1, 0))).isEmpty();
+        assertThat(launches.of(NodeId.leaf(2, 0))).isEmpty();
         assertThat(launches.of(NodeId.leaf(1, 1))).contains(new NodeLaunches.Entry("2.17.0", "bbb"));
     }
 
