@@ -320,4 +320,25 @@ abstract class OperatorReconciliationTests {
             assertThat(e.getReason()).isEqualTo("CoordinatedRestart");
         });
     }
+
+    @Test
+    void growingTheStorageGrowsEveryClaimAndTheTemplateWithoutRestartingAPod() {
+        create("ledger2", spec(1, 1.0));
+        awaitReady("ledger2", 1);
+        int before = controller.created("ledger2").size();
+        edit("ledger2", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
+                new LeavesSpec(1, 1.0, 25, null), s.config(), s.suspended()));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger2")).list()
+                    .getItems()).hasSize(2).allSatisfy(claim ->
+                    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("25Gi"));
+            for (String name : List.of("ledger2-leaves-ag1", "ledger2-leaves-ag2")) {
+                assertThat(statefulSet(name)).isNotNull();
+                assertThat(statefulSet(name).getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests()
+                        .get("storage").toString()).isEqualTo("25Gi");
+            }
+        });
+        awaitReady("ledger2", 2);
+        assertThat(controller.created("ledger2")).as("no pod was restarted").hasSize(before);
+    }
 }

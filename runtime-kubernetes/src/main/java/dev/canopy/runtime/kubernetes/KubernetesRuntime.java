@@ -7,8 +7,11 @@ import dev.canopy.core.NodePlacement;
 import dev.canopy.core.Runtime;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Nodes as pods of one StatefulSet per node group, for one DatabaseCluster (made for each reconcile pass, with the
@@ -53,6 +57,43 @@ public final class KubernetesRuntime implements Runtime {
         applier.apply(NodeDisruptionBudget.build(cluster, true));
         applier.apply(NodeDisruptionBudget.build(cluster, false));
         applier.createIfAbsent(AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
+        growStorage(NodeGroup.LEAVES_AG1);
+        growStorage(NodeGroup.LEAVES_AG2);
+    }
+
+    /** See {@link LeafStorage}: every existing claim first, then the StatefulSet's template, without touching a pod. */
+    private void growStorage(NodeGroup group) {
+        StatefulSet existing = statefulSet(group);
+        LeafStorage.growTo(existing, cluster).ifPresent(size -> {
+            String prefix = ObjectNames.DATA_VOLUME + "-" + existing.getMetadata().getName() + "-";
+            for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(cluster.namespace())
+                    .withLabels(Labels.group(cluster.name(), group)).list().getItems()) {
+                Quantity current = LeafStorage.size(claim);
+                if (claim.getMetadata().getName().startsWith(prefix)
+                        && (current == null || current.getNumericalAmount().compareTo(size.getNumericalAmount()) < 0)) {
+                    client.persistentVolumeClaims().inNamespace(cluster.namespace()).withName(claim.getMetadata().getName())
+                            .edit(c -> {
+                                c.getSpec().getResources().getRequests().put("storage", size);
+                                return c;
+                            });
+                }
+            }
+            StatefulSet grown = new StatefulSetBuilder()
+                    .withNewMetadata().withName(existing.getMetadata().getName()).withNamespace(cluster.namespace())
+                    .withLabels(existing.getMetadata().getLabels()).withOwnerReferences(cluster.ownerReferences()).endMetadata()
+                    .withSpec(existing.getSpec()).build();
+            grown.getSpec().getVolumeClaimTemplates().forEach(template -> {
+                template.getSpec().getResources().getRequests().put("storage", size);
+                template.setStatus(null);
+            });
+            LOG.info("{}/{}: growing the leaves' volumes to {}; the StatefulSet is made again, its pods keep running",
+                    cluster.namespace(), existing.getMetadata().getName(), size);
+            client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
+                    .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+            client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
+                    .waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
+            applier.apply(grown);
+        });
     }
 
     @Override
