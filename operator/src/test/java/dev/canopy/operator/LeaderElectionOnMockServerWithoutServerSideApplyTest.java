@@ -1,7 +1,6 @@
 package dev.canopy.operator;
 
 import dev.canopy.api.DatabaseCluster;
-import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.PlannerPolicy;
@@ -107,9 +106,7 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
                 && k.getCode() == 409).until(() -> {
             client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("orders").edit(c -> {
-                DatabaseClusterSpec s = c.getSpec();
-                c.setSpec(new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                        new LeavesSpec(2, 1.0, 10, null), s.config(), s.suspended()));
+                c.setSpec(OperatorReconciliationTests.withLeaves(c.getSpec(), new LeavesSpec(2, 1.0, 10, null)));
                 return c;
             });
             return true;

@@ -122,6 +122,14 @@ abstract class OperatorReconciliationTests {
         return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    void editLeaves(String name, LeavesSpec leaves) {
+        edit(name, s -> withLeaves(s, leaves));
+    }
+
+    static DatabaseClusterSpec withLeaves(DatabaseClusterSpec s, LeavesSpec leaves) {
+        return new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(), leaves, s.config(), s.suspended());
+    }
+
     /** Changes the spec as a user would, trying again when the operator's status write came in between. */
     void edit(String name, UnaryOperator<DatabaseClusterSpec> change) {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
@@ -200,8 +208,7 @@ abstract class OperatorReconciliationTests {
         awaitReady("billing", 1);
         int before = controller.created("billing").size();
 
-        edit("billing", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                new LeavesSpec(2, 2.0, 10, null), s.config(), s.suspended()));
+        editLeaves("billing", new LeavesSpec(2, 2.0, 10, null));
         await().atMost(CONVERGE).untilAsserted(() -> {
             assertThat(get("billing").getStatus().observedGeneration()).isEqualTo(2);
             assertThat(controller.created("billing").size() - before).isEqualTo(4);
@@ -220,8 +227,7 @@ abstract class OperatorReconciliationTests {
         awaitReady("carts", 1);
         controller.holdBackNext("carts-leaves-ag1-0");
         int before = controller.created("carts").size();
-        edit("carts", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                new LeavesSpec(1, 2.0, 10, null), s.config(), s.suspended()));
+        editLeaves("carts", new LeavesSpec(1, 2.0, 10, null));
         await().atMost(CONVERGE).untilAsserted(() -> assertThat(controller.created("carts")).hasSize(before + 1));
         // the restarted leaf of AG1 is held back (not Ready): AG2's leaf must not be touched meanwhile
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -237,14 +243,12 @@ abstract class OperatorReconciliationTests {
     void scaleOutAddsLeavesToBothGroupsAndScaleInDeletesClaimsOnlyOnceOutOfTheBaseline() {
         create("stock", spec(1, 1.0));
         awaitReady("stock", 1);
-        edit("stock", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                new LeavesSpec(2, 1.0, 10, null), s.config(), s.suspended()));
+        editLeaves("stock", new LeavesSpec(2, 1.0, 10, null));
         awaitReady("stock", 2);
         assertThat(engine.baseline("stock")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
         assertThat(statefulSet("stock-leaves-ag2").getSpec().getReplicas()).isEqualTo(2);
 
-        edit("stock", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                new LeavesSpec(1, 1.0, 10, null), s.config(), s.suspended()));
+        editLeaves("stock", new LeavesSpec(1, 1.0, 10, null));
         awaitReady("stock", 3);
         assertThat(engine.baseline("stock")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag2-0");
         assertThat(statefulSet("stock-leaves-ag1").getSpec().getReplicas()).isEqualTo(1);
@@ -326,8 +330,7 @@ abstract class OperatorReconciliationTests {
         create("ledger2", spec(1, 1.0));
         awaitReady("ledger2", 1);
         int before = controller.created("ledger2").size();
-        edit("ledger2", s -> new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(),
-                new LeavesSpec(1, 1.0, 25, null), s.config(), s.suspended()));
+        editLeaves("ledger2", new LeavesSpec(1, 1.0, 25, null));
         await().atMost(CONVERGE).untilAsserted(() -> {
             assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger2")).list()
                     .getItems()).hasSize(2).allSatisfy(claim ->
