@@ -1,0 +1,199 @@
+package dev.canopy.operator;
+
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+import dev.canopy.api.SpecValidator;
+import dev.canopy.core.Engine;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.core.ReconcileResult;
+import dev.canopy.core.Step;
+import dev.canopy.runtime.kubernetes.KubernetesRuntime;
+import dev.canopy.runtime.kubernetes.OwnedCluster;
+import dev.canopy.runtime.kubernetes.RuntimeSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.canopy.runtime.kubernetes.Labels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JOSDK's side of a pass: turns the DatabaseCluster into the Kubernetes runtime of this pass, lets core's reconciler
+ * take one step, writes the status core computed, records an Event and a metric, and asks to be called again when core
+ * says. Being a {@link Cleaner} puts a finalizer on every DatabaseCluster: deletion waits for {@link #cleanup}.
+ */
+// a pass at least every 30 s whatever happens: JOSDK stops retrying a failing pass after a few attempts, and a cluster
+// at rest sends no event that would start one
+@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
+public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
+    static final String PHASE_METRIC = "canopy.cluster.phase";
+
+    private final KubernetesClient client;
+    private final RuntimeSettings settings;
+    private final Engine engine;
+    private final Clock clock;
+    private final PlannerPolicy policy;
+    private final MeterRegistry metrics;
+    private final String instance;
+    /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
+    private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
+
+    public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
+                                     PlannerPolicy policy, MeterRegistry metrics, String instance) {
+        this.client = client;
+        this.settings = settings;
+        this.engine = engine;
+        this.clock = clock;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.instance = instance;
+    }
+
+    /**
+     * Pod changes (ready, not ready, deleted) start a pass at once: core waits on them at every step of a rollout, and
+     * the passes it schedules itself would otherwise add a second or more to each.
+     */
+    @Override
+    public List<EventSource<?, DatabaseCluster>> prepareEventSources(EventSourceContext<DatabaseCluster> context) {
+        InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, DatabaseCluster.class)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGER)
+                .withSecondaryToPrimaryMapper(pod -> pod.getMetadata().getLabels().containsKey(Labels.INSTANCE)
+                        ? Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE), pod.getMetadata().getNamespace()))
+                        : Set.of())
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    @Override
+    public UpdateControl<DatabaseCluster> reconcile(DatabaseCluster resource, Context<DatabaseCluster> context) {
+        String name = resource.getMetadata().getName();
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        List<String> problems = SpecValidator.validate(resource.getSpec());
+        if (!problems.isEmpty()) {
+            // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
+            return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",
+                    String.join("; ", problems), clock.instant()), null);
+        }
+        KubernetesRuntime runtime = new KubernetesRuntime(client, settings, OwnedCluster.of(resource));
+        runtime.applyClusterObjects();
+        ReconcileResult result = new dev.canopy.core.Reconciler(runtime, engine, clock, policy)
+                .reconcile(name, generation, resource.getSpec(), resource.getStatus());
+        metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
+                "reason", result.step().reason()).increment();
+        recordPhase(resource, result.status().phase());
+        if (StepEvent.worthRecording(result.step())) {
+            recordEvent(resource, result.step());
+        }
+        return withStatus(resource, result.status(), result);
+    }
+
+    /**
+     * A pass that failed before core could take its step (the API server refused a read or a write): the status says
+     * so, and JOSDK retries.
+     */
+    @Override
+    public ErrorStatusUpdateControl<DatabaseCluster> updateErrorStatus(DatabaseCluster resource, Context<DatabaseCluster> context,
+                                                                      Exception e) {
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", rootMessage(e), clock.instant()));
+        resource.getMetadata().setManagedFields(null);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    /** One gauge per phase and cluster, 1 for the phase it is in: alerts can ask for clusters Degraded for 10 minutes. */
+    private void recordPhase(DatabaseCluster resource, Phase phase) {
+        ResourceID id = ResourceID.fromResource(resource);
+        if (phase == null || phases.put(id, phase) != null) {
+            return;
+        }
+        for (Phase each : Phase.values()) {
+            Gauge.builder(PHASE_METRIC, phases, known -> known.get(id) == each ? 1 : 0)
+                    .tags("namespace", resource.getMetadata().getNamespace(), "cluster", resource.getMetadata().getName(),
+                            "phase", each.name())
+                    .register(metrics);
+        }
+    }
+
+    private UpdateControl<DatabaseCluster> withStatus(DatabaseCluster resource, DatabaseClusterStatus status, ReconcileResult result) {
+        resource.setStatus(status);
+        // only the status is sent back: managedFields and the like would make the patch conflict with other writers
+        resource.getMetadata().setManagedFields(null);
+        UpdateControl<DatabaseCluster> control = UpdateControl.patchStatus(resource);
+        return result == null ? control : control.rescheduleAfter(result.requeueAfter().toMillis());
+    }
+
+    /** The previous status in phase Failed, with a Ready condition that says why; counts and endpoints kept. */
+    static DatabaseClusterStatus failed(DatabaseClusterStatus previous, long generation, String reason, String why, Instant now) {
+        DatabaseClusterStatus base = previous == null
+                ? new DatabaseClusterStatus(null, List.of(), null, null, null, null, null, null) : previous;
+        List<Condition> conditions = new ArrayList<>(base.conditions().stream()
+                .filter(c -> !c.type().equals(Condition.READY)).toList());
+        conditions.add(0, new Condition(Condition.READY, Condition.FALSE, reason, why, now.toString()));
+        return new DatabaseClusterStatus(Phase.Failed, conditions, generation, base.aggregators(), base.leaves(),
+                base.release(), base.endpoints(), base.upgrade());
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private void recordEvent(DatabaseCluster resource, Step step) {
+        try {
+            client.v1().events().inNamespace(resource.getMetadata().getNamespace())
+                    .resource(StepEvent.build(resource, step, clock.instant(), instance)).create();
+        } catch (RuntimeException e) {
+            // an Event is a courtesy: failing to write one must not fail the step that was already taken
+            LOG.warn("{}: could not record an event for {}: {}", resource.getMetadata().getName(), step.reason(), e.getMessage());
+        }
+    }
+
+    /**
+     * Owner references make Kubernetes delete the StatefulSets, Services and the rest; the claims a StatefulSet made are
+     * deleted here, unless the cluster asked to keep its volumes.
+     */
+    @Override
+    public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
+        OwnedCluster cluster = OwnedCluster.of(resource);
+        if (cluster.retainVolumes()) {
+            LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),
+                    OwnedCluster.RETAIN_VOLUMES_ANNOTATION);
+        } else {
+            new KubernetesRuntime(client, settings, cluster).deleteAllClaims();
+            LOG.info("{}/{}: deleted with its volumes", cluster.namespace(), cluster.name());
+        }
+        phases.remove(ResourceID.fromResource(resource));
+        metrics.find(PHASE_METRIC).tags("namespace", cluster.namespace(), "cluster", cluster.name()).gauges()
+                .forEach(metrics::remove);
+        return DeleteControl.defaultDelete();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.canopy.operator;
+
+import dev.canopy.runtime.kubernetes.RuntimeSettings;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, read from its environment (the Helm chart sets it).
+ *
+ * @param watchNamespaces namespaces whose DatabaseClusters it reconciles; empty for every namespace
+ * @param leaderElection  whether replicas elect a leader through a Lease, so that only one reconciles at a time
+ * @param leaseName       the Lease's name, in {@code leaseNamespace} (the operator's own namespace)
+ * @param leaseDuration   how long a leader that stopped renewing keeps the Lease; the renew deadline and retry period
+ *                        follow from it in Kubernetes' usual proportions (15 s, 10 s, 2 s)
+ * @param identity        this replica's name in the Lease and in Events: its pod's name
+ * @param exitWhenNoLongerLeader a replica that lost the Lease exits, so that it cannot reconcile alongside the new leader
+ * @param httpPort        the port of /metrics, /healthz and /readyz
+ * @param runtime         how nodes run
+ */
+public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseName, String leaseNamespace,
+                               Duration leaseDuration, String identity, boolean exitWhenNoLongerLeader, int httpPort,
+                               RuntimeSettings runtime) {
+
+    /** Every environment variable {@link #fromEnvironment} reads. */
+    public static final Set<String> VARIABLES = Set.of("CANOPY_WATCH_NAMESPACES", "CANOPY_LEADER_ELECTION", "CANOPY_LEASE_NAME",
+            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_NODE_IMAGE", "CANOPY_NODE_LIBS_IMAGE", "CANOPY_NODE_LIBS_PATH",
+            "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME", "POD_NAMESPACE", "HOSTNAME");
+
+    public OperatorSettings {
+        watchNamespaces = Set.copyOf(watchNamespaces);
+    }
+
+    /** These settings for a replica of another name, with leader election on and the given lease; for tests. */
+    public OperatorSettings electing(String replica, Duration lease, boolean exitWhenNotLeader) {
+        return new OperatorSettings(watchNamespaces, true, leaseName, leaseNamespace, lease, replica, exitWhenNotLeader,
+                httpPort, runtime);
+    }
+
+    public static OperatorSettings fromEnvironment(Map<String, String> env) {
+        RuntimeSettings defaults = RuntimeSettings.defaults();
+        Set<String> namespaces = Arrays.stream(env.getOrDefault("CANOPY_WATCH_NAMESPACES", "").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+        String nodeLibsImage = env.getOrDefault("CANOPY_NODE_LIBS_IMAGE", "").strip();
+        RuntimeSettings runtime = new RuntimeSettings(
+                env.getOrDefault("CANOPY_NODE_IMAGE", defaults.nodeImage()),
+                nodeLibsImage.isEmpty() ? null : nodeLibsImage,
+                env.getOrDefault("CANOPY_NODE_LIBS_PATH", defaults.nodeLibsPath()),
+                env.getOrDefault("CANOPY_NODE_OPTION_LIBS", defaults.optionLibs()),
+                !"false".equalsIgnoreCase(env.getOrDefault("CANOPY_SERVER_SIDE_APPLY", "true")));
+        return new OperatorSettings(namespaces,
+                !"false".equalsIgnoreCase(env.getOrDefault("CANOPY_LEADER_ELECTION", "true")),
+                env.getOrDefault("CANOPY_LEASE_NAME", "canopy-operator"),
+                env.getOrDefault("POD_NAMESPACE", "default"),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CANOPY_LEASE_SECONDS", "15"))),
+                env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "canopy-operator")),
+                true,
+                Integer.parseInt(env.getOrDefault("CANOPY_HTTP_PORT", "8080")),
+                runtime);
+    }
+}

@@ -1,0 +1,2 @@
+/** The Kubernetes operator: DatabaseCluster resources reconciled by core through the Kubernetes runtime. */
+package dev.canopy.operator;

@@ -1,0 +1,85 @@
+package dev.canopy.operator;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link OperatorReconciliationTests} against a real kube-apiserver (and etcd) run by fabric8's kube-api-test, with
+ * server-side apply on, as in production. Only with binaries already in {@code $KUBE_API_TEST_DIR}: the test never
+ * downloads them (offline mode), and is skipped, saying so, where they are absent.
+ */
+class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliationTests {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorOnKubeApiServerWithServerSideApplyTest.class);
+    private KubeAPIServer server;
+
+    @Override
+    KubernetesClient apiServer() {
+        String dir = System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR);
+        if (!hasApiServerBinary(dir)) {
+            LOG.warn("skipping the operator tests against a real API server: no kube-apiserver binary under "
+                    + "$KUBE_API_TEST_DIR ({}); put kube-api-test's binaries there to run them", dir == null ? "unset" : dir);
+        }
+        Assumptions.assumeTrue(hasApiServerBinary(dir), "no kube-apiserver binary under $KUBE_API_TEST_DIR");
+        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withTestDir(dir).withOfflineMode(true)
+                .withUpdateKubeConfig(false).build());
+        server.start();
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
+    }
+
+    @Override
+    boolean serverSideApply() {
+        return true;
+    }
+
+    @Override
+    void stopApiServer() {
+        if (server != null) {
+            client.close();
+            server.stop();
+        }
+    }
+
+    /** The CRD's schema, as a real API server enforces it: what cannot work is refused, with a message that says why. */
+    @Test
+    void theSchemaRefusesSpecsThatCannotWork() {
+        for (DatabaseClusterSpec invalid : List.of(
+                new DatabaseClusterSpec("2.17.0", 3, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null), Map.of(), false),
+                new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(0, 1.0, 10, null), Map.of(), false),
+                new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, -1, null), Map.of(), false))) {
+            assertThatThrownBy(() -> create("invalid", invalid)).isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("Invalid value");
+        }
+    }
+
+    static boolean hasApiServerBinary(String dir) {
+        if (dir == null || dir.isBlank() || !Files.isDirectory(Path.of(dir))) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(Path.of(dir), 4)) {
+            return files.anyMatch(p -> p.getFileName().toString().equals("kube-apiserver") && Files.isExecutable(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look for kube-apiserver under " + dir, e);
+        }
+    }
+}

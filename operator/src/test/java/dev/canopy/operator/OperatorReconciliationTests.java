@@ -1,0 +1,347 @@
+package dev.canopy.operator;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.runtime.kubernetes.Labels;
+import dev.canopy.runtime.kubernetes.RuntimeSettings;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator (JOSDK, core's reconciler, the Kubernetes runtime) against an API server without controllers or
+ * kubelets: {@link StatefulSetController} stands in for them, and the engine is faked by {@link PodReadinessEngine}
+ * (a node has joined when its pod is Ready, which the test sets). Subclasses say which API server, and whether it can
+ * do server-side apply.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class OperatorReconciliationTests {
+    static final String NAMESPACE = "db";
+    static final Duration CONVERGE = Duration.ofSeconds(60);
+    static final String OPERATOR_AGENT = "canopy-operator-under-test";
+    KubernetesClient client;
+    KubernetesClient operatorClient;
+    Operator operator;
+    StatefulSetController controller;
+    PodReadinessEngine engine;
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+    /** Starts (or finds) the API server; the client the test, the fake controller and the fake engine use. */
+    abstract KubernetesClient apiServer();
+
+    abstract boolean serverSideApply();
+
+    /** Stops what {@link #apiServer} started. */
+    void stopApiServer() {
+    }
+
+    @BeforeAll
+    void startOperator() throws Exception {
+        client = apiServer();
+        prepare(client);
+        engine = new PodReadinessEngine(client, NAMESPACE);
+        controller = new StatefulSetController(client, NAMESPACE).start();
+        OperatorSettings settings = settings(serverSideApply());
+        // its own client, told apart by its user agent: the RBAC test looks at the requests the operator made
+        operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(OPERATOR_AGENT).build()).build();
+        operator = CanopyOperator.create(operatorClient, settings, engine, metrics, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        operator.start();
+    }
+
+    @AfterAll
+    void stopOperator() {
+        if (operator == null) {
+            return; // skipped before it started
+        }
+        operator.stop();
+        controller.close();
+        operatorClient.close();
+        stopApiServer();
+    }
+
+    /** The test namespace and the CRD, as the chart would install it. */
+    static void prepare(KubernetesClient client) throws java.io.IOException {
+        if (client.namespaces().withName(NAMESPACE).get() == null) {
+            client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                    .endMetadata().build()).create();
+        }
+        try (InputStream crd = DatabaseCluster.class.getClassLoader().getResourceAsStream("META-INF/fabric8/databaseclusters.canopy.dev-v1.yml")) {
+            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+    }
+
+    /** Watching the test namespace, no leader election, server-side apply as the API server allows. */
+    static OperatorSettings settings(boolean serverSideApply) {
+        return new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, Duration.ofSeconds(15),
+                "canopy-operator-0", false, 0, RuntimeSettings.defaults().withServerSideApply(serverSideApply));
+    }
+
+    static DatabaseClusterSpec spec(int leaves, double leafHeight) {
+        return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(2, 0.5), new LeavesSpec(leaves, leafHeight, 10, null), Map.of(), false);
+    }
+
+    DatabaseCluster create(String name, DatabaseClusterSpec spec) {
+        DatabaseCluster cluster = new DatabaseCluster();
+        cluster.getMetadata().setName(name);
+        cluster.getMetadata().setNamespace(NAMESPACE);
+        cluster.setSpec(spec);
+        return client.resource(cluster).create();
+    }
+
+    DatabaseCluster get(String name) {
+        return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    void editLeaves(String name, LeavesSpec leaves) {
+        edit(name, s -> withLeaves(s, leaves));
+    }
+
+    static DatabaseClusterSpec withLeaves(DatabaseClusterSpec s, LeavesSpec leaves) {
+        return new DatabaseClusterSpec(s.release(), s.redundancyLevel(), s.aggregators(), leaves, s.config(), s.suspended());
+    }
+
+    /** Changes the spec as a user would, trying again when the operator's status write came in between. */
+    void edit(String name, UnaryOperator<DatabaseClusterSpec> change) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
+                c.setSpec(change.apply(c.getSpec()));
+                return c;
+            });
+            return true;
+        });
+    }
+
+    StatefulSet statefulSet(String name) {
+        return client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    void awaitReady(String name, long generation) {
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            DatabaseCluster cluster = get(name);
+            assertThat(cluster.getStatus()).isNotNull();
+            assertThat(cluster.getStatus().observedGeneration()).isEqualTo(generation);
+            assertThat(cluster.getStatus().phase()).isEqualTo(Phase.Ready);
+        });
+    }
+
+    @Test
+    void provisionsEveryObjectAndReportsReady() {
+        create("orders", spec(2, 1.0));
+        awaitReady("orders", 1);
+
+        DatabaseCluster cluster = get("orders");
+        assertThat(cluster.getStatus().isTrue(Condition.READY)).isTrue();
+        assertThat(cluster.getStatus().leaves().ready()).isEqualTo(4);
+        assertThat(cluster.getStatus().aggregators().ready()).isEqualTo(2);
+        assertThat(cluster.getStatus().endpoints().jdbcUrl())
+                .isEqualTo("jdbc:ignite:thin://orders-aggregators-0.orders-aggregators.db.svc:10800,"
+                        + "orders-aggregators-1.orders-aggregators.db.svc:10800");
+        assertThat(cluster.getMetadata().getFinalizers()).as("a finalizer, for the cleanup").isNotEmpty();
+
+        for (String name : List.of("orders-leaves-ag1", "orders-leaves-ag2", "orders-aggregators")) {
+            StatefulSet set = statefulSet(name);
+            assertThat(set.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(set.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+            assertThat(set.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(cluster.getMetadata().getUid()));
+            assertThat(set.getMetadata().getLabels()).containsKeys(Labels.NAME, Labels.INSTANCE, Labels.COMPONENT,
+                    Labels.MANAGED_BY, Labels.AVAILABILITY_GROUP);
+        }
+        assertThat(statefulSet("orders-leaves-ag1").getSpec().getVolumeClaimTemplates()).hasSize(1);
+        assertThat(statefulSet("orders-leaves-ag1").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getLimits().get("memory").toString()).isEqualTo("4096Mi");
+        assertThat(client.services().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders")).list().getItems()).hasSize(4);
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders"))
+                .list().getItems()).hasSize(2);
+        assertThat(client.configMaps().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders")).list().getItems())
+                .as("one ConfigMap per node").hasSize(6)
+                .anySatisfy(map -> assertThat(map.getData()).containsOnlyKeys("orders-aggregators-1.xml"));
+        assertThat(client.secrets().inNamespace(NAMESPACE).withName("orders-admin").get()).isNotNull();
+        assertThat(engine.calls("orders")).first().isEqualTo("activate");
+        assertThat(metrics.get(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "orders", "phase", "Ready").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(metrics.get(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "orders", "phase", "Provisioning").gauge()
+                .value()).isZero();
+        assertThat(metrics.get("canopy.reconcile.steps").tags("reason", "StartingLeaves").counter().count()).isPositive();
+        assertThat(engine.baseline("orders")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
+        List<Event> events = client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "orders".equals(e.getInvolvedObject().getName())).toList();
+        assertThat(events).extracting(Event::getReason).contains("StartingLeaves", "StartingAggregators");
+        // leaves come before aggregators
+        assertThat(controller.created("orders").subList(0, 4)).allMatch(p -> p.contains("-leaves-"));
+    }
+
+    @Test
+    void aRollingRestartGoesThroughAg1ThenAg2OneLeafAtATime() {
+        create("billing", spec(2, 1.0));
+        awaitReady("billing", 1);
+        int before = controller.created("billing").size();
+
+        editLeaves("billing", new LeavesSpec(2, 2.0, 10, null));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(get("billing").getStatus().observedGeneration()).isEqualTo(2);
+            assertThat(controller.created("billing").size() - before).isEqualTo(4);
+        });
+        awaitReady("billing", 2);
+        // only the leaves' height changed: the aggregators keep running
+        assertThat(controller.created("billing").subList(before, before + 4))
+                .containsExactly("billing-leaves-ag1-0", "billing-leaves-ag1-1", "billing-leaves-ag2-0", "billing-leaves-ag2-1");
+        assertThat(statefulSet("billing-leaves-ag2").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getLimits().get("memory").toString()).isEqualTo("8192Mi");
+    }
+
+    @Test
+    void aRestartWaitsForTheRestartedLeafToBeReadyAgain() {
+        create("carts", spec(1, 1.0));
+        awaitReady("carts", 1);
+        controller.holdBackNext("carts-leaves-ag1-0");
+        int before = controller.created("carts").size();
+        editLeaves("carts", new LeavesSpec(1, 2.0, 10, null));
+        await().atMost(CONVERGE).untilAsserted(() -> assertThat(controller.created("carts")).hasSize(before + 1));
+        // the restarted leaf of AG1 is held back (not Ready): AG2's leaf must not be touched meanwhile
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(controller.created("carts")).hasSize(before + 1));
+        assertThat(get("carts").getStatus().phase()).isEqualTo(Phase.Upgrading);
+        controller.release("carts-leaves-ag1-0");
+        awaitReady("carts", 2);
+        assertThat(controller.created("carts").subList(before, before + 2))
+                .containsExactly("carts-leaves-ag1-0", "carts-leaves-ag2-0");
+    }
+
+    @Test
+    void scaleOutAddsLeavesToBothGroupsAndScaleInDeletesClaimsOnlyOnceOutOfTheBaseline() {
+        create("stock", spec(1, 1.0));
+        awaitReady("stock", 1);
+        editLeaves("stock", new LeavesSpec(2, 1.0, 10, null));
+        awaitReady("stock", 2);
+        assertThat(engine.baseline("stock")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
+        assertThat(statefulSet("stock-leaves-ag2").getSpec().getReplicas()).isEqualTo(2);
+
+        editLeaves("stock", new LeavesSpec(1, 1.0, 10, null));
+        awaitReady("stock", 3);
+        assertThat(engine.baseline("stock")).containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag2-0");
+        assertThat(statefulSet("stock-leaves-ag1").getSpec().getReplicas()).isEqualTo(1);
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("stock")).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("data-stock-leaves-ag1-0", "data-stock-leaves-ag2-0");
+        // each leaf left the baseline before its claim went: its partitions had moved first
+        assertThat(engine.calls("stock")).containsSubsequence(
+                "setBaseline [leaf-ag1-0, leaf-ag2-0, leaf-ag2-1]", "setBaseline [leaf-ag1-0, leaf-ag2-0]");
+    }
+
+    @Test
+    void deletingTheClusterDeletesItsClaimsUnlessTheyAreRetained() {
+        create("gone", spec(1, 1.0));
+        awaitReady("gone", 1);
+        client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("gone").delete();
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(get("gone")).isNull();
+            assertThat(metrics.find(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "gone").gauges()).isEmpty();
+            assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("gone")).list().getItems()).isEmpty();
+        });
+
+        DatabaseCluster kept = new DatabaseCluster();
+        kept.getMetadata().setName("kept");
+        kept.getMetadata().setNamespace(NAMESPACE);
+        kept.getMetadata().setAnnotations(Map.of("canopy.dev/retain-volumes", "true"));
+        kept.setSpec(spec(1, 1.0));
+        client.resource(kept).create();
+        awaitReady("kept", 1);
+        assertThat(statefulSet("kept-leaves-ag1").getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+                .isEqualTo("Retain");
+        client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("kept").delete();
+        await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("kept")).isNull());
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("kept")).list().getItems())
+                .hasSize(2);
+    }
+
+    @Test
+    void suspendingStopsEveryPodAndKeepsTheClaimsAndResumingBringsTheClusterBack() {
+        create("archive", spec(1, 1.0));
+        awaitReady("archive", 1);
+        edit("archive", s -> s.withSuspended(true));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(get("archive").getStatus().phase()).isEqualTo(Phase.Suspended);
+            assertThat(get("archive").getStatus().observedGeneration()).isEqualTo(2);
+        });
+        for (String name : List.of("archive-leaves-ag1", "archive-leaves-ag2", "archive-aggregators")) {
+            assertThat(statefulSet(name).getSpec().getReplicas()).as(name).isZero();
+        }
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("archive")).list().getItems())
+                .hasSize(2);
+        assertThat(get("archive").getStatus().endpoints()).as("no endpoint while suspended").isNull();
+
+        edit("archive", s -> s.withSuspended(false));
+        awaitReady("archive", 3);
+        assertThat(statefulSet("archive-aggregators").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void anEngineVersionChangeStopsEveryNodeThenStartsThemAllOnTheNewImage() {
+        create("ledger", spec(1, 1.0));
+        awaitReady("ledger", 1);
+        edit("ledger", s -> new DatabaseClusterSpec("2.16.0", s.redundancyLevel(), s.aggregators(), s.leaves(), s.config(),
+                s.suspended()));
+        awaitReady("ledger", 2);
+        assertThat(get("ledger").getStatus().release()).isEqualTo("2.16.0");
+        for (String name : List.of("ledger-leaves-ag1", "ledger-leaves-ag2", "ledger-aggregators")) {
+            assertThat(statefulSet(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo("apacheignite/ignite:2.16.0");
+        }
+        assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("ledger");
+            assertThat(e.getReason()).isEqualTo("CoordinatedRestart");
+        });
+    }
+
+    @Test
+    void growingTheStorageGrowsEveryClaimAndTheTemplateWithoutRestartingAPod() {
+        create("ledger2", spec(1, 1.0));
+        awaitReady("ledger2", 1);
+        int before = controller.created("ledger2").size();
+        editLeaves("ledger2", new LeavesSpec(1, 1.0, 25, null));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger2")).list()
+                    .getItems()).hasSize(2).allSatisfy(claim ->
+                    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("25Gi"));
+            for (String name : List.of("ledger2-leaves-ag1", "ledger2-leaves-ag2")) {
+                assertThat(statefulSet(name)).isNotNull();
+                assertThat(statefulSet(name).getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests()
+                        .get("storage").toString()).isEqualTo("25Gi");
+            }
+        });
+        awaitReady("ledger2", 2);
+        assertThat(controller.created("ledger2")).as("no pod was restarted").hasSize(before);
+    }
+}

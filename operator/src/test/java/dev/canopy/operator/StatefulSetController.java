@@ -1,0 +1,154 @@
+package dev.canopy.operator;
+
+import dev.canopy.core.NodeId;
+import dev.canopy.runtime.kubernetes.NodeGroup;
+import dev.canopy.runtime.kubernetes.ObjectNames;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the mock server lacks: a StatefulSet controller and a kubelet, much simplified. Every 100 ms it creates the
+ * missing pods (from the template, with a claim for a leaf), deletes pods beyond the replicas, and marks pods Ready
+ * unless the test holds them back. Every pod it creates is recorded, in order.
+ */
+final class StatefulSetController implements AutoCloseable {
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Set<String> heldBack = new HashSet<>();
+    private final Set<String> heldBackNext = new HashSet<>();
+    private final List<String> created = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-statefulset-controller");
+        t.setDaemon(true);
+        return t;
+    });
+
+    StatefulSetController(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    StatefulSetController start() {
+        loop.scheduleWithFixedDelay(this::syncQuietly, 0, 100, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The next pod of this name to be created stays not Ready until {@link #release}. */
+    synchronized void holdBackNext(String pod) {
+        heldBackNext.add(pod);
+    }
+
+    synchronized void release(String pod) {
+        heldBack.remove(pod);
+    }
+
+    /** The pods created so far, in order, for one cluster. */
+    List<String> created(String cluster) {
+        return created.stream().filter(p -> p.startsWith(cluster + "-")).toList();
+    }
+
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            // the next round tries again, as a controller would
+        }
+    }
+
+    private synchronized void sync() {
+        // pods before StatefulSets: the runtime changes the template before it deletes a pod, so a pod found missing
+        // here is recreated from a template at least as new as that change
+        List<Pod> allPods = client.pods().inNamespace(namespace).list().getItems();
+        for (StatefulSet set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+            String name = set.getMetadata().getName();
+            int replicas = set.getSpec().getReplicas();
+            Set<String> existing = new HashSet<>();
+            for (Pod pod : allPods) {
+                if (!pod.getMetadata().getLabels().entrySet().containsAll(set.getSpec().getSelector().getMatchLabels().entrySet())) {
+                    continue;
+                }
+                String podName = pod.getMetadata().getName();
+                int ordinal = Integer.parseInt(podName.substring(name.length() + 1));
+                if (ordinal >= replicas) {
+                    client.resource(pod).delete();
+                } else {
+                    existing.add(podName);
+                    boolean ready = !heldBack.contains(podName);
+                    if (ready != isReady(pod)) {
+                        setReady(pod, ready);
+                    }
+                }
+            }
+            for (int i = 0; i < replicas; i++) {
+                String podName = name + "-" + i;
+                if (!existing.contains(podName)) {
+                    create(set, podName);
+                }
+            }
+        }
+    }
+
+    private void create(StatefulSet set, String podName) {
+        if (!set.getSpec().getVolumeClaimTemplates().isEmpty()) {
+            String claim = ObjectNames.DATA_VOLUME + "-" + podName;
+            if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
+                client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata().withName(claim)
+                        .withLabels(set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getLabels()).endMetadata()
+                        .withSpec(set.getSpec().getVolumeClaimTemplates().get(0).getSpec())
+                        .withNewStatus().withPhase("Bound").endStatus().build()).create();
+            }
+        }
+        client.pods().inNamespace(namespace).resource(new PodBuilder()
+                .withNewMetadata().withName(podName).withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
+                .withAnnotations(set.getSpec().getTemplate().getMetadata().getAnnotations()).endMetadata()
+                .withSpec(set.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+        created.add(podName);
+        if (heldBackNext.remove(podName)) {
+            heldBack.add(podName);
+        }
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private void setReady(Pod pod, boolean ready) {
+        List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new ArrayList<>();
+        conditions.add(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build());
+        pod.getStatus().setConditions(conditions);
+        client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    }
+
+    /** The node a pod of this cluster runs, from its name. */
+    static Optional<NodeId> node(String cluster, String podName) {
+        for (NodeGroup group : NodeGroup.ALL) {
+            String prefix = ObjectNames.statefulSet(cluster, group) + "-";
+            if (podName.startsWith(prefix) && podName.substring(prefix.length()).chars().allMatch(Character::isDigit)) {
+                return Optional.of(group.node(Integer.parseInt(podName.substring(prefix.length()))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.canopy.runtime.kubernetes;
+
+import dev.canopy.core.NodeId;
+
+/** The names of a cluster's Kubernetes objects, all derived from the DatabaseCluster's name. */
+public final class ObjectNames {
+    /** The name of the leaves' volume claim template; a leaf's claim is {@code data-<pod>}, as StatefulSets name them. */
+    public static final String DATA_VOLUME = "data";
+
+    private ObjectNames() {
+    }
+
+    public static String statefulSet(String cluster, NodeGroup group) {
+        return cluster + "-" + group.suffix();
+    }
+
+    /** Each StatefulSet has a headless Service of its own name, which gives its pods stable DNS names. */
+    public static String discoveryService(String cluster, NodeGroup group) {
+        return statefulSet(cluster, group);
+    }
+
+    public static String pod(String cluster, NodeId node) {
+        return statefulSet(cluster, NodeGroup.of(node)) + "-" + node.ordinal();
+    }
+
+    public static String dataClaim(String cluster, NodeId node) {
+        return DATA_VOLUME + "-" + pod(cluster, node);
+    }
+
+    /** The client Service: the SQL endpoint, balancing over the ready aggregators. */
+    public static String sqlService(String cluster) {
+        return cluster + "-sql";
+    }
+
+    /** A node's own ConfigMap: one per node, as one for the whole cluster would outgrow a ConfigMap's 1 MiB. */
+    public static String configMap(String cluster, NodeId node) {
+        return pod(cluster, node) + "-config";
+    }
+
+    public static String adminSecret(String cluster) {
+        return cluster + "-admin";
+    }
+
+    public static String disruptionBudget(String cluster, NodeGroup group) {
+        return cluster + "-" + (group.isLeaves() ? "leaves" : "aggregators");
+    }
+
+    /** The pod's stable DNS name through its StatefulSet's headless Service. */
+    public static String host(String namespace, String cluster, NodeId node) {
+        return pod(cluster, node) + "." + discoveryService(cluster, NodeGroup.of(node)) + "." + namespace + ".svc";
+    }
+
+    /** The ConfigMap key of a node's rendered configuration: the pod's name, which the pod knows from the downward API. */
+    public static String configKey(String cluster, NodeId node) {
+        return pod(cluster, node) + ".xml";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.canopy.runtime.kubernetes;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+
+/** The cluster's SQL endpoint: one address balancing over the aggregators that are ready. */
+public final class SqlService {
+    public static final String COMPONENT = "sql";
+
+    private SqlService() {
+    }
+
+    public static Service build(OwnedCluster cluster) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ObjectNames.sqlService(cluster.name())).withNamespace(cluster.namespace())
+                .withLabels(Labels.component(cluster.name(), COMPONENT)).withOwnerReferences(cluster.ownerReferences())
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(Labels.group(cluster.name(), NodeGroup.AGGREGATORS))
+                .withPorts(new ServicePortBuilder().withName("sql").withPort(Ports.SQL)
+                        .withTargetPort(new IntOrString(Ports.SQL)).withProtocol("TCP").build())
+                .endSpec()
+                .build();
+    }
+}

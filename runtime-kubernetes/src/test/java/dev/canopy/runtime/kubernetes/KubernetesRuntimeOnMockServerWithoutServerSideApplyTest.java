@@ -1,0 +1,159 @@
+package dev.canopy.runtime.kubernetes;
+
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeObservation;
+import dev.canopy.core.NodeState;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runtime against fabric8's mock API server in CRUD mode, which has no server-side apply (so it is off here) and
+ * no StatefulSet controller: the test makes the pods and claims a StatefulSet would.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
+    static KubernetesClient client;
+    private final OwnedCluster cluster = TestClusters.orders();
+    private KubernetesRuntime runtime;
+
+    @BeforeEach
+    void setUp() {
+        client.apps().statefulSets().inNamespace(TestClusters.NAMESPACE).delete();
+        client.pods().inNamespace(TestClusters.NAMESPACE).delete();
+        client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).delete();
+        client.configMaps().inNamespace(TestClusters.NAMESPACE).delete();
+        runtime = new KubernetesRuntime(client, RuntimeSettings.defaults().withServerSideApply(false), cluster);
+        runtime.applyClusterObjects();
+    }
+
+    private StatefulSet statefulSet(NodeGroup group) {
+        return client.apps().statefulSets().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.statefulSet("orders", group)).get();
+    }
+
+    /** What the StatefulSet controller would do: a pod for the ordinal, from the template, and a claim for a leaf. */
+    private void createPod(NodeId node) {
+        StatefulSet set = statefulSet(NodeGroup.of(node));
+        client.pods().inNamespace(TestClusters.NAMESPACE).resource(new PodBuilder().withNewMetadata()
+                .withName(ObjectNames.pod("orders", node)).withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
+                .withAnnotations(set.getSpec().getTemplate().getMetadata().getAnnotations()).endMetadata()
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+        if (node.isLeaf()) {
+            client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).resource(new PersistentVolumeClaimBuilder()
+                    .withNewMetadata().withName(ObjectNames.dataClaim("orders", node))
+                    .withLabels(Labels.group("orders", NodeGroup.of(node))).endMetadata().build()).createOr(o -> o.update());
+        }
+    }
+
+    /** Starts the nodes with launch f1 and makes their pods, as the StatefulSet controller would. */
+    private void startWithPods(NodeId... nodes) {
+        for (NodeId node : nodes) {
+            runtime.start("orders", node, TestClusters.launch(node, "f1"));
+        }
+        for (NodeId node : nodes) {
+            createPod(node);
+        }
+    }
+
+    private Pod pod(NodeId node) {
+        return client.pods().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.pod("orders", node)).get();
+    }
+
+    @Test
+    void clusterObjectsAreServicesBudgetsConfigAndCredentials() {
+        assertThat(client.services().inNamespace(TestClusters.NAMESPACE).list().getItems())
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("orders-leaves-ag1", "orders-leaves-ag2", "orders-aggregators", "orders-sql");
+        var headless = client.services().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag1").get();
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        var sql = client.services().inNamespace(TestClusters.NAMESPACE).withName("orders-sql").get();
+        assertThat(sql.getSpec().getSelector()).containsEntry(Labels.COMPONENT, "aggregator");
+        assertThat(sql.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(10800));
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(TestClusters.NAMESPACE).list().getItems())
+                .extracting(b -> b.getSpec().getMaxUnavailable().getIntVal()).containsExactly(1, 1);
+        var secret = client.secrets().inNamespace(TestClusters.NAMESPACE).withName("orders-admin").get();
+        String password = secret.getData().get("password");
+        assertThat(new String(java.util.Base64.getDecoder().decode(password))).hasSize(32);
+        runtime.applyClusterObjects();
+        var again = client.secrets().inNamespace(TestClusters.NAMESPACE).withName("orders-admin").get();
+        assertThat(again.getData().get("password"))
+                .as("the generated password is kept").isEqualTo(password);
+    }
+
+    @Test
+    void startingANodeWritesItsConfigAndCoversItsOrdinal() {
+        NodeId leaf = NodeId.leaf(1, 1);
+        runtime.start("orders", leaf, TestClusters.launch(leaf, "f1"));
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag1-1-config").get().getData())
+                .containsOnlyKeys("orders-leaves-ag1-1.xml");
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getTemplate().getSpec().getVolumes().get(0).getProjected()
+                .getSources()).extracting(source -> source.getConfigMap().getName()).containsExactly("orders-leaves-ag1-1-config");
+        assertThat(runtime.observe("orders")).contains(new NodeObservation(leaf, NodeState.RUNNING, "2.17.0", "f1", 0));
+    }
+
+    @Test
+    void restartingWithANewLaunchDeletesOnlyThatPod() {
+        NodeId first = NodeId.leaf(1, 0);
+        NodeId second = NodeId.leaf(1, 1);
+        startWithPods(first, second);
+        runtime.start("orders", first, TestClusters.launch(first, "f1"));
+        assertThat(pod(first)).as("same launch: left alone").isNotNull();
+
+        runtime.start("orders", first, TestClusters.launch(first, "f2"));
+        assertThat(pod(first)).as("new launch: deleted for the StatefulSet to recreate").isNull();
+        assertThat(pod(second)).isNotNull();
+        createPod(first);
+        assertThat(runtime.observe("orders")).contains(
+                new NodeObservation(first, NodeState.RUNNING, "2.17.0", "f2", 0),
+                new NodeObservation(second, NodeState.RUNNING, "2.17.0", "f1", 0));
+    }
+
+    @Test
+    void stoppingScalesDownToTheOrdinalKeepingTheClaimAndDeletingRemovesIt() {
+        NodeId first = NodeId.leaf(2, 0);
+        NodeId second = NodeId.leaf(2, 1);
+        startWithPods(first, second);
+
+        runtime.stop("orders", second);
+        assertThat(statefulSet(NodeGroup.LEAVES_AG2).getSpec().getReplicas()).isEqualTo(1);
+        client.pods().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.pod("orders", second)).delete();
+        assertThat(runtime.observe("orders")).contains(new NodeObservation(second, NodeState.STOPPED, null, null, 0));
+
+        runtime.delete("orders", second);
+        assertThat(client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE)
+                .withName(ObjectNames.dataClaim("orders", second)).get()).isNull();
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag2-1-config").get()).isNull();
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-leaves-ag2-0-config").get()).isNotNull();
+        assertThat(runtime.observe("orders")).extracting(NodeObservation::node).containsExactly(first);
+    }
+
+    @Test
+    void replacingDeletesTheClaimAndThePod() {
+        NodeId leaf = NodeId.leaf(1, 0);
+        runtime.start("orders", leaf, TestClusters.launch(leaf, "f1"));
+        createPod(leaf);
+        runtime.replace("orders", leaf, TestClusters.launch(leaf, "f1"));
+        assertThat(pod(leaf)).isNull();
+        assertThat(client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE)
+                .withName(ObjectNames.dataClaim("orders", leaf)).get()).isNull();
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherClustersNameIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.observe("billing"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(runtime.place("orders", List.of(NodeId.aggregator(0)))).containsOnlyKeys(NodeId.aggregator(0));
+    }
+}
