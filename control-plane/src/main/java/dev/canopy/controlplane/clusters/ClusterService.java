@@ -177,7 +177,7 @@ public final class ClusterService {
                                Function<DatabaseClusterSpec, DatabaseClusterSpec> change) {
         who.requireClusterChanges();
         return audited(who, action, name, rawBody, () -> store.transaction(tx -> {
-            ClusterRecord record = find(tx, who, name);
+            ClusterRecord record = caughtUp(find(tx, who, name));
             IfMatch.check(ifMatch, record.resourceVersion());
             DatabaseClusterSpec spec = change.apply(record.spec());
             List<FieldProblem> problems = SpecChanges.problems(name, spec).stream()
@@ -215,7 +215,20 @@ public final class ClusterService {
                 .orElseThrow(() -> ProblemException.notFound("no cluster named " + name));
     }
 
-    private ClusterView view(ClusterRecord record) {
+    /**
+     * The record with the region's spec when the region is ahead: a cluster of the local region can also be changed
+     * with {@code canopy cluster apply}, straight in the region, and a change through the API must start from that.
+     */
+    private ClusterRecord caughtUp(ClusterRecord record) {
+        return regions.of(record.region()).get(record.regionName())
+                .filter(c -> c.generation() > record.generation())
+                .map(c -> new ClusterRecord(record.organization(), record.name(), record.region(), record.regionName(),
+                        c.spec(), c.generation(), record.resourceVersion(), record.createdAt(), record.updatedAt()))
+                .orElse(record);
+    }
+
+    private ClusterView view(ClusterRecord stored) {
+        ClusterRecord record = caughtUp(stored);
         Optional<RegionCluster> inRegion = regions.of(record.region()).get(record.regionName());
         var status = inRegion.map(RegionCluster::status).orElse(null);
         String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
