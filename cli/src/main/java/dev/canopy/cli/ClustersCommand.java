@@ -1,0 +1,227 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
+@Command(name = "clusters", mixinStandardHelpOptions = true,
+        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete).",
+        subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
+                ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
+                ClustersCommand.Resume.class, ClustersCommand.Delete.class})
+final class ClustersCommand {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--api", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The control plane (default: $CANOPY_API or http://localhost:8080).")
+    String api;
+
+    @Option(names = "--key", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "API key (default: $CANOPY_API_KEY, else <data-dir>/admin.key).")
+    String key;
+
+    @Option(names = {"-o", "--output"}, scope = picocli.CommandLine.ScopeType.INHERIT, defaultValue = "text",
+            description = "text or json (default ${DEFAULT-VALUE}).")
+    String output;
+
+    ApiClient client() {
+        String url = api != null ? api : Optional.ofNullable(System.getenv("CANOPY_API")).orElse("http://localhost:8080");
+        return new ApiClient(url, key());
+    }
+
+    private String key() {
+        if (key != null) {
+            return key;
+        }
+        String env = System.getenv("CANOPY_API_KEY");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = main.dataDir().resolve("admin.key");
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new ApiClient.Failure("no API key: give --key, set $CANOPY_API_KEY, or start the platform once (it writes " + file + ")");
+        }
+    }
+
+    /** Runs a call, prints its answer as JSON or as text, and turns a refusal into a message and exit code 1. */
+    int run(java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
+        try {
+            JsonNode answer = call.apply(client());
+            if (output.equals("json")) {
+                System.out.println(answer.toPrettyString());
+            } else {
+                text.accept(answer);
+            }
+            return 0;
+        } catch (ApiClient.Failure e) {
+            System.err.println("canopy: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static void printCluster(JsonNode c) {
+        JsonNode spec = c.path("spec");
+        System.out.printf("%s (region %s): %s%n", c.path("name").asText(), c.path("region").asText(), c.path("phase").asText());
+        System.out.printf("  spec:      release %s, redundancy %d, %d aggregator(s) of height %s, %d leaves per group of height %s%s%n",
+                spec.path("release").asText(), spec.path("redundancyLevel").asInt(), spec.path("aggregators").path("count").asInt(),
+                spec.path("aggregators").path("height").asText(), spec.path("leaves").path("count").asInt(),
+                spec.path("leaves").path("height").asText(), spec.path("suspended").asBoolean() ? ", suspended" : "");
+        System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
+                c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
+        c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
+                cond.path("type").asText(), cond.path("status").asText(), cond.path("reason").asText(), cond.path("message").asText()));
+        if (c.hasNonNull("jdbcUrl")) {
+            System.out.println("  JDBC URL:  " + c.path("jdbcUrl").asText());
+        }
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+    }
+
+    abstract static class Named extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Option(names = "--if-match", description = "Only if the cluster's ETag is still this one.")
+        String ifMatch;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a cluster.")
+    static final class Create extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+        @Option(names = "--region", defaultValue = "local", description = "Region (default ${DEFAULT-VALUE}).")
+        String region;
+        @Option(names = "--release", defaultValue = "2.17.0", description = "Engine release (default ${DEFAULT-VALUE}).")
+        String release;
+        @Option(names = "--redundancy", defaultValue = "2", description = "1 or 2 (default ${DEFAULT-VALUE}).")
+        int redundancy;
+        @Option(names = "--aggregators", defaultValue = "1", description = "Aggregators (default ${DEFAULT-VALUE}).")
+        int aggregators;
+        @Option(names = "--aggregator-height", defaultValue = "0.5", description = "Height of each aggregator (default ${DEFAULT-VALUE}).")
+        double aggregatorHeight;
+        @Option(names = "--leaves", defaultValue = "1", description = "Leaves per availability group (default ${DEFAULT-VALUE}).")
+        int leaves;
+        @Option(names = "--leaf-height", defaultValue = "0.5", description = "Height of each leaf (default ${DEFAULT-VALUE}).")
+        double leafHeight;
+        @Option(names = "--storage-gb", defaultValue = "10", description = "Storage per leaf in GiB (default ${DEFAULT-VALUE}).")
+        int storageGB;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("region", region);
+            body.put("release", release);
+            body.put("redundancyLevel", redundancy);
+            body.put("aggregators", Map.of("count", aggregators, "height", aggregatorHeight));
+            body.put("leaves", Map.of("count", leaves, "height", leafHeight, "storageGB", storageGB));
+            return parent.run(api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the organization's clusters.")
+    static final class ListAll extends Sub {
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
+                System.out.printf("%-28s %-8s %-13s %-8s %-11s %-6s%n", "NAME", "REGION", "PHASE", "RELEASE", "AGGREGATORS", "LEAVES");
+                answer.path("items").forEach(c -> System.out.printf("%-28s %-8s %-13s %-8s %-11d %-6d%n",
+                        c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(),
+                        c.path("spec").path("release").asText(), c.path("spec").path("aggregators").path("count").asInt(),
+                        c.path("spec").path("leaves").path("count").asInt()));
+            });
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a cluster: spec, status, conditions, JDBC URL.")
+    static final class Get extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("GET", "/clusters/" + name, null), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "resize", mixinStandardHelpOptions = true, description = "Change counts or heights; what is not given stays.")
+    static final class Resize extends Named {
+        @Option(names = "--leaves", description = "Leaves per availability group.")
+        Integer leaves;
+        @Option(names = "--leaf-height", description = "Height of each leaf.")
+        Double leafHeight;
+        @Option(names = "--aggregators", description = "Aggregators.")
+        Integer aggregators;
+        @Option(names = "--aggregator-height", description = "Height of each aggregator.")
+        Double aggregatorHeight;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            size(leaves, leafHeight).ifPresent(s -> body.put("leaves", s));
+            size(aggregators, aggregatorHeight).ifPresent(s -> body.put("aggregators", s));
+            return parent.run(api -> api.call("POST", "/clusters/" + name + "/resize", body, ifMatch), ClustersCommand::printCluster);
+        }
+
+        private static Optional<Map<String, Object>> size(Integer count, Double height) {
+            Map<String, Object> size = new LinkedHashMap<>();
+            Optional.ofNullable(count).ifPresent(c -> size.put("count", c));
+            Optional.ofNullable(height).ifPresent(h -> size.put("height", h));
+            return size.isEmpty() ? Optional.empty() : Optional.of(size);
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Change the release.")
+    static final class Upgrade extends Named {
+        @Option(names = "--release", required = true, description = "The new release.")
+        String release;
+
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("POST", "/clusters/" + name + "/upgrade", Map.of("release", release), ifMatch),
+                    ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Stop every node, keeping the storage.")
+    static final class Suspend extends Named {
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("POST", "/clusters/" + name + "/suspend", null, ifMatch), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Start a suspended cluster again.")
+    static final class Resume extends Named {
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("POST", "/clusters/" + name + "/resume", null, ifMatch), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a cluster: its nodes stop and its storage goes.")
+    static final class Delete extends Named {
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
+                    c -> System.out.println("cluster " + c.path("name").asText() + " is being deleted"));
+        }
+    }
+}
