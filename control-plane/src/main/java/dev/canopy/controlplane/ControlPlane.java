@@ -5,6 +5,7 @@ import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
+import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ControlPlaneStore;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +32,8 @@ import java.util.Optional;
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     public static final int DEFAULT_PORT = 8080;
+    /** How often accepted changes and status changes are looked for in the regions. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     /** Where the database is (null URL: H2 under the data directory) and where the API listens. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port) {
@@ -39,14 +43,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private final ControlPlaneStore store;
+    private final ProgressWatcher watcher;
     private final ClusterService clusters;
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
     private final Path adminKeyFile;
 
-    private ControlPlane(ControlPlaneStore store, ClusterService clusters, ApiServer server,
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, ClusterService clusters, ApiServer server,
                          Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
         this.store = store;
+        this.watcher = watcher;
         this.clusters = clusters;
         this.server = server;
         this.newAdminKey = newAdminKey;
@@ -68,7 +74,8 @@ public final class ControlPlane implements AutoCloseable {
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
             ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics)
                     .start(settings.host(), settings.port());
-            return new ControlPlane(store, clusters, server, adminKey, keyFile);
+            ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
+            return new ControlPlane(store, watcher, clusters, server, adminKey, keyFile);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -113,6 +120,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        watcher.close();
         store.close();
     }
 }

@@ -62,6 +62,12 @@ class EndToEndLocalRegionProcessesTest {
                 assertThat(rs.getInt(1)).isEqualTo(3);
             }
 
+            // the phases and steps the region went through, newest first
+            JsonNode events = await("the Ready event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> json(send(key, "GET", base + "/clusters/e2e/events", null)).path("items"),
+                            items -> items.get(0).path("type").asText().equals("Ready"));
+            assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("Provisioning");
+
             assertThat(send(key, "POST", base + "/clusters/e2e/suspend", null).statusCode()).isEqualTo(200);
             await("e2e Suspended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> json(send(key, "GET", base + "/clusters/e2e", null)).path("phase").asText(), "Suspended"::equals);
@@ -69,8 +75,12 @@ class EndToEndLocalRegionProcessesTest {
             assertThat(send(key, "DELETE", base + "/clusters/e2e", null).statusCode()).isEqualTo(202);
             await("e2e gone from the region").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> store.get("default-e2e").isEmpty());
-            JsonNode operations = json(send(key, "GET", base + "/operations", null)).path("items");
-            assertThat(operations).extracting(o -> o.path("action").asText()).containsExactly("delete", "suspend", "create", "create-key");
+            // each change ended as the region carried it out
+            JsonNode operations = await("the delete ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> json(send(key, "GET", base + "/operations", null)).path("items"),
+                            items -> !items.get(0).path("outcome").asText().equals("accepted"));
+            assertThat(operations).extracting(o -> o.path("action").asText() + " " + o.path("outcome").asText())
+                    .containsExactly("delete succeeded", "suspend succeeded", "create succeeded", "create-key succeeded");
         }
     }
 

@@ -133,6 +133,8 @@ public final class ApiServer implements AutoCloseable {
                 cluster(ctx, 200, clusters.resume(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
         routes.get(BASE + "/clusters/{name}/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
+        routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,
+                Map.of("items", clusters.events(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
         routes.get(BASE + "/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), null, limit(ctx)))));
     }

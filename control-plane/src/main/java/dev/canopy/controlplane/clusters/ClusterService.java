@@ -7,12 +7,14 @@ import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
+import dev.canopy.controlplane.progress.OperationProgress;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.region.RegionConflictException;
 import dev.canopy.controlplane.region.RegionNames;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.AlreadyExistsException;
+import dev.canopy.controlplane.store.ClusterEvent;
 import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.store.Operation;
@@ -95,7 +97,7 @@ public final class ClusterService {
             }
             LOG.info("{}: cluster {} created in region {} as {} by key {}", who.organization(), record.name(),
                     region.name(), nameInRegion, who.keyId());
-            return new Created(201, body, 1, false);
+            return new Done<>(new Created(201, body, 1, false), region.name(), nameInRegion, generation);
         }));
     }
 
@@ -132,9 +134,17 @@ public final class ClusterService {
             if (!tx.deleteCluster(who.organization(), name, record.resourceVersion())) {
                 throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
             }
-            regions.of(record.region()).delete(record.regionName());
+            Region region = regions.of(record.region());
+            Optional<RegionCluster> before = region.get(record.regionName());
+            for (Operation pending : tx.unfinishedOperations()) {
+                if (pending.organization().equals(who.organization()) && name.equals(pending.cluster())) {
+                    OperationProgress.Ending ending = OperationProgress.endingBeforeDelete(pending, before);
+                    tx.finishOperation(pending.id(), ending.outcome(), ending.message(), clock.instant());
+                }
+            }
+            region.delete(record.regionName());
             LOG.info("{}: cluster {} deleted by key {}; region {} stops its nodes", who.organization(), name, who.keyId(), record.region());
-            return view(record);
+            return new Done<>(view(record), record.region(), record.regionName(), null);
         }));
     }
 
@@ -143,6 +153,11 @@ public final class ClusterService {
         return store.read(StoreTransaction::allClusters).stream()
                 .collect(java.util.stream.Collectors.groupingBy(c -> view(c).phase(), java.util.TreeMap::new,
                         java.util.stream.Collectors.counting()));
+    }
+
+    public List<ClusterEvent> events(Principal who, String cluster, int limit) {
+        store.read(tx -> find(tx, who, cluster));
+        return store.read(tx -> tx.events(who.organization(), cluster, limit));
     }
 
     public List<Operation> operations(Principal who, String cluster, int limit) {
@@ -165,7 +180,7 @@ public final class ClusterService {
                     Instant now = clock.instant();
                     tx.insertCluster(new ClusterRecord(organization, c.name(), region.name(), c.name(), c.spec(),
                             c.generation(), 1, now, now));
-                    tx.record(Operation.of(organization, "platform", "adopt", c.name(), null, Operation.Outcome.accepted,
+                    tx.record(Operation.of(organization, "platform", "adopt", c.name(), null, Operation.Outcome.succeeded,
                             "found in region " + region.name() + " without an owner", now));
                     LOG.info("{}: adopted cluster {} found in region {}", organization, c.name(), region.name());
                     return c.name();
@@ -186,7 +201,7 @@ public final class ClusterService {
                 throw ProblemException.invalid(problems);
             }
             if (spec.equals(record.spec())) {
-                return view(record);
+                return new Done<>(view(record), record.region(), record.regionName(), record.generation());
             }
             Region region = regions.of(record.region());
             long generation = applyToRegion(region, record.regionName(), spec);
@@ -196,7 +211,7 @@ public final class ClusterService {
                 throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
             }
             LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(), generation);
-            return view(updated);
+            return new Done<>(view(updated), record.region(), record.regionName(), generation);
         }));
     }
 
@@ -238,25 +253,35 @@ public final class ClusterService {
                 jdbcUrl, record.spec(), status, deleting, record.createdAt(), record.updatedAt());
     }
 
-    /** Runs a change and writes how it ended to the operations log, whatever the end. */
-    private <T> T audited(Principal who, String action, String cluster, String request, Supplier<T> work) {
+    /** What a change did, and where the region is to be watched for its end. */
+    private record Done<T>(T result, String region, String regionName, Long generation) {
+    }
+
+    /**
+     * Runs a change and writes it to the operations log, whatever the end: accepted (then followed in its region until
+     * done), refused, or failed.
+     */
+    private <T> T audited(Principal who, String action, String cluster, String request, Supplier<Done<T>> work) {
         try {
-            T result = work.get();
-            record(who, action, cluster, request, Operation.Outcome.accepted, null);
-            return result;
+            Done<T> done = work.get();
+            record(who, action, cluster, request, Operation.Outcome.accepted, null, done);
+            return done.result();
         } catch (ProblemException e) {
-            record(who, action, cluster, request, Operation.Outcome.refused, e.getMessage());
+            record(who, action, cluster, request, Operation.Outcome.refused, e.getMessage(), null);
             throw e;
         } catch (RuntimeException e) {
-            record(who, action, cluster, request, Operation.Outcome.failed, e.toString());
+            record(who, action, cluster, request, Operation.Outcome.failed, e.toString(), null);
             throw e;
         }
     }
 
-    private void record(Principal who, String action, String cluster, String request, Operation.Outcome outcome, String message) {
+    private void record(Principal who, String action, String cluster, String request, Operation.Outcome outcome,
+                        String message, Done<?> done) {
+        Operation operation = Operation.of(who.organization(), who.keyId(), action,
+                cluster != null && cluster.length() <= 40 ? cluster : null, request, outcome, message, clock.instant());
+        Operation followed = done == null ? operation : operation.following(done.region(), done.regionName(), done.generation());
         try {
-            store.transaction(tx -> tx.record(Operation.of(who.organization(), who.keyId(), action,
-                    cluster != null && cluster.length() <= 40 ? cluster : null, request, outcome, message, clock.instant())));
+            store.transaction(tx -> tx.record(followed));
         } catch (RuntimeException e) {
             LOG.error("{}: could not log the operation {} on {} ({}): {}", who.organization(), action, cluster, outcome, e.toString());
         }

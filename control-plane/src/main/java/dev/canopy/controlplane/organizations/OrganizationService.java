@@ -73,7 +73,7 @@ public final class OrganizationService {
             ApiKeys.Issued issued = ApiKeys.issue(PLATFORM, Role.admin, "bootstrap admin key", clock.instant());
             tx.insertKey(issued.stored());
             tx.record(Operation.of(PLATFORM, "platform", "create-key", null, "{\"role\":\"admin\"}",
-                    Operation.Outcome.accepted, "bootstrap admin key " + issued.stored().id(), clock.instant()));
+                    Operation.Outcome.succeeded, "bootstrap admin key " + issued.stored().id(), clock.instant()));
             LOG.info("organization {}: admin key {} made, as it had no valid admin key", PLATFORM, issued.stored().id());
             return Optional.of(new NewKey(KeyView.of(issued.stored()), issued.key()));
         });
@@ -99,7 +99,7 @@ public final class OrganizationService {
             ApiKeys.Issued issued = ApiKeys.issue(name, Role.admin, "first admin key", clock.instant());
             tx.insertKey(issued.stored());
             tx.record(Operation.of(who.organization(), who.keyId(), "create-organization", null, "{\"name\":\"" + name + "\"}",
-                    Operation.Outcome.accepted, null, clock.instant()));
+                    Operation.Outcome.succeeded, null, clock.instant()));
             LOG.info("organization {} created by key {} with admin key {}", name, who.keyId(), issued.stored().id());
             return new NewOrganization(organization, new NewKey(KeyView.of(issued.stored()), issued.key()));
         });
@@ -122,7 +122,7 @@ public final class OrganizationService {
             ApiKeys.Issued issued = ApiKeys.issue(who.organization(), request.role(), description, clock.instant());
             tx.insertKey(issued.stored());
             tx.record(Operation.of(who.organization(), who.keyId(), "create-key", null, "{\"role\":\"" + request.role() + "\"}",
-                    Operation.Outcome.accepted, "key " + issued.stored().id(), clock.instant()));
+                    Operation.Outcome.succeeded, "key " + issued.stored().id(), clock.instant()));
             LOG.info("{}: {} key {} made by key {}", who.organization(), request.role(), issued.stored().id(), who.keyId());
             return new NewKey(KeyView.of(issued.stored()), issued.key());
         });
@@ -140,7 +140,7 @@ public final class OrganizationService {
                 throw ProblemException.notFound("no valid key " + id);
             }
             tx.record(Operation.of(who.organization(), who.keyId(), "revoke-key", null, null,
-                    Operation.Outcome.accepted, "key " + id, clock.instant()));
+                    Operation.Outcome.succeeded, "key " + id, clock.instant()));
             LOG.info("{}: key {} revoked by key {}", who.organization(), id, who.keyId());
             return null;
         });

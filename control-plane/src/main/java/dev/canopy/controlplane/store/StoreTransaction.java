@@ -32,7 +32,11 @@ public final class StoreTransaction {
     private static final RowMapper<Operation> OPERATION = (rs, ctx) -> new Operation(rs.getLong("id"),
             rs.getString("organization"), rs.getString("actor"), rs.getString("action"), rs.getString("cluster"),
             rs.getString("request"), Operation.Outcome.valueOf(rs.getString("outcome")), rs.getString("message"),
-            instant(rs.getTimestamp("at")));
+            instant(rs.getTimestamp("at")), (Long) rs.getObject("generation", Long.class), rs.getString("region"),
+            rs.getString("region_name"), instant(rs.getTimestamp("finished_at")));
+    private static final RowMapper<ClusterEvent> EVENT = (rs, ctx) -> new ClusterEvent(rs.getLong("id"),
+            rs.getString("organization"), rs.getString("cluster"), rs.getString("type"), rs.getString("reason"),
+            rs.getString("message"), instant(rs.getTimestamp("at")));
 
     private final Handle handle;
 
@@ -159,13 +163,51 @@ public final class StoreTransaction {
 
     public long record(Operation operation) {
         return handle.createUpdate("""
-                        INSERT INTO operations (organization, actor, action, cluster, request, outcome, message, at)
-                        VALUES (:org, :actor, :action, :cluster, :request, :outcome, :message, :at)""")
+                        INSERT INTO operations (organization, actor, action, cluster, request, outcome, message, at,
+                                                generation, region, region_name, finished_at)
+                        VALUES (:org, :actor, :action, :cluster, :request, :outcome, :message, :at,
+                                :generation, :region, :regionName, :finished)""")
                 .bind("org", operation.organization()).bind("actor", operation.actor()).bind("action", operation.action())
                 .bind("cluster", operation.cluster()).bind("request", truncate(operation.request()))
                 .bind("outcome", operation.outcome().name()).bind("message", truncate(operation.message()))
-                .bind("at", timestamp(operation.at()))
+                .bind("at", timestamp(operation.at())).bindByType("generation", operation.generation(), Long.class)
+                .bind("region", operation.region()).bind("regionName", operation.regionName())
+                .bind("finished", timestamp(operation.finishedAt()))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Accepted operations the region has yet to finish, of every organization, oldest first. */
+    public List<Operation> unfinishedOperations() {
+        return handle.createQuery("""
+                        SELECT * FROM operations WHERE outcome = 'accepted' AND region_name IS NOT NULL ORDER BY id""")
+                .map(OPERATION).list();
+    }
+
+    public void finishOperation(long id, Operation.Outcome outcome, String message, Instant at) {
+        handle.createUpdate("""
+                        UPDATE operations SET outcome = :outcome, message = :message, finished_at = :at
+                        WHERE id = :id AND outcome = 'accepted'""")
+                .bind("outcome", outcome.name()).bind("message", truncate(message)).bind("at", timestamp(at))
+                .bind("id", id).execute();
+    }
+
+    // cluster events
+
+    public void insertEvent(ClusterEvent event) {
+        handle.createUpdate("""
+                        INSERT INTO cluster_events (organization, cluster, type, reason, message, at)
+                        VALUES (:org, :cluster, :type, :reason, :message, :at)""")
+                .bind("org", event.organization()).bind("cluster", event.cluster()).bind("type", event.type())
+                .bind("reason", event.reason()).bind("message", truncate(event.message()))
+                .bind("at", timestamp(event.at())).execute();
+    }
+
+    /** The cluster's newest events first. */
+    public List<ClusterEvent> events(String organization, String cluster, int limit) {
+        return handle.createQuery("""
+                        SELECT * FROM cluster_events WHERE organization = :org AND cluster = :cluster
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("org", organization).bind("cluster", cluster).bind("limit", limit).map(EVENT).list();
     }
 
     /** The organization's newest operations first, of one cluster when {@code cluster} is not null. */

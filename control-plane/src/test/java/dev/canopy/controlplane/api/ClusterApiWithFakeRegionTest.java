@@ -11,11 +11,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The API's own behaviour, against a region in memory (the local region has its own tests). */
 class ClusterApiWithFakeRegionTest {
@@ -74,6 +76,17 @@ class ClusterApiWithFakeRegionTest {
         assertThat(got.path("status").path("conditions").get(0).path("type").asText()).isEqualTo("Ready");
         assertThat(got.path("spec").path("redundancyLevel").asInt()).isEqualTo(2);
         assertThat(api.admin.get("/api/v1/clusters").json().path("items")).hasSize(1);
+
+        // the region reached the generation asked for and is Ready: the create ended well, and the cluster has an event
+        JsonNode create = await("the create ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/operations").json().path("items").get(0),
+                        op -> !op.path("outcome").asText().equals("accepted"));
+        assertThat(create.path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(create.path("message").asText()).isEqualTo("Ready at generation 1");
+        assertThat(create.path("finishedAt").isTextual()).isTrue();
+        JsonNode events = await("an event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/events").json().path("items"), e -> !e.isEmpty());
+        assertThat(events.get(0).path("type").asText()).isEqualTo("Ready");
     }
 
     @Test

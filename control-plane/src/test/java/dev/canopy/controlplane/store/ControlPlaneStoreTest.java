@@ -122,4 +122,38 @@ class ControlPlaneStoreTest {
             assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("acme", null, 1))).hasSize(1);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void acceptedOperationsAreFollowedUntilFinishedAndEventsKeptPerCluster(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            long followed = store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.record(Operation.of("acme", "k1", "create-key", null, null, Operation.Outcome.succeeded, "key k2", T0));
+                tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.refused, "no", T0));
+                return tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.accepted, null, T0)
+                        .following("local", "acme-orders", 7L));
+            });
+            assertThat(store.<java.util.List<Operation>>read(StoreTransaction::unfinishedOperations))
+                    .singleElement().satisfies(op -> {
+                        assertThat(op.id()).isEqualTo(followed);
+                        assertThat(op.generation()).isEqualTo(7L);
+                        assertThat(op.regionName()).isEqualTo("acme-orders");
+                        assertThat(op.finishedAt()).isNull();
+                    });
+            store.transaction(tx -> {
+                tx.finishOperation(followed, Operation.Outcome.succeeded, "Ready at generation 7", T0.plusSeconds(5));
+                tx.insertEvent(new ClusterEvent(0, "acme", "orders", "Scaling", "StartingLeaves", "starting leaf-ag1-2", T0));
+                tx.insertEvent(new ClusterEvent(0, "acme", "orders", "Ready", "Ready", "nothing to do", T0.plusSeconds(5)));
+                tx.insertEvent(new ClusterEvent(0, "acme", "users", "Ready", "Ready", "nothing to do", T0));
+                return null;
+            });
+            assertThat(store.<java.util.List<Operation>>read(StoreTransaction::unfinishedOperations)).isEmpty();
+            Operation finished = store.<java.util.List<Operation>>read(tx -> tx.operations("acme", "orders", 1)).getFirst();
+            assertThat(finished.outcome()).isEqualTo(Operation.Outcome.succeeded);
+            assertThat(finished.finishedAt()).isEqualTo(T0.plusSeconds(5));
+            assertThat(store.<java.util.List<ClusterEvent>>read(tx -> tx.events("acme", "orders", 10)))
+                    .extracting(ClusterEvent::type).containsExactly("Ready", "Scaling");
+        }
+    }
 }
