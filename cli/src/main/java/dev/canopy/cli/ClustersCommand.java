@@ -1,6 +1,7 @@
 package dev.canopy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.DatabaseClusterStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -9,6 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +94,70 @@ final class ClustersCommand {
     abstract static class Sub implements Callable<Integer> {
         @ParentCommand
         ClustersCommand parent;
+
+        @Option(names = "--wait", description = "Follow the change until the region has carried it out; exit 1 if it failed.")
+        boolean waitForIt;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long --wait follows (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        /** Runs the change, then with --wait follows it. */
+        int change(String name, java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
+            int code = parent.run(call, text);
+            return code != 0 || !waitForIt ? code : parent.follow(name, timeout);
+        }
     }
+
+    /**
+     * Prints the cluster's progress until the newest operation on it has ended: 0 if it succeeded, 1 if it failed or
+     * did not end in time.
+     */
+    int follow(String name, Duration timeout) {
+        ApiClient api = client();
+        Progress progress = new Progress(System.out);
+        DatabaseClusterStatus[] last = {null};
+        return ClusterCommand.pollUntil(timeout, () -> {
+            try {
+                JsonNode status = api.call("GET", "/clusters/" + name, null).path("status");
+                DatabaseClusterStatus now = status.isMissingNode() ? null : STATUS.treeToValue(status, DatabaseClusterStatus.class);
+                if (now != null && !now.equals(last[0])) {
+                    progress.statusChanged(name, last[0], now);
+                    last[0] = now;
+                }
+            } catch (ApiClient.Failure | java.io.IOException e) {
+                // deleted, or not readable for a moment: the operation says how it ends
+            }
+            JsonNode operation = null;
+            for (JsonNode op : api.call("GET", "/operations?limit=100", null).path("items")) {
+                if (name.equals(op.path("cluster").asText())) {
+                    operation = op;
+                    break;
+                }
+            }
+            if (operation == null) {
+                System.err.println("canopy: no operation on " + name + " to follow");
+                return Optional.of(1);
+            }
+            String outcome = operation.path("outcome").asText();
+            String line = "cluster " + name + ": " + operation.path("action").asText() + " " + outcome
+                    + (operation.hasNonNull("message") ? ": " + operation.path("message").asText() : "");
+            return switch (outcome) {
+                case "accepted" -> Optional.empty();
+                case "succeeded" -> {
+                    System.out.println(line);
+                    yield Optional.of(0);
+                }
+                default -> {
+                    System.err.println("canopy: " + line);
+                    yield Optional.of(1);
+                }
+            };
+        }, "canopy: cluster " + name + " has not finished after " + timeout.toSeconds() + " s; `./canopy clusters get "
+                + name + "` shows where it is");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATUS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     abstract static class Named extends Sub {
         @Parameters(index = "0", description = "The cluster's name.")
@@ -132,7 +197,7 @@ final class ClustersCommand {
             body.put("redundancyLevel", redundancy);
             body.put("aggregators", Map.of("count", aggregators, "height", aggregatorHeight));
             body.put("leaves", Map.of("count", leaves, "height", leafHeight, "storageGB", storageGB));
-            return parent.run(api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
+            return change(name, api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
         }
     }
 
@@ -177,7 +242,7 @@ final class ClustersCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             size(leaves, leafHeight).ifPresent(s -> body.put("leaves", s));
             size(aggregators, aggregatorHeight).ifPresent(s -> body.put("aggregators", s));
-            return parent.run(api -> api.call("POST", "/clusters/" + name + "/resize", body, ifMatch), ClustersCommand::printCluster);
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/resize", body, ifMatch), ClustersCommand::printCluster);
         }
 
         private static Optional<Map<String, Object>> size(Integer count, Double height) {
@@ -195,7 +260,7 @@ final class ClustersCommand {
 
         @Override
         public Integer call() {
-            return parent.run(api -> api.call("POST", "/clusters/" + name + "/upgrade", Map.of("release", release), ifMatch),
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/upgrade", Map.of("release", release), ifMatch),
                     ClustersCommand::printCluster);
         }
     }
@@ -204,7 +269,7 @@ final class ClustersCommand {
     static final class Suspend extends Named {
         @Override
         public Integer call() {
-            return parent.run(api -> api.call("POST", "/clusters/" + name + "/suspend", null, ifMatch), ClustersCommand::printCluster);
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/suspend", null, ifMatch), ClustersCommand::printCluster);
         }
     }
 
@@ -212,7 +277,7 @@ final class ClustersCommand {
     static final class Resume extends Named {
         @Override
         public Integer call() {
-            return parent.run(api -> api.call("POST", "/clusters/" + name + "/resume", null, ifMatch), ClustersCommand::printCluster);
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/resume", null, ifMatch), ClustersCommand::printCluster);
         }
     }
 
@@ -220,7 +285,7 @@ final class ClustersCommand {
     static final class Delete extends Named {
         @Override
         public Integer call() {
-            return parent.run(api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
+            return change(name, api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
                     c -> System.out.println("cluster " + c.path("name").asText() + " is being deleted"));
         }
     }

@@ -10,12 +10,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code canopy clusters ...} against a real control plane over the local region's store (its loop not running: no nodes). */
 class ClustersCommandTest {
@@ -85,5 +90,19 @@ class ClustersCommandTest {
         CliRun.Result nobody = CliRun.canopy(dataDir, "clusters", "--api", "http://127.0.0.1:1", "list");
         assertThat(nobody.code()).isEqualTo(1);
         assertThat(nobody.err()).contains("no control plane answers");
+    }
+
+    @Test
+    void waitFollowsTheChangeUntilTheRegionHasCarriedItOut() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        var suspending = java.util.concurrent.CompletableFuture.supplyAsync(() -> clusters("suspend", "orders", "--wait", "--timeout", "PT30S"));
+        // what the region's reconciler would write once every node has stopped
+        await("the suspend to be stored").atMost(Duration.ofSeconds(10))
+                .until(() -> store.get("default-orders").orElseThrow().generation() == 2);
+        assertThat(suspending).isNotDone();
+        store.writeStatus("default-orders", new DatabaseClusterStatus(Phase.Suspended, List.of(), 2L, null, null, "2.17.0", null, null));
+        CliRun.Result result = suspending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains("cluster orders: suspend succeeded: Suspended at generation 2");
     }
 }
