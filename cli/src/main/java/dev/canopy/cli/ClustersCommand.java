@@ -3,13 +3,11 @@ package dev.canopy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.api.DatabaseClusterStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,53 +24,15 @@ final class ClustersCommand {
     @ParentCommand
     Main main;
 
-    @Option(names = "--api", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "The control plane (default: $CANOPY_API or http://localhost:8080).")
-    String api;
+    @Mixin
+    ApiOptions options;
 
-    @Option(names = "--key", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "API key (default: $CANOPY_API_KEY, else <data-dir>/admin.key).")
-    String key;
-
-    @Option(names = {"-o", "--output"}, scope = picocli.CommandLine.ScopeType.INHERIT, defaultValue = "text",
-            description = "text or json (default ${DEFAULT-VALUE}).")
-    String output;
+    int run(java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
+        return options.run(main.dataDir(), call, text);
+    }
 
     ApiClient client() {
-        String url = api != null ? api : Optional.ofNullable(System.getenv("CANOPY_API")).orElse("http://localhost:8080");
-        return new ApiClient(url, key());
-    }
-
-    private String key() {
-        if (key != null) {
-            return key;
-        }
-        String env = System.getenv("CANOPY_API_KEY");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        Path file = main.dataDir().resolve("admin.key");
-        try {
-            return Files.readString(file).trim();
-        } catch (IOException e) {
-            throw new ApiClient.Failure("no API key: give --key, set $CANOPY_API_KEY, or start the platform once (it writes " + file + ")");
-        }
-    }
-
-    /** Runs a call, prints its answer as JSON or as text, and turns a refusal into a message and exit code 1. */
-    int run(java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
-        try {
-            JsonNode answer = call.apply(client());
-            if (output.equals("json")) {
-                System.out.println(answer.toPrettyString());
-            } else {
-                text.accept(answer);
-            }
-            return 0;
-        } catch (ApiClient.Failure e) {
-            System.err.println("canopy: " + e.getMessage());
-            return 1;
-        }
+        return options.client(main.dataDir());
     }
 
     static void printCluster(JsonNode c) {

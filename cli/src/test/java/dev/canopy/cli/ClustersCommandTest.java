@@ -105,4 +105,24 @@ class ClustersCommandTest {
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("cluster orders: suspend succeeded: Suspended at generation 2");
     }
+
+    @Test
+    void keysAndRegionsThroughTheApi() {
+        CliRun.Result regions = CliRun.canopy(dataDir, "regions", "--api", api);
+        assertThat(regions.code()).as(regions.err()).isZero();
+        assertThat(regions.out()).contains("local").contains("2.16.0,2.17.0");
+
+        CliRun.Result created = CliRun.canopy(dataDir, "keys", "--api", api, "create", "--role", "viewer", "--description", "dashboards");
+        assertThat(created.code()).as(created.err()).isZero();
+        String secret = created.out().lines().map(String::trim).filter(l -> l.startsWith("cnp_")).findFirst().orElseThrow();
+        String id = secret.substring(4, 16);
+        assertThat(CliRun.canopy(dataDir, "keys", "--api", api, "list").out()).contains(id + " ").contains("viewer").doesNotContain(secret);
+
+        CliRun.Result refused = clusters("--key", secret, "create", "orders");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("viewer");
+
+        assertThat(CliRun.canopy(dataDir, "keys", "--api", api, "revoke", id).code()).isZero();
+        assertThat(clusters("--key", secret, "list").err()).contains("not valid");
+    }
 }
