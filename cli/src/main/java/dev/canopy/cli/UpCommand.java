@@ -3,6 +3,9 @@ package dev.canopy.cli;
 import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.controlplane.ControlPlane;
+import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.core.Causes;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
 import dev.canopy.region.local.PlatformLock;
@@ -16,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,6 +35,16 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--no-demo", description = "Do not create the demo cluster.")
     boolean noDemo;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port of the API (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the API listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--db-url", description = "JDBC URL of the control plane's database, e.g. jdbc:postgresql://db/canopy "
+            + "(user and password from $CANOPY_DB_USER and $CANOPY_DB_PASSWORD, or in the URL); default: H2 in the data directory.")
+    String dbUrl;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -52,6 +66,19 @@ final class UpCommand implements Callable<Integer> {
             ClusterStore.Applied applied = store.apply(demoManifest(), releases);
             progress.line(DEMO, "created (generation " + applied.generation() + "): " + Printer.summary(store.get(DEMO).orElseThrow()));
         }
+        ControlPlane controlPlane;
+        try {
+            controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, dbUrl, System.getenv("CANOPY_DB_USER"),
+                    System.getenv("CANOPY_DB_PASSWORD"), host, port), List.of(new LocalClusterRegion(store, () -> releases)),
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            System.err.println("canopy: cannot start the control plane (API on " + host + ":" + port + ", database "
+                    + (dbUrl == null ? "H2 in " + dataDir : dbUrl) + "): " + Causes.rootMessage(e)
+                    + "; another port with --port, another database with --db-url");
+            lock.get().close();
+            return 1;
+        }
+        printApi(controlPlane, host);
         LocalRegion region = Platform.localRegion(store, new Progress(System.out) {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
@@ -64,6 +91,7 @@ final class UpCommand implements Callable<Integer> {
         Thread shutdown = new Thread(() -> {
             System.out.println();
             System.out.println("canopy: stopping every node (storage is kept in " + dataDir + ") ...");
+            controlPlane.close();
             region.close();
             lock.get().close();
             System.out.println("canopy: stopped. `./canopy up` brings the same clusters back with their data.");
@@ -73,6 +101,17 @@ final class UpCommand implements Callable<Integer> {
         // runs until the JVM is asked to stop (Ctrl-C); the shutdown hook stops the nodes
         Thread.currentThread().join();
         return 0;
+    }
+
+    private static void printApi(ControlPlane controlPlane, String host) {
+        String url = "http://" + (host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host) + ":" + controlPlane.port();
+        System.out.println("canopy: API on " + url + "/api/v1 (OpenAPI: " + url + "/api/v1/openapi.yaml, metrics: " + url + "/metrics)");
+        controlPlane.newAdminKey().ifPresentOrElse(
+                key -> System.out.println("canopy: admin key of organization default, shown this once (also in "
+                        + controlPlane.adminKeyFile() + ", readable by you only):\n\n    " + key + "\n"),
+                () -> System.out.println("canopy: admin key of organization default: in " + controlPlane.adminKeyFile()));
+        System.out.println("canopy: try  curl -H \"Authorization: Bearer $(cat " + controlPlane.adminKeyFile() + ")\" "
+                + url + "/api/v1/clusters");
     }
 
     private static void printConnection(String cluster, DatabaseClusterStatus status) {

@@ -31,39 +31,9 @@ class CliCommandsTest {
     @TempDir
     Path files;
 
-    record Result(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
     /** Runs {@code canopy --data-dir <dataDir> args...}, capturing what the commands print. */
-    private Result canopy(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter usageOut = new StringWriter();
-        StringWriter usageErr = new StringWriter();
-        List<String> full = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
-        full.addAll(Arrays.asList(args));
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine commandLine = Main.commandLine();
-            commandLine.setOut(new PrintWriter(usageOut, true));
-            commandLine.setErr(new PrintWriter(usageErr, true));
-            code = commandLine.execute(full.toArray(String[]::new));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        Result result = new Result(code, out.toString(StandardCharsets.UTF_8) + usageOut,
-                err.toString(StandardCharsets.UTF_8) + usageErr);
-        // shown in the surefire report of a failing test
-        originalOut.printf("canopy %s -> %d%n--- out%n%s--- err%n%s", String.join(" ", args), result.code(), result.out(), result.err());
-        return result;
+    private CliRun.Result canopy(String... args) {
+        return CliRun.canopy(dataDir, args);
     }
 
     private Path manifest(String fileName, String name, int redundancyLevel, int leaves) throws IOException {
@@ -94,7 +64,7 @@ class CliCommandsTest {
     }
 
     private Path applied(String name) throws IOException {
-        Result result = canopy("cluster", "apply", "-f", manifest(name + ".yaml", name, 2, 1).toString());
+        CliRun.Result result = canopy("cluster", "apply", "-f", manifest(name + ".yaml", name, 2, 1).toString());
         assertThat(result.code()).as(result.err()).isZero();
         return new ClusterStore(dataDir).clusterDir(name);
     }
@@ -103,18 +73,18 @@ class CliCommandsTest {
     void applyCreatesThenLeavesUnchangedThenConfigures() throws IOException {
         Path file = manifest("orders.yaml", "orders", 2, 1);
 
-        Result created = canopy("cluster", "apply", "-f", file.toString());
+        CliRun.Result created = canopy("cluster", "apply", "-f", file.toString());
         assertThat(created.code()).isZero();
         assertThat(created.out()).contains("cluster orders created (generation 1)")
                 .contains("the platform is not running");
         assertThat(created.err()).isEmpty();
 
-        Result unchanged = canopy("cluster", "apply", "-f", file.toString());
+        CliRun.Result unchanged = canopy("cluster", "apply", "-f", file.toString());
         assertThat(unchanged.code()).isZero();
         assertThat(unchanged.out()).contains("cluster orders unchanged (generation 1)");
 
         manifest("orders.yaml", "orders", 2, 3);
-        Result configured = canopy("cluster", "apply", "-f", file.toString());
+        CliRun.Result configured = canopy("cluster", "apply", "-f", file.toString());
         assertThat(configured.code()).isZero();
         assertThat(configured.out()).contains("cluster orders configured (generation 2)");
 
@@ -148,7 +118,7 @@ class CliCommandsTest {
                   config:
                     walMode: SOMETIMES
                 """);
-        Result refused = canopy("cluster", "apply", "-f", bad.toString());
+        CliRun.Result refused = canopy("cluster", "apply", "-f", bad.toString());
 
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.out()).doesNotContain("created").doesNotContain("configured");
@@ -159,7 +129,7 @@ class CliCommandsTest {
         assertThat(problems).anySatisfy(l -> assertThat(l).startsWith("spec.replicas:").contains("unknown field"));
         assertThat(problems).anySatisfy(l -> assertThat(l).startsWith("spec.config.walMode:").contains("SOMETIMES"));
 
-        Result after = canopy("cluster", "get", "orders", "-o", "json");
+        CliRun.Result after = canopy("cluster", "get", "orders", "-o", "json");
         assertThat(after.out()).isEqualTo(before);
         JsonNode json = JsonMapper.builder().build().readTree(after.out());
         assertThat(json.at("/metadata/generation").asLong()).isEqualTo(1);
@@ -171,7 +141,7 @@ class CliCommandsTest {
     void aReleaseThatIsNotInstalledIsRefused() throws IOException {
         Path file = write("future.yaml", Files.readString(manifest("tmp.yaml", "future", 2, 1)).replace("\"2.17.0\"", "\"9.9.9\""));
 
-        Result refused = canopy("cluster", "apply", "-f", file.toString());
+        CliRun.Result refused = canopy("cluster", "apply", "-f", file.toString());
 
         assertThat(refused.code()).isEqualTo(2);
         List<String> problems = refused.errLines().stream().filter(l -> l.startsWith("  ")).map(String::strip).toList();
@@ -184,7 +154,7 @@ class CliCommandsTest {
     void aMissingFileIsReportedClearly() {
         Path missing = files.resolve("nowhere.yaml");
 
-        Result result = canopy("cluster", "apply", "-f", missing.toString());
+        CliRun.Result result = canopy("cluster", "apply", "-f", missing.toString());
 
         assertThat(result.code()).isNotZero();
         assertThat(result.err()).contains("no such file").contains(missing.toString());
@@ -193,13 +163,13 @@ class CliCommandsTest {
 
     @Test
     void listShowsStoredClustersAsPending() throws IOException {
-        Result empty = canopy("cluster", "list");
+        CliRun.Result empty = canopy("cluster", "list");
         assertThat(empty.code()).isZero();
         assertThat(empty.out()).contains("no clusters");
 
         applied("orders");
         applied("billing");
-        Result list = canopy("cluster", "list");
+        CliRun.Result list = canopy("cluster", "list");
 
         assertThat(list.code()).isZero();
         List<String> lines = list.out().lines().filter(l -> !l.startsWith("(")).toList();
@@ -213,14 +183,14 @@ class CliCommandsTest {
     void getShowsTheClusterAsTextYamlAndJson() throws IOException {
         applied("orders");
 
-        Result text = canopy("cluster", "get", "orders");
+        CliRun.Result text = canopy("cluster", "get", "orders");
         assertThat(text.code()).isZero();
         assertThat(text.out()).containsPattern("(?m)^Name:\\s+orders$")
                 .containsPattern("(?m)^Phase:\\s+Pending\\b")
                 .containsPattern("(?m)^Generation:\\s+1 \\(observed none\\)$")
                 .contains("the platform is not running");
 
-        Result yaml = canopy("cluster", "get", "orders", "-o", "yaml");
+        CliRun.Result yaml = canopy("cluster", "get", "orders", "-o", "yaml");
         assertThat(yaml.code()).isZero();
         JsonNode doc = new YAMLMapper().readTree(yaml.out());
         assertThat(doc.path("apiVersion").asText()).isEqualTo("canopy.dev/v1alpha1");
@@ -232,14 +202,14 @@ class CliCommandsTest {
         assertThat(doc.at("/spec/config/sqlQueryTimeoutMs").asText()).isEqualTo("60000");
         assertThat(doc.has("status")).isFalse();
 
-        Result json = canopy("cluster", "get", "orders", "--output", "JSON");
+        CliRun.Result json = canopy("cluster", "get", "orders", "--output", "JSON");
         assertThat(json.code()).isZero();
         assertThat(JsonMapper.builder().build().readTree(json.out())).isEqualTo(doc);
     }
 
     @Test
     void getOfAMissingClusterFails() {
-        Result result = canopy("cluster", "get", "missing");
+        CliRun.Result result = canopy("cluster", "get", "missing");
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.err()).contains("no cluster named missing");
         assertThat(result.out()).isEmpty();
@@ -250,7 +220,7 @@ class CliCommandsTest {
         Path clusterDir = applied("orders");
         assertThat(clusterDir).isDirectory();
 
-        Result result = canopy("cluster", "delete", "orders");
+        CliRun.Result result = canopy("cluster", "delete", "orders");
 
         assertThat(result.code()).isZero();
         assertThat(result.out()).contains("cluster orders deleted");
@@ -258,7 +228,7 @@ class CliCommandsTest {
         assertThat(new ClusterStore(dataDir).get("orders")).isEmpty();
         assertThat(canopy("cluster", "get", "orders").code()).isEqualTo(1);
 
-        Result again = canopy("cluster", "delete", "orders");
+        CliRun.Result again = canopy("cluster", "delete", "orders");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("no cluster named orders");
     }
@@ -267,12 +237,12 @@ class CliCommandsTest {
     void sqlOnAClusterWithoutStatusSaysNoAggregatorServesSqlYet() throws IOException {
         applied("orders");
 
-        Result result = canopy("sql", "orders", "-e", "SELECT 1");
+        CliRun.Result result = canopy("sql", "orders", "-e", "SELECT 1");
 
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.err()).contains("orders has no aggregator serving SQL yet").contains("Pending");
 
-        Result missing = canopy("sql", "missing", "-e", "SELECT 1");
+        CliRun.Result missing = canopy("sql", "missing", "-e", "SELECT 1");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("no cluster named missing");
     }

@@ -1,0 +1,68 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The control plane's API as the CLI calls it: JSON in and out, the key as a bearer token. */
+final class ApiClient {
+    private static final JsonMapper JSON = new JsonMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String key;
+
+    ApiClient(String baseUrl, String key) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.key = key;
+    }
+
+    /** An answer of 4xx or 5xx, with the problem's detail and every field at fault, one per line. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    JsonNode call(String method, String path, Object body) {
+        return call(method, path, body, null);
+    }
+
+    /** With {@code ifMatch}, the change is made only if the cluster's ETag is still that (else the API answers 412). */
+    JsonNode call(String method, String path, Object body, String ifMatch) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (ifMatch != null) {
+                request.header("If-Match", ifMatch.startsWith("\"") ? ifMatch : "\"" + ifMatch + "\"");
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                StringBuilder message = new StringBuilder(json.path("detail").asText("HTTP " + response.statusCode()));
+                json.path("errors").forEach(e -> message.append("\n  ").append(e.path("field").asText())
+                        .append(": ").append(e.path("message").asText()));
+                throw new Failure(message.toString());
+            }
+            return json;
+        } catch (ConnectException e) {
+            throw new Failure("no control plane answers on " + baseUrl + " (is `./canopy up` running? another address with --api)");
+        } catch (IOException e) {
+            throw new Failure("calling " + baseUrl + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure("interrupted");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.DatabaseClusterStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
+@Command(name = "clusters", mixinStandardHelpOptions = true,
+        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete).",
+        subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
+                ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
+                ClustersCommand.Resume.class, ClustersCommand.Delete.class})
+final class ClustersCommand {
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ApiOptions options;
+
+    int run(java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
+        return options.run(main.dataDir(), call, text);
+    }
+
+    ApiClient client() {
+        return options.client(main.dataDir());
+    }
+
+    static void printCluster(JsonNode c) {
+        JsonNode spec = c.path("spec");
+        System.out.printf("%s (region %s): %s%n", c.path("name").asText(), c.path("region").asText(), c.path("phase").asText());
+        System.out.printf("  spec:      release %s, redundancy %d, %d aggregator(s) of height %s, %d leaves per group of height %s%s%n",
+                spec.path("release").asText(), spec.path("redundancyLevel").asInt(), spec.path("aggregators").path("count").asInt(),
+                spec.path("aggregators").path("height").asText(), spec.path("leaves").path("count").asInt(),
+                spec.path("leaves").path("height").asText(), spec.path("suspended").asBoolean() ? ", suspended" : "");
+        System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
+                c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
+        c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
+                cond.path("type").asText(), cond.path("status").asText(), cond.path("reason").asText(), cond.path("message").asText()));
+        if (c.hasNonNull("jdbcUrl")) {
+            System.out.println("  JDBC URL:  " + c.path("jdbcUrl").asText());
+        }
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+
+        @Option(names = "--wait", description = "Follow the change until the region has carried it out; exit 1 if it failed.")
+        boolean waitForIt;
+
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long --wait follows (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        /** Runs the change, then with --wait follows it. */
+        int change(String name, java.util.function.Function<ApiClient, JsonNode> call, java.util.function.Consumer<JsonNode> text) {
+            int code = parent.run(call, text);
+            return code != 0 || !waitForIt ? code : parent.follow(name, timeout);
+        }
+    }
+
+    /**
+     * Prints the cluster's progress until the newest operation on it has ended: 0 if it succeeded, 1 if it failed or
+     * did not end in time.
+     */
+    int follow(String name, Duration timeout) {
+        ApiClient api = client();
+        Progress progress = new Progress(System.out);
+        DatabaseClusterStatus[] last = {null};
+        return ClusterCommand.pollUntil(timeout, () -> {
+            try {
+                JsonNode status = api.call("GET", "/clusters/" + name, null).path("status");
+                DatabaseClusterStatus now = status.isMissingNode() ? null : STATUS.treeToValue(status, DatabaseClusterStatus.class);
+                if (now != null && !now.equals(last[0])) {
+                    progress.statusChanged(name, last[0], now);
+                    last[0] = now;
+                }
+            } catch (ApiClient.Failure | java.io.IOException e) {
+                // deleted, or not readable for a moment: the operation says how it ends
+            }
+            JsonNode operation = null;
+            for (JsonNode op : api.call("GET", "/operations?limit=100", null).path("items")) {
+                if (name.equals(op.path("cluster").asText())) {
+                    operation = op;
+                    break;
+                }
+            }
+            if (operation == null) {
+                System.err.println("canopy: no operation on " + name + " to follow");
+                return Optional.of(1);
+            }
+            String outcome = operation.path("outcome").asText();
+            String line = "cluster " + name + ": " + operation.path("action").asText() + " " + outcome
+                    + (operation.hasNonNull("message") ? ": " + operation.path("message").asText() : "");
+            return switch (outcome) {
+                case "accepted" -> Optional.empty();
+                case "succeeded" -> {
+                    System.out.println(line);
+                    yield Optional.of(0);
+                }
+                default -> {
+                    System.err.println("canopy: " + line);
+                    yield Optional.of(1);
+                }
+            };
+        }, "canopy: cluster " + name + " has not finished after " + timeout.toSeconds() + " s; `./canopy clusters get "
+                + name + "` shows where it is");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATUS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    abstract static class Named extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Option(names = "--if-match", description = "Only if the cluster's ETag is still this one.")
+        String ifMatch;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a cluster.")
+    static final class Create extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+        @Option(names = "--region", defaultValue = "local", description = "Region (default ${DEFAULT-VALUE}).")
+        String region;
+        @Option(names = "--release", defaultValue = "2.17.0", description = "Engine release (default ${DEFAULT-VALUE}).")
+        String release;
+        @Option(names = "--redundancy", defaultValue = "2", description = "1 or 2 (default ${DEFAULT-VALUE}).")
+        int redundancy;
+        @Option(names = "--aggregators", defaultValue = "1", description = "Aggregators (default ${DEFAULT-VALUE}).")
+        int aggregators;
+        @Option(names = "--aggregator-height", defaultValue = "0.5", description = "Height of each aggregator (default ${DEFAULT-VALUE}).")
+        double aggregatorHeight;
+        @Option(names = "--leaves", defaultValue = "1", description = "Leaves per availability group (default ${DEFAULT-VALUE}).")
+        int leaves;
+        @Option(names = "--leaf-height", defaultValue = "0.5", description = "Height of each leaf (default ${DEFAULT-VALUE}).")
+        double leafHeight;
+        @Option(names = "--storage-gb", defaultValue = "10", description = "Storage per leaf in GiB (default ${DEFAULT-VALUE}).")
+        int storageGB;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("region", region);
+            body.put("release", release);
+            body.put("redundancyLevel", redundancy);
+            body.put("aggregators", Map.of("count", aggregators, "height", aggregatorHeight));
+            body.put("leaves", Map.of("count", leaves, "height", leafHeight, "storageGB", storageGB));
+            return change(name, api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the organization's clusters.")
+    static final class ListAll extends Sub {
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
+                System.out.printf("%-28s %-8s %-13s %-8s %-11s %-6s%n", "NAME", "REGION", "PHASE", "RELEASE", "AGGREGATORS", "LEAVES");
+                answer.path("items").forEach(c -> System.out.printf("%-28s %-8s %-13s %-8s %-11d %-6d%n",
+                        c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(),
+                        c.path("spec").path("release").asText(), c.path("spec").path("aggregators").path("count").asInt(),
+                        c.path("spec").path("leaves").path("count").asInt()));
+            });
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a cluster: spec, status, conditions, JDBC URL.")
+    static final class Get extends Sub {
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("GET", "/clusters/" + name, null), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "resize", mixinStandardHelpOptions = true, description = "Change counts or heights; what is not given stays.")
+    static final class Resize extends Named {
+        @Option(names = "--leaves", description = "Leaves per availability group.")
+        Integer leaves;
+        @Option(names = "--leaf-height", description = "Height of each leaf.")
+        Double leafHeight;
+        @Option(names = "--aggregators", description = "Aggregators.")
+        Integer aggregators;
+        @Option(names = "--aggregator-height", description = "Height of each aggregator.")
+        Double aggregatorHeight;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            size(leaves, leafHeight).ifPresent(s -> body.put("leaves", s));
+            size(aggregators, aggregatorHeight).ifPresent(s -> body.put("aggregators", s));
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/resize", body, ifMatch), ClustersCommand::printCluster);
+        }
+
+        private static Optional<Map<String, Object>> size(Integer count, Double height) {
+            Map<String, Object> size = new LinkedHashMap<>();
+            Optional.ofNullable(count).ifPresent(c -> size.put("count", c));
+            Optional.ofNullable(height).ifPresent(h -> size.put("height", h));
+            return size.isEmpty() ? Optional.empty() : Optional.of(size);
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Change the release.")
+    static final class Upgrade extends Named {
+        @Option(names = "--release", required = true, description = "The new release.")
+        String release;
+
+        @Override
+        public Integer call() {
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/upgrade", Map.of("release", release), ifMatch),
+                    ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Stop every node, keeping the storage.")
+    static final class Suspend extends Named {
+        @Override
+        public Integer call() {
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/suspend", null, ifMatch), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Start a suspended cluster again.")
+    static final class Resume extends Named {
+        @Override
+        public Integer call() {
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/resume", null, ifMatch), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a cluster: its nodes stop and its storage goes.")
+    static final class Delete extends Named {
+        @Override
+        public Integer call() {
+            return change(name, api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
+                    c -> System.out.println("cluster " + c.path("name").asText() + " is being deleted"));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.canopy.controlplane.ControlPlane;
+import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.region.local.ClusterStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code canopy clusters ...} against a real control plane over the local region's store (its loop not running: no nodes). */
+class ClustersCommandTest {
+    @TempDir
+    Path dataDir;
+    private ClusterStore store;
+    private ControlPlane controlPlane;
+    private String api;
+
+    @BeforeEach
+    void start() {
+        store = new ClusterStore(dataDir);
+        controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+                List.of(new LocalClusterRegion(store, () -> List.of("2.16.0", "2.17.0"))), Clock.systemUTC());
+        api = "http://127.0.0.1:" + controlPlane.port();
+    }
+
+    @AfterEach
+    void stop() {
+        controlPlane.close();
+    }
+
+    private CliRun.Result clusters(String... args) {
+        List<String> full = new ArrayList<>(List.of("clusters", "--api", api));
+        full.addAll(List.of(args));
+        return CliRun.canopy(dataDir, full.toArray(String[]::new));
+    }
+
+    @Test
+    void everyOperationGoesThroughTheApiWithTheKeyTheDataDirectoryHolds() throws Exception {
+        CliRun.Result created = clusters("create", "orders", "--leaves", "2");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("orders (region local): Pending");
+        assertThat(store.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(2);
+
+        assertThat(clusters("list").out()).contains("orders").contains("Pending");
+        assertThat(clusters("resize", "orders", "--leaves", "3", "--if-match", "1").code()).isZero();
+        assertThat(store.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
+
+        CliRun.Result stale = clusters("upgrade", "orders", "--release", "2.16.0", "--if-match", "1");
+        assertThat(stale.code()).isEqualTo(1);
+        assertThat(stale.err()).contains("does not match");
+
+        assertThat(clusters("suspend", "orders").code()).isZero();
+        assertThat(store.get("default-orders").orElseThrow().spec().isSuspended()).isTrue();
+        assertThat(clusters("resume", "orders").code()).isZero();
+
+        JsonNode json = new JsonMapper().readTree(clusters("get", "orders", "-o", "json").out());
+        assertThat(json.path("generation").asLong()).isEqualTo(4);
+        assertThat(json.path("spec").path("suspended").asBoolean()).isFalse();
+
+        assertThat(clusters("delete", "orders").out()).contains("being deleted");
+        assertThat(store.get("default-orders").orElseThrow().deleting()).isTrue();
+    }
+
+    @Test
+    void aRefusalPrintsEveryFieldAndExitsNonZero() {
+        CliRun.Result refused = clusters("create", "orders", "--redundancy", "3", "--leaves", "0");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.errLines()).contains("  redundancyLevel: must be 1 or 2, got 3", "  leaves.count: must be from 1 to 64, got 0");
+        assertThat(store.list()).isEmpty();
+
+        CliRun.Result badKey = clusters("--key", "cnp_000000000000_" + "x".repeat(43), "list");
+        assertThat(badKey.code()).isEqualTo(1);
+        assertThat(badKey.err()).contains("not valid");
+
+        CliRun.Result nobody = CliRun.canopy(dataDir, "clusters", "--api", "http://127.0.0.1:1", "list");
+        assertThat(nobody.code()).isEqualTo(1);
+        assertThat(nobody.err()).contains("no control plane answers");
+    }
+
+    @Test
+    void waitFollowsTheChangeUntilTheRegionHasCarriedItOut() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        var suspending = java.util.concurrent.CompletableFuture.supplyAsync(() -> clusters("suspend", "orders", "--wait", "--timeout", "PT30S"));
+        // what the region's reconciler would write once every node has stopped
+        await("the suspend to be stored").atMost(Duration.ofSeconds(10))
+                .until(() -> store.get("default-orders").orElseThrow().generation() == 2);
+        assertThat(suspending).isNotDone();
+        store.writeStatus("default-orders", new DatabaseClusterStatus(Phase.Suspended, List.of(), 2L, null, null, "2.17.0", null, null));
+        CliRun.Result result = suspending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains("cluster orders: suspend succeeded: Suspended at generation 2");
+    }
+
+    @Test
+    void keysAndRegionsThroughTheApi() {
+        CliRun.Result regions = CliRun.canopy(dataDir, "regions", "--api", api);
+        assertThat(regions.code()).as(regions.err()).isZero();
+        assertThat(regions.out()).contains("local").contains("2.16.0,2.17.0");
+
+        CliRun.Result created = CliRun.canopy(dataDir, "keys", "--api", api, "create", "--role", "viewer", "--description", "dashboards");
+        assertThat(created.code()).as(created.err()).isZero();
+        String secret = created.out().lines().map(String::trim).filter(l -> l.startsWith("cnp_")).findFirst().orElseThrow();
+        String id = secret.substring(4, 16);
+        assertThat(CliRun.canopy(dataDir, "keys", "--api", api, "list").out()).contains(id + " ").contains("viewer").doesNotContain(secret);
+
+        CliRun.Result refused = clusters("--key", secret, "create", "orders");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("viewer");
+
+        assertThat(CliRun.canopy(dataDir, "keys", "--api", api, "revoke", id).code()).isZero();
+        assertThat(clusters("--key", secret, "list").err()).contains("not valid");
+    }
+}

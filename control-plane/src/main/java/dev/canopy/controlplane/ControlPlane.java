@@ -1,0 +1,126 @@
+package dev.canopy.controlplane;
+
+import dev.canopy.controlplane.api.ApiServer;
+import dev.canopy.controlplane.auth.Authenticator;
+import dev.canopy.controlplane.clusters.ClusterService;
+import dev.canopy.controlplane.metrics.PlatformMetrics;
+import dev.canopy.controlplane.organizations.OrganizationService;
+import dev.canopy.controlplane.progress.ProgressWatcher;
+import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.store.ControlPlaneStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control plane of one platform: its store, its regions, and the API. On start it makes the platform
+ * organization and, if that has no valid admin key, a new admin key, written to {@code <dataDir>/admin.key}
+ * (readable by the owner only) and handed back to be shown once. Clusters found in a region without an owner (the
+ * demo, or ones applied with the CLI) become the platform organization's.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    public static final int DEFAULT_PORT = 8080;
+    /** How often accepted changes and status changes are looked for in the regions. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
+    /** Where the database is (null URL: H2 under the data directory) and where the API listens. */
+    public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port) {
+        public String effectiveDbUrl() {
+            return dbUrl == null || dbUrl.isBlank() ? ControlPlaneStore.defaultUrl(dataDir) : dbUrl;
+        }
+    }
+
+    private final ControlPlaneStore store;
+    private final ProgressWatcher watcher;
+    private final ClusterService clusters;
+    private final ApiServer server;
+    private final Optional<OrganizationService.NewKey> newAdminKey;
+    private final Path adminKeyFile;
+
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, ClusterService clusters, ApiServer server,
+                         Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
+        this.store = store;
+        this.watcher = watcher;
+        this.clusters = clusters;
+        this.server = server;
+        this.newAdminKey = newAdminKey;
+        this.adminKeyFile = adminKeyFile;
+    }
+
+    public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock) {
+        ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword());
+        try {
+            Regions regions = new Regions(regionList);
+            OrganizationService organizations = new OrganizationService(store, clock);
+            ClusterService clusters = new ClusterService(store, regions, clock);
+            Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
+            Path keyFile = settings.dataDir().resolve("admin.key");
+            adminKey.ifPresent(key -> writeOwnerOnly(keyFile, key.secret() + "\n"));
+            for (Region region : regions.all()) {
+                clusters.adoptUnowned(OrganizationService.PLATFORM, region);
+            }
+            PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics)
+                    .start(settings.host(), settings.port());
+            ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
+            return new ControlPlane(store, watcher, clusters, server, adminKey, keyFile);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The admin key made by this start, if it made one: to show once. */
+    public Optional<String> newAdminKey() {
+        return newAdminKey.map(OrganizationService.NewKey::secret);
+    }
+
+    public Path adminKeyFile() {
+        return adminKeyFile;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public ClusterService clusters() {
+        return clusters;
+    }
+
+    /** The API's routes as "METHOD /path". */
+    public List<String> routes() {
+        return server.routes();
+    }
+
+    private static void writeOwnerOnly(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            // created with owner-only permissions, so the key is never readable by others, not even for a moment
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
+            LOG.info("new admin key of organization {} written to {}", OrganizationService.PLATFORM, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin key to " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        watcher.close();
+        store.close();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.canopy.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canopy.controlplane.auth.Authenticator;
+import dev.canopy.controlplane.auth.Principal;
+import dev.canopy.controlplane.clusters.ClusterService;
+import dev.canopy.controlplane.clusters.ClusterView;
+import dev.canopy.controlplane.clusters.CreateClusterRequest;
+import dev.canopy.controlplane.clusters.IfMatch;
+import dev.canopy.controlplane.clusters.ResizeRequest;
+import dev.canopy.controlplane.clusters.UpgradeRequest;
+import dev.canopy.controlplane.json.Json;
+import dev.canopy.controlplane.metrics.PlatformMetrics;
+import dev.canopy.controlplane.organizations.OrganizationService;
+import dev.canopy.controlplane.problem.FieldProblem;
+import dev.canopy.controlplane.problem.ProblemException;
+import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.Regions;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The REST API under {@value #BASE} (JSON; errors as {@code application/problem+json}), described by the hand-written
+ * {@code openapi.yaml} served at {@value #BASE}/openapi.yaml, and {@code /metrics} for Prometheus. Every route but
+ * health, the OpenAPI document and the metrics needs {@code Authorization: Bearer <API key>}.
+ */
+public final class ApiServer implements AutoCloseable {
+    public static final String BASE = "/api/v1";
+    static final String PROBLEM_JSON = "application/problem+json";
+    private static final Set<String> PUBLIC = Set.of(BASE + "/health", BASE + "/openapi.yaml", "/metrics");
+    private static final String PRINCIPAL = "canopy.principal";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final ClusterService clusters;
+    private final OrganizationService organizations;
+    private final Authenticator authenticator;
+    private final Regions regions;
+    private final PlatformMetrics metrics;
+    private final Javalin app;
+
+    public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
+                     Regions regions, PlatformMetrics metrics) {
+        this.clusters = clusters;
+        this.organizations = organizations;
+        this.authenticator = authenticator;
+        this.regions = regions;
+        this.metrics = metrics;
+        this.app = Javalin.create(this::configure);
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        LOG.info("API listening on http://{}:{}{}", host, app.port(), BASE);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every registered route as "METHOD /path", for the test that keeps the OpenAPI document honest. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void configure(JavalinConfig config) {
+        config.startup.showJavalinBanner = false;
+        var routes = config.routes;
+        routes.beforeMatched(ctx -> {
+            if (!PUBLIC.contains(ctx.path())) {
+                ctx.attribute(PRINCIPAL, authenticator.authenticate(ctx.header("Authorization")));
+            }
+        });
+        routes.after(ctx -> {
+            Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
+        });
+        routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+            problem(ctx, new ProblemException(500, "Internal error", "the platform failed to answer: " + e, List.of()));
+        });
+
+        routes.get(BASE + "/health", ctx -> json(ctx, 200, health()));
+        routes.get(BASE + "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApiDocument()));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.get(BASE + "/regions", ctx -> json(ctx, 200, Map.of("items", regions.all().stream().map(ApiServer::regionView).toList())));
+
+        routes.post(BASE + "/organizations", ctx -> json(ctx, 201, organizations.createOrganization(principal(ctx),
+                Json.readRequest(ctx.body(), OrganizationService.CreateOrganizationRequest.class))));
+        routes.get(BASE + "/keys", ctx -> json(ctx, 200, Map.of("items", organizations.keys(principal(ctx)))));
+        routes.post(BASE + "/keys", ctx -> json(ctx, 201, organizations.createKey(principal(ctx),
+                Json.readRequest(ctx.body(), OrganizationService.CreateKeyRequest.class))));
+        routes.delete(BASE + "/keys/{id}", ctx -> {
+            organizations.revokeKey(principal(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+
+        routes.get(BASE + "/clusters", ctx -> json(ctx, 200, Map.of("items", clusters.list(principal(ctx)))));
+        routes.post(BASE + "/clusters", this::createCluster);
+        routes.get(BASE + "/clusters/{name}", ctx -> cluster(ctx, 200, clusters.get(principal(ctx), ctx.pathParam("name"))));
+        routes.delete(BASE + "/clusters/{name}", ctx ->
+                cluster(ctx, 202, clusters.delete(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.post(BASE + "/clusters/{name}/resize", ctx -> cluster(ctx, 200, clusters.resize(principal(ctx),
+                ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), ResizeRequest.class), ctx.body())));
+        routes.post(BASE + "/clusters/{name}/upgrade", ctx -> cluster(ctx, 200, clusters.upgrade(principal(ctx),
+                ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), UpgradeRequest.class), ctx.body())));
+        routes.post(BASE + "/clusters/{name}/suspend", ctx ->
+                cluster(ctx, 200, clusters.suspend(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.post(BASE + "/clusters/{name}/resume", ctx ->
+                cluster(ctx, 200, clusters.resume(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.get(BASE + "/clusters/{name}/operations", ctx -> json(ctx, 200,
+                Map.of("items", clusters.operations(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
+        routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,
+                Map.of("items", clusters.events(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
+        routes.get(BASE + "/operations", ctx -> json(ctx, 200,
+                Map.of("items", clusters.operations(principal(ctx), null, limit(ctx)))));
+    }
+
+    private void createCluster(Context ctx) {
+        Principal who = principal(ctx);
+        String idempotencyKey = ctx.header("Idempotency-Key");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ProblemException.badRequest("bad Idempotency-Key", List.of(
+                    new FieldProblem("Idempotency-Key", "must be 1 to 255 characters")));
+        }
+        CreateClusterRequest request = Json.readRequest(ctx.body(), CreateClusterRequest.class);
+        ClusterService.Created created = clusters.create(who, request, idempotencyKey, ctx.body());
+        if (created.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
+        ctx.header("ETag", IfMatch.etag(created.resourceVersion()));
+        ctx.header("Location", BASE + "/clusters/" + request.name());
+        ctx.status(created.status()).contentType("application/json").result(created.body());
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "ok");
+        health.put("regions", regions.all().stream().map(ApiServer::regionView).toList());
+        return health;
+    }
+
+    private static Map<String, Object> regionView(Region region) {
+        var health = region.health();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", region.name());
+        view.put("kind", region.kind());
+        view.put("healthy", health.healthy());
+        view.put("message", health.message());
+        view.put("releases", region.releases());
+        return view;
+    }
+
+    private static int limit(Context ctx) {
+        String limit = ctx.queryParam("limit");
+        if (limit == null) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below, as for a number out of range
+        }
+        throw ProblemException.badRequest("bad limit", List.of(new FieldProblem("limit", "must be a whole number from 1 to 1000, got " + limit)));
+    }
+
+    private static Principal principal(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
+    private static void cluster(Context ctx, int status, ClusterView view) {
+        ctx.header("ETag", IfMatch.etag(view.resourceVersion()));
+        json(ctx, status, view);
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    private static void problem(Context ctx, ProblemException e) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("type", "about:blank");
+        body.put("title", e.title());
+        body.put("status", e.status());
+        body.put("detail", e.getMessage());
+        body.put("instance", ctx.path());
+        if (!e.fields().isEmpty()) {
+            body.set("errors", Json.mapper().valueToTree(e.fields()));
+        }
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        ctx.status(e.status()).contentType(PROBLEM_JSON).result(Json.write(body));
+    }
+
+    static String openApiDocument() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("openapi.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("openapi.yaml is missing from the build", e);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.canopy.controlplane.clusters;
+
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.InvalidSpecException;
+import dev.canopy.controlplane.auth.Hashing;
+import dev.canopy.controlplane.auth.Principal;
+import dev.canopy.controlplane.json.Json;
+import dev.canopy.controlplane.problem.FieldProblem;
+import dev.canopy.controlplane.problem.ProblemException;
+import dev.canopy.controlplane.progress.OperationProgress;
+import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.RegionCluster;
+import dev.canopy.controlplane.region.RegionConflictException;
+import dev.canopy.controlplane.region.RegionNames;
+import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.store.AlreadyExistsException;
+import dev.canopy.controlplane.store.ClusterEvent;
+import dev.canopy.controlplane.store.ClusterRecord;
+import dev.canopy.controlplane.store.ControlPlaneStore;
+import dev.canopy.controlplane.store.Operation;
+import dev.canopy.controlplane.store.StoreTransaction;
+import dev.canopy.controlplane.store.StoredResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Clusters of an organization. Every change is a new spec: checked completely, then written to the region inside
+ * the store's transaction, so that a spec the region refuses leaves the stored record as it was. Every request that
+ * changes something, refused or not, goes to the operations log.
+ */
+public final class ClusterService {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
+
+    private final ControlPlaneStore store;
+    private final Regions regions;
+    private final Clock clock;
+
+    public ClusterService(ControlPlaneStore store, Regions regions, Clock clock) {
+        this.store = store;
+        this.regions = regions;
+        this.clock = clock;
+    }
+
+    /** An answer to a create: status and body as first sent, replayed as they were for a retried Idempotency-Key. */
+    public record Created(int status, String body, long resourceVersion, boolean replayed) {
+    }
+
+    public Created create(Principal who, CreateClusterRequest request, String idempotencyKey, String rawBody) {
+        who.requireClusterChanges();
+        String requestHash = Hashing.sha256Hex(rawBody == null ? "" : rawBody);
+        if (idempotencyKey != null) {
+            Optional<StoredResponse> earlier = store.read(tx -> tx.storedResponse(who.organization(), idempotencyKey));
+            if (earlier.isPresent()) {
+                if (!earlier.get().requestSha256().equals(requestHash)) {
+                    throw ProblemException.invalid(List.of(new FieldProblem("Idempotency-Key",
+                            "was used before with a different request; use a new key for a new request")));
+                }
+                long version = readTree(earlier.get().body()).path("resourceVersion").asLong();
+                return new Created(earlier.get().status(), earlier.get().body(), version, true);
+            }
+        }
+        return audited(who, "create", request.name(), rawBody, () -> store.transaction(tx -> {
+            String regionName = request.region() == null ? "local" : request.region();
+            Region region = regions.require(regionName);
+            DatabaseClusterSpec spec = SpecChanges.created(request);
+            List<FieldProblem> problems = SpecChanges.problems(request.name(), spec);
+            if (!problems.isEmpty()) {
+                throw ProblemException.invalid(problems);
+            }
+            if (tx.cluster(who.organization(), request.name()).isPresent()) {
+                throw ProblemException.conflict("cluster " + request.name() + " exists already");
+            }
+            String nameInRegion = RegionNames.of(who.organization(), request.name());
+            if (region.get(nameInRegion).isPresent()) {
+                throw ProblemException.conflict("region " + region.name() + " still holds a cluster named " + nameInRegion
+                        + " (being deleted?); try again once it is gone");
+            }
+            long generation = applyToRegion(region, nameInRegion, spec);
+            Instant now = clock.instant();
+            ClusterRecord record = new ClusterRecord(who.organization(), request.name(), region.name(), nameInRegion,
+                    spec, generation, 1, now, now);
+            try {
+                tx.insertCluster(record);
+            } catch (AlreadyExistsException e) {
+                throw ProblemException.conflict("cluster " + request.name() + " exists already");
+            }
+            String body = Json.write(view(record));
+            if (idempotencyKey != null) {
+                tx.storeResponse(who.organization(), idempotencyKey, new StoredResponse(requestHash, 201, body), now);
+            }
+            LOG.info("{}: cluster {} created in region {} as {} by key {}", who.organization(), record.name(),
+                    region.name(), nameInRegion, who.keyId());
+            return new Done<>(new Created(201, body, 1, false), region.name(), nameInRegion, generation);
+        }));
+    }
+
+    public List<ClusterView> list(Principal who) {
+        return store.read(tx -> tx.clusters(who.organization())).stream().map(this::view).toList();
+    }
+
+    public ClusterView get(Principal who, String name) {
+        return view(store.read(tx -> find(tx, who, name)));
+    }
+
+    public ClusterView resize(Principal who, String name, String ifMatch, ResizeRequest request, String rawBody) {
+        return change(who, "resize", name, ifMatch, rawBody, spec -> SpecChanges.resized(spec, request));
+    }
+
+    public ClusterView upgrade(Principal who, String name, String ifMatch, UpgradeRequest request, String rawBody) {
+        return change(who, "upgrade", name, ifMatch, rawBody, spec -> SpecChanges.upgraded(spec, request));
+    }
+
+    public ClusterView suspend(Principal who, String name, String ifMatch) {
+        return change(who, "suspend", name, ifMatch, null, spec -> spec.withSuspended(true));
+    }
+
+    public ClusterView resume(Principal who, String name, String ifMatch) {
+        return change(who, "resume", name, ifMatch, null, spec -> spec.withSuspended(false));
+    }
+
+    /** Asks the region to delete the cluster and forgets it; the region stops its nodes and removes its storage. */
+    public ClusterView delete(Principal who, String name, String ifMatch) {
+        who.requireClusterChanges();
+        return audited(who, "delete", name, null, () -> store.transaction(tx -> {
+            ClusterRecord record = find(tx, who, name);
+            IfMatch.check(ifMatch, record.resourceVersion());
+            if (!tx.deleteCluster(who.organization(), name, record.resourceVersion())) {
+                throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
+            }
+            Region region = regions.of(record.region());
+            Optional<RegionCluster> before = region.get(record.regionName());
+            for (Operation pending : tx.unfinishedOperations()) {
+                if (pending.organization().equals(who.organization()) && name.equals(pending.cluster())) {
+                    OperationProgress.Ending ending = OperationProgress.endingBeforeDelete(pending, before);
+                    tx.finishOperation(pending.id(), ending.outcome(), ending.message(), clock.instant());
+                }
+            }
+            region.delete(record.regionName());
+            LOG.info("{}: cluster {} deleted by key {}; region {} stops its nodes", who.organization(), name, who.keyId(), record.region());
+            return new Done<>(view(record), record.region(), record.regionName(), null);
+        }));
+    }
+
+    /** Clusters of every organization by phase, for the platform's metrics. */
+    public java.util.Map<String, Long> phaseCounts() {
+        return store.read(StoreTransaction::allClusters).stream()
+                .collect(java.util.stream.Collectors.groupingBy(c -> view(c).phase(), java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+    }
+
+    public List<ClusterEvent> events(Principal who, String cluster, int limit) {
+        store.read(tx -> find(tx, who, cluster));
+        return store.read(tx -> tx.events(who.organization(), cluster, limit));
+    }
+
+    public List<Operation> operations(Principal who, String cluster, int limit) {
+        if (cluster != null) {
+            // another organization's cluster is as unknown as one that never was
+            store.read(tx -> find(tx, who, cluster));
+        }
+        return store.read(tx -> tx.operations(who.organization(), cluster, limit));
+    }
+
+    /**
+     * Makes every cluster of the region that no organization owns (the demo, or one applied with the CLI) a cluster
+     * of this organization, under its name in the region.
+     */
+    public List<String> adoptUnowned(String organization, Region region) {
+        return store.transaction(tx -> region.list().stream()
+                .filter(c -> !c.deleting() && tx.clusterInRegion(region.name(), c.name()).isEmpty()
+                        && tx.cluster(organization, c.name()).isEmpty())
+                .map(c -> {
+                    Instant now = clock.instant();
+                    tx.insertCluster(new ClusterRecord(organization, c.name(), region.name(), c.name(), c.spec(),
+                            c.generation(), 1, now, now));
+                    tx.record(Operation.of(organization, "platform", "adopt", c.name(), null, Operation.Outcome.succeeded,
+                            "found in region " + region.name() + " without an owner", now));
+                    LOG.info("{}: adopted cluster {} found in region {}", organization, c.name(), region.name());
+                    return c.name();
+                })
+                .toList());
+    }
+
+    private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
+                               Function<DatabaseClusterSpec, DatabaseClusterSpec> change) {
+        who.requireClusterChanges();
+        return audited(who, action, name, rawBody, () -> store.transaction(tx -> {
+            ClusterRecord record = caughtUp(find(tx, who, name));
+            IfMatch.check(ifMatch, record.resourceVersion());
+            DatabaseClusterSpec spec = change.apply(record.spec());
+            List<FieldProblem> problems = SpecChanges.problems(name, spec).stream()
+                    .filter(p -> !p.field().equals("name")).toList();
+            if (!problems.isEmpty()) {
+                throw ProblemException.invalid(problems);
+            }
+            if (spec.equals(record.spec())) {
+                return new Done<>(view(record), record.region(), record.regionName(), record.generation());
+            }
+            Region region = regions.of(record.region());
+            long generation = applyToRegion(region, record.regionName(), spec);
+            ClusterRecord updated = new ClusterRecord(record.organization(), name, record.region(), record.regionName(),
+                    spec, generation, record.resourceVersion() + 1, record.createdAt(), clock.instant());
+            if (!tx.updateCluster(updated, record.resourceVersion())) {
+                throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
+            }
+            LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(), generation);
+            return new Done<>(view(updated), record.region(), record.regionName(), generation);
+        }));
+    }
+
+    private static long applyToRegion(Region region, String nameInRegion, DatabaseClusterSpec spec) {
+        try {
+            return region.apply(nameInRegion, spec);
+        } catch (InvalidSpecException e) {
+            throw ProblemException.invalid(e.problems().stream().map(FieldProblem::fromSpecMessage).toList());
+        } catch (RegionConflictException e) {
+            throw ProblemException.conflict(e.getMessage());
+        }
+    }
+
+    private static ClusterRecord find(StoreTransaction tx, Principal who, String name) {
+        return tx.cluster(who.organization(), name)
+                .orElseThrow(() -> ProblemException.notFound("no cluster named " + name));
+    }
+
+    /**
+     * The record with the region's spec when the region is ahead: a cluster of the local region can also be changed
+     * with {@code canopy cluster apply}, straight in the region, and a change through the API must start from that.
+     */
+    private ClusterRecord caughtUp(ClusterRecord record) {
+        return regions.of(record.region()).get(record.regionName())
+                .filter(c -> c.generation() > record.generation())
+                .map(c -> new ClusterRecord(record.organization(), record.name(), record.region(), record.regionName(),
+                        c.spec(), c.generation(), record.resourceVersion(), record.createdAt(), record.updatedAt()))
+                .orElse(record);
+    }
+
+    private ClusterView view(ClusterRecord stored) {
+        ClusterRecord record = caughtUp(stored);
+        Optional<RegionCluster> inRegion = regions.of(record.region()).get(record.regionName());
+        var status = inRegion.map(RegionCluster::status).orElse(null);
+        String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
+        String jdbcUrl = status == null || status.endpoints() == null ? null : status.endpoints().jdbcUrl();
+        Boolean deleting = inRegion.map(RegionCluster::deleting).filter(d -> d).orElse(null);
+        return new ClusterView(record.name(), record.region(), record.generation(), record.resourceVersion(), phase,
+                jdbcUrl, record.spec(), status, deleting, record.createdAt(), record.updatedAt());
+    }
+
+    /** What a change did, and where the region is to be watched for its end. */
+    private record Done<T>(T result, String region, String regionName, Long generation) {
+    }
+
+    /**
+     * Runs a change and writes it to the operations log, whatever the end: accepted (then followed in its region until
+     * done), refused, or failed.
+     */
+    private <T> T audited(Principal who, String action, String cluster, String request, Supplier<Done<T>> work) {
+        try {
+            Done<T> done = work.get();
+            record(who, action, cluster, request, Operation.Outcome.accepted, null, done);
+            return done.result();
+        } catch (ProblemException e) {
+            record(who, action, cluster, request, Operation.Outcome.refused, e.getMessage(), null);
+            throw e;
+        } catch (RuntimeException e) {
+            record(who, action, cluster, request, Operation.Outcome.failed, e.toString(), null);
+            throw e;
+        }
+    }
+
+    private void record(Principal who, String action, String cluster, String request, Operation.Outcome outcome,
+                        String message, Done<?> done) {
+        Operation operation = Operation.of(who.organization(), who.keyId(), action,
+                cluster != null && cluster.length() <= 40 ? cluster : null, request, outcome, message, clock.instant());
+        Operation followed = done == null ? operation : operation.following(done.region(), done.regionName(), done.generation());
+        try {
+            store.transaction(tx -> tx.record(followed));
+        } catch (RuntimeException e) {
+            LOG.error("{}: could not log the operation {} on {} ({}): {}", who.organization(), action, cluster, outcome, e.toString());
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored answer is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.canopy.controlplane.progress;
+
+import dev.canopy.controlplane.region.RegionCluster;
+import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.store.ClusterEvent;
+import dev.canopy.controlplane.store.ClusterRecord;
+import dev.canopy.controlplane.store.ControlPlaneStore;
+import dev.canopy.controlplane.store.Operation;
+import dev.canopy.controlplane.store.StoreTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows what the regions do with the accepted changes: every few seconds it ends the operations their regions have
+ * carried out (or failed), and records each cluster's changes of phase and step as events.
+ */
+public final class ProgressWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressWatcher.class);
+
+    private final ControlPlaneStore store;
+    private final Regions regions;
+    private final Clock clock;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "canopy-progress");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ProgressWatcher(ControlPlaneStore store, Regions regions, Clock clock) {
+        this.store = store;
+        this.regions = regions;
+        this.clock = clock;
+    }
+
+    public ProgressWatcher start(Duration every) {
+        loop.scheduleWithFixedDelay(this::passSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void passSafely() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            LOG.warn("following the regions failed, trying again on the next pass: {}", e.toString(), e);
+        }
+    }
+
+    void pass() {
+        for (Operation operation : store.read(StoreTransaction::unfinishedOperations)) {
+            Optional<RegionCluster> inRegion = regions.of(operation.region()).get(operation.regionName());
+            OperationProgress.ending(operation, inRegion).ifPresent(ending -> {
+                store.transaction(tx -> {
+                    tx.finishOperation(operation.id(), ending.outcome(), ending.message(), clock.instant());
+                    return null;
+                });
+                LOG.info("{}: operation {} ({} of {}) {}: {}", operation.organization(), operation.id(),
+                        operation.action(), operation.cluster(), ending.outcome(), ending.message());
+            });
+        }
+        for (ClusterRecord cluster : store.read(StoreTransaction::allClusters)) {
+            var status = regions.of(cluster.region()).get(cluster.regionName()).map(RegionCluster::status).orElse(null);
+            OperationProgress.eventOf(status).ifPresent(text -> store.transaction(tx -> {
+                var last = tx.events(cluster.organization(), cluster.name(), 1).stream().findFirst()
+                        .map(e -> new OperationProgress.EventText(e.type(), e.reason(), e.message()));
+                if (last.isEmpty() || !last.get().equals(text)) {
+                    tx.insertEvent(new ClusterEvent(0, cluster.organization(), cluster.name(), text.type(), text.reason(),
+                            text.message(), clock.instant()));
+                }
+                return null;
+            }));
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.canopy.controlplane.region;
+
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.StoredCluster;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The embedded local region: specs go to its {@link ClusterStore} on disk, which the running
+ * {@link dev.canopy.region.local.LocalRegion} reconciles on this machine's processes.
+ */
+public final class LocalClusterRegion implements Region {
+    public static final String NAME = "local";
+
+    private final ClusterStore store;
+    private final Supplier<List<String>> releases;
+
+    public LocalClusterRegion(ClusterStore store, Supplier<List<String>> releases) {
+        this.store = store;
+        this.releases = releases;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    @Override
+    public long apply(String clusterName, DatabaseClusterSpec spec) {
+        try {
+            return store.apply(new ClusterManifest(clusterName, spec), releases.get()).generation();
+        } catch (IllegalStateException e) {
+            // the store refuses a cluster that is being deleted
+            throw new RegionConflictException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<RegionCluster> get(String clusterName) {
+        return store.get(clusterName).map(LocalClusterRegion::toRegionCluster);
+    }
+
+    @Override
+    public boolean delete(String clusterName) {
+        return store.markDeleting(clusterName);
+    }
+
+    @Override
+    public List<RegionCluster> list() {
+        return store.list().stream().map(LocalClusterRegion::toRegionCluster).toList();
+    }
+
+    @Override
+    public List<String> releases() {
+        return releases.get();
+    }
+
+    @Override
+    public RegionHealth health() {
+        return new RegionHealth(true, "embedded; clusters under " + store.dataDir().resolve("clusters"));
+    }
+
+    private static RegionCluster toRegionCluster(StoredCluster c) {
+        return new RegionCluster(c.name(), c.generation(), c.spec(), c.status(), c.deleting());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.canopy.controlplane.region;
+
+import dev.canopy.controlplane.problem.FieldProblem;
+import dev.canopy.controlplane.problem.ProblemException;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The regions this control plane offers, by name. Kubernetes regions are to be registered here too. */
+public final class Regions {
+    private final Map<String, Region> byName = new LinkedHashMap<>();
+
+    public Regions(List<Region> regions) {
+        for (Region region : regions) {
+            if (byName.putIfAbsent(region.name(), region) != null) {
+                throw new IllegalArgumentException("two regions named " + region.name());
+            }
+        }
+    }
+
+    /** The region a request named; a 422 naming the field {@code region} if there is none of that name. */
+    public Region require(String name) {
+        Region region = byName.get(name);
+        if (region == null) {
+            throw ProblemException.invalid(List.of(new FieldProblem("region",
+                    "no region named " + name + "; regions: " + String.join(", ", byName.keySet()))));
+        }
+        return region;
+    }
+
+    /** The region a stored cluster lives in. */
+    public Region of(String name) {
+        Region region = byName.get(name);
+        if (region == null) {
+            throw new IllegalStateException("a stored cluster names region " + name + ", which this platform does not have");
+        }
+        return region;
+    }
+
+    public Collection<Region> all() {
+        return byName.values();
+    }
+}

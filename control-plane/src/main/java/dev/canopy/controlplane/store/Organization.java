@@ -1,0 +1,6 @@
+package dev.canopy.controlplane.store;
+
+import java.time.Instant;
+
+public record Organization(String name, Instant createdAt) {
+}

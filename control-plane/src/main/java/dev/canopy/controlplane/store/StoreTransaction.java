@@ -1,0 +1,264 @@
+package dev.canopy.controlplane.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.canopy.api.DatabaseClusterSpec;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The store's reads and writes on one connection (one transaction when opened by {@link ControlPlaneStore#transaction}). */
+public final class StoreTransaction {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL).build();
+
+    private static final RowMapper<Organization> ORGANIZATION = (rs, ctx) ->
+            new Organization(rs.getString("name"), instant(rs.getTimestamp("created_at")));
+    private static final RowMapper<ApiKey> API_KEY = (rs, ctx) -> new ApiKey(rs.getString("id"),
+            rs.getString("organization"), Role.valueOf(rs.getString("role")), rs.getString("description"),
+            rs.getString("secret_sha256"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("revoked_at")));
+    private static final RowMapper<ClusterRecord> CLUSTER = (rs, ctx) -> new ClusterRecord(rs.getString("organization"),
+            rs.getString("name"), rs.getString("region"), rs.getString("region_name"), readSpec(rs.getString("spec")),
+            rs.getLong("generation"), rs.getLong("resource_version"),
+            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+    private static final RowMapper<Operation> OPERATION = (rs, ctx) -> new Operation(rs.getLong("id"),
+            rs.getString("organization"), rs.getString("actor"), rs.getString("action"), rs.getString("cluster"),
+            rs.getString("request"), Operation.Outcome.valueOf(rs.getString("outcome")), rs.getString("message"),
+            instant(rs.getTimestamp("at")), (Long) rs.getObject("generation", Long.class), rs.getString("region"),
+            rs.getString("region_name"), instant(rs.getTimestamp("finished_at")));
+    private static final RowMapper<ClusterEvent> EVENT = (rs, ctx) -> new ClusterEvent(rs.getLong("id"),
+            rs.getString("organization"), rs.getString("cluster"), rs.getString("type"), rs.getString("reason"),
+            rs.getString("message"), instant(rs.getTimestamp("at")));
+
+    private final Handle handle;
+
+    StoreTransaction(Handle handle) {
+        this.handle = handle;
+    }
+
+    // organizations
+
+    public void insertOrganization(Organization organization) {
+        uniqueInsert("organization " + organization.name(), () -> handle.createUpdate(
+                        "INSERT INTO organizations (name, created_at) VALUES (:name, :at)")
+                .bind("name", organization.name()).bind("at", timestamp(organization.createdAt())).execute());
+    }
+
+    public Optional<Organization> organization(String name) {
+        return handle.createQuery("SELECT * FROM organizations WHERE name = :name").bind("name", name)
+                .map(ORGANIZATION).findOne();
+    }
+
+    public List<Organization> organizations() {
+        return handle.createQuery("SELECT * FROM organizations ORDER BY name").map(ORGANIZATION).list();
+    }
+
+    // API keys
+
+    public void insertKey(ApiKey key) {
+        uniqueInsert("key " + key.id(), () -> handle.createUpdate("""
+                        INSERT INTO api_keys (id, organization, role, description, secret_sha256, created_at)
+                        VALUES (:id, :org, :role, :description, :hash, :at)""")
+                .bind("id", key.id()).bind("org", key.organization()).bind("role", key.role().name())
+                .bind("description", key.description()).bind("hash", key.secretSha256())
+                .bind("at", timestamp(key.createdAt())).execute());
+    }
+
+    public Optional<ApiKey> key(String id) {
+        return handle.createQuery("SELECT * FROM api_keys WHERE id = :id").bind("id", id).map(API_KEY).findOne();
+    }
+
+    public List<ApiKey> keys(String organization) {
+        return handle.createQuery("SELECT * FROM api_keys WHERE organization = :org ORDER BY created_at, id")
+                .bind("org", organization).map(API_KEY).list();
+    }
+
+    /** Revokes a key of the organization; false if it has no such key (or it was revoked already). */
+    public boolean revokeKey(String organization, String id, Instant at) {
+        return handle.createUpdate("""
+                        UPDATE api_keys SET revoked_at = :at
+                        WHERE organization = :org AND id = :id AND revoked_at IS NULL""")
+                .bind("at", timestamp(at)).bind("org", organization).bind("id", id).execute() == 1;
+    }
+
+    // clusters
+
+    public void insertCluster(ClusterRecord cluster) {
+        uniqueInsert("cluster " + cluster.name(), () -> handle.createUpdate("""
+                        INSERT INTO clusters (organization, name, region, region_name, spec, generation, resource_version,
+                                              created_at, updated_at)
+                        VALUES (:org, :name, :region, :regionName, :spec, :generation, :rv, :created, :updated)""")
+                .bind("org", cluster.organization()).bind("name", cluster.name()).bind("region", cluster.region())
+                .bind("regionName", cluster.regionName()).bind("spec", writeSpec(cluster.spec()))
+                .bind("generation", cluster.generation()).bind("rv", cluster.resourceVersion())
+                .bind("created", timestamp(cluster.createdAt())).bind("updated", timestamp(cluster.updatedAt()))
+                .execute());
+    }
+
+    public Optional<ClusterRecord> cluster(String organization, String name) {
+        return handle.createQuery("SELECT * FROM clusters WHERE organization = :org AND name = :name")
+                .bind("org", organization).bind("name", name).map(CLUSTER).findOne();
+    }
+
+    public List<ClusterRecord> clusters(String organization) {
+        return handle.createQuery("SELECT * FROM clusters WHERE organization = :org ORDER BY name")
+                .bind("org", organization).map(CLUSTER).list();
+    }
+
+    public List<ClusterRecord> allClusters() {
+        return handle.createQuery("SELECT * FROM clusters ORDER BY organization, name").map(CLUSTER).list();
+    }
+
+    public Optional<ClusterRecord> clusterInRegion(String region, String regionName) {
+        return handle.createQuery("SELECT * FROM clusters WHERE region = :region AND region_name = :regionName")
+                .bind("region", region).bind("regionName", regionName).map(CLUSTER).findOne();
+    }
+
+    /**
+     * Writes a new spec if the record is still at {@code expectedVersion}; the resource version grows by one.
+     * False when someone else changed it first (or it is gone).
+     */
+    public boolean updateCluster(ClusterRecord cluster, long expectedVersion) {
+        return handle.createUpdate("""
+                        UPDATE clusters SET spec = :spec, generation = :generation, resource_version = :rv, updated_at = :updated
+                        WHERE organization = :org AND name = :name AND resource_version = :expected""")
+                .bind("spec", writeSpec(cluster.spec())).bind("generation", cluster.generation())
+                .bind("rv", expectedVersion + 1).bind("updated", timestamp(cluster.updatedAt()))
+                .bind("org", cluster.organization()).bind("name", cluster.name()).bind("expected", expectedVersion)
+                .execute() == 1;
+    }
+
+    public boolean deleteCluster(String organization, String name, long expectedVersion) {
+        return handle.createUpdate("""
+                        DELETE FROM clusters WHERE organization = :org AND name = :name AND resource_version = :expected""")
+                .bind("org", organization).bind("name", name).bind("expected", expectedVersion).execute() == 1;
+    }
+
+    // idempotency keys
+
+    public Optional<StoredResponse> storedResponse(String organization, String key) {
+        return handle.createQuery("SELECT * FROM idempotency_keys WHERE organization = :org AND idem_key = :key")
+                .bind("org", organization).bind("key", key)
+                .map((rs, ctx) -> new StoredResponse(rs.getString("request_sha256"), rs.getInt("status"), rs.getString("body")))
+                .findOne();
+    }
+
+    public void storeResponse(String organization, String key, StoredResponse response, Instant at) {
+        uniqueInsert("idempotency key " + key, () -> handle.createUpdate("""
+                        INSERT INTO idempotency_keys (organization, idem_key, request_sha256, status, body, created_at)
+                        VALUES (:org, :key, :hash, :status, :body, :at)""")
+                .bind("org", organization).bind("key", key).bind("hash", response.requestSha256())
+                .bind("status", response.status()).bind("body", response.body()).bind("at", timestamp(at)).execute());
+    }
+
+    // operations
+
+    public long record(Operation operation) {
+        return handle.createUpdate("""
+                        INSERT INTO operations (organization, actor, action, cluster, request, outcome, message, at,
+                                                generation, region, region_name, finished_at)
+                        VALUES (:org, :actor, :action, :cluster, :request, :outcome, :message, :at,
+                                :generation, :region, :regionName, :finished)""")
+                .bind("org", operation.organization()).bind("actor", operation.actor()).bind("action", operation.action())
+                .bind("cluster", operation.cluster()).bind("request", truncate(operation.request()))
+                .bind("outcome", operation.outcome().name()).bind("message", truncate(operation.message()))
+                .bind("at", timestamp(operation.at())).bindByType("generation", operation.generation(), Long.class)
+                .bind("region", operation.region()).bind("regionName", operation.regionName())
+                .bind("finished", timestamp(operation.finishedAt()))
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Accepted operations the region has yet to finish, of every organization, oldest first. */
+    public List<Operation> unfinishedOperations() {
+        return handle.createQuery("""
+                        SELECT * FROM operations WHERE outcome = 'accepted' AND region_name IS NOT NULL ORDER BY id""")
+                .map(OPERATION).list();
+    }
+
+    public void finishOperation(long id, Operation.Outcome outcome, String message, Instant at) {
+        handle.createUpdate("""
+                        UPDATE operations SET outcome = :outcome, message = :message, finished_at = :at
+                        WHERE id = :id AND outcome = 'accepted'""")
+                .bind("outcome", outcome.name()).bind("message", truncate(message)).bind("at", timestamp(at))
+                .bind("id", id).execute();
+    }
+
+    // cluster events
+
+    public void insertEvent(ClusterEvent event) {
+        handle.createUpdate("""
+                        INSERT INTO cluster_events (organization, cluster, type, reason, message, at)
+                        VALUES (:org, :cluster, :type, :reason, :message, :at)""")
+                .bind("org", event.organization()).bind("cluster", event.cluster()).bind("type", event.type())
+                .bind("reason", event.reason()).bind("message", truncate(event.message()))
+                .bind("at", timestamp(event.at())).execute();
+    }
+
+    /** The cluster's newest events first. */
+    public List<ClusterEvent> events(String organization, String cluster, int limit) {
+        return handle.createQuery("""
+                        SELECT * FROM cluster_events WHERE organization = :org AND cluster = :cluster
+                        ORDER BY id DESC LIMIT :limit""")
+                .bind("org", organization).bind("cluster", cluster).bind("limit", limit).map(EVENT).list();
+    }
+
+    /** The organization's newest operations first, of one cluster when {@code cluster} is not null. */
+    public List<Operation> operations(String organization, String cluster, int limit) {
+        String where = cluster == null ? "" : " AND cluster = :cluster";
+        var query = handle.createQuery("SELECT * FROM operations WHERE organization = :org" + where
+                        + " ORDER BY id DESC LIMIT :limit")
+                .bind("org", organization).bind("limit", limit);
+        if (cluster != null) {
+            query.bind("cluster", cluster);
+        }
+        return query.map(OPERATION).list();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+    }
+
+    private static void uniqueInsert(String what, Runnable insert) {
+        try {
+            insert.run();
+        } catch (UnableToExecuteStatementException e) {
+            // 23505: unique violation, the same code in H2 and PostgreSQL
+            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                throw new AlreadyExistsException(what + " already exists");
+            }
+            throw e;
+        }
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    static String writeSpec(DatabaseClusterSpec spec) {
+        try {
+            return JSON.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a spec as JSON", e);
+        }
+    }
+
+    static DatabaseClusterSpec readSpec(String json) {
+        try {
+            return JSON.readValue(json, DatabaseClusterSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored spec is not readable: " + e.getOriginalMessage(), e);
+        }
+    }
+}

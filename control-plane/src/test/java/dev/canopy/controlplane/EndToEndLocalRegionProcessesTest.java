@@ -1,0 +1,98 @@
+package dev.canopy.controlplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.controlplane.json.Json;
+import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.engine.ignite.IgniteEngine;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.LocalRegion;
+import dev.canopy.region.local.RegionListener;
+import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.ReleaseCatalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Through the API to real node processes: a cluster of one aggregator and one leaf per availability group, created,
+ * queried over the JDBC URL the API gives, suspended and deleted. Every node is stopped in the end, failed or not.
+ */
+class EndToEndLocalRegionProcessesTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void aClusterCreatedThroughTheApiBecomesReadyAnswersSqlAndIsDeleted(@TempDir Path dataDir) throws Exception {
+        ReleaseCatalog releases = ReleaseCatalog.fromSystemProperties();
+        ClusterStore store = new ClusterStore(dataDir);
+        LocalRuntime runtime = new LocalRuntime(dataDir, releases, "127.0.0.1", Duration.ofSeconds(20));
+        try (LocalRegion region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() { }, Clock.systemUTC());
+             ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+                     List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC())) {
+            region.start();
+            String base = "http://127.0.0.1:" + controlPlane.port() + "/api/v1";
+            String key = controlPlane.newAdminKey().orElseThrow();
+
+            HttpResponse<String> created = send(key, "POST", base + "/clusters", """
+                    {"name": "e2e", "release": "2.17.0", "redundancyLevel": 2,
+                     "aggregators": {"count": 1, "height": 0.25}, "leaves": {"count": 1, "height": 0.25, "storageGB": 1}}""");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+            JsonNode ready = await("e2e Ready through the API").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> json(send(key, "GET", base + "/clusters/e2e", null)), c -> c.path("phase").asText().equals("Ready"));
+            assertThat(ready.path("status").path("leaves").path("ready").asInt()).isEqualTo(2);
+            try (Connection connection = DriverManager.getConnection(ready.path("jdbcUrl").asText());
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM SYS.NODES")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+            }
+
+            // the phases and steps the region went through, newest first
+            JsonNode events = await("the Ready event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> json(send(key, "GET", base + "/clusters/e2e/events", null)).path("items"),
+                            items -> items.get(0).path("type").asText().equals("Ready"));
+            assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("Provisioning");
+
+            assertThat(send(key, "POST", base + "/clusters/e2e/suspend", null).statusCode()).isEqualTo(200);
+            await("e2e Suspended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> json(send(key, "GET", base + "/clusters/e2e", null)).path("phase").asText(), "Suspended"::equals);
+
+            assertThat(send(key, "DELETE", base + "/clusters/e2e", null).statusCode()).isEqualTo(202);
+            await("e2e gone from the region").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> store.get("default-e2e").isEmpty());
+            // each change ended as the region carried it out
+            JsonNode operations = await("the delete ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> json(send(key, "GET", base + "/operations", null)).path("items"),
+                            items -> !items.get(0).path("outcome").asText().equals("accepted"));
+            assertThat(operations).extracting(o -> o.path("action").asText() + " " + o.path("outcome").asText())
+                    .containsExactly("delete succeeded", "suspend succeeded", "create succeeded", "create-key succeeded");
+        }
+    }
+
+    private static HttpResponse<String> send(String key, String method, String url, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.mapper().readTree(response.body());
+    }
+}

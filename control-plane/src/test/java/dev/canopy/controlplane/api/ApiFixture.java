@@ -1,0 +1,38 @@
+package dev.canopy.controlplane.api;
+
+import dev.canopy.controlplane.ControlPlane;
+import dev.canopy.controlplane.region.Region;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** A control plane on a free port with a real H2 store in a temporary directory, and the admin key it made. */
+final class ApiFixture implements AutoCloseable {
+    final Path dataDir;
+    final ControlPlane controlPlane;
+    final ApiClient admin;
+
+    ApiFixture(Region... regions) {
+        try {
+            dataDir = Files.createTempDirectory("canopy-api-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+                List.of(regions), Clock.systemUTC());
+        admin = new ApiClient("http://127.0.0.1:" + controlPlane.port(), controlPlane.newAdminKey().orElseThrow());
+    }
+
+    ApiClient anonymous() {
+        return admin.withKey(null);
+    }
+
+    @Override
+    public void close() {
+        controlPlane.close();
+    }
+}

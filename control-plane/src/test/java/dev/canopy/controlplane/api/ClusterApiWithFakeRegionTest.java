@@ -1,0 +1,238 @@
+package dev.canopy.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
+import dev.canopy.controlplane.region.FakeRegion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The API's own behaviour, against a region in memory (the local region has its own tests). */
+class ClusterApiWithFakeRegionTest {
+    private static final String ORDERS = """
+            {"name": "orders", "region": "local", "release": "2.17.0", "redundancyLevel": 2,
+             "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 2, "height": 0.5, "storageGB": 10}}""";
+
+    private FakeRegion region;
+    private ApiFixture api;
+
+    @BeforeEach
+    void start() {
+        region = new FakeRegion("local", List.of("2.16.0", "2.17.0"));
+        api = new ApiFixture(region);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void healthNeedsNoKeyAndEverythingElseDoes() {
+        ApiClient anonymous = api.anonymous();
+        ApiClient.Response health = anonymous.get("/api/v1/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("regions").get(0).path("name").asText()).isEqualTo("local");
+
+        ApiClient.Response noKey = anonymous.get("/api/v1/clusters");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.contentType()).startsWith("application/problem+json");
+        assertThat(noKey.json().path("detail").asText()).contains("Authorization: Bearer");
+
+        ApiClient.Response badKey = anonymous.withKey("cnp_000000000000_" + "x".repeat(43)).get("/api/v1/clusters");
+        assertThat(badKey.status()).isEqualTo(401);
+        assertThat(api.dataDir.resolve("admin.key")).content().isEqualToIgnoringNewLines(api.admin.key());
+    }
+
+    @Test
+    void createThenGetShowsTheSpecAndWhatTheRegionReports() {
+        ApiClient.Response created = api.admin.post("/api/v1/clusters", ORDERS);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.header("ETag")).isEqualTo("\"1\"");
+        assertThat(created.header("Location")).isEqualTo("/api/v1/clusters/orders");
+        assertThat(created.json().path("phase").asText()).isEqualTo("Pending");
+        // the name in the region keeps organizations apart
+        assertThat(region.get("default-orders")).hasValueSatisfying(c -> assertThat(c.spec().leaves().count()).isEqualTo(2));
+
+        region.writeStatus("default-orders", new DatabaseClusterStatus(Phase.Ready,
+                List.of(new Condition(Condition.READY, Condition.TRUE, "AllNodesReady", "every node is up", null)),
+                1L, new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0",
+                new Endpoints("jdbc:ignite:thin://127.0.0.1:20001", List.of("127.0.0.1:20001")), null));
+        JsonNode got = api.admin.get("/api/v1/clusters/orders").json();
+        assertThat(got.path("phase").asText()).isEqualTo("Ready");
+        assertThat(got.path("jdbcUrl").asText()).isEqualTo("jdbc:ignite:thin://127.0.0.1:20001");
+        assertThat(got.path("status").path("conditions").get(0).path("type").asText()).isEqualTo("Ready");
+        assertThat(got.path("spec").path("redundancyLevel").asInt()).isEqualTo(2);
+        assertThat(api.admin.get("/api/v1/clusters").json().path("items")).hasSize(1);
+
+        // the region reached the generation asked for and is Ready: the create ended well, and the cluster has an event
+        JsonNode create = await("the create ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/operations").json().path("items").get(0),
+                        op -> !op.path("outcome").asText().equals("accepted"));
+        assertThat(create.path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(create.path("message").asText()).isEqualTo("Ready at generation 1");
+        assertThat(create.path("finishedAt").isTextual()).isTrue();
+        JsonNode events = await("an event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/events").json().path("items"), e -> !e.isEmpty());
+        assertThat(events.get(0).path("type").asText()).isEqualTo("Ready");
+    }
+
+    @Test
+    void aBadSpecIsRefusedNamingEveryFieldAndNothingIsStored() {
+        ApiClient.Response refused = api.admin.post("/api/v1/clusters", ORDERS
+                .replace("\"redundancyLevel\": 2", "\"redundancyLevel\": 3").replace("\"count\": 2", "\"count\": 0"));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(fields(refused)).containsExactlyInAnyOrder("redundancyLevel", "leaves.count");
+
+        ApiClient.Response unknown = api.admin.post("/api/v1/clusters", ORDERS.replace("\"storageGB\"", "\"storageGb\""));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(fields(unknown)).containsExactly("leaves.storageGb");
+
+        ApiClient.Response wrongType = api.admin.post("/api/v1/clusters", ORDERS.replace("\"redundancyLevel\": 2", "\"redundancyLevel\": \"two\""));
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(fields(wrongType)).containsExactly("redundancyLevel");
+
+        ApiClient.Response badName = api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"Orders_1\""));
+        assertThat(fields(badName)).containsExactly("name");
+
+        ApiClient.Response unavailable = api.admin.post("/api/v1/clusters", ORDERS.replace("2.17.0", "2.18.0"));
+        assertThat(unavailable.status()).isEqualTo(422);
+        assertThat(fields(unavailable)).containsExactly("release");
+
+        assertThat(api.admin.get("/api/v1/clusters").json().path("items")).isEmpty();
+        assertThat(region.list()).isEmpty();
+        assertThat(api.admin.get("/api/v1/operations").json().path("items"))
+                .extracting(o -> o.path("outcome").asText()).contains("refused");
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyGetsTheFirstAnswer() {
+        Map<String, String> key = Map.of("Idempotency-Key", "create-orders-1");
+        ApiClient.Response first = api.admin.post("/api/v1/clusters", ORDERS, key);
+        ApiClient.Response retry = api.admin.post("/api/v1/clusters", ORDERS, key);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(region.list()).hasSize(1);
+
+        ApiClient.Response reused = api.admin.post("/api/v1/clusters", ORDERS.replace("orders", "users"), key);
+        assertThat(reused.status()).isEqualTo(422);
+        assertThat(fields(reused)).containsExactly("Idempotency-Key");
+
+        ApiClient.Response again = api.admin.post("/api/v1/clusters", ORDERS);
+        assertThat(again.status()).isEqualTo(409);
+    }
+
+    @Test
+    void updatesWithAStaleETagAreRefusedAndChangeNothing() {
+        String etag = api.admin.post("/api/v1/clusters", ORDERS).header("ETag");
+        ApiClient.Response resized = api.admin.post("/api/v1/clusters/orders/resize",
+                "{\"leaves\": {\"count\": 3}, \"aggregators\": {\"height\": 1}}", Map.of("If-Match", etag));
+        assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+        assertThat(resized.header("ETag")).isEqualTo("\"2\"");
+        assertThat(resized.json().path("generation").asLong()).isEqualTo(2);
+        assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
+        assertThat(region.get("default-orders").orElseThrow().spec().aggregators().height()).isEqualTo(1.0);
+
+        ApiClient.Response stale = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}",
+                Map.of("If-Match", etag));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.contentType()).startsWith("application/problem+json");
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.17.0");
+
+        ApiClient.Response tooMany = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 65}}");
+        assertThat(tooMany.status()).isEqualTo(422);
+        assertThat(fields(tooMany)).containsExactly("leaves.count");
+        assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
+
+        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}",
+                Map.of("If-Match", "\"2\""));
+        assertThat(upgraded.status()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.16.0");
+    }
+
+    @Test
+    void suspendResumeAndDeleteAreSpecChangesWrittenToTheRegion() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        assertThat(api.admin.post("/api/v1/clusters/orders/suspend", null).json().path("spec").path("suspended").asBoolean()).isTrue();
+        assertThat(region.get("default-orders").orElseThrow().spec().isSuspended()).isTrue();
+        // suspending a suspended cluster changes nothing
+        assertThat(api.admin.post("/api/v1/clusters/orders/suspend", null).json().path("generation").asLong()).isEqualTo(2);
+        assertThat(api.admin.post("/api/v1/clusters/orders/resume", null).status()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().isSuspended()).isFalse();
+
+        ApiClient.Response deleted = api.admin.delete("/api/v1/clusters/orders", Map.of());
+        assertThat(deleted.status()).isEqualTo(202);
+        assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
+        assertThat(api.admin.get("/api/v1/clusters/orders").status()).isEqualTo(404);
+
+        List<String> actions = new ArrayList<>();
+        api.admin.get("/api/v1/operations").json().path("items").forEach(o -> actions.add(o.path("action").asText()));
+        assertThat(actions).containsSubsequence("delete", "resume", "suspend", "suspend", "create");
+        JsonNode last = api.admin.get("/api/v1/operations?limit=1").json().path("items").get(0);
+        assertThat(last.path("actor").asText()).isEqualTo(api.admin.key().substring(4, 16));
+        assertThat(last.path("outcome").asText()).isEqualTo("accepted");
+    }
+
+    @Test
+    void anOrganizationSeesOnlyItsOwnClustersAndAViewerChangesNothing() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        ApiClient.Response acme = api.admin.post("/api/v1/organizations", "{\"name\": \"acme\"}");
+        assertThat(acme.status()).as(acme.body()).isEqualTo(201);
+        ApiClient acmeAdmin = api.admin.withKey(acme.json().path("adminKey").path("secret").asText());
+
+        assertThat(acmeAdmin.get("/api/v1/clusters").json().path("items")).isEmpty();
+        assertThat(acmeAdmin.get("/api/v1/clusters/orders").status()).isEqualTo(404);
+        assertThat(acmeAdmin.post("/api/v1/clusters/orders/suspend", null).status()).isEqualTo(404);
+        assertThat(acmeAdmin.get("/api/v1/clusters/orders/operations").status()).isEqualTo(404);
+        // the same name in another organization is another cluster
+        assertThat(acmeAdmin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(region.get("acme-orders")).isPresent();
+        assertThat(acmeAdmin.post("/api/v1/organizations", "{\"name\": \"other\"}").status()).isEqualTo(403);
+
+        ApiClient.Response viewerKey = acmeAdmin.post("/api/v1/keys", "{\"role\": \"viewer\", \"description\": \"dashboards\"}");
+        assertThat(viewerKey.status()).isEqualTo(201);
+        ApiClient viewer = acmeAdmin.withKey(viewerKey.json().path("secret").asText());
+        assertThat(viewer.get("/api/v1/clusters/orders").status()).isEqualTo(200);
+        assertThat(viewer.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}").status()).isEqualTo(403);
+        assertThat(viewer.delete("/api/v1/clusters/orders", Map.of()).status()).isEqualTo(403);
+        assertThat(viewer.get("/api/v1/keys").status()).isEqualTo(403);
+        assertThat(region.get("acme-orders").orElseThrow().spec().leaves().count()).isEqualTo(2);
+
+        JsonNode keys = acmeAdmin.get("/api/v1/keys").json().path("items");
+        assertThat(keys).hasSize(2);
+        assertThat(keys.toString()).doesNotContain("secret").doesNotContain(viewerKey.json().path("secret").asText());
+        String viewerId = viewerKey.json().path("key").path("id").asText();
+        assertThat(acmeAdmin.delete("/api/v1/keys/" + viewerId, Map.of()).status()).isEqualTo(204);
+        assertThat(viewer.get("/api/v1/clusters").status()).isEqualTo(401);
+    }
+
+    @Test
+    void metricsCountRequestsByRouteAndClustersByPhase() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        api.admin.get("/api/v1/clusters/orders");
+        String metrics = api.anonymous().get("/metrics").body();
+        assertThat(metrics).contains("canopy_api_requests_total{method=\"GET\",route=\"/api/v1/clusters/{name}\",status=\"200\"} 1.0");
+        assertThat(metrics).contains("canopy_clusters{phase=\"Pending\"} 1.0");
+    }
+
+    private static List<String> fields(ApiClient.Response response) {
+        List<String> fields = new ArrayList<>();
+        response.json().path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        return fields;
+    }
+}

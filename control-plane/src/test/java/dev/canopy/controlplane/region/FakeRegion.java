@@ -1,0 +1,87 @@
+package dev.canopy.controlplane.region;
+
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.InvalidSpecException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A region in memory, for tests about the API itself: it keeps specs and lets the test write the status a reconciler
+ * would. Like the local region, it refuses a release it does not have, and bumps the generation on a spec change.
+ */
+public final class FakeRegion implements Region {
+    private final String name;
+    private final List<String> releases;
+    private final Map<String, RegionCluster> clusters = new ConcurrentHashMap<>();
+
+    public FakeRegion(String name, List<String> releases) {
+        this.name = name;
+        this.releases = List.copyOf(releases);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    @Override
+    public synchronized long apply(String clusterName, DatabaseClusterSpec spec) {
+        if (!releases.contains(spec.release())) {
+            throw new InvalidSpecException(List.of("spec.release: " + spec.release() + " is not available in region "
+                    + name + "; available: " + String.join(", ", releases)));
+        }
+        RegionCluster old = clusters.get(clusterName);
+        if (old != null && old.deleting()) {
+            throw new RegionConflictException("cluster " + clusterName + " is being deleted");
+        }
+        long generation = old == null ? 1 : old.spec().equals(spec) ? old.generation() : old.generation() + 1;
+        clusters.put(clusterName, new RegionCluster(clusterName, generation, spec, old == null ? null : old.status(), false));
+        return generation;
+    }
+
+    @Override
+    public Optional<RegionCluster> get(String clusterName) {
+        return Optional.ofNullable(clusters.get(clusterName));
+    }
+
+    @Override
+    public synchronized boolean delete(String clusterName) {
+        RegionCluster c = clusters.get(clusterName);
+        if (c == null) {
+            return false;
+        }
+        clusters.put(clusterName, new RegionCluster(c.name(), c.generation(), c.spec(), c.status(), true));
+        return true;
+    }
+
+    @Override
+    public List<RegionCluster> list() {
+        return new ArrayList<>(clusters.values());
+    }
+
+    @Override
+    public List<String> releases() {
+        return releases;
+    }
+
+    @Override
+    public RegionHealth health() {
+        return new RegionHealth(true, "in memory");
+    }
+
+    /** What a reconciler would write. */
+    public synchronized void writeStatus(String clusterName, DatabaseClusterStatus status) {
+        RegionCluster c = clusters.get(clusterName);
+        clusters.put(clusterName, new RegionCluster(c.name(), c.generation(), c.spec(), status, c.deleting()));
+    }
+}

@@ -1,0 +1,159 @@
+package dev.canopy.controlplane.store;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ControlPlaneStoreTest {
+    private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
+    static final DatabaseClusterSpec SPEC = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5),
+            new LeavesSpec(2, 0.5, 10, null), Map.of("walMode", "LOG_ONLY"), null);
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void organizationsAndKeysAreStoredAndKeysRevoked(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertKey(new ApiKey("k1", "acme", Role.viewer, "ci", "ab".repeat(32), T0, null));
+                return null;
+            });
+            assertThat(store.<java.util.Optional<ApiKey>>read(tx -> tx.key("k1"))).hasValueSatisfying(key -> {
+                assertThat(key.role()).isEqualTo(Role.viewer);
+                assertThat(key.secretSha256()).isEqualTo("ab".repeat(32));
+                assertThat(key.createdAt()).isEqualTo(T0);
+                assertThat(key.revoked()).isFalse();
+            });
+            assertThat(store.<Boolean>transaction(tx -> tx.revokeKey("other", "k1", T0))).isFalse();
+            assertThat(store.<Boolean>transaction(tx -> tx.revokeKey("acme", "k1", T0.plusSeconds(1)))).isTrue();
+            assertThat(store.read(tx -> tx.key("k1")).orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(1));
+            assertThatThrownBy(() -> store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                return null;
+            })).isInstanceOf(AlreadyExistsException.class).hasMessageContaining("organization acme");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void clusterUpdatesNeedTheCurrentResourceVersion(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            ClusterRecord created = new ClusterRecord("acme", "orders", "local", "acme-orders", SPEC, 1, 1, T0, T0);
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertCluster(created);
+                return null;
+            });
+            assertThat(store.<java.util.Optional<ClusterRecord>>read(tx -> tx.cluster("acme", "orders"))).contains(created);
+            assertThat(store.<java.util.Optional<ClusterRecord>>read(tx -> tx.clusterInRegion("local", "acme-orders"))).contains(created);
+
+            ClusterRecord suspended = new ClusterRecord("acme", "orders", "local", "acme-orders",
+                    SPEC.withSuspended(true), 2, 1, T0, T0.plus(1, ChronoUnit.MINUTES));
+            assertThat(store.<Boolean>transaction(tx -> tx.updateCluster(suspended, 1))).isTrue();
+            // a writer that read version 1 is too late now
+            assertThat(store.<Boolean>transaction(tx -> tx.updateCluster(suspended, 1))).isFalse();
+            ClusterRecord stored = store.read(tx -> tx.cluster("acme", "orders")).orElseThrow();
+            assertThat(stored.spec().isSuspended()).isTrue();
+            assertThat(stored.generation()).isEqualTo(2);
+            assertThat(stored.resourceVersion()).isEqualTo(2);
+
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteCluster("acme", "orders", 1))).isFalse();
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteCluster("acme", "orders", 2))).isTrue();
+            assertThat(store.<java.util.List<ClusterRecord>>read(tx -> tx.clusters("acme"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void aRegionNameIsTakenOnceAndAFailedTransactionLeavesNothing(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertOrganization(new Organization("beta", T0));
+                tx.insertCluster(new ClusterRecord("acme", "orders", "local", "shared", SPEC, 1, 1, T0, T0));
+                return null;
+            });
+            assertThatThrownBy(() -> store.transaction(tx -> {
+                tx.insertCluster(new ClusterRecord("beta", "orders", "local", "shared", SPEC, 1, 1, T0, T0));
+                return null;
+            })).isInstanceOf(AlreadyExistsException.class);
+            assertThatThrownBy(() -> store.transaction(tx -> {
+                tx.insertCluster(new ClusterRecord("beta", "orders", "local", "beta-orders", SPEC, 1, 1, T0, T0));
+                throw new IllegalStateException("the region refused it");
+            })).hasMessage("the region refused it");
+            assertThat(store.<java.util.List<ClusterRecord>>read(tx -> tx.clusters("beta"))).isEmpty();
+            assertThat(store.<java.util.List<ClusterRecord>>read(StoreTransaction::allClusters)).extracting(ClusterRecord::organization).containsExactly("acme");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void idempotentResponsesAndOperationsAreKeptPerOrganization(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertOrganization(new Organization("beta", T0));
+                tx.storeResponse("acme", "retry-1", new StoredResponse("h1", 201, "{\"name\":\"orders\"}"), T0);
+                tx.record(Operation.of("acme", "k1", "create", "orders", "{}", Operation.Outcome.accepted, null, T0));
+                tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.refused, "leaves.count: too many", T0));
+                tx.record(Operation.of("acme", "k2", "create", "users", "{}", Operation.Outcome.accepted, null, T0));
+                tx.record(Operation.of("beta", "k9", "create", "orders", "{}", Operation.Outcome.accepted, null, T0));
+                return null;
+            });
+            assertThat(store.<java.util.Optional<StoredResponse>>read(tx -> tx.storedResponse("acme", "retry-1")))
+                    .contains(new StoredResponse("h1", 201, "{\"name\":\"orders\"}"));
+            assertThat(store.<java.util.Optional<StoredResponse>>read(tx -> tx.storedResponse("beta", "retry-1"))).isEmpty();
+            assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("acme", null, 10))).extracting(Operation::action)
+                    .containsExactly("create", "resize", "create");
+            assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("acme", "orders", 10)))
+                    .extracting(Operation::action, Operation::outcome, Operation::message)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("resize", Operation.Outcome.refused, "leaves.count: too many"),
+                            org.assertj.core.groups.Tuple.tuple("create", Operation.Outcome.accepted, null));
+            assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("acme", null, 1))).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void acceptedOperationsAreFollowedUntilFinishedAndEventsKeptPerCluster(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            long followed = store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.record(Operation.of("acme", "k1", "create-key", null, null, Operation.Outcome.succeeded, "key k2", T0));
+                tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.refused, "no", T0));
+                return tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.accepted, null, T0)
+                        .following("local", "acme-orders", 7L));
+            });
+            assertThat(store.<java.util.List<Operation>>read(StoreTransaction::unfinishedOperations))
+                    .singleElement().satisfies(op -> {
+                        assertThat(op.id()).isEqualTo(followed);
+                        assertThat(op.generation()).isEqualTo(7L);
+                        assertThat(op.regionName()).isEqualTo("acme-orders");
+                        assertThat(op.finishedAt()).isNull();
+                    });
+            store.transaction(tx -> {
+                tx.finishOperation(followed, Operation.Outcome.succeeded, "Ready at generation 7", T0.plusSeconds(5));
+                tx.insertEvent(new ClusterEvent(0, "acme", "orders", "Scaling", "StartingLeaves", "starting leaf-ag1-2", T0));
+                tx.insertEvent(new ClusterEvent(0, "acme", "orders", "Ready", "Ready", "nothing to do", T0.plusSeconds(5)));
+                tx.insertEvent(new ClusterEvent(0, "acme", "users", "Ready", "Ready", "nothing to do", T0));
+                return null;
+            });
+            assertThat(store.<java.util.List<Operation>>read(StoreTransaction::unfinishedOperations)).isEmpty();
+            Operation finished = store.<java.util.List<Operation>>read(tx -> tx.operations("acme", "orders", 1)).getFirst();
+            assertThat(finished.outcome()).isEqualTo(Operation.Outcome.succeeded);
+            assertThat(finished.finishedAt()).isEqualTo(T0.plusSeconds(5));
+            assertThat(store.<java.util.List<ClusterEvent>>read(tx -> tx.events("acme", "orders", 10)))
+                    .extracting(ClusterEvent::type).containsExactly("Ready", "Scaling");
+        }
+    }
+}
