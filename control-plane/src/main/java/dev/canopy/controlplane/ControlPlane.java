@@ -9,6 +9,10 @@ import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ControlPlaneStore;
+import dev.canopy.controlplane.telemetry.JdbcEngineProbe;
+import dev.canopy.controlplane.telemetry.TelemetryGauges;
+import dev.canopy.controlplane.telemetry.TelemetryHistory;
+import dev.canopy.controlplane.telemetry.TelemetrySampler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,10 @@ public final class ControlPlane implements AutoCloseable {
     public static final int DEFAULT_PORT = 8080;
     /** How often accepted changes and status changes are looked for in the regions. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    /** How often each cluster is sampled by default; the history keeps the last 15 minutes of it. */
+    public static final Duration TELEMETRY_EVERY = Duration.ofSeconds(5);
+    private static final Duration TELEMETRY_KEPT = Duration.ofMinutes(15);
+    private static final int PROBE_TIMEOUT_SECONDS = 3;
 
     /** Where the database is (null URL: H2 under the data directory) and where the API listens. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port) {
@@ -44,15 +52,17 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ControlPlaneStore store;
     private final ProgressWatcher watcher;
+    private final TelemetrySampler sampler;
     private final ClusterService clusters;
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
     private final Path adminKeyFile;
 
-    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, ClusterService clusters, ApiServer server,
-                         Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, TelemetrySampler sampler, ClusterService clusters,
+                         ApiServer server, Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
         this.store = store;
         this.watcher = watcher;
+        this.sampler = sampler;
         this.clusters = clusters;
         this.server = server;
         this.newAdminKey = newAdminKey;
@@ -60,6 +70,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock) {
+        return start(settings, regionList, clock, TELEMETRY_EVERY);
+    }
+
+    /** As {@link #start(Settings, List, Clock)}, sampling every cluster's telemetry every {@code telemetryEvery}. */
+    public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock, Duration telemetryEvery) {
         ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword());
         try {
             Regions regions = new Regions(regionList);
@@ -72,10 +87,15 @@ public final class ControlPlane implements AutoCloseable {
                 clusters.adoptUnowned(OrganizationService.PLATFORM, region);
             }
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
-            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics)
-                    .start(settings.host(), settings.port());
+            TelemetryHistory history = new TelemetryHistory(
+                    (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
+            metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics, history,
+                    telemetryEvery).start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
-            return new ControlPlane(store, watcher, clusters, server, adminKey, keyFile);
+            TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
+                    new JdbcEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
+            return new ControlPlane(store, watcher, sampler, clusters, server, adminKey, keyFile);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -120,6 +140,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        sampler.close();
         watcher.close();
         store.close();
     }

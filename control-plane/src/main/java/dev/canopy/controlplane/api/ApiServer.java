@@ -16,6 +16,7 @@ import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +51,19 @@ public final class ApiServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final Regions regions;
     private final PlatformMetrics metrics;
+    private final TelemetryHistory telemetry;
+    private final Duration telemetryEvery;
     private final Javalin app;
 
     public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
-                     Regions regions, PlatformMetrics metrics) {
+                     Regions regions, PlatformMetrics metrics, TelemetryHistory telemetry, Duration telemetryEvery) {
         this.clusters = clusters;
         this.organizations = organizations;
         this.authenticator = authenticator;
         this.regions = regions;
         this.metrics = metrics;
+        this.telemetry = telemetry;
+        this.telemetryEvery = telemetryEvery;
         this.app = Javalin.create(this::configure);
     }
 
@@ -135,6 +141,7 @@ public final class ApiServer implements AutoCloseable {
                 Map.of("items", clusters.operations(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
         routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,
                 Map.of("items", clusters.events(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
+        routes.get(BASE + "/clusters/{name}/metrics", this::clusterMetrics);
         routes.get(BASE + "/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), null, limit(ctx)))));
     }
@@ -154,6 +161,17 @@ public final class ApiServer implements AutoCloseable {
         ctx.header("ETag", IfMatch.etag(created.resourceVersion()));
         ctx.header("Location", BASE + "/clusters/" + request.name());
         ctx.status(created.status()).contentType("application/json").result(created.body());
+    }
+
+    /** The cluster's telemetry, oldest sample first: only the in-memory history is read, never the cluster itself. */
+    private void clusterMetrics(Context ctx) {
+        Principal who = principal(ctx);
+        ClusterView cluster = clusters.get(who, ctx.pathParam("name"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cluster", cluster.name());
+        body.put("intervalSeconds", telemetryEvery.toMillis() / 1000.0);
+        body.put("items", telemetry.samples(new TelemetryHistory.Key(who.organization(), cluster.name())));
+        json(ctx, 200, body);
     }
 
     private Map<String, Object> health() {

@@ -20,6 +20,8 @@ import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.store.Operation;
 import dev.canopy.controlplane.store.StoreTransaction;
 import dev.canopy.controlplane.store.StoredResponse;
+import dev.canopy.controlplane.telemetry.TelemetryHistory;
+import dev.canopy.controlplane.telemetry.TelemetrySampler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +155,18 @@ public final class ClusterService {
         return store.read(StoreTransaction::allClusters).stream()
                 .collect(java.util.stream.Collectors.groupingBy(c -> view(c).phase(), java.util.TreeMap::new,
                         java.util.stream.Collectors.counting()));
+    }
+
+    /** Every organization's clusters with their region's status, for the telemetry sampler. */
+    public List<TelemetrySampler.Target> telemetryTargets() {
+        return store.read(StoreTransaction::allClusters).stream()
+                .map(c -> {
+                    ClusterView view = view(c);
+                    return new TelemetrySampler.Target(
+                            new TelemetryHistory.Key(c.organization(), c.name()),
+                            view.status(), view.jdbcUrl());
+                })
+                .toList();
     }
 
     public List<ClusterEvent> events(Principal who, String cluster, int limit) {

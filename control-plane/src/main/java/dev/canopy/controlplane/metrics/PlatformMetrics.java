@@ -1,12 +1,15 @@
 package dev.canopy.controlplane.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /** The platform's series for Prometheus: API requests, and clusters per phase (counted afresh at each scrape). */
@@ -15,6 +18,7 @@ public final class PlatformMetrics {
     private final MultiGauge clustersByPhase = MultiGauge.builder("canopy.clusters")
             .description("Clusters of every organization, by phase").register(registry);
     private final Supplier<Map<String, Long>> phaseCounts;
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
     public PlatformMetrics(Supplier<Map<String, Long>> phaseCounts) {
         this.phaseCounts = phaseCounts;
@@ -26,11 +30,21 @@ public final class PlatformMetrics {
                 .register(registry).increment();
     }
 
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Runs {@code refresh} before every scrape, for gauges written from elsewhere (the clusters' telemetry). */
+    public void beforeScrape(Runnable refresh) {
+        beforeScrape.add(refresh);
+    }
+
     /** The Prometheus text exposition, with the cluster gauges brought up to date first. */
     public String scrape() {
         clustersByPhase.register(phaseCounts.get().entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("phase", e.getKey()), e.getValue()))
                 .toList(), true);
+        beforeScrape.forEach(Runnable::run);
         return registry.scrape();
     }
 }

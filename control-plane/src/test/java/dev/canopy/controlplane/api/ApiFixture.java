@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /** A control plane on a free port with a real H2 store in a temporary directory, and the admin key it made. */
 final class ApiFixture implements AutoCloseable {
+    /** Short, so tests see samples soon. */
+    static final Duration TELEMETRY_EVERY = Duration.ofMillis(100);
     final Path dataDir;
     final ControlPlane controlPlane;
     final ApiClient admin;
@@ -23,7 +26,7 @@ final class ApiFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
-                List.of(regions), Clock.systemUTC());
+                List.of(regions), Clock.systemUTC(), TELEMETRY_EVERY);
         admin = new ApiClient("http://127.0.0.1:" + controlPlane.port(), controlPlane.newAdminKey().orElseThrow());
     }
 

@@ -1,0 +1,60 @@
+package dev.canopy.controlplane.telemetry;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads Ignite's SQL system views over the thin JDBC driver: cheap views only, never {@code COUNT(*)} over a user
+ * table, since a sample every few seconds must not load the cluster it watches. Queries executed come from
+ * {@code SYS.SQL_QUERIES_HISTORY} of the aggregator answering, the node that plans and reduces the cluster's SQL.
+ */
+public final class JdbcEngineProbe implements EngineProbe {
+    private final int timeoutSeconds;
+
+    public JdbcEngineProbe(int timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    @Override
+    public EngineReading read(String jdbcUrl) throws SQLException {
+        DriverManager.setLoginTimeout(timeoutSeconds);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, new Properties());
+             Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(timeoutSeconds);
+            Map<String, String[]> nodes = new HashMap<>();
+            try (ResultSet rs = statement.executeQuery("SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT FROM SYS.NODES")) {
+                while (rs.next()) {
+                    nodes.put(rs.getString(1), new String[]{rs.getString(2), Boolean.toString(rs.getBoolean(3))});
+                }
+            }
+            List<NodeSample> samples = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT NODE_ID, CUR_CPU_LOAD, HEAP_MEMORY_USED, HEAP_MEMORY_MAX FROM SYS.NODE_METRICS")) {
+                while (rs.next()) {
+                    String[] node = nodes.getOrDefault(rs.getString(1), new String[]{null, "false"});
+                    samples.add(new NodeSample(rs.getString(1), node[0], Boolean.parseBoolean(node[1]),
+                            Math.max(0, rs.getDouble(2)), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            List<TableSample> tables = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery("SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME FROM SYS.TABLES")) {
+                while (rs.next()) {
+                    tables.add(new TableSample(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            long executed;
+            try (ResultSet rs = statement.executeQuery("SELECT SUM(EXECUTIONS) FROM SYS.SQL_QUERIES_HISTORY")) {
+                executed = rs.next() ? rs.getLong(1) : 0;
+            }
+            return new EngineReading(samples, tables, executed);
+        }
+    }
+}

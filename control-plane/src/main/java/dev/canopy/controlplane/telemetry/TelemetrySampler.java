@@ -1,0 +1,96 @@
+package dev.canopy.controlplane.telemetry;
+
+import dev.canopy.api.DatabaseClusterStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Samples every cluster the control plane manages at a fixed interval into a {@link TelemetryHistory}. Each cluster is
+ * probed on a virtual thread of its own, and a cluster whose probe has not ended yet is skipped, so a cluster that
+ * does not answer neither delays the others nor piles up probes; the API only ever reads the history.
+ */
+public final class TelemetrySampler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetrySampler.class);
+
+    /** A cluster to sample: its region's status and where its engine answers SQL (null before it has an endpoint). */
+    public record Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl) {
+    }
+
+    private final Supplier<List<Target>> targets;
+    private final EngineProbe probe;
+    private final TelemetryHistory history;
+    private final Clock clock;
+    private final Set<TelemetryHistory.Key> inFlight = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("telemetry-sampler").daemon().factory());
+    private final ExecutorService probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telemetry-probe-", 0).factory());
+
+    public TelemetrySampler(Supplier<List<Target>> targets, EngineProbe probe, TelemetryHistory history, Clock clock) {
+        this.targets = targets;
+        this.probe = probe;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    public TelemetrySampler start(Duration every) {
+        ticker.scheduleWithFixedDelay(this::tick, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void tick() {
+        try {
+            List<Target> now = targets.get();
+            history.retain(now.stream().map(Target::key).collect(Collectors.toSet()));
+            for (Target target : now) {
+                if (inFlight.add(target.key())) {
+                    probes.execute(() -> {
+                        try {
+                            sample(target);
+                        } finally {
+                            inFlight.remove(target.key());
+                        }
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            // the next tick tries again; a scheduled task that throws would never run again
+            LOG.warn("telemetry: cannot list the clusters to sample: {}", e.toString());
+        }
+    }
+
+    /** Samples one cluster now, on the calling thread. */
+    void sample(Target target) {
+        ClusterSample previous = history.latest(target.key()).orElse(null);
+        EngineReading reading = null;
+        String error = null;
+        if (target.jdbcUrl() == null) {
+            error = "no SQL endpoint yet";
+        } else {
+            try {
+                reading = probe.read(target.jdbcUrl());
+            } catch (Exception e) {
+                error = "engine unreachable: " + e.getMessage();
+                LOG.debug("telemetry: {} unreachable", target.key(), e);
+            }
+        }
+        history.add(target.key(), Samples.of(clock.instant(), target.status(), reading, error, previous));
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        probes.shutdownNow();
+    }
+}

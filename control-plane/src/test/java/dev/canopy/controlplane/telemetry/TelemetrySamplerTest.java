@@ -1,0 +1,49 @@
+package dev.canopy.controlplane.telemetry;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TelemetrySamplerTest {
+    private static final TelemetryHistory.Key STUCK = new TelemetryHistory.Key("acme", "stuck");
+    private static final TelemetryHistory.Key DOWN = new TelemetryHistory.Key("acme", "down");
+    private static final TelemetryHistory.Key NEW = new TelemetryHistory.Key("acme", "new");
+
+    @Test
+    void aClusterThatNeverAnswersDelaysNoOtherAndAnUnreachableOneIsSampledAsSuch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        EngineProbe probe = url -> {
+            if (url.equals("jdbc:stuck")) {
+                release.await();
+                throw new IllegalStateException("released");
+            }
+            throw new ConnectException("Connection refused");
+        };
+        TelemetryHistory history = new TelemetryHistory(100);
+        List<TelemetrySampler.Target> targets = List.of(
+                new TelemetrySampler.Target(STUCK, SamplesTest.READY, "jdbc:stuck"),
+                new TelemetrySampler.Target(DOWN, SamplesTest.READY, "jdbc:down"),
+                new TelemetrySampler.Target(NEW, null, null));
+        try (TelemetrySampler sampler = new TelemetrySampler(() -> targets, probe, history, Clock.systemUTC())
+                .start(Duration.ofMillis(20))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> history.samples(DOWN).size() >= 3 && history.samples(NEW).size() >= 3);
+            assertThat(history.samples(STUCK)).as("its one probe has not ended").isEmpty();
+            ClusterSample down = history.latest(DOWN).orElseThrow();
+            assertThat(down.reachable()).isFalse();
+            assertThat(down.error()).isEqualTo("engine unreachable: Connection refused");
+            assertThat(down.nodesUp()).isEqualTo(5);
+            assertThat(history.latest(NEW).orElseThrow().error()).isEqualTo("no SQL endpoint yet");
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !history.samples(STUCK).isEmpty());
+            assertThat(history.latest(STUCK).orElseThrow().error()).isEqualTo("engine unreachable: released");
+        }
+    }
+}
