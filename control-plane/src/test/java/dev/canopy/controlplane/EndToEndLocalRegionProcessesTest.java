@@ -42,7 +42,7 @@ class EndToEndLocalRegionProcessesTest {
         LocalRuntime runtime = new LocalRuntime(dataDir, releases, "127.0.0.1", Duration.ofSeconds(20));
         try (LocalRegion region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() { }, Clock.systemUTC());
              ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
-                     List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC())) {
+                     List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC(), Duration.ofMillis(500))) {
             region.start();
             String base = "http://127.0.0.1:" + controlPlane.port() + "/api/v1";
             String key = controlPlane.newAdminKey().orElseThrow();
@@ -61,6 +61,14 @@ class EndToEndLocalRegionProcessesTest {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(3);
             }
+
+            // telemetry read from the engine's system views: every node with its heap, and the query just run
+            JsonNode sample = await("a sample read from the engine").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> latestSample(json(send(key, "GET", base + "/clusters/e2e/metrics", null))),
+                            s -> s != null && s.path("reachable").asBoolean() && s.path("queriesExecuted").asLong() >= 1);
+            assertThat(sample.path("nodes")).hasSize(3);
+            assertThat(sample.path("heapUsedBytes").asLong()).isPositive();
+            assertThat(sample.path("nodesUp").asInt()).isEqualTo(3);
 
             // the phases and steps the region went through, newest first
             JsonNode events = await("the Ready event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
@@ -90,6 +98,11 @@ class EndToEndLocalRegionProcessesTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(30)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode latestSample(JsonNode metrics) {
+        JsonNode items = metrics.path("items");
+        return items.isEmpty() ? null : items.get(items.size() - 1);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
