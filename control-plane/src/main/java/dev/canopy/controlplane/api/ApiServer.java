@@ -20,6 +20,7 @@ import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,14 @@ import java.util.Set;
 /**
  * The REST API under {@value #BASE} (JSON; errors as {@code application/problem+json}), described by the hand-written
  * {@code openapi.yaml} served at {@value #BASE}/openapi.yaml, and {@code /metrics} for Prometheus. Every route but
- * health, the OpenAPI document and the metrics needs {@code Authorization: Bearer <API key>}.
+ * health, the OpenAPI document and the metrics needs {@code Authorization: Bearer <API key>}. The portal's static files
+ * are served at {@code /}.
  */
 public final class ApiServer implements AutoCloseable {
     public static final String BASE = "/api/v1";
     static final String PROBLEM_JSON = "application/problem+json";
     private static final Set<String> PUBLIC = Set.of(BASE + "/health", BASE + "/openapi.yaml", "/metrics");
+    private static final String PORTAL = "/portal";
     private static final String PRINCIPAL = "canopy.principal";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
@@ -93,9 +96,12 @@ public final class ApiServer implements AutoCloseable {
 
     private void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
+        // the portal: static HTML and JS modules calling this API; every call it makes carries the key, so the files need none
+        config.staticFiles.add(PORTAL, Location.CLASSPATH);
         var routes = config.routes;
         routes.beforeMatched(ctx -> {
-            if (!PUBLIC.contains(ctx.path())) {
+            // the portal's static files match too, and need no key: only the API's routes do
+            if (ctx.path().startsWith(BASE + "/") && !PUBLIC.contains(ctx.path())) {
                 ctx.attribute(PRINCIPAL, authenticator.authenticate(ctx.header("Authorization")));
             }
         });

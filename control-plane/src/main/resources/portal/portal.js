@@ -1,0 +1,305 @@
+// Canopy portal: a page per hash route (#/ the clusters, #/clusters/<name> one cluster), talking to /api/v1 with the
+// API key kept in sessionStorage, so it is gone when the tab closes.
+const API = '/api/v1';
+const KEY = 'canopy.apiKey';
+const POLL_MS = 2000;
+const main = document.getElementById('main');
+let stopPolling = () => {};
+
+/** Builds an element: h('td', {class: 'x'}, 'text', child). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v); else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c !== undefined && c !== null) el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body, headers = {}) {
+  const response = await fetch(API + path, {
+    method,
+    // the page polls: a cached answer would freeze it
+    cache: 'no-store',
+    headers: { Authorization: 'Bearer ' + sessionStorage.getItem(KEY), ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : {};
+  if (response.status === 401 && sessionStorage.getItem(KEY)) {
+    sessionStorage.removeItem(KEY);
+    route();
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return { json, etag: response.headers.get('ETag') };
+}
+
+function signIn() {
+  const error = h('p', { class: 'error', id: 'sign-in-error' });
+  const key = h('input', { id: 'api-key', type: 'password', size: 60, placeholder: 'cnp_…', autocomplete: 'off' });
+  const form = h('form', { id: 'sign-in', onsubmit: async (e) => {
+    e.preventDefault();
+    // asked directly, not through api(), which signs out and re-renders on a 401
+    const response = await fetch(API + '/clusters', { headers: { Authorization: 'Bearer ' + key.value.trim() } });
+    if (response.ok) {
+      sessionStorage.setItem(KEY, key.value.trim());
+      // a changed hash routes by itself (hashchange); an unchanged one needs asking
+      if (location.hash === '#/') route(); else location.hash = '#/';
+    } else {
+      error.textContent = response.status === 401 ? 'That key is not valid.' : `The API answered ${response.status}.`;
+    }
+  } }, h('label', {}, 'API key', key), h('button', { type: 'submit' }, 'Sign in'), error);
+  main.replaceChildren(h('section', {}, h('h2', {}, 'Sign in'),
+    h('p', {}, 'With an API key: ', h('code', {}, 'canopy up'), ' wrote the first one to ', h('code', {}, '.canopy/admin.key'), '.'), form));
+  key.focus();
+}
+
+function phase(p) {
+  return h('span', { class: `phase phase-${p}` }, p);
+}
+
+async function clusterList() {
+  const list = h('tbody', { id: 'clusters' });
+  const section = h('section', {}, h('h2', {}, 'Clusters'),
+    h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Region', 'Release', 'Phase', 'Aggregators', 'Leaves'].map(t => h('th', {}, t)))), list));
+  main.replaceChildren(section, await createForm());
+  const refresh = async () => {
+    const { json } = await api('GET', '/clusters');
+    list.replaceChildren(...(json.items.length ? json.items.map(c => h('tr', { 'data-name': c.name },
+      h('td', {}, h('a', { href: `#/clusters/${encodeURIComponent(c.name)}` }, c.name)), h('td', {}, c.region),
+      h('td', {}, c.spec.release), h('td', {}, phase(c.phase)),
+      h('td', {}, counts(c.status?.aggregators, c.spec.aggregators.count)),
+      h('td', {}, counts(c.status?.leaves, c.spec.leaves.count * 2)))) : [h('tr', {}, h('td', { colspan: 6 }, 'No clusters yet.'))]));
+  };
+  await refresh();
+  poll(refresh);
+}
+
+function counts(status, wanted) {
+  return status ? `${status.ready}/${status.total} ready` : `0/${wanted}`;
+}
+
+function field(label, name, attrs = {}) {
+  return h('label', {}, label, h('input', { name, ...attrs }), h('span', { class: 'field-error', 'data-field': name }));
+}
+
+async function createForm() {
+  const { json } = await api('GET', '/regions');
+  const regions = json.items;
+  const release = h('select', { name: 'release' });
+  const region = h('select', { name: 'region', onchange: () => fillReleases() }, regions.map(r => h('option', { value: r.name }, r.name)));
+  const fillReleases = () => {
+    const r = regions.find(x => x.name === region.value);
+    release.replaceChildren(...(r ? r.releases.slice().reverse().map(v => h('option', { value: v }, v)) : []));
+  };
+  fillReleases();
+  const error = h('p', { class: 'error', id: 'create-error' });
+  const form = h('form', { id: 'create', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    form.querySelectorAll('.field-error').forEach(s => { s.textContent = ''; });
+    error.textContent = '';
+    const v = (n) => form.elements[n].value.trim();
+    const num = (n) => (v(n) === '' ? null : Number(v(n)));
+    const body = {
+      name: v('name'), region: v('region'), release: v('release'), redundancyLevel: num('redundancyLevel'),
+      aggregators: { count: num('aggregators.count'), height: num('aggregators.height') },
+      leaves: { count: num('leaves.count'), height: num('leaves.height'), storageGB: num('leaves.storageGB') },
+    };
+    try {
+      await api('POST', '/clusters', body, { 'Idempotency-Key': crypto.randomUUID() });
+      location.hash = `#/clusters/${encodeURIComponent(body.name)}`;
+    } catch (err) {
+      showProblem(form, error, err);
+    }
+  } },
+  h('div', {}, field('Name', 'name', { placeholder: 'orders' }),
+    h('label', {}, 'Region', region, h('span', { class: 'field-error', 'data-field': 'region' })),
+    h('label', {}, 'Release', release, h('span', { class: 'field-error', 'data-field': 'release' })),
+    field('Redundancy level', 'redundancyLevel', { type: 'number', value: 2, min: 1 })),
+  h('div', {}, field('Aggregators', 'aggregators.count', { type: 'number', value: 1, min: 1 }),
+    field('Aggregator height', 'aggregators.height', { type: 'number', value: 0.25, step: 0.25 })),
+  h('div', {}, field('Leaves per availability group', 'leaves.count', { type: 'number', value: 1, min: 1 }),
+    field('Leaf height', 'leaves.height', { type: 'number', value: 0.25, step: 0.25 }),
+    field('Storage per leaf (GB)', 'leaves.storageGB', { type: 'number', value: 1, min: 1 })),
+  h('button', { type: 'submit' }, 'Create cluster'), error);
+  return h('section', {}, h('h2', {}, 'Create a cluster'), form);
+}
+
+/** A problem+json answer: each field's message next to its field, the rest (and unmatched fields) under the form. */
+function showProblem(form, error, err) {
+  const unmatched = [];
+  for (const p of err.problem?.errors || []) {
+    const slot = form.querySelector(`.field-error[data-field="${CSS.escape(p.field)}"]`);
+    if (slot) slot.textContent = p.message; else unmatched.push(`${p.field}: ${p.message}`);
+  }
+  error.textContent = [err.message, ...unmatched].join(' · ');
+}
+
+async function clusterPage(name) {
+  const path = `/clusters/${encodeURIComponent(name)}`;
+  let etag = null;
+  let current = null;
+  const title = h('h2', {}, name, ' ', h('span', { id: 'phase' }));
+  const progress = h('div', { id: 'progress', class: 'progress' });
+  const connection = h('code', { id: 'connection', class: 'conn' });
+  const topology = h('div', { id: 'topology' });
+  const conditions = h('tbody', { id: 'conditions' });
+  const charts = h('div', { class: 'charts', id: 'charts' });
+  const telemetryNote = h('p', { id: 'telemetry-note' });
+  const actionError = h('p', { class: 'error', id: 'action-error' });
+  const chartDefs = [
+    ['nodesUp', 'Nodes up', v => v],
+    ['queriesPerSecond', 'Queries per second', v => v.toFixed(1)],
+    ['cpuLoad', 'CPU load (leaves)', v => `${(v * 100).toFixed(0)}%`],
+    ['heapUsedBytes', 'Heap used', v => `${(v / 1048576).toFixed(0)} MiB`],
+  ].map(([key, label, format]) => ({ key, label, format, el: h('div', { class: 'chart', 'data-series': key }) }));
+  charts.replaceChildren(...chartDefs.map(c => c.el));
+
+  const act = async (what, method, suffix, body) => {
+    if (!confirm(`${what} cluster ${name}?`)) return;
+    actionError.textContent = '';
+    try {
+      await api(method, path + suffix, body, etag ? { 'If-Match': etag } : {});
+      if (method === 'DELETE') { location.hash = '#/'; return; }
+      await refresh();
+    } catch (err) {
+      showProblem(actions, actionError, err);
+    }
+  };
+  const num = (n) => { const v = actions.elements[n].value.trim(); return v === '' ? undefined : Number(v); };
+  const upgradeTo = h('select', { name: 'release' });
+  const actions = h('form', { class: 'actions', id: 'actions', onsubmit: e => e.preventDefault() },
+    h('div', {}, field('Aggregators', 'aggregators.count', { type: 'number', min: 1 }),
+      field('Leaves per AG', 'leaves.count', { type: 'number', min: 1 }),
+      field('Leaf height', 'leaves.height', { type: 'number', step: 0.25 }),
+      h('button', { id: 'resize', onclick: () => act('Resize', 'POST', '/resize', {
+        aggregators: { count: num('aggregators.count') }, leaves: { count: num('leaves.count'), height: num('leaves.height') } }) }, 'Resize')),
+    h('div', {}, h('label', {}, 'Release', upgradeTo, h('span', { class: 'field-error', 'data-field': 'release' })),
+      h('button', { id: 'upgrade', onclick: () => act('Upgrade', 'POST', '/upgrade', { release: upgradeTo.value }) }, 'Upgrade')),
+    h('div', {}, h('button', { id: 'suspend', onclick: () => act('Suspend', 'POST', '/suspend') }, 'Suspend'),
+      h('button', { id: 'resume', onclick: () => act('Resume', 'POST', '/resume') }, 'Resume'),
+      h('button', { id: 'delete', onclick: () => act('Delete', 'DELETE', '') }, 'Delete')),
+    actionError);
+
+  main.replaceChildren(
+    h('p', {}, h('a', { href: '#/' }, '← Clusters')),
+    h('section', {}, title, progress, h('h3', {}, 'Connect'), connection),
+    h('section', {}, h('h2', {}, 'Topology'), topology),
+    h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
+      ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conditions)),
+    h('section', {}, h('h2', {}, 'Telemetry'), telemetryNote, charts),
+    h('section', {}, h('h2', {}, 'Actions'), actions));
+
+  const regions = (await api('GET', '/regions')).json.items;
+  let latestSample = null;
+  const refresh = async () => {
+    const got = await api('GET', path);
+    etag = got.etag;
+    const c = got.json;
+    const first = current === null;
+    current = c;
+    if (first) {
+      actions.elements['aggregators.count'].value = c.spec.aggregators.count;
+      actions.elements['leaves.count'].value = c.spec.leaves.count;
+      actions.elements['leaves.height'].value = c.spec.leaves.height;
+      const r = regions.find(x => x.name === c.region);
+      upgradeTo.replaceChildren(...(r ? r.releases.slice().reverse() : [c.spec.release]).map(v => h('option', { value: v, selected: v === c.spec.release }, v)));
+    }
+    document.getElementById('phase').replaceChildren(phase(c.deleting ? 'Deleting' : c.phase));
+    const conds = c.status?.conditions || [];
+    const prog = conds.find(x => x.type === 'Progressing');
+    progress.textContent = prog
+      ? `${prog.status === 'True' ? 'In progress' : 'Idle'}: ${prog.message || prog.reason || ''}`
+      : 'Waiting for the region to report.';
+    connection.textContent = c.jdbcUrl || 'not yet: the cluster has no aggregator ready';
+    conditions.replaceChildren(...conds.map(x => h('tr', {}, h('td', {}, x.type), h('td', { class: `cond-${x.status}` }, x.status),
+      h('td', {}, x.reason || ''), h('td', {}, x.message || ''), h('td', {}, x.lastTransitionTime || ''))));
+    renderTopology(topology, c, latestSample);
+  };
+  const refreshMetrics = async () => {
+    const { json } = await api('GET', `${path}/metrics`);
+    const items = json.items;
+    latestSample = items.length ? items[items.length - 1] : null;
+    telemetryNote.textContent = !latestSample ? 'No samples yet.'
+      : latestSample.reachable ? `Sampled every ${json.intervalSeconds} s; ${latestSample.tables.length} tables.`
+        : `Last sample: ${latestSample.error}`;
+    for (const c of chartDefs) drawChart(c, items);
+  };
+  const both = async () => { await refreshMetrics(); await refresh(); };
+  await both();
+  poll(both);
+}
+
+function renderTopology(el, c, sample) {
+  const engineNodes = sample?.nodes || [];
+  const nodeRows = (filter) => engineNodes.filter(filter).map(n => h('li', {}, `${n.consistentId || n.id}: up, CPU ${(n.cpuLoad * 100).toFixed(0)}%, heap ${(n.heapUsedBytes / 1048576).toFixed(0)} MiB`));
+  const ags = ['ag1', 'ag2'].map(ag => h('div', { class: 'ag', 'data-ag': ag }, h('h4', {}, `Leaves in ${ag}`),
+    h('p', {}, `${c.spec.leaves.count} wanted, height ${c.spec.leaves.height}, ${c.spec.leaves.storageGB} GB each`),
+    h('ul', {}, nodeRows(n => !n.client && (n.consistentId || '').includes(ag)))));
+  const otherLeaves = nodeRows(n => !n.client && !['ag1', 'ag2'].some(ag => (n.consistentId || '').includes(ag)));
+  el.replaceChildren(...[
+    h('p', { id: 'node-counts' }, `Aggregators: ${counts(c.status?.aggregators, c.spec.aggregators.count)} · Leaves: ${counts(c.status?.leaves, c.spec.leaves.count * 2)}`),
+    h('div', { class: 'ag' }, h('h4', {}, 'Aggregators'), h('p', {}, `${c.spec.aggregators.count} wanted, height ${c.spec.aggregators.height}`),
+      h('ul', {}, nodeRows(n => n.client))),
+    ...ags, otherLeaves.length ? h('div', { class: 'ag' }, h('h4', {}, 'Leaves'), h('ul', {}, otherLeaves)) : null,
+    sample && !sample.reachable ? h('p', { class: 'error' }, 'Node states from the engine are unknown: ', sample.error) : null]
+    .filter(Boolean));
+}
+
+/** A line of the series over the history kept, scaled to its own range. */
+function drawChart(chart, items) {
+  const points = items.filter(s => typeof s[chart.key] === 'number').map(s => [Date.parse(s.at), s[chart.key]]);
+  const W = 300, H = 120;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  if (points.length) {
+    const t0 = points[0][0], t1 = Math.max(points[points.length - 1][0], t0 + 1);
+    const max = Math.max(...points.map(p => p[1]), 1e-9);
+    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+    line.setAttribute('points', points.map(([t, v]) => `${((t - t0) / (t1 - t0) * W).toFixed(1)},${(H - 4 - v / max * (H - 8)).toFixed(1)}`).join(' '));
+    svg.append(line);
+  }
+  const last = points.length ? chart.format(points[points.length - 1][1]) : '—';
+  chart.el.setAttribute('data-points', points.length);
+  chart.el.replaceChildren(h('div', {}, chart.label, h('span', { class: 'value' }, last)), svg);
+}
+
+function poll(fn) {
+  let timer = null;
+  let stopped = false;
+  const loop = async () => {
+    try { await fn(); } catch (err) { console.error('refresh failed', err); }
+    if (!stopped) timer = setTimeout(loop, POLL_MS);
+  };
+  timer = setTimeout(loop, POLL_MS);
+  stopPolling = () => { stopped = true; clearTimeout(timer); };
+}
+
+async function route() {
+  stopPolling();
+  const signedIn = !!sessionStorage.getItem(KEY);
+  document.getElementById('sign-out').hidden = !signedIn;
+  if (!signedIn) { signIn(); return; }
+  const m = location.hash.match(/^#\/clusters\/(.+)$/);
+  try {
+    if (m) await clusterPage(decodeURIComponent(m[1])); else await clusterList();
+  } catch (err) {
+    main.replaceChildren(h('section', {}, h('p', { class: 'error' }, err.message), h('a', { href: '#/' }, 'Back to the clusters')));
+  }
+}
+
+document.getElementById('sign-out').addEventListener('click', () => { sessionStorage.removeItem(KEY); location.hash = '#/'; route(); });
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,148 @@
+package dev.canopy.controlplane.api;
+
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
+import dev.canopy.controlplane.region.FakeRegion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The portal in Debian's headless chromium, against a region in memory: the test writes the status its reconciler
+ * would (the one test with real nodes is {@code EndToEndLocalRegionProcessesTest}). Sign in, a refused create shows
+ * the field's message next to it, a created cluster's page follows it to Ready and charts its telemetry, and delete
+ * asks first. A screenshot is left at {@code target/portal-cluster.png}.
+ */
+class PortalInChromiumWithFakeRegionTest {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    private FakeRegion region;
+    private ApiFixture api;
+    private Path profile;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        region = new FakeRegion("local", List.of("2.16.0", "2.17.0"));
+        api = new ApiFixture(region);
+        profile = Files.createTempDirectory("canopy-chromium-");
+        // both paths given, so Selenium Manager has nothing to look up or download
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1400", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            api.close();
+            try (var files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void signInCreateWatchReadyAndSeeTheChartsThenDelete() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        browser.get("http://127.0.0.1:" + api.controlPlane.port() + "/");
+
+        signIn("cnp_000000000000_" + "x".repeat(43));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not valid"));
+        signIn(api.admin.key());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "No clusters yet"));
+
+        WebElement form = browser.findElement(By.id("create"));
+        type(form, "name", "orders");
+        type(form, "leaves.count", "0");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#create .field-error[data-field='leaves.count']"), "must be"));
+        assertThat(region.get("default-orders")).as("a refused create stores nothing").isEmpty();
+
+        type(form, "leaves.count", "1");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("#/clusters/orders"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("phase"), "Pending"));
+        assertThat(region.get("default-orders")).isPresent();
+
+        // what the region's reconciler would write: first the step under way, then Ready
+        region.writeStatus("default-orders", status(Phase.Provisioning, 0, Condition.TRUE, "starting the leaves", null));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress"), "starting the leaves"));
+        region.writeStatus("default-orders", status(Phase.Ready, 1, Condition.FALSE, "every node is up",
+                new Endpoints("jdbc:ignite:thin://127.0.0.1:1", List.of("127.0.0.1:1"))));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("phase"), "Ready"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("connection"), "jdbc:ignite:thin://127.0.0.1:1"));
+        assertThat(browser.findElement(By.id("conditions")).getText()).contains("Ready", "Balanced");
+        assertThat(browser.findElement(By.id("node-counts")).getText()).contains("Aggregators: 1/1 ready", "Leaves: 2/2 ready");
+
+        // the telemetry history grows every 100 ms here and the page polls it: a line of several points
+        wait.until(d -> Integer.parseInt(d.findElement(By.cssSelector(".chart[data-series=nodesUp]")).getAttribute("data-points")) >= 3);
+        assertThat(browser.findElements(By.cssSelector(".chart[data-series=nodesUp] polyline"))).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector(".chart[data-series=nodesUp] .value")).getText()).isEqualTo("3");
+        Path shot = Path.of("target", "portal-cluster.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        browser.findElement(By.id("delete")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(region.get("default-orders").orElseThrow().deleting()).as("dismissed: nothing asked").isFalse();
+        browser.findElement(By.id("delete")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("clusters")));
+        assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
+    }
+
+    private void signIn(String key) {
+        WebElement field = new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        field.clear();
+        field.sendKeys(key);
+        browser.findElement(By.cssSelector("#sign-in button")).click();
+    }
+
+    private static void type(WebElement form, String name, String value) {
+        WebElement input = form.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private static DatabaseClusterStatus status(Phase phase, int ready, String progressing, String step, Endpoints endpoints) {
+        return new DatabaseClusterStatus(phase, List.of(
+                new Condition(Condition.READY, phase == Phase.Ready ? Condition.TRUE : Condition.FALSE, "Nodes", "", null),
+                new Condition(Condition.PROGRESSING, progressing, "Provision", step, null),
+                new Condition(Condition.BALANCED, Condition.TRUE, "Balanced", "", null)),
+                1L, new NodeCounts(ready, 1), new NodeCounts(2 * ready, 2), "2.17.0", endpoints, null);
+    }
+}
