@@ -232,7 +232,8 @@ async function clusterPage(name) {
     const items = json.items;
     latestSample = items.length ? items[items.length - 1] : null;
     telemetryNote.textContent = !latestSample ? 'No samples yet.'
-      : latestSample.reachable ? `Sampled every ${json.intervalSeconds} s; ${latestSample.tables.length} tables.`
+      : latestSample.reachable ? `Sampled every ${json.intervalSeconds} s. Tables: ${latestSample.tables
+        .map(t => `${t.schema}.${t.name} (${t.rows ?? '?'} rows)`).join(', ') || 'none'}.`
         : `Last sample: ${latestSample.error}`;
     for (const c of chartDefs) drawChart(c, items);
   };

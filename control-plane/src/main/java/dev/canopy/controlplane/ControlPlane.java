@@ -9,7 +9,7 @@ import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ControlPlaneStore;
-import dev.canopy.controlplane.telemetry.JdbcEngineProbe;
+import dev.canopy.controlplane.telemetry.IgniteEngineProbe;
 import dev.canopy.controlplane.telemetry.TelemetryGauges;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import dev.canopy.controlplane.telemetry.TelemetrySampler;
@@ -94,7 +94,7 @@ public final class ControlPlane implements AutoCloseable {
                     telemetryEvery).start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
-                    new JdbcEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
+                    new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
             return new ControlPlane(store, watcher, sampler, clusters, server, adminKey, keyFile);
         } catch (RuntimeException e) {
             store.close();

@@ -60,15 +60,19 @@ class EndToEndLocalRegionProcessesTest {
                  ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM SYS.NODES")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(3);
+                statement.executeUpdate("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR)");
+                statement.executeUpdate("INSERT INTO t (id, v) VALUES (1, 'a'), (2, 'b')");
             }
 
             // telemetry read from the engine's system views: every node with its heap, and the query just run
             JsonNode sample = await("a sample read from the engine").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                     .until(() -> latestSample(json(send(key, "GET", base + "/clusters/e2e/metrics", null))),
-                            s -> s != null && s.path("reachable").asBoolean() && s.path("queriesExecuted").asLong() >= 1);
+                            s -> s != null && s.path("reachable").asBoolean() && s.path("queriesExecuted").asLong() >= 1
+                                    && s.path("tables").toString().contains("\"rows\":2"));
             assertThat(sample.path("nodes")).hasSize(3);
             assertThat(sample.path("heapUsedBytes").asLong()).isPositive();
             assertThat(sample.path("nodesUp").asInt()).isEqualTo(3);
+            assertThat(sample.path("tables").get(0).path("name").asText()).isEqualTo("T");
 
             // the phases and steps the region went through, newest first
             JsonNode events = await("the Ready event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))

@@ -1,5 +1,8 @@
 package dev.canopy.controlplane.telemetry;
 
-/** One SQL table as Ignite's {@code SYS.TABLES} lists it. */
-public record TableSample(String schema, String name, String cacheName) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** One SQL table as Ignite's {@code SYS.TABLES} lists it, with its rows (its cache's primary entries) when known. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TableSample(String schema, String name, String cacheName, Long rows) {
 }

@@ -18,6 +18,7 @@ public final class TelemetryGauges {
 
     private final TelemetryHistory history;
     private final List<Series> series;
+    private final MultiGauge tableRows;
 
     public TelemetryGauges(TelemetryHistory history, MeterRegistry registry) {
         this.history = history;
@@ -30,6 +31,7 @@ public final class TelemetryGauges {
                 series(registry, "canopy.cluster.cpu.load", "Mean CPU load of the leaves, 0 to 1", ClusterSample::cpuLoad),
                 series(registry, "canopy.cluster.heap.used.bytes", "Heap used, summed over the nodes", ClusterSample::heapUsedBytes),
                 series(registry, "canopy.cluster.tables", "SQL tables", s -> s.reachable() ? s.tables().size() : null));
+        this.tableRows = MultiGauge.builder("canopy.cluster.table.rows").description("Rows of each SQL table").register(registry);
     }
 
     private static Series series(MeterRegistry registry, String name, String description, Function<ClusterSample, Number> value) {
@@ -45,5 +47,11 @@ public final class TelemetryGauges {
                             .stream())
                     .toList(), true);
         }
+        tableRows.register(keys.stream()
+                .flatMap(key -> history.latest(key).stream().flatMap(sample -> sample.tables().stream())
+                        .filter(t -> t.rows() != null)
+                        .map(t -> MultiGauge.Row.of(Tags.of("organization", key.organization(), "cluster", key.cluster(),
+                                "table", t.schema() + "." + t.name()), t.rows())))
+                .toList(), true);
     }
 }

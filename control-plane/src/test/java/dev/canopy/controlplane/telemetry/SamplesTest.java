@@ -16,11 +16,11 @@ class SamplesTest {
     static final DatabaseClusterStatus READY = new DatabaseClusterStatus(Phase.Ready,
             List.of(new Condition(Condition.BALANCED, Condition.TRUE, "Balanced", "", null)), 1L,
             new NodeCounts(1, 2), new NodeCounts(4, 4), "2.17.0", null, null);
-    private static final EngineReading READING = new EngineReading(
+    static final EngineReading READING = new EngineReading(
             List.of(new NodeSample("a", "agg-0", true, 0.9, 100, 1000),
                     new NodeSample("l1", "leaf-0", false, 0.2, 300, 1000),
                     new NodeSample("l2", "leaf-1", false, 0.4, 500, 1000)),
-            List.of(new TableSample("PUBLIC", "ORDERS", "SQL_PUBLIC_ORDERS")), 100);
+            List.of(new TableSample("PUBLIC", "ORDERS", "SQL_PUBLIC_ORDERS", 42L)), 100);
 
     @Test
     void anUnreachableEngineStillGivesTheStatusPartAndSaysWhy() {

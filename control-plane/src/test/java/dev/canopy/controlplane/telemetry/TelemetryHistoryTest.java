@@ -32,11 +32,12 @@ class TelemetryHistoryTest {
     void aClusterGoneFromTheListLeavesNeitherHistoryNorSeries() {
         TelemetryHistory history = new TelemetryHistory(10);
         history.add(ORDERS, at(1));
-        history.add(USERS, at(1));
+        history.add(USERS, Samples.of(Instant.EPOCH, SamplesTest.READY, SamplesTest.READING, null, null));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TelemetryGauges gauges = new TelemetryGauges(history, registry);
         gauges.refresh();
-        assertThat(registry.scrape()).contains("canopy_cluster_nodes_up{cluster=\"users\",organization=\"acme\"} 5.0");
+        assertThat(registry.scrape()).contains("canopy_cluster_nodes_up{cluster=\"users\",organization=\"acme\"} 5.0")
+                .contains("canopy_cluster_table_rows{cluster=\"users\",organization=\"acme\",table=\"PUBLIC.ORDERS\"} 42.0");
 
         history.retain(Set.of(ORDERS));
         gauges.refresh();
