@@ -152,6 +152,7 @@ async function clusterPage(name) {
   let current = null;
   const title = h('h2', {}, name, ' ', h('span', { id: 'phase' }));
   const progress = h('div', { id: 'progress', class: 'progress' });
+  const events = h('ul', { id: 'events' });
   const connection = h('code', { id: 'connection', class: 'conn' });
   const topology = h('div', { id: 'topology' });
   const conditions = h('tbody', { id: 'conditions' });
@@ -194,7 +195,7 @@ async function clusterPage(name) {
 
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Clusters')),
-    h('section', {}, title, progress, h('h3', {}, 'Connect'), connection),
+    h('section', {}, title, progress, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
     h('section', {}, h('h2', {}, 'Topology'), topology),
     h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
       ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conditions)),
@@ -237,7 +238,11 @@ async function clusterPage(name) {
         : `Last sample: ${latestSample.error}`;
     for (const c of chartDefs) drawChart(c, items);
   };
-  const both = async () => { await refreshMetrics(); await refresh(); };
+  const refreshEvents = async () => {
+    const { json } = await api('GET', `${path}/events?limit=8`);
+    events.replaceChildren(...json.items.map(e => h('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.type}: ${e.message || e.reason || ''}`)));
+  };
+  const both = async () => { await refreshMetrics(); await refresh(); await refreshEvents(); };
   await both();
   poll(both);
 }

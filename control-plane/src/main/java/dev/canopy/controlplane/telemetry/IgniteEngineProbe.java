@@ -32,10 +32,12 @@ public final class IgniteEngineProbe implements EngineProbe {
 
     @Override
     public EngineReading read(String jdbcUrl) throws SQLException {
-        DriverManager.setLoginTimeout(timeoutSeconds);
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, new Properties());
+        // the driver's own timeouts: DriverManager's login timeout would be set for every driver of the process
+        Properties properties = new Properties();
+        properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
+        properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, properties);
              Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(timeoutSeconds);
             Map<String, String[]> nodes = new HashMap<>();
             try (ResultSet rs = statement.executeQuery("SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT FROM SYS.NODES")) {
                 while (rs.next()) {

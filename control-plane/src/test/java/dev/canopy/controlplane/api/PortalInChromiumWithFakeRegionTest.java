@@ -100,6 +100,7 @@ class PortalInChromiumWithFakeRegionTest {
         // what the region's reconciler would write: first the step under way, then Ready
         region.writeStatus("default-orders", status(Phase.Provisioning, 0, Condition.TRUE, "starting the leaves", null));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress"), "starting the leaves"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "Provisioning: starting the leaves"));
         region.writeStatus("default-orders", status(Phase.Ready, 1, Condition.FALSE, "every node is up",
                 new Endpoints("jdbc:ignite:thin://127.0.0.1:1", List.of("127.0.0.1:1"))));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("phase"), "Ready"));
