@@ -92,8 +92,7 @@ final class RegionsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return parent.options.run(parent.main.dataDir(), api -> api.call("DELETE", "/regions/" + name, null),
-                    answer -> System.out.println("region " + name + " removed"));
+            return parent.options.delete(parent.main.dataDir(), "/regions/" + name, "region " + name + " removed");
         }
     }
 }
