@@ -71,13 +71,16 @@ public final class ControlPlane implements AutoCloseable {
             OrganizationService organizations = new OrganizationService(store, clock);
             ClusterService clusters = new ClusterService(store, regions, clock);
             regionService = new RegionService(store, regions, clock, RegionService::openKubernetes);
-            regionService.restore();
+
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
             Path keyFile = settings.dataDir().resolve("admin.key");
             adminKey.ifPresent(key -> writeOwnerOnly(keyFile, key.secret() + "\n"));
-            for (Region region : regions.all()) {
+            // only the built-in regions: a registered one may not answer now, and what stands in its namespace
+            // beside the control plane's resources is not the platform's to take
+            for (Region region : regionList) {
                 clusters.adoptUnowned(OrganizationService.PLATFORM, region);
             }
+            regionService.restore();
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
             ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regionService, metrics)
                     .start(settings.host(), settings.port());

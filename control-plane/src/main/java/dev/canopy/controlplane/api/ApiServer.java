@@ -15,6 +15,7 @@ import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.region.RegionService;
+import dev.canopy.controlplane.region.RegionUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -97,6 +98,10 @@ public final class ApiServer implements AutoCloseable {
             metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
         });
         routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
+        routes.exception(RegionUnavailableException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            problem(ctx, new ProblemException(503, "Region unavailable", e.getMessage(), List.of()));
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             problem(ctx, new ProblemException(500, "Internal error", "the platform failed to answer: " + e, List.of()));

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A Kubernetes cluster running the Canopy operator: the control plane writes DatabaseCluster resources into one
@@ -47,6 +48,10 @@ public final class KubernetesRegion implements Region, AutoCloseable {
 
     @Override
     public long apply(String clusterName, DatabaseClusterSpec spec) {
+        return answer("write " + clusterName, () -> write(clusterName, spec));
+    }
+
+    private long write(String clusterName, DatabaseClusterSpec spec) {
         DatabaseCluster current = resources().withName(clusterName).get();
         if (current == null) {
             DatabaseCluster fresh = new DatabaseCluster();
@@ -64,17 +69,19 @@ public final class KubernetesRegion implements Region, AutoCloseable {
 
     @Override
     public Optional<RegionCluster> get(String clusterName) {
-        return Optional.ofNullable(resources().withName(clusterName).get()).map(KubernetesRegion::toRegionCluster);
+        return answer("read " + clusterName, () ->
+                Optional.ofNullable(resources().withName(clusterName).get()).map(KubernetesRegion::toRegionCluster));
     }
 
     @Override
     public boolean delete(String clusterName) {
-        return !resources().withName(clusterName).delete().isEmpty();
+        return answer("delete " + clusterName, () -> !resources().withName(clusterName).delete().isEmpty());
     }
 
     @Override
     public List<RegionCluster> list() {
-        return resources().list().getItems().stream().map(KubernetesRegion::toRegionCluster).toList();
+        return answer("list clusters", () ->
+                resources().list().getItems().stream().map(KubernetesRegion::toRegionCluster).toList());
     }
 
     /** The operator validates the release against its image; the control plane does not know that list. */
@@ -102,6 +109,20 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** The API server's refusals and silences as the control plane's: a conflict (409), or the region unavailable. */
+    private <T> T answer(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                throw new RegionConflictException("region " + name + ": cannot " + what + ": changed meanwhile, retry ("
+                        + e.getMessage() + ")");
+            }
+            throw new RegionUnavailableException("region " + name + " (" + client.getMasterUrl() + ", namespace " + namespace
+                    + "): cannot " + what + ": " + e.getMessage(), e);
+        }
     }
 
     private NonNamespaceOperation<DatabaseCluster, KubernetesResourceList<DatabaseCluster>, Resource<DatabaseCluster>> resources() {

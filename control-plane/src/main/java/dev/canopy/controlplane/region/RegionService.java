@@ -129,6 +129,12 @@ public final class RegionService {
                 throw ProblemException.conflict("region " + name + " still holds " + living.size() + " cluster(s), e.g. "
                         + living.getFirst().organization() + "/" + living.getFirst().name() + ": delete them first");
             }
+            refuseWhileResourcesRemain(name);
+            long following = tx.unfinishedOperations().stream().filter(o -> name.equals(o.region())).count();
+            if (following > 0) {
+                throw ProblemException.conflict("region " + name + " is still carrying out " + following
+                        + " operation(s): retry once they have ended");
+            }
             tx.deleteRegion(name);
             tx.record(Operation.of(who.organization(), who.keyId(), "delete-region", null, Json.write(Map.of("name", name)),
                     Operation.Outcome.succeeded, "region " + name, clock.instant()));
@@ -136,6 +142,25 @@ public final class RegionService {
         });
         regions.remove(name).ifPresent(RegionService::close);
         LOG.info("region {} removed by key {}", name, who.keyId());
+    }
+
+    /**
+     * A deleted cluster's resource may stay in the region a while (its nodes stopping, its storage going): the region
+     * is kept until they are gone. A region that does not answer has nothing the control plane can wait for.
+     */
+    private void refuseWhileResourcesRemain(String name) {
+        List<RegionCluster> remaining;
+        try {
+            remaining = regions.find(name).map(Region::list).orElse(List.of());
+        } catch (RegionUnavailableException e) {
+            LOG.warn("region {} removed without looking into it: {}", name, e.getMessage());
+            return;
+        }
+        if (!remaining.isEmpty()) {
+            throw ProblemException.conflict("region " + name + " still holds " + remaining.size() + " DatabaseCluster resource(s), e.g. "
+                    + remaining.getFirst().name() + (remaining.getFirst().deleting() ? " (being deleted)" : "")
+                    + ": retry once they are gone");
+        }
     }
 
     /** A region as the API shows it, with its health asked now. */

@@ -85,6 +85,10 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(got.path("jdbcUrl").asText()).isEqualTo("jdbc:ignite:thin://orders.canopy.svc:10800");
         assertThat(got.path("status").path("conditions").get(0).path("reason").asText()).isEqualTo("AllNodesReady");
         assertThat(got.path("status").path("observedGeneration").asLong()).isEqualTo(resource.getMetadata().getGeneration());
+        JsonNode create = await("the create ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/operations").json().path("items").get(0),
+                        op -> !op.path("outcome").asText().equals("accepted"));
+        assertThat(create.path("outcome").asText()).as(create.toString()).isEqualTo("succeeded");
 
         ApiClient.Response resized = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}");
         assertThat(resized.status()).as(resized.body()).isEqualTo(200);
@@ -94,8 +98,23 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(refused.status()).as("a region holding clusters stays").isEqualTo(409);
         assertThat(refused.json().path("detail").asText()).contains("default/orders");
 
+        // the operator's finalizer keeps a deleted resource until its nodes are gone; so does the region
+        DatabaseCluster held = resource("default-orders");
+        held.getMetadata().setFinalizers(List.of("canopy.dev/finalizer"));
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(held).update();
         assertThat(api.admin.delete("/api/v1/clusters/orders", Map.of()).status()).isEqualTo(202);
+        assertThat(resource("default-orders").getMetadata().getDeletionTimestamp()).isNotNull();
+        ApiClient.Response stillThere = api.admin.delete("/api/v1/regions/eu", Map.of());
+        assertThat(stillThere.status()).isEqualTo(409);
+        assertThat(stillThere.json().path("detail").asText()).contains("default-orders (being deleted)");
+
+        DatabaseCluster finished = resource("default-orders");
+        finished.getMetadata().setFinalizers(List.of());
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(finished).update();
         assertThat(resource("default-orders")).isNull();
+        await("the delete ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/operations").json().path("items").get(0).path("outcome").asText(),
+                        outcome -> !outcome.equals("accepted"));
         assertThat(api.admin.delete("/api/v1/regions/eu", Map.of()).status()).isEqualTo(204);
         assertThat(regionNames()).containsExactly("local");
     }
@@ -118,6 +137,15 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(eu.path("healthy").asBoolean()).as(eu.toString()).isTrue();
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
         assertThat(resource("default-orders")).isNotNull();
+
+        // the API server gone: its clusters answer 503 naming the region, and the region is unhealthy
+        server.destroy();
+        ApiClient.Response unavailable = api.admin.get("/api/v1/clusters/orders");
+        assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
+        assertThat(unavailable.json().path("detail").asText()).contains("region eu");
+        JsonNode down = api.admin.get("/api/v1/regions").json().path("items").get(1);
+        assertThat(down.path("healthy").asBoolean()).isFalse();
+        assertThat(down.path("message").asText()).contains("does not answer");
     }
 
     @Test
