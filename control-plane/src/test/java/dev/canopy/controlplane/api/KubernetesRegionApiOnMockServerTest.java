@@ -125,6 +125,9 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(registered.json().path("healthy").asBoolean()).isFalse();
         assertThat(registered.json().path("message").asText()).contains("databaseclusters.canopy.dev is not installed");
+        JsonNode publicHealth = api.anonymous().get("/api/v1/health").json().path("regions").get(1);
+        assertThat(publicHealth.path("healthy").asBoolean()).isFalse();
+        assertThat(publicHealth.has("message")).as("where the region is stays private").isFalse();
         installCrd();
 
         Path dataDir = api.dataDir;
