@@ -2,6 +2,7 @@ package dev.canopy.controlplane.region;
 
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.InvalidSpecException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -116,6 +117,9 @@ public final class KubernetesRegion implements Region, AutoCloseable {
         try {
             return call.get();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 422) {
+                throw new InvalidSpecException(schemaProblems(e));
+            }
             if (e.getCode() == 409) {
                 throw new RegionConflictException("region " + name + ": cannot " + what + ": changed meanwhile, retry ("
                         + e.getMessage() + ")");
@@ -123,6 +127,16 @@ public final class KubernetesRegion implements Region, AutoCloseable {
             throw new RegionUnavailableException("region " + name + " (" + client.getMasterUrl() + ", namespace " + namespace
                     + "): cannot " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The CRD schema's refusal, one "spec.field: reason" per cause (as the spec validator words them). */
+    private static List<String> schemaProblems(KubernetesClientException e) {
+        var details = e.getStatus() == null ? null : e.getStatus().getDetails();
+        if (details == null || details.getCauses() == null || details.getCauses().isEmpty()) {
+            return List.of("spec: the API server refused it: " + e.getMessage());
+        }
+        return details.getCauses().stream()
+                .map(c -> (c.getField() == null ? "spec" : c.getField()) + ": " + c.getMessage()).toList();
     }
 
     private NonNamespaceOperation<DatabaseCluster, KubernetesResourceList<DatabaseCluster>, Resource<DatabaseCluster>> resources() {

@@ -9,6 +9,7 @@ import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.region.FakeRegion;
+import dev.canopy.controlplane.region.MockKubeconfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -198,24 +199,7 @@ class KubernetesRegionApiOnMockServerTest {
 
     /** A registration whose kubeconfig has two contexts: {@code mock} reaches the mock server, {@code other} nothing. */
     private String registration(String name, String context, String namespace) {
-        String kubeconfig = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: { server: "%s" }
-                - name: other
-                  cluster: { server: "https://other.invalid:6443" }
-                users:
-                - name: tester
-                  user: { token: not-checked-by-the-mock }
-                contexts:
-                - name: other
-                  context: { cluster: other, user: tester }
-                - name: mock
-                  context: { cluster: mock, user: tester, namespace: default }
-                current-context: other
-                """.formatted(server.url("/"));
+        String kubeconfig = MockKubeconfig.of(server.url("/"));
         return Json.write(Map.of("name", name, "kind", "kubernetes", "kubeconfig", kubeconfig, "context", context,
                 "namespace", namespace));
     }
