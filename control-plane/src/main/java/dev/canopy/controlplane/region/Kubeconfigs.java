@@ -1,6 +1,9 @@
 package dev.canopy.controlplane.region;
 
 import dev.canopy.controlplane.problem.FieldProblem;
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,6 +46,40 @@ public final class Kubeconfigs {
         if (!contexts.contains(context)) {
             return Optional.of(new FieldProblem("context", "the kubeconfig has no context " + context + "; it has "
                     + String.join(", ", contexts)));
+        }
+        return selfContained(parsed, context).map(reason -> new FieldProblem("kubeconfig", reason));
+    }
+
+    /**
+     * Why the context cannot be used from the control plane as given, if it cannot: its cluster or user is missing,
+     * or it would run a command or read a file on the control plane's host (exec plugins, auth providers, file paths).
+     * A request must never make the platform run commands or read its own files; everything must be embedded.
+     */
+    private static Optional<String> selfContained(io.fabric8.kubernetes.api.model.Config parsed, String context) {
+        NamedContext named = parsed.getContexts().stream().filter(c -> context.equals(c.getName())).findFirst().orElseThrow();
+        String clusterName = named.getContext() == null ? null : named.getContext().getCluster();
+        String userName = named.getContext() == null ? null : named.getContext().getUser();
+        Optional<NamedCluster> cluster = parsed.getClusters() == null ? Optional.empty()
+                : parsed.getClusters().stream().filter(c -> c.getName().equals(clusterName)).findFirst();
+        if (cluster.isEmpty() || cluster.get().getCluster() == null || cluster.get().getCluster().getServer() == null) {
+            return Optional.of("context " + context + " names cluster " + clusterName + ", which the kubeconfig does not define with a server");
+        }
+        if (cluster.get().getCluster().getCertificateAuthority() != null) {
+            return Optional.of("cluster " + clusterName + " refers to a file (certificate-authority); embed it as certificate-authority-data");
+        }
+        Optional<AuthInfo> user = parsed.getUsers() == null || userName == null ? Optional.empty()
+                : parsed.getUsers().stream().filter(u -> u.getName().equals(userName)).findFirst().map(NamedAuthInfo::getUser);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        AuthInfo auth = user.get();
+        if (auth.getExec() != null || auth.getAuthProvider() != null) {
+            return Optional.of("user " + userName + " gets its credentials by running a command (exec or auth-provider), which the"
+                    + " control plane does not do; give a token or client-certificate-data and client-key-data");
+        }
+        if (auth.getClientCertificate() != null || auth.getClientKey() != null || auth.getTokenFile() != null) {
+            return Optional.of("user " + userName + " refers to a file (client-certificate, client-key or tokenFile); embed it"
+                    + " (client-certificate-data, client-key-data, token)");
         }
         return Optional.empty();
     }

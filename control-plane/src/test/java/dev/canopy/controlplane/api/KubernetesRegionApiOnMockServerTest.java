@@ -164,6 +164,15 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(unknownContext.fields()).containsExactly("context");
         assertThat(unknownContext.json().path("errors").get(0).path("message").asText()).contains("nowhere", "mock");
 
+        // a request must not make the control plane run a command or read one of its own files
+        ApiClient.Response exec = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)
+                .replace("{ token: not-checked-by-the-mock }", "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: touch, args: [ /tmp/pwned ] } }"));
+        assertThat(exec.fields()).as(exec.body()).containsExactly("kubeconfig");
+        assertThat(exec.json().path("errors").get(0).path("message").asText()).contains("user tester", "running a command");
+        ApiClient.Response file = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)
+                .replace("{ token: not-checked-by-the-mock }", "{ tokenFile: /etc/hostname }"));
+        assertThat(file.json().path("errors").get(0).path("message").asText()).as(file.body()).contains("refers to a file");
+
         ApiClient.Response badNames = api.admin.post("/api/v1/regions", registration("EU_1", "mock", "Not A Namespace")
                 .replace("\"kubernetes\"", "\"openstack\""));
         assertThat(badNames.fields()).containsExactlyInAnyOrder("name", "kind", "namespace");
