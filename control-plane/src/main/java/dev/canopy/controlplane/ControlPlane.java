@@ -7,6 +7,7 @@ import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import org.slf4j.Logger;
@@ -45,15 +46,18 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneStore store;
     private final ProgressWatcher watcher;
     private final ClusterService clusters;
+    private final RegionService regionService;
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
     private final Path adminKeyFile;
 
-    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, ClusterService clusters, ApiServer server,
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, ClusterService clusters,
+                         RegionService regionService, ApiServer server,
                          Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
         this.store = store;
         this.watcher = watcher;
         this.clusters = clusters;
+        this.regionService = regionService;
         this.server = server;
         this.newAdminKey = newAdminKey;
         this.adminKeyFile = adminKeyFile;
@@ -61,22 +65,31 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock) {
         ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword());
+        RegionService regionService = null;
         try {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
             ClusterService clusters = new ClusterService(store, regions, clock);
+            regionService = new RegionService(store, regions, clock, RegionService::openKubernetes);
+
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
             Path keyFile = settings.dataDir().resolve("admin.key");
             adminKey.ifPresent(key -> writeOwnerOnly(keyFile, key.secret() + "\n"));
-            for (Region region : regions.all()) {
+            // only the built-in regions: a registered one may not answer now, and what stands in its namespace
+            // beside the control plane's resources is not the platform's to take
+            for (Region region : regionList) {
                 clusters.adoptUnowned(OrganizationService.PLATFORM, region);
             }
+            regionService.restore();
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
-            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics)
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regionService, metrics)
                     .start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
-            return new ControlPlane(store, watcher, clusters, server, adminKey, keyFile);
+            return new ControlPlane(store, watcher, clusters, regionService, server, adminKey, keyFile);
         } catch (RuntimeException e) {
+            if (regionService != null) {
+                regionService.closeAll();
+            }
             store.close();
             throw e;
         }
@@ -121,6 +134,7 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         server.close();
         watcher.close();
+        regionService.closeAll();
         store.close();
     }
 }
