@@ -46,6 +46,11 @@ final class ApiOptions {
         }
     }
 
+    /** Deletes what the path names and says so, e.g. "key k1 revoked". */
+    int delete(Path dataDir, String path, String done) {
+        return run(dataDir, api -> api.call("DELETE", path, null), answer -> System.out.println(done));
+    }
+
     /** Runs a call, prints its answer as JSON or as text, and turns a refusal into a message and exit code 1. */
     int run(Path dataDir, Function<ApiClient, JsonNode> call, Consumer<JsonNode> text) {
         try {

@@ -70,8 +70,7 @@ final class KeysCommand {
 
         @Override
         public Integer call() {
-            return parent.options.run(parent.main.dataDir(), api -> api.call("DELETE", "/keys/" + id, null),
-                    answer -> System.out.println("key " + id + " revoked"));
+            return parent.options.delete(parent.main.dataDir(), "/keys/" + id, "key " + id + " revoked");
         }
     }
 }

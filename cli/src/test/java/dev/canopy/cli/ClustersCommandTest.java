@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
@@ -124,5 +125,36 @@ class ClustersCommandTest {
 
         assertThat(CliRun.canopy(dataDir, "keys", "--api", api, "revoke", id).code()).isZero();
         assertThat(clusters("--key", secret, "list").err()).contains("not valid");
+    }
+
+    /** Registration needs no answer from the region (it is checked, not reached): an unreachable server is unhealthy. */
+    @Test
+    void aKubernetesRegionIsAddedFromAKubeconfigFileAndDeleted() throws Exception {
+        Path kubeconfig = dataDir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [ { name: far, cluster: { server: "http://127.0.0.1:1" } } ]
+                users: [ { name: ops, user: { token: t } } ]
+                contexts: [ { name: far, context: { cluster: far, user: ops } } ]
+                """);
+        CliRun.Result unknownContext = CliRun.canopy(dataDir, "regions", "--api", api, "add", "--name", "eu",
+                "--kubeconfig", kubeconfig.toString(), "--context", "near", "--namespace", "canopy");
+        assertThat(unknownContext.code()).isEqualTo(1);
+        assertThat(unknownContext.err()).contains("context: the kubeconfig has no context near; it has far");
+
+        CliRun.Result noFile = CliRun.canopy(dataDir, "regions", "--api", api, "add", "--name", "eu",
+                "--kubeconfig", dataDir.resolve("missing").toString(), "--context", "far", "--namespace", "canopy");
+        assertThat(noFile.code()).isEqualTo(1);
+        assertThat(noFile.err()).contains("--kubeconfig: cannot read");
+
+        CliRun.Result added = CliRun.canopy(dataDir, "regions", "--api", api, "add", "--name", "eu",
+                "--kubeconfig", kubeconfig.toString(), "--context", "far", "--namespace", "canopy");
+        assertThat(added.code()).as(added.err()).isZero();
+        assertThat(added.out()).contains("region eu registered", "healthy: no", "does not answer");
+        assertThat(CliRun.canopy(dataDir, "regions", "--api", api).out()).contains("eu ", "kubernetes");
+
+        assertThat(CliRun.canopy(dataDir, "regions", "--api", api, "delete", "eu").code()).isZero();
+        assertThat(CliRun.canopy(dataDir, "regions", "--api", api).out()).doesNotContain("kubernetes");
     }
 }

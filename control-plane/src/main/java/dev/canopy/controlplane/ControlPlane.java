@@ -7,6 +7,7 @@ import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.telemetry.IgniteEngineProbe;
@@ -54,16 +55,19 @@ public final class ControlPlane implements AutoCloseable {
     private final ProgressWatcher watcher;
     private final TelemetrySampler sampler;
     private final ClusterService clusters;
+    private final RegionService regionService;
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
     private final Path adminKeyFile;
 
     private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, TelemetrySampler sampler, ClusterService clusters,
-                         ApiServer server, Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
+                         RegionService regionService, ApiServer server,
+                         Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
         this.store = store;
         this.watcher = watcher;
         this.sampler = sampler;
         this.clusters = clusters;
+        this.regionService = regionService;
         this.server = server;
         this.newAdminKey = newAdminKey;
         this.adminKeyFile = adminKeyFile;
@@ -76,27 +80,36 @@ public final class ControlPlane implements AutoCloseable {
     /** As {@link #start(Settings, List, Clock)}, sampling every cluster's telemetry every {@code telemetryEvery}. */
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock, Duration telemetryEvery) {
         ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword());
+        RegionService regionService = null;
         try {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
             ClusterService clusters = new ClusterService(store, regions, clock);
+            regionService = new RegionService(store, regions, clock, RegionService::openKubernetes);
+
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
             Path keyFile = settings.dataDir().resolve("admin.key");
             adminKey.ifPresent(key -> writeOwnerOnly(keyFile, key.secret() + "\n"));
-            for (Region region : regions.all()) {
+            // only the built-in regions: a registered one may not answer now, and what stands in its namespace
+            // beside the control plane's resources is not the platform's to take
+            for (Region region : regionList) {
                 clusters.adoptUnowned(OrganizationService.PLATFORM, region);
             }
+            regionService.restore();
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
-            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regions, metrics, history,
-                    telemetryEvery).start(settings.host(), settings.port());
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regionService, metrics,
+                    history, telemetryEvery).start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
                     new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
-            return new ControlPlane(store, watcher, sampler, clusters, server, adminKey, keyFile);
+            return new ControlPlane(store, watcher, sampler, clusters, regionService, server, adminKey, keyFile);
         } catch (RuntimeException e) {
+            if (regionService != null) {
+                regionService.closeAll();
+            }
             store.close();
             throw e;
         }
@@ -142,6 +155,7 @@ public final class ControlPlane implements AutoCloseable {
         server.close();
         sampler.close();
         watcher.close();
+        regionService.closeAll();
         store.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.api.SpecValidator;
+import dev.canopy.core.Causes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
@@ -121,7 +122,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public ErrorStatusUpdateControl<DatabaseCluster> updateErrorStatus(DatabaseCluster resource, Context<DatabaseCluster> context,
                                                                       Exception e) {
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", rootMessage(e), clock.instant()));
+        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", Causes.rootMessage(e), clock.instant()));
         resource.getMetadata().setManagedFields(null);
         return ErrorStatusUpdateControl.patchStatus(resource);
     }
@@ -157,14 +158,6 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         conditions.add(0, new Condition(Condition.READY, Condition.FALSE, reason, why, now.toString()));
         return new DatabaseClusterStatus(Phase.Failed, conditions, generation, base.aggregators(), base.leaves(),
                 base.release(), base.endpoints(), base.upgrade());
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private void recordEvent(DatabaseCluster resource, Step step) {

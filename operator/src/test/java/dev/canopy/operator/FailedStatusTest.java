@@ -4,6 +4,7 @@ import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.core.Causes;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -20,7 +21,7 @@ class FailedStatusTest {
                         new Condition(Condition.BALANCED, Condition.TRUE, "AllPartitionsOwning", "", "2026-01-01T00:00:00Z")),
                 3L, new NodeCounts(2, 2), new NodeCounts(4, 4), "2.17.0", null, null);
         DatabaseClusterStatus failed = DatabaseClusterReconciler.failed(previous, 4, "ReconcileFailed",
-                DatabaseClusterReconciler.rootMessage(new IllegalStateException("pass", new RuntimeException("forbidden: pods"))),
+                Causes.rootMessage(new IllegalStateException("pass", new RuntimeException("forbidden: pods"))),
                 Instant.parse("2026-01-02T00:00:00Z"));
         assertThat(failed.phase()).isEqualTo(Phase.Failed);
         assertThat(failed.observedGeneration()).isEqualTo(4);

@@ -14,8 +14,8 @@ import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
-import dev.canopy.controlplane.region.Region;
-import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.region.RegionService;
+import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -52,18 +52,19 @@ public final class ApiServer implements AutoCloseable {
     private final ClusterService clusters;
     private final OrganizationService organizations;
     private final Authenticator authenticator;
-    private final Regions regions;
+    private final RegionService regionService;
     private final PlatformMetrics metrics;
     private final TelemetryHistory telemetry;
     private final Duration telemetryEvery;
     private final Javalin app;
 
     public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
-                     Regions regions, PlatformMetrics metrics, TelemetryHistory telemetry, Duration telemetryEvery) {
+                     RegionService regionService, PlatformMetrics metrics, TelemetryHistory telemetry,
+                     Duration telemetryEvery) {
         this.clusters = clusters;
         this.organizations = organizations;
         this.authenticator = authenticator;
-        this.regions = regions;
+        this.regionService = regionService;
         this.metrics = metrics;
         this.telemetry = telemetry;
         this.telemetryEvery = telemetryEvery;
@@ -110,6 +111,10 @@ public final class ApiServer implements AutoCloseable {
             metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
         });
         routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
+        routes.exception(RegionUnavailableException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            problem(ctx, new ProblemException(503, "Region unavailable", e.getMessage(), List.of()));
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             problem(ctx, new ProblemException(500, "Internal error", "the platform failed to answer: " + e, List.of()));
@@ -118,7 +123,13 @@ public final class ApiServer implements AutoCloseable {
         routes.get(BASE + "/health", ctx -> json(ctx, 200, health()));
         routes.get(BASE + "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApiDocument()));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        routes.get(BASE + "/regions", ctx -> json(ctx, 200, Map.of("items", regions.all().stream().map(ApiServer::regionView).toList())));
+        routes.get(BASE + "/regions", ctx -> json(ctx, 200, Map.of("items", regionService.list())));
+        routes.post(BASE + "/regions", ctx -> json(ctx, 201, regionService.register(principal(ctx),
+                Json.readRequest(ctx.body(), RegionService.RegisterRegionRequest.class))));
+        routes.delete(BASE + "/regions/{name}", ctx -> {
+            regionService.delete(principal(ctx), ctx.pathParam("name"));
+            ctx.status(204);
+        });
 
         routes.post(BASE + "/organizations", ctx -> json(ctx, 201, organizations.createOrganization(principal(ctx),
                 Json.readRequest(ctx.body(), OrganizationService.CreateOrganizationRequest.class))));
@@ -183,19 +194,15 @@ public final class ApiServer implements AutoCloseable {
     private Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", "ok");
-        health.put("regions", regions.all().stream().map(ApiServer::regionView).toList());
+        // answered without a key: no messages, which name a Kubernetes region's API server and namespace
+        health.put("regions", regionService.list().stream().map(region -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("name", region.get("name"));
+            view.put("kind", region.get("kind"));
+            view.put("healthy", region.get("healthy"));
+            return view;
+        }).toList());
         return health;
-    }
-
-    private static Map<String, Object> regionView(Region region) {
-        var health = region.health();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("name", region.name());
-        view.put("kind", region.kind());
-        view.put("healthy", health.healthy());
-        view.put("message", health.message());
-        view.put("releases", region.releases());
-        return view;
     }
 
     private static int limit(Context ctx) {

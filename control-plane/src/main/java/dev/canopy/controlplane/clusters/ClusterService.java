@@ -13,6 +13,7 @@ import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.region.RegionConflictException;
 import dev.canopy.controlplane.region.RegionNames;
 import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.store.AlreadyExistsException;
 import dev.canopy.controlplane.store.ClusterEvent;
 import dev.canopy.controlplane.store.ClusterRecord;
@@ -161,10 +162,14 @@ public final class ClusterService {
     public List<TelemetrySampler.Target> telemetryTargets() {
         return store.read(StoreTransaction::allClusters).stream()
                 .map(c -> {
-                    ClusterView view = view(c);
-                    return new TelemetrySampler.Target(
-                            new TelemetryHistory.Key(c.organization(), c.name()),
-                            view.status(), view.jdbcUrl());
+                    TelemetryHistory.Key key = new TelemetryHistory.Key(c.organization(), c.name());
+                    try {
+                        ClusterView view = view(c);
+                        return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null);
+                    } catch (RegionUnavailableException e) {
+                        // one region not answering must not stop the others' clusters from being sampled
+                        return new TelemetrySampler.Target(key, null, null, e.getMessage());
+                    }
                 })
                 .toList();
     }

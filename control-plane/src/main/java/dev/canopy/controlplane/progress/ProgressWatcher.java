@@ -1,6 +1,7 @@
 package dev.canopy.controlplane.progress;
 
 import dev.canopy.controlplane.region.RegionCluster;
+import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ClusterEvent;
 import dev.canopy.controlplane.store.ClusterRecord;
@@ -54,6 +55,16 @@ public final class ProgressWatcher implements AutoCloseable {
 
     void pass() {
         for (Operation operation : store.read(StoreTransaction::unfinishedOperations)) {
+            follow(operation);
+        }
+        for (ClusterRecord cluster : store.read(StoreTransaction::allClusters)) {
+            recordEvent(cluster);
+        }
+    }
+
+    // one region that does not answer must not stop the others' operations and events: each on its own
+    private void follow(Operation operation) {
+        try {
             Optional<RegionCluster> inRegion = regions.of(operation.region()).get(operation.regionName());
             OperationProgress.ending(operation, inRegion).ifPresent(ending -> {
                 store.transaction(tx -> {
@@ -63,8 +74,13 @@ public final class ProgressWatcher implements AutoCloseable {
                 LOG.info("{}: operation {} ({} of {}) {}: {}", operation.organization(), operation.id(),
                         operation.action(), operation.cluster(), ending.outcome(), ending.message());
             });
+        } catch (RegionUnavailableException e) {
+            LOG.debug("operation {}: {}", operation.id(), e.getMessage());
         }
-        for (ClusterRecord cluster : store.read(StoreTransaction::allClusters)) {
+    }
+
+    private void recordEvent(ClusterRecord cluster) {
+        try {
             var status = regions.of(cluster.region()).get(cluster.regionName()).map(RegionCluster::status).orElse(null);
             OperationProgress.eventOf(status).ifPresent(text -> store.transaction(tx -> {
                 var last = tx.events(cluster.organization(), cluster.name(), 1).stream().findFirst()
@@ -75,6 +91,8 @@ public final class ProgressWatcher implements AutoCloseable {
                 }
                 return null;
             }));
+        } catch (RegionUnavailableException e) {
+            LOG.debug("cluster {}/{}: {}", cluster.organization(), cluster.name(), e.getMessage());
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * One place clusters run. The control plane writes desired specs here and reads their status back; the region's own
  * reconciler carries the specs out. {@code local} is the embedded region ({@link LocalClusterRegion}); a Kubernetes
- * region implements the same interface by writing DatabaseCluster resources through a kubeconfig context and reading
- * their status (not built yet).
+ * region ({@link KubernetesRegion}) writes DatabaseCluster resources through a kubeconfig context and reads their
+ * status.
  *
  * <p>Names here are the names inside the region ({@link RegionNames}), unique there.
  */

@@ -7,8 +7,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The regions this control plane offers, by name. Kubernetes regions are to be registered here too. */
+/**
+ * The regions this control plane offers, by name: the built-in ones given at start and the Kubernetes regions
+ * registered through the API, which come and go while requests read the registry (hence synchronized).
+ */
 public final class Regions {
     private final Map<String, Region> byName = new LinkedHashMap<>();
 
@@ -21,7 +25,7 @@ public final class Regions {
     }
 
     /** The region a request named; a 422 naming the field {@code region} if there is none of that name. */
-    public Region require(String name) {
+    public synchronized Region require(String name) {
         Region region = byName.get(name);
         if (region == null) {
             throw ProblemException.invalid(List.of(new FieldProblem("region",
@@ -31,7 +35,7 @@ public final class Regions {
     }
 
     /** The region a stored cluster lives in. */
-    public Region of(String name) {
+    public synchronized Region of(String name) {
         Region region = byName.get(name);
         if (region == null) {
             throw new IllegalStateException("a stored cluster names region " + name + ", which this platform does not have");
@@ -39,7 +43,20 @@ public final class Regions {
         return region;
     }
 
-    public Collection<Region> all() {
-        return byName.values();
+    public synchronized Collection<Region> all() {
+        return List.copyOf(byName.values());
+    }
+
+    public synchronized Optional<Region> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Adds a region; false (and nothing changed) if one of that name is there already. */
+    public synchronized boolean add(Region region) {
+        return byName.putIfAbsent(region.name(), region) == null;
+    }
+
+    public synchronized Optional<Region> remove(String name) {
+        return Optional.ofNullable(byName.remove(name));
     }
 }

@@ -37,6 +37,9 @@ public final class StoreTransaction {
     private static final RowMapper<ClusterEvent> EVENT = (rs, ctx) -> new ClusterEvent(rs.getLong("id"),
             rs.getString("organization"), rs.getString("cluster"), rs.getString("type"), rs.getString("reason"),
             rs.getString("message"), instant(rs.getTimestamp("at")));
+    private static final RowMapper<RegionRecord> REGION = (rs, ctx) -> new RegionRecord(rs.getString("name"),
+            rs.getString("kind"), rs.getString("kubeconfig"), rs.getString("context"), rs.getString("namespace"),
+            instant(rs.getTimestamp("created_at")));
 
     private final Handle handle;
 
@@ -140,6 +143,30 @@ public final class StoreTransaction {
         return handle.createUpdate("""
                         DELETE FROM clusters WHERE organization = :org AND name = :name AND resource_version = :expected""")
                 .bind("org", organization).bind("name", name).bind("expected", expectedVersion).execute() == 1;
+    }
+
+    public List<ClusterRecord> clustersInRegion(String region) {
+        return handle.createQuery("SELECT * FROM clusters WHERE region = :region ORDER BY organization, name")
+                .bind("region", region).map(CLUSTER).list();
+    }
+
+    // registered regions
+
+    public void insertRegion(RegionRecord region) {
+        uniqueInsert("region " + region.name(), () -> handle.createUpdate("""
+                        INSERT INTO regions (name, kind, kubeconfig, context, namespace, created_at)
+                        VALUES (:name, :kind, :kubeconfig, :context, :namespace, :at)""")
+                .bind("name", region.name()).bind("kind", region.kind()).bind("kubeconfig", region.kubeconfig())
+                .bind("context", region.context()).bind("namespace", region.namespace())
+                .bind("at", timestamp(region.createdAt())).execute());
+    }
+
+    public List<RegionRecord> regions() {
+        return handle.createQuery("SELECT * FROM regions ORDER BY name").map(REGION).list();
+    }
+
+    public boolean deleteRegion(String name) {
+        return handle.createUpdate("DELETE FROM regions WHERE name = :name").bind("name", name).execute() == 1;
     }
 
     // idempotency keys

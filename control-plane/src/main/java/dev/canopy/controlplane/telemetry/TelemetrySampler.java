@@ -24,8 +24,11 @@ import java.util.stream.Collectors;
 public final class TelemetrySampler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetrySampler.class);
 
-    /** A cluster to sample: its region's status and where its engine answers SQL (null before it has an endpoint). */
-    public record Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl) {
+    /**
+     * A cluster to sample: its region's status and where its engine answers SQL (null before it has an endpoint), or
+     * why its region could not tell ({@code regionProblem}, null when it could).
+     */
+    public record Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl, String regionProblem) {
     }
 
     private final Supplier<List<Target>> targets;
@@ -75,7 +78,9 @@ public final class TelemetrySampler implements AutoCloseable {
         ClusterSample previous = history.latest(target.key()).orElse(null);
         EngineReading reading = null;
         String error = null;
-        if (target.jdbcUrl() == null) {
+        if (target.regionProblem() != null) {
+            error = "region unavailable: " + target.regionProblem();
+        } else if (target.jdbcUrl() == null) {
             error = "no SQL endpoint yet";
         } else {
             try {

@@ -30,6 +30,13 @@ record ApiClient(String baseUrl, String key) {
                     .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
         }
 
+        /** The fields a problem+json answer names, in order. */
+        java.util.List<String> fields() {
+            java.util.List<String> fields = new java.util.ArrayList<>();
+            json().path("errors").forEach(e -> fields.add(e.path("field").asText()));
+            return fields;
+        }
+
         String contentType() {
             return header("Content-Type");
         }

@@ -20,14 +20,29 @@ final class ApiFixture implements AutoCloseable {
     final ApiClient admin;
 
     ApiFixture(Region... regions) {
+        this(newDataDir(), regions);
+    }
+
+    /** A control plane on the data directory of an earlier one (a restart) or a new one; the admin key is the file's. */
+    ApiFixture(Path dataDir, Region... regions) {
+        this.dataDir = dataDir;
+        controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+                List.of(regions), Clock.systemUTC(), TELEMETRY_EVERY);
         try {
-            dataDir = Files.createTempDirectory("canopy-api-");
+            admin = new ApiClient("http://127.0.0.1:" + controlPlane.port(),
+                    Files.readString(controlPlane.adminKeyFile()).strip());
+        } catch (IOException e) {
+            controlPlane.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("canopy-api-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
-                List.of(regions), Clock.systemUTC(), TELEMETRY_EVERY);
-        admin = new ApiClient("http://127.0.0.1:" + controlPlane.port(), controlPlane.newAdminKey().orElseThrow());
     }
 
     ApiClient anonymous() {

@@ -231,8 +231,6 @@ class ClusterApiWithFakeRegionTest {
     }
 
     private static List<String> fields(ApiClient.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().path("errors").forEach(e -> fields.add(e.path("field").asText()));
-        return fields;
+        return response.fields();
     }
 }

@@ -156,4 +156,36 @@ class ControlPlaneStoreTest {
                     .extracting(ClusterEvent::type).containsExactly("Ready", "Scaling");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void registeredRegionsAreStoredWholeAndRemoved(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            // a kubeconfig is long and multi-line; it is kept exactly as given
+            RegionRecord eu = new RegionRecord("eu-west", "kubernetes", "apiVersion: v1\nkind: Config\n# " + "x".repeat(20_000),
+                    "prod", "canopy", T0);
+            store.transaction(tx -> {
+                tx.insertRegion(eu);
+                return null;
+            });
+            assertThat(store.read(StoreTransaction::regions)).containsExactly(eu);
+            assertThatThrownBy(() -> store.transaction(tx -> {
+                tx.insertRegion(eu);
+                return null;
+            })).isInstanceOf(AlreadyExistsException.class).hasMessageContaining("region eu-west");
+            assertThat(eu.toString()).doesNotContain("apiVersion");
+
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertCluster(new ClusterRecord("acme", "orders", "eu-west", "acme-orders", SPEC, 1, 1, T0, T0));
+                return null;
+            });
+            assertThat(store.<java.util.List<ClusterRecord>>read(tx -> tx.clustersInRegion("eu-west"))).extracting(ClusterRecord::name).containsExactly("orders");
+            assertThat(store.<java.util.List<ClusterRecord>>read(tx -> tx.clustersInRegion("local"))).isEmpty();
+
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteRegion("eu-west"))).isTrue();
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteRegion("eu-west"))).isFalse();
+            assertThat(store.read(StoreTransaction::regions)).isEmpty();
+        }
+    }
 }

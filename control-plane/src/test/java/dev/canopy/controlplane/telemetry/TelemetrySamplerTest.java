@@ -15,6 +15,7 @@ class TelemetrySamplerTest {
     private static final TelemetryHistory.Key STUCK = new TelemetryHistory.Key("acme", "stuck");
     private static final TelemetryHistory.Key DOWN = new TelemetryHistory.Key("acme", "down");
     private static final TelemetryHistory.Key NEW = new TelemetryHistory.Key("acme", "new");
+    private static final TelemetryHistory.Key FAR = new TelemetryHistory.Key("acme", "far");
 
     @Test
     void aClusterThatNeverAnswersDelaysNoOtherAndAnUnreachableOneIsSampledAsSuch() throws Exception {
@@ -28,18 +29,21 @@ class TelemetrySamplerTest {
         };
         TelemetryHistory history = new TelemetryHistory(100);
         List<TelemetrySampler.Target> targets = List.of(
-                new TelemetrySampler.Target(STUCK, SamplesTest.READY, "jdbc:stuck"),
-                new TelemetrySampler.Target(DOWN, SamplesTest.READY, "jdbc:down"),
-                new TelemetrySampler.Target(NEW, null, null));
+                new TelemetrySampler.Target(STUCK, SamplesTest.READY, "jdbc:stuck", null),
+                new TelemetrySampler.Target(DOWN, SamplesTest.READY, "jdbc:down", null),
+                new TelemetrySampler.Target(NEW, null, null, null),
+                new TelemetrySampler.Target(FAR, null, null, "eu-west: connection refused"));
         try (TelemetrySampler sampler = new TelemetrySampler(() -> targets, probe, history, Clock.systemUTC())
                 .start(Duration.ofMillis(20))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> history.samples(DOWN).size() >= 3 && history.samples(NEW).size() >= 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> history.samples(DOWN).size() >= 3 && history.samples(NEW).size() >= 3
+                    && !history.samples(FAR).isEmpty());
             assertThat(history.samples(STUCK)).as("its one probe has not ended").isEmpty();
             ClusterSample down = history.latest(DOWN).orElseThrow();
             assertThat(down.reachable()).isFalse();
             assertThat(down.error()).isEqualTo("engine unreachable: Connection refused");
             assertThat(down.nodesUp()).isEqualTo(5);
             assertThat(history.latest(NEW).orElseThrow().error()).isEqualTo("no SQL endpoint yet");
+            assertThat(history.latest(FAR).orElseThrow().error()).isEqualTo("region unavailable: eu-west: connection refused");
 
             release.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> !history.samples(STUCK).isEmpty());

@@ -1,0 +1,215 @@
+package dev.canopy.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
+import dev.canopy.controlplane.json.Json;
+import dev.canopy.controlplane.region.FakeRegion;
+import dev.canopy.controlplane.region.MockKubeconfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Kubernetes region registered through the API, on fabric8's mock API server in CRUD mode (no operator runs there:
+ * the test writes the status the operator would). The control plane reaches it through the kubeconfig it was given,
+ * as it would reach a real cluster.
+ */
+class KubernetesRegionApiOnMockServerTest {
+    private static final String NAMESPACE = "canopy";
+    private static final Path CRD = Path.of("../deploy/helm/canopy-operator/crds/databaseclusters.canopy.dev-v1.yml");
+    private static final String ORDERS = """
+            {"name": "orders", "region": "eu", "release": "2.17.0", "redundancyLevel": 2,
+             "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 2, "height": 0.5, "storageGB": 10}}""";
+
+    // made by hand rather than by @EnableKubernetesMockClient, to control when the CRD is installed
+    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+            new KubernetesCrudDispatcher(), false);
+    private KubernetesClient kubernetes;
+    private ApiFixture api;
+
+    @BeforeEach
+    void start() {
+        server.init();
+        kubernetes = server.createClient();
+        api = new ApiFixture(new FakeRegion("local", List.of("2.17.0")));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        kubernetes.close();
+        server.destroy();
+    }
+
+    @Test
+    void clustersOfAKubernetesRegionAreDatabaseClusterResourcesInItsNamespace() {
+        installCrd();
+        ApiClient.Response registered = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        assertThat(registered.json().path("healthy").asBoolean()).as(registered.body()).isTrue();
+
+        ApiClient.Response created = api.admin.post("/api/v1/clusters", ORDERS);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        DatabaseCluster resource = resource("default-orders");
+        assertThat(resource).as("the resource, named as in every region").isNotNull();
+        assertThat(resource.getSpec().leaves().count()).isEqualTo(2);
+        assertThat(resource.getSpec().redundancyLevel()).isEqualTo(2);
+        assertThat(resource.getSpec().release()).isEqualTo("2.17.0");
+
+        // what the operator would write
+        resource.setStatus(new DatabaseClusterStatus(Phase.Ready,
+                List.of(new Condition(Condition.READY, Condition.TRUE, "AllNodesReady", "every node is up", null)),
+                resource.getMetadata().getGeneration(), new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0",
+                new Endpoints("jdbc:ignite:thin://orders.canopy.svc:10800", List.of("orders.canopy.svc:10800")), null));
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(resource).updateStatus();
+        JsonNode got = api.admin.get("/api/v1/clusters/orders").json();
+        assertThat(got.path("phase").asText()).as(got.toString()).isEqualTo("Ready");
+        assertThat(got.path("jdbcUrl").asText()).isEqualTo("jdbc:ignite:thin://orders.canopy.svc:10800");
+        assertThat(got.path("status").path("conditions").get(0).path("reason").asText()).isEqualTo("AllNodesReady");
+        assertThat(got.path("status").path("observedGeneration").asLong()).isEqualTo(resource.getMetadata().getGeneration());
+        JsonNode create = await("the create ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/orders/operations").json().path("items").get(0),
+                        op -> !op.path("outcome").asText().equals("accepted"));
+        assertThat(create.path("outcome").asText()).as(create.toString()).isEqualTo("succeeded");
+
+        ApiClient.Response resized = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}");
+        assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+        assertThat(resource("default-orders").getSpec().leaves().count()).isEqualTo(3);
+
+        ApiClient.Response refused = api.admin.delete("/api/v1/regions/eu", Map.of());
+        assertThat(refused.status()).as("a region holding clusters stays").isEqualTo(409);
+        assertThat(refused.json().path("detail").asText()).contains("default/orders");
+
+        // the operator's finalizer keeps a deleted resource until its nodes are gone; so does the region
+        DatabaseCluster held = resource("default-orders");
+        held.getMetadata().setFinalizers(List.of("canopy.dev/finalizer"));
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(held).update();
+        assertThat(api.admin.delete("/api/v1/clusters/orders", Map.of()).status()).isEqualTo(202);
+        assertThat(resource("default-orders").getMetadata().getDeletionTimestamp()).isNotNull();
+        ApiClient.Response stillThere = api.admin.delete("/api/v1/regions/eu", Map.of());
+        assertThat(stillThere.status()).isEqualTo(409);
+        assertThat(stillThere.json().path("detail").asText()).contains("default-orders (being deleted)");
+
+        DatabaseCluster finished = resource("default-orders");
+        finished.getMetadata().setFinalizers(List.of());
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(finished).update();
+        assertThat(resource("default-orders")).isNull();
+        await("the delete ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/operations").json().path("items").get(0).path("outcome").asText(),
+                        outcome -> !outcome.equals("accepted"));
+        assertThat(api.admin.delete("/api/v1/regions/eu", Map.of()).status()).isEqualTo(204);
+        assertThat(regionNames()).containsExactly("local");
+    }
+
+    @Test
+    void healthSaysWhenTheCrdIsMissingAndRegisteredRegionsComeBackAfterARestart() {
+        ApiClient.Response registered = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        assertThat(registered.json().path("healthy").asBoolean()).isFalse();
+        assertThat(registered.json().path("message").asText()).contains("databaseclusters.canopy.dev is not installed");
+        JsonNode publicHealth = api.anonymous().get("/api/v1/health").json().path("regions").get(1);
+        assertThat(publicHealth.path("healthy").asBoolean()).isFalse();
+        assertThat(publicHealth.has("message")).as("where the region is stays private").isFalse();
+        installCrd();
+
+        Path dataDir = api.dataDir;
+        api.close();
+        api = new ApiFixture(dataDir, new FakeRegion("local", List.of("2.17.0")));
+        JsonNode eu = api.admin.get("/api/v1/regions").json().path("items").get(1);
+        assertThat(eu.path("name").asText()).isEqualTo("eu");
+        assertThat(eu.path("kind").asText()).isEqualTo("kubernetes");
+        assertThat(eu.path("namespace").asText()).isEqualTo(NAMESPACE);
+        assertThat(eu.path("healthy").asBoolean()).as(eu.toString()).isTrue();
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(resource("default-orders")).isNotNull();
+
+        // the API server gone: its clusters answer 503 naming the region, and the region is unhealthy
+        server.destroy();
+        ApiClient.Response unavailable = api.admin.get("/api/v1/clusters/orders");
+        assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
+        assertThat(unavailable.json().path("detail").asText()).contains("region eu");
+        JsonNode down = api.admin.get("/api/v1/regions").json().path("items").get(1);
+        assertThat(down.path("healthy").asBoolean()).isFalse();
+        assertThat(down.path("message").asText()).contains("does not answer");
+    }
+
+    @Test
+    void aBadRegistrationIsRefusedNamingTheFieldAndNothingIsStored() {
+        ApiClient.Response notYaml = api.admin.post("/api/v1/regions", Json.write(Map.of("name", "eu", "kind", "kubernetes",
+                "kubeconfig", "clusters: [ {{ not yaml", "context", "mock", "namespace", NAMESPACE)));
+        assertThat(notYaml.status()).as(notYaml.body()).isEqualTo(422);
+        assertThat(notYaml.contentType()).startsWith("application/problem+json");
+        assertThat(notYaml.fields()).containsExactly("kubeconfig");
+
+        ApiClient.Response unknownContext = api.admin.post("/api/v1/regions", registration("eu", "nowhere", NAMESPACE));
+        assertThat(unknownContext.fields()).containsExactly("context");
+        assertThat(unknownContext.json().path("errors").get(0).path("message").asText()).contains("nowhere", "mock");
+
+        // a request must not make the control plane run a command or read one of its own files
+        ApiClient.Response exec = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)
+                .replace("{ token: not-checked-by-the-mock }", "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: touch, args: [ /tmp/pwned ] } }"));
+        assertThat(exec.fields()).as(exec.body()).containsExactly("kubeconfig");
+        assertThat(exec.json().path("errors").get(0).path("message").asText()).contains("user tester", "running a command");
+        ApiClient.Response file = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)
+                .replace("{ token: not-checked-by-the-mock }", "{ tokenFile: /etc/hostname }"));
+        assertThat(file.json().path("errors").get(0).path("message").asText()).as(file.body()).contains("refers to a file");
+
+        ApiClient.Response badNames = api.admin.post("/api/v1/regions", registration("EU_1", "mock", "Not A Namespace")
+                .replace("\"kubernetes\"", "\"openstack\""));
+        assertThat(badNames.fields()).containsExactlyInAnyOrder("name", "kind", "namespace");
+
+        ApiClient.Response builtIn = api.admin.post("/api/v1/regions", registration("local", "mock", NAMESPACE));
+        assertThat(builtIn.status()).isEqualTo(409);
+        assertThat(api.admin.delete("/api/v1/regions/local", Map.of()).status()).isEqualTo(409);
+
+        ApiClient member = api.admin.withKey(api.admin.post("/api/v1/keys", "{\"role\": \"member\"}").json().path("secret").asText());
+        assertThat(member.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(403);
+        ApiClient otherAdmin = api.admin.withKey(api.admin.post("/api/v1/organizations", "{\"name\": \"acme\"}")
+                .json().path("adminKey").path("secret").asText());
+        ApiClient.Response notPlatform = otherAdmin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE));
+        assertThat(notPlatform.status()).isEqualTo(403);
+        assertThat(notPlatform.json().path("detail").asText()).contains("organization default");
+
+        assertThat(regionNames()).containsExactly("local");
+    }
+
+    private List<String> regionNames() {
+        List<String> names = new java.util.ArrayList<>();
+        api.admin.get("/api/v1/regions").json().path("items").forEach(r -> names.add(r.path("name").asText()));
+        return names;
+    }
+
+    private void installCrd() {
+        kubernetes.apiextensions().v1().customResourceDefinitions().load(CRD.toFile()).create();
+    }
+
+    private DatabaseCluster resource(String name) {
+        return kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** A registration whose kubeconfig has two contexts: {@code mock} reaches the mock server, {@code other} nothing. */
+    private String registration(String name, String context, String namespace) {
+        String kubeconfig = MockKubeconfig.of(server.url("/"));
+        return Json.write(Map.of("name", name, "kind", "kubernetes", "kubeconfig", kubeconfig, "context", context,
+                "namespace", namespace));
+    }
+}
