@@ -16,10 +16,10 @@ import java.util.concurrent.Callable;
 
 /** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
 @Command(name = "clusters", mixinStandardHelpOptions = true,
-        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete).",
+        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete, sql).",
         subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
-                ClustersCommand.Resume.class, ClustersCommand.Delete.class})
+                ClustersCommand.Resume.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class})
 final class ClustersCommand {
     @ParentCommand
     Main main;
@@ -247,6 +247,37 @@ final class ClustersCommand {
         public Integer call() {
             return change(name, api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
                     c -> System.out.println("cluster " + c.path("name").asText() + " is being deleted"));
+        }
+    }
+
+    /** The SQL shell on a cluster found through the API: by the name the organization gave it, in any region. */
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = "Open a SQL shell on a cluster's aggregators, or run one statement with -e.")
+    static final class Sql implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Option(names = {"-e", "--execute"}, description = "Run this statement, print its result and exit.")
+        String statement;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            JsonNode cluster;
+            try {
+                cluster = parent.client().call("GET", "/clusters/" + name, null);
+            } catch (ApiClient.Failure e) {
+                System.err.println("canopy: " + e.getMessage());
+                return 1;
+            }
+            if (!cluster.hasNonNull("jdbcUrl") || cluster.path("status").path("aggregators").path("ready").asInt(0) == 0) {
+                System.err.println("canopy: " + name + " has no aggregator serving SQL yet (phase " + cluster.path("phase").asText()
+                        + "); `./canopy clusters get " + name + "` shows why");
+                return 1;
+            }
+            return SqlCommand.run(cluster.path("jdbcUrl").asText(), statement);
         }
     }
 }

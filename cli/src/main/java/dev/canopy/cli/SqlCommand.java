@@ -44,7 +44,11 @@ final class SqlCommand implements Callable<Integer> {
                     + (status == null ? "Pending" : status.phase()) + "); `./canopy cluster get " + name + "` shows why");
             return 1;
         }
-        String url = status.endpoints().jdbcUrl();
+        return run(status.endpoints().jdbcUrl(), statement);
+    }
+
+    /** Runs the statement if there is one, or else opens the shell on the URL. */
+    static int run(String url, String statement) throws java.io.IOException {
         if (statement != null) {
             return execute(url, statement);
         }

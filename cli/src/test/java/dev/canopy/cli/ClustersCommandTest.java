@@ -78,6 +78,19 @@ class ClustersCommandTest {
     }
 
     @Test
+    void sqlOnAClusterWithNoAggregatorServingSaysWhyAndExitsNonZero() {
+        assertThat(clusters("create", "orders").code()).isZero();
+
+        CliRun.Result early = clusters("sql", "orders", "-e", "SELECT 1");
+        assertThat(early.code()).isEqualTo(1);
+        assertThat(early.err()).contains("orders has no aggregator serving SQL yet (phase Pending)");
+
+        CliRun.Result unknown = clusters("sql", "nosuch", "-e", "SELECT 1");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("canopy: ");
+    }
+
+    @Test
     void aRefusalPrintsEveryFieldAndExitsNonZero() {
         CliRun.Result refused = clusters("create", "orders", "--redundancy", "3", "--leaves", "0");
         assertThat(refused.code()).isEqualTo(1);
