@@ -156,9 +156,10 @@ public final class Bench {
                     .withTableOptions("template=canopy").withWriters(2, 40).withReaders(1, 40)
                     .withStatementTimeout(Duration.ofSeconds(20)))) {
                 awaitTrue("the load runs", Duration.ofMinutes(1), () -> load.progress().writesOk() >= 100);
-                sleep(Duration.ofSeconds(5));
                 for (NodeId node : List.of(NodeId.leaf(1, 1), NodeId.aggregator(0))) {
                     String event = node.isLeaf() ? "leaf" : "aggregator";
+                    // a steady stretch before each event: the p99 it is compared with
+                    sleep(Duration.ofSeconds(5));
                     PhaseStats steady = checked(load, load.cut("steady before " + node));
                     long start = System.nanoTime();
                     long pid = kill(region.runtime, node);
@@ -258,7 +259,8 @@ public final class Bench {
     }
 
     private static double millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000.0;
+        // whole milliseconds: the runs vary by hundreds of them
+        return Math.round((System.nanoTime() - startNanos) / 1_000_000.0);
     }
 
     static void log(String format, Object... args) {
