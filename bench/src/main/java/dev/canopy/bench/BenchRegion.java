@@ -1,0 +1,64 @@
+package dev.canopy.bench;
+
+import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.core.Step;
+import dev.canopy.engine.ignite.IgniteEngine;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.LocalRegion;
+import dev.canopy.region.local.RegionListener;
+import dev.canopy.region.local.StoredCluster;
+import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.ReleaseCatalog;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A local region on real node processes in its own data directory with free ports, as the platform runs it; every
+ * process it started is stopped by {@link #close()}, also when a benchmark failed half-way.
+ */
+final class BenchRegion implements AutoCloseable {
+    final LocalRuntime runtime;
+    final ClusterStore store;
+    final LocalRegion region;
+    final List<String> failures = new CopyOnWriteArrayList<>();
+
+    BenchRegion(Path dataDir) {
+        runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
+        store = new ClusterStore(dataDir);
+        region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
+            @Override
+            public void stepTaken(String cluster, Step step) {
+                Bench.log("step %s: %s", step.reason(), step.message());
+            }
+
+            @Override
+            public void failed(String cluster, String message) {
+                failures.add(message);
+                Bench.log("reconcile failed: %s", message);
+            }
+        }, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        region.start();
+    }
+
+    long apply(String name, DatabaseClusterSpec spec) {
+        return store.apply(new ClusterManifest(name, spec), runtime.releases().available()).generation();
+    }
+
+    Optional<DatabaseClusterStatus> status(String name) {
+        return store.get(name).map(StoredCluster::status);
+    }
+
+    @Override
+    public void close() {
+        // stops the reconcile loop, then every node this runtime started
+        region.close();
+    }
+}
