@@ -162,7 +162,10 @@ final class ClustersCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the organization's clusters.")
-    static final class ListAll extends Sub {
+    static final class ListAll implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+
         @Override
         public Integer call() {
             return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
@@ -176,7 +179,10 @@ final class ClustersCommand {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a cluster: spec, status, conditions, JDBC URL.")
-    static final class Get extends Sub {
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+
         @Parameters(index = "0", description = "The cluster's name.")
         String name;
 

@@ -83,21 +83,19 @@ public final class Reconciler {
         return new Observed(topology, nodes, view, serving, desired, previous, clock.instant());
     }
 
+    /** A start and a restart are the same call: the runtime restarts a node whose launch changed. */
+    private void startAll(String cluster, Step step, List<NodeId> nodes, Map<NodeId, NodeLaunch> launches) {
+        LOG.info("{}: {} ({})", cluster, step.message(), step.reason());
+        for (NodeId node : nodes) {
+            runtime.start(cluster, node, launches.get(node));
+        }
+    }
+
     /** Every node a step starts is a declared one, so its launch was rendered while observing. */
     private void take(String cluster, Topology topology, Step step, Map<NodeId, NodeLaunch> launches) {
         switch (step) {
-            case Step.StartNodes start -> {
-                LOG.info("{}: {} ({})", cluster, start.message(), start.reason());
-                for (NodeId node : start.nodes()) {
-                    runtime.start(cluster, node, launches.get(node));
-                }
-            }
-            case Step.RestartNodes restart -> {
-                LOG.info("{}: {} ({})", cluster, restart.message(), restart.reason());
-                for (NodeId node : restart.nodes()) {
-                    runtime.start(cluster, node, launches.get(node));
-                }
-            }
+            case Step.StartNodes start -> startAll(cluster, start, start.nodes(), launches);
+            case Step.RestartNodes restart -> startAll(cluster, restart, restart.nodes(), launches);
             case Step.ReplaceNodes replace -> {
                 LOG.warn("{}: {} ({})", cluster, replace.message(), replace.reason());
                 for (NodeId node : replace.nodes()) {

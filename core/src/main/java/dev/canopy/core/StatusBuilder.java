@@ -42,8 +42,7 @@ public final class StatusBuilder {
                     || o.state() == NodeState.RESTARTING).orElse(false)).forEach(down::add);
         }
         Rollout rollout = Rollout.of(observed);
-        boolean upgrading = rollout.inProgress()
-                || previous != null && previous.upgrade() != null && previous.upgrade().inProgress();
+        boolean upgrading = rollout.underway();
         Phase phase;
         if (spec.isSuspended()) {
             phase = Phase.Suspended;
@@ -154,7 +153,8 @@ public final class StatusBuilder {
     }
 
     /** A condition whose lastTransitionTime is kept from the previous status while its status stays the same. */
-    static Condition condition(DatabaseClusterStatus previous, String type, Boolean value, String reason, String message,
+    /** A condition whose transition time stays that of the previous one while its status is unchanged. */
+    public static Condition condition(DatabaseClusterStatus previous, String type, Boolean value, String reason, String message,
                                Instant now) {
         String status = value == null ? Condition.UNKNOWN : value ? Condition.TRUE : Condition.FALSE;
         String since = previous == null ? null : previous.condition(type)

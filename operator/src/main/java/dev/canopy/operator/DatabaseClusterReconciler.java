@@ -9,6 +9,7 @@ import dev.canopy.core.Causes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
+import dev.canopy.core.StatusBuilder;
 import dev.canopy.core.Step;
 import dev.canopy.runtime.kubernetes.KubernetesRuntime;
 import dev.canopy.runtime.kubernetes.OwnedCluster;
@@ -155,7 +156,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 ? new DatabaseClusterStatus(null, List.of(), null, null, null, null, null, null) : previous;
         List<Condition> conditions = new ArrayList<>(base.conditions().stream()
                 .filter(c -> !c.type().equals(Condition.READY)).toList());
-        conditions.add(0, new Condition(Condition.READY, Condition.FALSE, reason, why, now.toString()));
+        conditions.add(0, StatusBuilder.condition(previous, Condition.READY, false, reason, why, now));
         return new DatabaseClusterStatus(Phase.Failed, conditions, generation, base.aggregators(), base.leaves(),
                 base.release(), base.endpoints(), base.upgrade());
     }

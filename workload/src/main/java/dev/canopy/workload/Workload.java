@@ -85,10 +85,6 @@ public final class Workload implements AutoCloseable {
         return workload;
     }
 
-    public WorkloadOptions options() {
-        return options;
-    }
-
     /** Running totals since the start, e.g. to wait until enough writes were acknowledged. */
     public Progress progress() {
         return stats.progress();

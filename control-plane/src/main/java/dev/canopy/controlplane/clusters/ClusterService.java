@@ -254,16 +254,20 @@ public final class ClusterService {
      * with {@code canopy cluster apply}, straight in the region, and a change through the API must start from that.
      */
     private ClusterRecord caughtUp(ClusterRecord record) {
-        return regions.of(record.region()).get(record.regionName())
-                .filter(c -> c.generation() > record.generation())
+        return caughtUp(record, regions.of(record.region()).get(record.regionName()));
+    }
+
+    private static ClusterRecord caughtUp(ClusterRecord record, Optional<RegionCluster> inRegion) {
+        return inRegion.filter(c -> c.generation() > record.generation())
                 .map(c -> new ClusterRecord(record.organization(), record.name(), record.region(), record.regionName(),
                         c.spec(), c.generation(), record.resourceVersion(), record.createdAt(), record.updatedAt()))
                 .orElse(record);
     }
 
     private ClusterView view(ClusterRecord stored) {
-        ClusterRecord record = caughtUp(stored);
-        Optional<RegionCluster> inRegion = regions.of(record.region()).get(record.regionName());
+        // one read of the region per view: for a Kubernetes region it is a call to its API server
+        Optional<RegionCluster> inRegion = regions.of(stored.region()).get(stored.regionName());
+        ClusterRecord record = caughtUp(stored, inRegion);
         var status = inRegion.map(RegionCluster::status).orElse(null);
         String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
         String jdbcUrl = status == null || status.endpoints() == null ? null : status.endpoints().jdbcUrl();

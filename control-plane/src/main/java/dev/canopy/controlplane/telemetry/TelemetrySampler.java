@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.telemetry;
 
+import dev.canopy.core.Causes;
 import dev.canopy.api.DatabaseClusterStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,7 @@ public final class TelemetrySampler implements AutoCloseable {
             try {
                 reading = probe.read(target.jdbcUrl());
             } catch (Exception e) {
-                error = "engine unreachable: " + e.getMessage();
+                error = "engine unreachable: " + Causes.rootMessage(e);
                 LOG.debug("telemetry: {} unreachable", target.key(), e);
             }
         }

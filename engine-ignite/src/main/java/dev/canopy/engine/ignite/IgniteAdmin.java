@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,8 @@ public class IgniteAdmin {
     public EngineView observe(List<String> leafAddresses) {
         try (IgniteClient client = connect(leafAddresses)) {
             boolean active = client.cluster().state() != ClusterState.INACTIVE;
-            Set<String> servers = consistentIds(client.cluster().forServers().nodes());
+            Collection<ClusterNode> serverNodes = client.cluster().forServers().nodes();
+            Set<String> servers = consistentIds(serverNodes);
             Set<String> clients = consistentIds(client.cluster().forClients().nodes());
             Set<String> baseline = new HashSet<>();
             int notOwning = -1;
@@ -50,7 +52,7 @@ public class IgniteAdmin {
                     mapped.add(String.valueOf(row.get(0)));
                 }
                 // only baseline nodes own partitions; a server outside the baseline has none to show
-                long unmapped = client.cluster().forServers().nodes().stream()
+                long unmapped = serverNodes.stream()
                         .filter(n -> baseline.contains(String.valueOf(n.consistentId())))
                         .filter(n -> !mapped.contains(n.id().toString())).count();
                 if (unmapped > 0) {
@@ -123,7 +125,7 @@ public class IgniteAdmin {
                 .setClusterDiscoveryEnabled(false));
     }
 
-    private static Set<String> consistentIds(java.util.Collection<ClusterNode> nodes) {
+    private static Set<String> consistentIds(Collection<ClusterNode> nodes) {
         return nodes.stream().map(n -> String.valueOf(n.consistentId())).collect(Collectors.toSet());
     }
 }

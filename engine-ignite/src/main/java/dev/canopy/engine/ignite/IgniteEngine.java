@@ -20,8 +20,6 @@ import java.util.TreeMap;
 public final class IgniteEngine implements Engine {
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
-    /** The launcher that starts a node from its configuration and stops it when its supervisor goes away. */
-    public static final String LAUNCHER = "dev.canopy.node.NodeLauncher";
 
     private final Sizing sizing;
     private final IgniteAdmin admin;

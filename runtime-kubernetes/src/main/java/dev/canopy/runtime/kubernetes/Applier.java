@@ -1,5 +1,7 @@
 package dev.canopy.runtime.kubernetes;
 
+import java.util.function.Supplier;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -25,10 +27,13 @@ public final class Applier {
         return client.resource(desired).createOr(NonDeletingOperation::update);
     }
 
-    /** Creates the object unless one of its name exists; what exists is left as it is. */
-    public <T extends HasMetadata> void createIfAbsent(T desired) {
-        if (client.resource(desired).get() == null) {
-            client.resource(desired).create();
+    /**
+     * Creates the object unless one of its name exists; what exists is left as it is. Built only when missing: building
+     * it can cost (a generated password) and it almost always exists.
+     */
+    public <T extends HasMetadata> void createIfAbsent(Class<T> kind, String namespace, String name, Supplier<T> desired) {
+        if (client.resources(kind).inNamespace(namespace).withName(name).get() == null) {
+            client.resource(desired.get()).create();
         }
     }
 }

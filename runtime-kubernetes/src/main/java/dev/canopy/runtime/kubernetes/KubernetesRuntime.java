@@ -1,6 +1,7 @@
 package dev.canopy.runtime.kubernetes;
 
 import dev.canopy.core.NodeId;
+import io.fabric8.kubernetes.api.model.Secret;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodeObservation;
 import dev.canopy.core.NodePlacement;
@@ -56,7 +57,8 @@ public final class KubernetesRuntime implements Runtime {
         applier.apply(SqlService.build(cluster));
         applier.apply(NodeDisruptionBudget.build(cluster, true));
         applier.apply(NodeDisruptionBudget.build(cluster, false));
-        applier.createIfAbsent(AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
+        applier.createIfAbsent(Secret.class, cluster.namespace(), ObjectNames.adminSecret(cluster.name()),
+                () -> AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
         growStorage(NodeGroup.LEAVES_AG1);
         growStorage(NodeGroup.LEAVES_AG2);
     }

@@ -155,7 +155,8 @@ final class NodeProcess {
         LOG.warn("{}/{}: exited with code {} after {} s without being asked to; restarting in {} s (restart {}); see {}",
                 cluster, node, gone.exitValue(), ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
         scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
     private boolean hasStorage() {
