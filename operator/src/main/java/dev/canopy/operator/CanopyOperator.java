@@ -2,9 +2,7 @@ package dev.canopy.operator;
 
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
-import dev.canopy.engine.ignite.IgniteAdmin;
 import dev.canopy.engine.ignite.IgniteEngine;
-import dev.canopy.engine.ignite.Sizing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -70,7 +68,7 @@ public final class CanopyOperator {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();
         // admin calls reach the leaves at their pods' DNS names: the operator runs inside the cluster
-        Engine engine = new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin());
+        Engine engine = IgniteEngine.kubernetes();
         Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
         HttpEndpoints http = new HttpEndpoints(settings.httpPort(), registry, () -> ready(operator)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -10,6 +10,7 @@ import dev.canopy.core.Topology;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,21 +24,32 @@ public final class IgniteEngine implements Engine {
 
     private final Sizing sizing;
     private final IgniteAdmin admin;
+    private final boolean healthEndpoint;
 
-    public IgniteEngine(Sizing sizing, IgniteAdmin admin) {
+    /** @param healthEndpoint whether nodes serve {@link HealthEndpoint} (for probes from outside the node) */
+    public IgniteEngine(Sizing sizing, IgniteAdmin admin, boolean healthEndpoint) {
         this.sizing = sizing;
         this.admin = admin;
+        this.healthEndpoint = healthEndpoint;
     }
 
     public static IgniteEngine local() {
-        return new IgniteEngine(Sizing.local(), new IgniteAdmin());
+        return new IgniteEngine(Sizing.local(), new IgniteAdmin(), false);
+    }
+
+    /** Nodes in pods: sized for a machine of their own, and answering the kubelet's probes. */
+    public static IgniteEngine kubernetes() {
+        return new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin(), true);
     }
 
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
-        String xml = NodeConfigRenderer.render(topology, node, sizing);
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint);
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
-        List<String> jvm = JvmOptions.forNode(sizing.heapMb(height));
+        List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
+        if (healthEndpoint && !node.isLeaf()) {
+            jvm.add(HealthEndpoint.START_ON_AGGREGATORS);
+        }
         return new NodeLaunch(topology.spec().release(), jvm, Map.of(CONFIG_FILE, xml), List.of(CONFIG_FILE),
                 fingerprint(topology, node, jvm));
     }

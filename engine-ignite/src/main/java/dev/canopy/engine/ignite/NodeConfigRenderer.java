@@ -23,7 +23,8 @@ public final class NodeConfigRenderer {
     private NodeConfigRenderer() {
     }
 
-    public static String render(Topology topology, NodeId node, Sizing sizing) {
+    /** @param healthEndpoint whether the node serves {@link HealthEndpoint} */
+    public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint) {
         NodePlacement self = topology.placement(node)
                 .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
         DatabaseClusterSpec spec = topology.spec();
@@ -82,14 +83,15 @@ public final class NodeConfigRenderer {
                         <property name="portRange" value="0"/>
                       </bean>
                     </property>
-                    <property name="connectorConfiguration"><null/></property>
+                """.formatted(self.communicationPort(), xmlText(self.host()), self.sqlPort()));
+        xml.append(HealthEndpoint.connectorConfiguration(healthEndpoint, xmlText(self.host())));
+        xml.append("""
                     <property name="sqlConfiguration">
                       <bean class="org.apache.ignite.configuration.SqlConfiguration">
                         <property name="defaultQueryTimeout" value="%s"/>
                       </bean>
                     </property>
-                """.formatted(self.communicationPort(), xmlText(self.host()), self.sqlPort(),
-                config.getOrDefault("sqlQueryTimeoutMs", "0")));
+                """.formatted(config.getOrDefault("sqlQueryTimeoutMs", "0")));
         if (node.isLeaf()) {
             long regionBytes = (long) sizing.dataRegionMb(spec.leaves().height()) * 1024 * 1024;
             xml.append("""

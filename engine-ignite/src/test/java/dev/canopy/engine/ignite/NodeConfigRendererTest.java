@@ -67,7 +67,7 @@ class NodeConfigRendererTest {
         Topology topology = topology(2, Map.of(), 1);
         NodeId leaf = NodeId.leaf(2, 1);
         NodePlacement self = topology.placement(leaf).orElseThrow();
-        Document doc = parse(NodeConfigRenderer.render(topology, leaf, Sizing.local()));
+        Document doc = parse(NodeConfigRenderer.render(topology, leaf, Sizing.local(), false));
 
         assertThat(property(doc, "consistentId")).isEqualTo("leaf-ag2-1");
         assertThat(property(doc, "clientMode")).isEqualTo("false");
@@ -91,7 +91,7 @@ class NodeConfigRendererTest {
     @Test
     void aggregatorIsAClientNodeWithoutStorage() throws Exception {
         Topology topology = topology(2, Map.of(), 1);
-        Document doc = parse(NodeConfigRenderer.render(topology, NodeId.aggregator(0), Sizing.local()));
+        Document doc = parse(NodeConfigRenderer.render(topology, NodeId.aggregator(0), Sizing.local(), false));
         assertThat(property(doc, "clientMode")).isEqualTo("true");
         assertThat(property(doc, "persistenceEnabled")).isNull();
         assertThat(doc.getElementsByTagName("entry").getLength()).as("only the cluster attribute").isEqualTo(1);
@@ -100,7 +100,7 @@ class NodeConfigRendererTest {
     @Test
     void templateHasBackupsFromRedundancyAndTheAvailabilityGroupFilter() throws Exception {
         for (int redundancy : new int[]{1, 2}) {
-            Document doc = parse(NodeConfigRenderer.render(topology(redundancy, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local()));
+            Document doc = parse(NodeConfigRenderer.render(topology(redundancy, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local(), false));
             assertThat(property(doc, "name")).as("first named property").isNotNull();
             assertThat(property(doc, "backups")).isEqualTo(Integer.toString(redundancy - 1));
             assertThat(property(doc, "writeSynchronizationMode")).isEqualTo("FULL_SYNC");
@@ -117,7 +117,7 @@ class NodeConfigRendererTest {
     void engineSettingsReachTheConfiguration() throws Exception {
         Map<String, String> config = Map.of("walMode", "FSYNC", "failureDetectionTimeoutMs", "15000",
                 "checkpointFrequencyMs", "60000", "sqlQueryTimeoutMs", "30000");
-        Document doc = parse(NodeConfigRenderer.render(topology(2, config, 1), NodeId.leaf(1, 0), Sizing.local()));
+        Document doc = parse(NodeConfigRenderer.render(topology(2, config, 1), NodeId.leaf(1, 0), Sizing.local(), false));
         assertThat(property(doc, "walMode")).isEqualTo("FSYNC");
         assertThat(property(doc, "failureDetectionTimeout")).isEqualTo("15000");
         assertThat(property(doc, "checkpointFrequency")).isEqualTo("60000");
@@ -126,7 +126,7 @@ class NodeConfigRendererTest {
 
     @Test
     void heightSetsHeapAndRestartRelevantChangesChangeTheFingerprint() {
-        IgniteEngine engine = new IgniteEngine(Sizing.local(), new IgniteAdmin());
+        IgniteEngine engine = IgniteEngine.local();
         NodeLaunch small = engine.render(topology(2, Map.of(), 0.5), NodeId.leaf(1, 0));
         NodeLaunch large = engine.render(topology(2, Map.of(), 2), NodeId.leaf(1, 0));
         assertThat(small.jvmOptions()).contains("-Xmx256m");

@@ -8,13 +8,10 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -127,37 +124,18 @@ public final class NodeStatefulSet {
         // one file per pod, named after it: the downward API gives each pod its own name
         env.add(new EnvVarBuilder().withName("CONFIG_URI").withValue("file://" + CONFIG_DIR + "/$(POD_NAME).xml").build());
         env.add(new EnvVarBuilder().withName("JVM_OPTS").withValue(String.join(" ", ImageJvmOptions.of(in.jvmOptions()))).build());
-        if (!settings.optionLibs().isBlank()) {
-            env.add(new EnvVarBuilder().withName("OPTION_LIBS").withValue(settings.optionLibs()).build());
-        }
+        env.add(new EnvVarBuilder().withName("OPTION_LIBS").withValue(NodeProbes.optionLibs(settings.optionLibs())).build());
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(settings.imageOf(in.release()))
                 .withEnv(env)
-                .withPorts(port("discovery", Ports.DISCOVERY), port("communication", Ports.COMMUNICATION), port("sql", Ports.SQL))
+                .withPorts(port("discovery", Ports.DISCOVERY), port("communication", Ports.COMMUNICATION), port("sql", Ports.SQL),
+                        port("health", Ports.HEALTH))
                 .withResources(NodeResources.of(height))
-                .withReadinessProbe(readiness())
-                .withLivenessProbe(liveness())
+                .withReadinessProbe(NodeProbes.readiness())
+                .withLivenessProbe(NodeProbes.liveness())
                 .withVolumeMounts(mounts)
                 .build();
-    }
-
-    /**
-     * Ready once the SQL/thin-client listener accepts connections: the engine opens it last, after the node has
-     * joined the cluster. That is what the client Service and the disruption budgets need to know.
-     */
-    static Probe readiness() {
-        return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(Ports.SQL)).endTcpSocket()
-                .withPeriodSeconds(5).withFailureThreshold(3).build();
-    }
-
-    /**
-     * Alive while the discovery listener accepts connections. Generous: a leaf replaying its write-ahead log after a
-     * crash takes a while, and killing it then would only make it start over.
-     */
-    static Probe liveness() {
-        return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(Ports.DISCOVERY)).endTcpSocket()
-                .withInitialDelaySeconds(60).withPeriodSeconds(10).withFailureThreshold(6).build();
     }
 
     /**

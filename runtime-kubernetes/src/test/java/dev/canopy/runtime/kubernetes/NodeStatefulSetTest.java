@@ -73,8 +73,12 @@ class NodeStatefulSetTest {
         assertThat(node.getResources().getRequests()).containsEntry("cpu", new Quantity("1000m"))
                 .containsEntry("memory", new Quantity("4096Mi"));
         assertThat(node.getResources().getLimits()).isEqualTo(node.getResources().getRequests());
-        assertThat(node.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(47500, 47100, 10800);
-        assertThat(node.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(10800);
+        assertThat(node.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(47500, 47100, 10800, 8080);
+        // ready on the engine's word that the node has started (engine-ignite's HealthEndpoint), served by the
+        // image's REST module
+        assertThat(node.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ignite?cmd=probe");
+        assertThat(node.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(env).containsEntry("OPTION_LIBS", "ignite-rest-http");
         assertThat(node.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(47500);
         assertThat(node.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/opt/canopy/config", "/persistence");
         assertThat(pod.getInitContainers()).isEmpty();
