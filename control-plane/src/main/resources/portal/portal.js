@@ -158,6 +158,8 @@ async function clusterPage(name) {
   const conditions = h('tbody', { id: 'conditions' });
   const charts = h('div', { class: 'charts', id: 'charts' });
   const telemetryNote = h('p', { id: 'telemetry-note' });
+  const tables = h('tbody', { id: 'tables' });
+  const queries = h('tbody', { id: 'queries' });
   const actionError = h('p', { class: 'error', id: 'action-error' });
   const chartDefs = [
     ['nodesUp', 'Nodes up', v => v],
@@ -199,7 +201,11 @@ async function clusterPage(name) {
     h('section', {}, h('h2', {}, 'Topology'), topology),
     h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
       ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conditions)),
-    h('section', {}, h('h2', {}, 'Telemetry'), telemetryNote, charts),
+    h('section', {}, h('h2', {}, 'Telemetry'), telemetryNote, charts,
+      h('h3', {}, 'Tables'), h('table', {}, h('thead', {}, h('tr', {},
+        ['Table', 'Rows', 'On disk (every copy)'].map(t => h('th', {}, t)))), tables),
+      h('h3', {}, 'Statements run most'), h('table', {}, h('thead', {}, h('tr', {},
+        ['Statement', 'Runs', 'Failed', 'Fastest', 'Slowest'].map(t => h('th', {}, t)))), queries)),
     h('section', {}, h('h2', {}, 'Actions'), actions));
 
   const regions = (await api('GET', '/regions')).json.items;
@@ -233,9 +239,12 @@ async function clusterPage(name) {
     const items = json.items;
     latestSample = items.length ? items[items.length - 1] : null;
     telemetryNote.textContent = !latestSample ? 'No samples yet.'
-      : latestSample.reachable ? `Sampled every ${json.intervalSeconds} s. Tables: ${latestSample.tables
-        .map(t => `${t.schema}.${t.name} (${t.rows ?? '?'} rows)`).join(', ') || 'none'}.`
-        : `Last sample: ${latestSample.error}`;
+      : latestSample.reachable ? `Sampled every ${json.intervalSeconds} s.` : `Last sample: ${latestSample.error}`;
+    const mib = b => b == null ? '?' : `${(b / 1048576).toFixed(1)} MiB`;
+    tables.replaceChildren(...(latestSample?.tables || []).map(t => h('tr', {}, h('td', {}, `${t.schema}.${t.name}`),
+      h('td', {}, t.rows ?? '?'), h('td', {}, mib(t.bytes)))));
+    queries.replaceChildren(...(latestSample?.topQueries || []).map(q => h('tr', {}, h('td', {}, h('code', {}, q.sql)),
+      h('td', {}, q.executions), h('td', {}, q.failures), h('td', {}, `${q.minMillis} ms`), h('td', {}, `${q.maxMillis} ms`))));
     for (const c of chartDefs) drawChart(c, items);
   };
   const refreshEvents = async () => {

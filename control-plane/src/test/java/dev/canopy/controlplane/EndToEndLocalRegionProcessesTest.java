@@ -73,6 +73,13 @@ class EndToEndLocalRegionProcessesTest {
             assertThat(sample.path("heapUsedBytes").asLong()).isPositive();
             assertThat(sample.path("nodesUp").asInt()).isEqualTo(3);
             assertThat(sample.path("tables").get(0).path("name").asText()).isEqualTo("T");
+            // the table's partition files on both leaves' disks, and the statements the users ran (not the platform's)
+            assertThat(sample.path("tables").get(0).path("bytes").asLong()).isPositive();
+            assertThat(sample.path("topQueries").toString()).contains("INSERT INTO t").doesNotContain("SYS.METRICS", "WHERE FALSE");
+            JsonNode insert = java.util.stream.StreamSupport.stream(sample.path("topQueries").spliterator(), false)
+                    .filter(q -> q.path("sql").asText().startsWith("INSERT")).findFirst().orElseThrow();
+            assertThat(insert.path("executions").asLong()).isEqualTo(1);
+            assertThat(insert.path("maxMillis").asLong()).isGreaterThanOrEqualTo(insert.path("minMillis").asLong());
 
             // the phases and steps the region went through, newest first
             JsonNode events = await("the Ready event").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))

@@ -14,9 +14,10 @@ import java.util.List;
 public record ClusterSample(Instant at, String phase, int nodesUp, int nodesTotal, boolean balanced,
                             boolean reachable, String error, Long queriesExecuted, Double queriesPerSecond,
                             Double cpuLoad, Long heapUsedBytes, Long heapMaxBytes,
-                            List<NodeSample> nodes, List<TableSample> tables) {
+                            List<NodeSample> nodes, List<TableSample> tables, List<QuerySample> topQueries) {
     public ClusterSample {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         tables = tables == null ? List.of() : List.copyOf(tables);
+        topQueries = topQueries == null ? List.of() : List.copyOf(topQueries);
     }
 }

@@ -2,10 +2,17 @@ package dev.canopy.controlplane.telemetry;
 
 import java.util.List;
 
-/** What a cluster's engine answered, before it is combined with the region's status into a {@link ClusterSample}. */
-public record EngineReading(List<NodeSample> nodes, List<TableSample> tables, long queriesExecuted) {
+/**
+ * What a cluster's engine answered, before it is combined with the region's status into a {@link ClusterSample}.
+ *
+ * @param queriesExecuted users' statements run by the aggregators so far
+ * @param topQueries      the users' statements run most often, most first
+ */
+public record EngineReading(List<NodeSample> nodes, List<TableSample> tables, long queriesExecuted,
+                            List<QuerySample> topQueries) {
     public EngineReading {
         nodes = List.copyOf(nodes);
         tables = List.copyOf(tables);
+        topQueries = List.copyOf(topQueries);
     }
 }

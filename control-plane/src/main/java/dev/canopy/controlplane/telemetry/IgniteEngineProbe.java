@@ -1,9 +1,12 @@
 package dev.canopy.controlplane.telemetry;
 
+import dev.canopy.core.Causes;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,19 +14,34 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads Ignite's SQL system views over the thin JDBC driver, and each table's rows from its cache's size over the thin
- * client (the same client port): cheap reads only, never {@code COUNT(*)} over a user table, since a sample every few
- * seconds must not load the cluster it watches (a cache's size adds up its partitions' counters). Queries executed
- * come from {@code SYS.SQL_QUERIES_HISTORY} of the aggregator answering, the node that plans and reduces the SQL.
+ * Reads Ignite's system views over the thin JDBC driver: cheap reads only, never {@code COUNT(*)} over a user table,
+ * since a sample every few seconds must not load the cluster it watches.
+ * <ul>
+ *   <li>nodes, CPU and heap from {@code SYS.NODES} and {@code SYS.NODE_METRICS}, through any aggregator;</li>
+ *   <li>each table's rows from its cache's size over the thin client (a size adds up its partitions' counters);</li>
+ *   <li>each table's bytes from every leaf's own {@code SYS.METRICS} (a node shows only its own metrics), the leaves
+ *       found through {@code SYS.NODES} and their {@code clientListenerPort} attribute;</li>
+ *   <li>statements run, and each statement's fastest and slowest run, from every aggregator's own
+ *       {@code SYS.SQL_QUERIES_HISTORY}: the aggregators plan and reduce the users' SQL.</li>
+ * </ul>
+ * Canopy's own statements (these, and the region's readiness checks) run in the {@code SYS} schema, and statements of
+ * that schema are left out of the users' figures.
  */
 public final class IgniteEngineProbe implements EngineProbe {
+    private static final Logger LOG = LoggerFactory.getLogger(IgniteEngineProbe.class);
     private static final String JDBC_PREFIX = "jdbc:ignite:thin://";
+    static final String OWN_SCHEMA = "SYS";
+    static final int TOP_QUERIES = 5;
+    private static final String STORAGE_METRIC = "StorageSize";
+
     private final int timeoutSeconds;
 
     public IgniteEngineProbe(int timeoutSeconds) {
@@ -32,40 +50,55 @@ public final class IgniteEngineProbe implements EngineProbe {
 
     @Override
     public EngineReading read(String jdbcUrl) throws SQLException {
-        // the driver's own timeouts: DriverManager's login timeout would be set for every driver of the process
-        Properties properties = new Properties();
-        properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
-        properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, properties);
-             Statement statement = connection.createStatement()) {
+        List<NodeSample> samples = new ArrayList<>();
+        List<TableSample> tables = new ArrayList<>();
+        List<String> leaves = new ArrayList<>();
+        try (Connection connection = connect(jdbcUrl); Statement statement = connection.createStatement()) {
             Map<String, String[]> nodes = new HashMap<>();
-            try (ResultSet rs = statement.executeQuery("SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT FROM SYS.NODES")) {
+            try (ResultSet rs = statement.executeQuery("SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT, ADDRESSES FROM SYS.NODES")) {
                 while (rs.next()) {
-                    nodes.put(rs.getString(1), new String[]{rs.getString(2), Boolean.toString(rs.getBoolean(3))});
+                    nodes.put(rs.getString(1), new String[]{rs.getString(2), Boolean.toString(rs.getBoolean(3)), rs.getString(4)});
                 }
             }
-            List<NodeSample> samples = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery(
                     "SELECT NODE_ID, CUR_CPU_LOAD, HEAP_MEMORY_USED, HEAP_MEMORY_MAX FROM SYS.NODE_METRICS")) {
                 while (rs.next()) {
-                    String[] node = nodes.getOrDefault(rs.getString(1), new String[]{null, "false"});
+                    String[] node = nodes.getOrDefault(rs.getString(1), new String[]{null, "false", null});
                     samples.add(new NodeSample(rs.getString(1), node[0], Boolean.parseBoolean(node[1]),
                             Math.max(0, rs.getDouble(2)), rs.getLong(3), rs.getLong(4)));
                 }
             }
-            List<TableSample> tables = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery("SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME FROM SYS.TABLES")) {
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT NODE_ID, VALUE FROM SYS.NODE_ATTRIBUTES WHERE NAME = 'clientListenerPort'")) {
                 while (rs.next()) {
-                    tables.add(new TableSample(rs.getString(1), rs.getString(2), rs.getString(3), null));
+                    String[] node = nodes.get(rs.getString(1));
+                    if (node != null && !Boolean.parseBoolean(node[1])) {
+                        leaves.add(address(node[2], rs.getString(2)));
+                    }
                 }
             }
-            tables = withRows(jdbcUrl, tables);
-            long executed;
-            try (ResultSet rs = statement.executeQuery("SELECT SUM(EXECUTIONS) FROM SYS.SQL_QUERIES_HISTORY")) {
-                executed = rs.next() ? rs.getLong(1) : 0;
+            try (ResultSet rs = statement.executeQuery(
+                    "SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME, CACHE_GROUP_NAME FROM SYS.TABLES")) {
+                while (rs.next()) {
+                    tables.add(new TableSample(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), null, null));
+                }
             }
-            return new EngineReading(samples, tables, executed);
         }
+        tables = withRows(jdbcUrl, tables);
+        tables = withBytes(tables, storageByGroup(leaves));
+        List<QuerySample> history = queryHistory(addresses(jdbcUrl));
+        return new EngineReading(samples, tables, history.stream().mapToLong(QuerySample::executions).sum(),
+                history.stream().sorted(Comparator.comparingLong(QuerySample::executions).reversed()).limit(TOP_QUERIES).toList());
+    }
+
+    private Connection connect(String jdbcUrl) throws SQLException {
+        // the driver's own timeouts: DriverManager's login timeout would be set for every driver of the process
+        Properties properties = new Properties();
+        properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
+        properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
+        Connection connection = DriverManager.getConnection(jdbcUrl, properties);
+        connection.setSchema(OWN_SCHEMA);
+        return connection;
     }
 
     private List<TableSample> withRows(String jdbcUrl, List<TableSample> tables) {
@@ -75,9 +108,74 @@ public final class IgniteEngineProbe implements EngineProbe {
         ClientConfiguration config = new ClientConfiguration().setAddresses(addresses(jdbcUrl))
                 .setTimeout(timeoutSeconds * 1000).setPartitionAwarenessEnabled(false);
         try (IgniteClient client = Ignition.startClient(config)) {
-            return tables.stream().map(t -> new TableSample(t.schema(), t.name(), t.cacheName(),
-                    (long) client.cache(t.cacheName()).size(CachePeekMode.PRIMARY))).toList();
+            return tables.stream().map(t -> new TableSample(t.schema(), t.name(), t.cacheName(), t.cacheGroup(),
+                    (long) client.cache(t.cacheName()).size(CachePeekMode.PRIMARY), t.bytes())).toList();
         }
+    }
+
+    /**
+     * Bytes per cache group over every leaf; null when a leaf could not be asked, since a sum without it would read as
+     * the table having shrunk.
+     */
+    private Map<String, Long> storageByGroup(List<String> leaves) {
+        Map<String, Long> bytes = new HashMap<>();
+        for (String leaf : leaves) {
+            try (Connection connection = connect(JDBC_PREFIX + leaf); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery(
+                         "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC + "'")) {
+                while (rs.next()) {
+                    bytes.merge(cacheGroup(rs.getString(1)), Long.parseLong(rs.getString(2)), Long::sum);
+                }
+            } catch (SQLException | NumberFormatException e) {
+                LOG.debug("telemetry: no storage figures from leaf {}: {}", leaf, Causes.rootMessage(e));
+                return null;
+            }
+        }
+        return bytes;
+    }
+
+    static List<TableSample> withBytes(List<TableSample> tables, Map<String, Long> byGroup) {
+        if (byGroup == null) {
+            return tables;
+        }
+        return tables.stream().map(t -> new TableSample(t.schema(), t.name(), t.cacheName(), t.cacheGroup(), t.rows(),
+                byGroup.getOrDefault(t.cacheGroup(), 0L))).toList();
+    }
+
+    /** Every aggregator's history, each statement added up over them. */
+    private List<QuerySample> queryHistory(String[] aggregators) throws SQLException {
+        Map<String, QuerySample> bySql = new LinkedHashMap<>();
+        for (String aggregator : aggregators) {
+            try (Connection connection = connect(JDBC_PREFIX + aggregator); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
+                         + " FROM SYS.SQL_QUERIES_HISTORY WHERE SCHEMA_NAME <> '" + OWN_SCHEMA + "'")) {
+                while (rs.next()) {
+                    bySql.merge(rs.getString(1), new QuerySample(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                            rs.getLong(4), rs.getLong(5)), IgniteEngineProbe::combined);
+                }
+            }
+        }
+        return List.copyOf(bySql.values());
+    }
+
+    static QuerySample combined(QuerySample a, QuerySample b) {
+        return new QuerySample(a.sql(), a.executions() + b.executions(), a.failures() + b.failures(),
+                Math.min(a.minMillis(), b.minMillis()), Math.max(a.maxMillis(), b.maxMillis()));
+    }
+
+    /** {@code cacheGroups.SQL_PUBLIC_T.StorageSize} → {@code SQL_PUBLIC_T} (a group name may itself hold dots). */
+    static String cacheGroup(String metric) {
+        return metric.substring("cacheGroups.".length(), metric.length() - STORAGE_METRIC.length() - 1);
+    }
+
+    /**
+     * A leaf's thin-client address from {@code SYS.NODES.ADDRESSES} ({@code [10.0.0.5, 127.0.0.1]}) and its client
+     * port: the first address that is not loopback, or loopback when that is all it has (every local node).
+     */
+    static String address(String addresses, String port) {
+        List<String> all = List.of(addresses.replaceAll("[\\[\\]\\s]", "").split(","));
+        String host = all.stream().filter(a -> !a.startsWith("127.") && !a.contains(":")).findFirst().orElse(all.get(0));
+        return host + ":" + port;
     }
 
     /** The aggregators' {@code host:port}s of a thin JDBC URL; the thin client speaks on the same port. */

@@ -20,7 +20,8 @@ class SamplesTest {
             List.of(new NodeSample("a", "agg-0", true, 0.9, 100, 1000),
                     new NodeSample("l1", "leaf-0", false, 0.2, 300, 1000),
                     new NodeSample("l2", "leaf-1", false, 0.4, 500, 1000)),
-            List.of(new TableSample("PUBLIC", "ORDERS", "SQL_PUBLIC_ORDERS", 42L)), 100);
+            List.of(new TableSample("PUBLIC", "ORDERS", "SQL_PUBLIC_ORDERS", "SQL_PUBLIC_ORDERS", 42L, 8192L)), 100,
+            List.of(new QuerySample("SELECT * FROM ORDERS WHERE ID = ?", 100, 0, 1, 12)));
 
     @Test
     void anUnreachableEngineStillGivesTheStatusPartAndSaysWhy() {
@@ -56,14 +57,14 @@ class SamplesTest {
     @Test
     void queriesPerSecondComeFromTheCountSinceTheSampleBefore() {
         ClusterSample before = Samples.of(T0, READY, READING, null, null);
-        EngineReading later = new EngineReading(READING.nodes(), READING.tables(), 150);
+        EngineReading later = new EngineReading(READING.nodes(), READING.tables(), 150, List.of());
         assertThat(Samples.of(T0.plusSeconds(5), READY, later, null, before).queriesPerSecond()).isEqualTo(10.0);
     }
 
     @Test
     void aCountThatWentDownGivesNoRate() {
         ClusterSample before = Samples.of(T0, READY, READING, null, null);
-        EngineReading restarted = new EngineReading(READING.nodes(), READING.tables(), 3);
+        EngineReading restarted = new EngineReading(READING.nodes(), READING.tables(), 3, List.of());
         assertThat(Samples.of(T0.plusSeconds(5), READY, restarted, null, before).queriesPerSecond()).isNull();
         ClusterSample unreachable = Samples.of(T0.plusSeconds(5), READY, null, "down", before);
         assertThat(Samples.of(T0.plusSeconds(10), READY, READING, null, unreachable).queriesPerSecond()).isNull();
