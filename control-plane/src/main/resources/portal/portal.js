@@ -279,16 +279,20 @@ function drawChart(chart, items) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('preserveAspectRatio', 'none');
+  let axis = 'no data yet';
   if (points.length) {
     const t0 = points[0][0], t1 = Math.max(points[points.length - 1][0], t0 + 1);
     const max = Math.max(...points.map(p => p[1]), 1e-9);
+    // the scale a bare line leaves out: bottom is 0, top is the window's highest value, left is the window's start
+    axis = `0 to ${chart.format(max)} over the last ${Math.max(1, Math.round((t1 - t0) / 60000))} min`;
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
     line.setAttribute('points', points.map(([t, v]) => `${((t - t0) / (t1 - t0) * W).toFixed(1)},${(H - 4 - v / max * (H - 8)).toFixed(1)}`).join(' '));
     svg.append(line);
   }
   const last = points.length ? chart.format(points[points.length - 1][1]) : '—';
   chart.el.setAttribute('data-points', points.length);
-  chart.el.replaceChildren(h('div', {}, chart.label, h('span', { class: 'value' }, last)), svg);
+  chart.el.replaceChildren(h('div', {}, chart.label, h('span', { class: 'value' }, last)), svg,
+    h('div', { class: 'axis' }, axis));
 }
 
 function poll(fn) {
