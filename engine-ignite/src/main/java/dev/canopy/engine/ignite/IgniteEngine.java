@@ -5,9 +5,11 @@ import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
+import dev.canopy.core.Snapshots;
 import dev.canopy.core.Topology;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine {
+public final class IgniteEngine implements Engine, Snapshots {
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
 
@@ -90,6 +92,21 @@ public final class IgniteEngine implements Engine {
     @Override
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
         return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress())).orElse(false);
+    }
+
+    @Override
+    public void create(Topology topology, String name, Path directory) {
+        admin.createSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+    }
+
+    @Override
+    public void restore(Topology topology, String name, Path directory) {
+        admin.restoreSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+    }
+
+    @Override
+    public Map<String, Long> tableRows(Topology topology) {
+        return admin.tableRows(leafSqlAddresses(topology));
     }
 
     private static List<String> leafSqlAddresses(Topology topology) {
