@@ -74,6 +74,10 @@ public record DatabaseClusterSpec(
         return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup);
     }
 
+    public DatabaseClusterSpec withRelease(String value) {
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup);
+    }
+
     public DatabaseClusterSpec withBackup(BackupSpec value) {
         return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value);
     }

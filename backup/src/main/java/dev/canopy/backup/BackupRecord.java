@@ -2,6 +2,7 @@ package dev.canopy.backup;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.canopy.api.BackupDestinationSpec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public record BackupRecord(
         Map<String, Long> tableRows,
         Map<String, Long> tableRowsAfter,
         String destination,
+        BackupDestinationSpec location,
         BackupState state,
         String reason) {
 
@@ -35,7 +37,8 @@ public record BackupRecord(
     }
 
     public static BackupRecord started(String id, String cluster, Instant now, String release, BackupTopology topology, String destination) {
-        return new BackupRecord(id, cluster, id, now, null, 0, 0, release, topology, Map.of(), null, destination, BackupState.InProgress, null);
+        // Ignite takes snapshot names of letters, digits and '_' only
+        return new BackupRecord(id, cluster, id.replaceAll("[^A-Za-z0-9_]", "_"), now, null, 0, 0, release, topology, Map.of(), null, destination, null, BackupState.InProgress, null);
     }
 
     /**
@@ -45,12 +48,18 @@ public record BackupRecord(
      */
     public BackupRecord succeeded(Instant now, long bytes, Map<String, Long> rowsBefore, Map<String, Long> rowsAfter) {
         return new BackupRecord(id, cluster, snapshot, createdAt, now, bytes, Duration.between(createdAt, now).toMillis(), release,
-                topology, rowsBefore, rowsBefore.equals(rowsAfter) ? null : rowsAfter, destination, BackupState.Succeeded, null);
+                topology, rowsBefore, rowsBefore.equals(rowsAfter) ? null : rowsAfter, destination, location, BackupState.Succeeded, null);
     }
 
     public BackupRecord failed(Instant now, String why) {
         return new BackupRecord(id, cluster, snapshot, createdAt, now, sizeBytes, Duration.between(createdAt, now).toMillis(), release,
-                topology, tableRows, tableRowsAfter, destination, BackupState.Failed, why);
+                topology, tableRows, tableRowsAfter, destination, location, BackupState.Failed, why);
+    }
+
+    /** Where the backup went, as the spec named it (null: the region's default directory), so retention finds it later. */
+    public BackupRecord at(BackupDestinationSpec where) {
+        return new BackupRecord(id, cluster, snapshot, createdAt, finishedAt, sizeBytes, durationMs, release, topology, tableRows,
+                tableRowsAfter, destination, where, state, reason);
     }
 
     @JsonIgnore

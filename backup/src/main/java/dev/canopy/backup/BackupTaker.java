@@ -37,8 +37,11 @@ public final class BackupTaker {
         Path directory = staging.resolve(id);
         try {
             destination.putRecord(record);
+            requireEveryLeaf(topology, "is down: a backup needs every leaf of the cluster");
             Map<String, Long> before = snapshots.tableRows(topology);
-            snapshots.create(topology, id, directory);
+            snapshots.create(topology, record.snapshot(), directory);
+            // Ignite completes a snapshot without a baseline leaf that left: its part would be missing
+            requireEveryLeaf(topology, "left during the snapshot: its part of the data may be missing");
             Map<String, Long> after = snapshots.tableRows(topology);
             long bytes = destination.upload(id, directory);
             BackupRecord done = record.succeeded(clock.instant(), bytes, before, after);
@@ -53,6 +56,13 @@ public final class BackupTaker {
             return failed;
         } finally {
             DirectoryDestination.deleteTree(directory);
+        }
+    }
+
+    private void requireEveryLeaf(Topology topology, String problem) {
+        java.util.Set<String> offline = snapshots.offlineLeaves(topology);
+        if (!offline.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", offline) + " " + problem);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Where backups are kept: each backup's files under its id, with its record beside them. A record says Succeeded
  * only when the files were all written before it, so a reader that finds a good record finds every file.
  */
-public interface Destination {
+public interface Destination extends AutoCloseable {
 
     /** For people and records: {@code directory /path} or {@code s3://bucket/prefix at endpoint}. */
     String describe();
@@ -29,4 +29,9 @@ public interface Destination {
 
     /** Removes the backup's files and record; nothing happens for an id it does not have. */
     void delete(String id);
+
+    /** Lets go of connections, if any. */
+    @Override
+    default void close() {
+    }
 }

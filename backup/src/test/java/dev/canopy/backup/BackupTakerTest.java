@@ -56,7 +56,7 @@ class BackupTakerTest {
         assertThat(record.topology()).isEqualTo(new BackupTopology(1, 1, 2, 0.5, 1));
         assertThat(record.destination()).isEqualTo("directory " + work.resolve("backups"));
         assertThat(destination.record("orders-1")).contains(record);
-        assertThat(work.resolve("backups/orders-1/files/orders-1/db/leaf-ag1-0/part-0.bin")).exists();
+        assertThat(work.resolve("backups/orders-1/files/orders_1/db/leaf-ag1-0/part-0.bin")).exists();
         assertThat(work.resolve("staging/orders-1")).doesNotExist();
 
         new Restorer(snapshots, work.resolve("staging")).restore(topology("restored", SPEC), destination, record);
@@ -75,6 +75,16 @@ class BackupTakerTest {
         assertThat(destination.record("orders-1")).contains(record);
         assertThat(work.resolve("backups/orders-1/files")).doesNotExist();
         assertThat(RestoreFit.problem(record, SPEC)).isPresent();
+    }
+
+    @Test
+    void aLeafAwayIsAFailedBackupNamingIt() {
+        snapshots.offline.add("leaf-ag2-0");
+        DirectoryDestination destination = new DirectoryDestination(work.resolve("backups"));
+        BackupRecord record = new BackupTaker(snapshots, work.resolve("staging"), clock).take(topology("orders", SPEC), destination, "orders-1");
+        assertThat(record.state()).isEqualTo(BackupState.Failed);
+        assertThat(record.reason()).isEqualTo("leaf-ag2-0 is down: a backup needs every leaf of the cluster");
+        assertThat(work.resolve("backups/orders-1/files")).doesNotExist();
     }
 
     @Test

@@ -42,6 +42,13 @@ final class FakeSnapshots implements Snapshots {
         restoredRows = new TreeMap<>(rows);
     }
 
+    final java.util.Set<String> offline = new java.util.TreeSet<>();
+
+    @Override
+    public java.util.Set<String> offlineLeaves(Topology topology) {
+        return offline;
+    }
+
     @Override
     public Map<String, Long> tableRows(Topology topology) {
         return restoredRows != null && topology.cluster().startsWith("restored") ? restoredRows : rows;

@@ -2,6 +2,7 @@ package dev.canopy.core;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's consistent copies of a running cluster's data, apart from {@link Engine} so that engines (and fakes)
@@ -21,6 +22,12 @@ public interface Snapshots {
      * returns once every table is back.
      */
     void restore(Topology topology, String name, Path directory);
+
+    /**
+     * The leaves of the baseline that are not in the cluster now (their names): a snapshot taken without one is
+     * missing that leaf's part, so backups check before and after. Throws when no leaf answers.
+     */
+    Set<String> offlineLeaves(Topology topology);
 
     /** Rows per table ({@code SCHEMA.TABLE}) as the cluster holds them now; throws when the cluster does not answer. */
     Map<String, Long> tableRows(Topology topology);

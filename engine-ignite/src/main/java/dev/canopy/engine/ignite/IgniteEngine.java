@@ -105,6 +105,17 @@ public final class IgniteEngine implements Engine, Snapshots {
     }
 
     @Override
+    public Set<String> offlineLeaves(Topology topology) {
+        EngineView view = admin.observe(leafSqlAddresses(topology));
+        if (!view.reachable()) {
+            throw new IllegalStateException(view.detail());
+        }
+        Set<String> offline = new java.util.TreeSet<>(view.baseline());
+        offline.removeAll(view.serverNodes());
+        return offline;
+    }
+
+    @Override
     public Map<String, Long> tableRows(Topology topology) {
         return admin.tableRows(leafSqlAddresses(topology));
     }
