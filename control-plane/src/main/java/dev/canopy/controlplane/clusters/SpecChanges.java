@@ -18,7 +18,7 @@ public final class SpecChanges {
 
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
-                request.leaves(), request.config(), null);
+                request.leaves(), request.config(), null, request.backup());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {

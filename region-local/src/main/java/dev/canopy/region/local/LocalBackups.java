@@ -13,12 +13,9 @@ import dev.canopy.backup.BackupState;
 import dev.canopy.backup.BackupTaker;
 import dev.canopy.backup.BackupTopology;
 import dev.canopy.backup.Destination;
-import dev.canopy.backup.Destinations;
 import dev.canopy.backup.DirectoryDestination;
 import dev.canopy.backup.Restorer;
-import dev.canopy.backup.RestoreFit;
 import dev.canopy.backup.Retention;
-import dev.canopy.backup.S3Credentials;
 import dev.canopy.backup.Schedule;
 import dev.canopy.core.Causes;
 import dev.canopy.core.DesiredNodes;
@@ -28,18 +25,13 @@ import dev.canopy.runtime.local.LocalRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -50,8 +42,7 @@ import java.util.concurrent.TimeUnit;
  * The local region's backups and restores, on a thread of their own so that a long copy never holds up the
  * reconciler. Under the data directory: {@code backups/} (the default destination), {@code backup-records/} (the
  * record of every backup this region ran, kept even when the destination could not take it), {@code backup-staging/}
- * (snapshots on their way out, backups on their way in) and {@code secrets/<name>.properties} (S3 keys:
- * {@code accessKeyId}, {@code secretAccessKey}).
+ * (snapshots on their way out, backups on their way in); see {@link RegionBackups} for the rest.
  */
 public final class LocalBackups implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackups.class);
@@ -61,6 +52,7 @@ public final class LocalBackups implements AutoCloseable {
     private final LocalRuntime runtime;
     private final Clock clock;
     private final Path dataDir;
+    private final RegionBackups access;
     private final DirectoryDestination catalog;
     private final BackupTaker taker;
     private final Restorer restorer;
@@ -72,15 +64,11 @@ public final class LocalBackups implements AutoCloseable {
         this.runtime = runtime;
         this.clock = clock;
         this.dataDir = store.dataDir();
-        this.catalog = new DirectoryDestination(dataDir.resolve("backup-records"));
+        this.access = new RegionBackups(store);
+        this.catalog = access.catalog();
         Path staging = dataDir.resolve("backup-staging");
         this.taker = new BackupTaker(snapshots, staging, clock);
         this.restorer = new Restorer(snapshots, staging);
-    }
-
-    /** The destination of backups whose spec names none. */
-    public static Path defaultDirectory(Path dataDir) {
-        return dataDir.toAbsolutePath().normalize().resolve("backups");
     }
 
     void start() {
@@ -91,11 +79,6 @@ public final class LocalBackups implements AutoCloseable {
             }
         }
         worker.scheduleWithFixedDelay(this::passSafely, PASS_MS, PASS_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Every backup of the cluster this region ran, oldest first. */
-    public List<BackupRecord> records(String cluster) {
-        return catalog.records().stream().filter(r -> r.cluster().equals(cluster)).toList();
     }
 
     /** Takes a backup now, on the caller's thread; a backup that cannot be taken is a Failed record saying why. */
@@ -130,34 +113,18 @@ public final class LocalBackups implements AutoCloseable {
         }
     }
 
-    /** Refuses, naming {@code restoreFrom}, a backup that is missing, not good, of another release, or too big for the spec. */
+    /** Every backup of the cluster this region ran, oldest first. */
+    public List<BackupRecord> records(String cluster) {
+        return access.records(cluster);
+    }
+
+    /** See {@link RegionBackups#check}. */
     public BackupRecord checkRestore(RestoreSource source, DatabaseClusterSpec spec) {
-        if (source == null || source.backup() == null || source.backup().isBlank()) {
-            throw new InvalidSpecException(List.of("restoreFrom.backup: is required"));
-        }
-        Destination from;
-        try {
-            from = destination(source.destination());
-        } catch (RuntimeException e) {
-            throw new InvalidSpecException(List.of("restoreFrom.destination: " + e.getMessage()));
-        }
-        BackupRecord record;
-        try (from) {
-            record = from.record(source.backup()).orElseThrow(() -> new InvalidSpecException(List.of(
-                    "restoreFrom.backup: no backup " + source.backup() + " in " + from.describe())));
-        } catch (InvalidSpecException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new InvalidSpecException(List.of("restoreFrom.destination: " + e.getMessage()));
-        }
-        if (!record.release().equals(spec.release())) {
-            throw new InvalidSpecException(List.of("spec.release: backup " + record.id() + " was taken at release " + record.release()
-                    + "; restore it at that release, then upgrade"));
-        }
-        RestoreFit.problem(record, spec).ifPresent(problem -> {
-            throw new InvalidSpecException(List.of("restoreFrom.backup: " + problem));
-        });
-        return record;
+        return access.check(source, spec);
+    }
+
+    Destination destination(BackupDestinationSpec spec) {
+        return access.destination(spec);
     }
 
     /** The restore's state of the cluster, seen by the reconciler's pass: the restore starts once every node is up. */
@@ -267,24 +234,6 @@ public final class LocalBackups implements AutoCloseable {
 
     private Topology topology(StoredCluster cluster) {
         return new Topology(cluster.name(), cluster.spec(), runtime.place(cluster.name(), DesiredNodes.all(cluster.spec())));
-    }
-
-    Destination destination(BackupDestinationSpec spec) {
-        return Destinations.open(spec == null ? null : new BackupSpec(null, null, spec), defaultDirectory(dataDir), this::secret);
-    }
-
-    private Optional<S3Credentials> secret(String name) {
-        Path file = dataDir.resolve("secrets").resolve(name + ".properties");
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read secret " + file, e);
-        }
-        return Optional.of(new S3Credentials(properties.getProperty("accessKeyId"), properties.getProperty("secretAccessKey")));
     }
 
     private static String reason(RuntimeException e) {

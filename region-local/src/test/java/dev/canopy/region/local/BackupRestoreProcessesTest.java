@@ -104,10 +104,10 @@ class BackupRestoreProcessesTest {
                         r -> r != null);
         System.out.println("directory backup: " + local);
         assertThat(local.state()).as(local.reason()).isEqualTo(BackupState.Succeeded);
-        assertThat(local.destination()).isEqualTo("directory " + LocalBackups.defaultDirectory(regionA));
+        assertThat(local.destination()).isEqualTo("directory " + RegionBackups.defaultDirectory(regionA));
         assertThat(local.tableRows()).containsEntry("PUBLIC.ITEMS", (long) ROWS).containsEntry("PUBLIC.TAGS", 3L);
         assertThat(local.topology().leavesPerGroup()).isEqualTo(1);
-        assertThat(LocalBackups.defaultDirectory(regionA).resolve(local.id()).resolve("backup.json")).exists();
+        assertThat(RegionBackups.defaultDirectory(regionA).resolve(local.id()).resolve("backup.json")).exists();
         a.awaitStatus("orders", "Backup condition True", s -> s.condition(BackupStatus.BACKUP).map(Condition::isTrue).orElse(false),
                 Duration.ofSeconds(30));
 
