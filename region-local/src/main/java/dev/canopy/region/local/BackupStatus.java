@@ -4,6 +4,7 @@ import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupState;
 import dev.canopy.core.StatusBuilder;
 
 import java.time.Instant;
@@ -52,7 +53,7 @@ public final class BackupStatus {
                 case Restored -> { }
             }
         }
-        lastBackup.filter(b -> !b.state().equals(dev.canopy.backup.BackupState.InProgress)).ifPresent(b -> put(conditions, new Condition(BACKUP,
+        lastBackup.filter(b -> b.state() != BackupState.InProgress).ifPresent(b -> put(conditions, new Condition(BACKUP,
                 b.isGood() ? Condition.TRUE : Condition.FALSE,
                 b.isGood() ? "Succeeded" : "BackupFailed",
                 b.isGood() ? "backup " + b.id() + ": " + b.sizeBytes() + " bytes in " + b.durationMs() + " ms to " + b.destination()
