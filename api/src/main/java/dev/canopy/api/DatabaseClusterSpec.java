@@ -42,10 +42,19 @@ public record DatabaseClusterSpec(
         Map<String, String> config,
 
         @JsonPropertyDescription("true stops every node and keeps its storage; false brings the cluster back.")
-        Boolean suspended) {
+        Boolean suspended,
+
+        @JsonPropertyDescription("Backups: schedule, retention and destination. On demand only, to the platform's directory, when absent.")
+        BackupSpec backup) {
 
     public DatabaseClusterSpec {
         config = config == null ? Map.of() : Map.copyOf(config);
+    }
+
+    /** A cluster without a backup section. */
+    public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
+                               Map<String, String> config, Boolean suspended) {
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, null);
     }
 
     /**
@@ -62,6 +71,14 @@ public record DatabaseClusterSpec(
     }
 
     public DatabaseClusterSpec withSuspended(boolean value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup);
+    }
+
+    public DatabaseClusterSpec withRelease(String value) {
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup);
+    }
+
+    public DatabaseClusterSpec withBackup(BackupSpec value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value);
     }
 }

@@ -17,6 +17,17 @@ public final class Limits {
     public static final long MIN_STORAGE_GB = 1;
     public static final long MAX_STORAGE_GB = 65536;
 
+    /** A backup schedule: every N minutes, hours or days. */
+    public static final String INTERVAL_PATTERN = "^[1-9][0-9]{0,4}[mhd]$";
+    public static final long MIN_RETENTION = 1;
+    public static final long MAX_RETENTION = 1000;
+    public static final String ABSOLUTE_PATH_PATTERN = "^/.*$";
+    public static final String URL_PATTERN = "^https?://[^\\s/]+(/.*)?$";
+    /** S3's bucket naming rules, without the IP-address exclusion. */
+    public static final String BUCKET_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+    public static final String PREFIX_PATTERN = "^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$";
+    public static final String REGION_PATTERN = "^[a-z0-9-]+$";
+
     private Limits() {
     }
 }

@@ -65,7 +65,52 @@ public final class SpecValidator {
                     known -> known.check(setting.getValue()).ifPresent(reason -> problems.add(field + ": " + reason)),
                     () -> problems.add(field + ": not an allowed engine setting; allowed: " + EngineSetting.keys()));
         }
+        if (spec.backup() != null) {
+            validate(spec.backup(), problems);
+        }
         return problems;
+    }
+
+    private static void validate(BackupSpec backup, List<String> problems) {
+        if (backup.schedule() != null && !backup.schedule().matches(Limits.INTERVAL_PATTERN)) {
+            problems.add("spec.backup.schedule: must be a number and a unit, m (minutes), h (hours) or d (days), like 30m, 6h or 1d, got "
+                    + backup.schedule());
+        }
+        if (backup.retention() != null) {
+            count(problems, "spec.backup.retention", backup.retention(), Limits.MIN_RETENTION, Limits.MAX_RETENTION);
+        }
+        BackupDestinationSpec destination = backup.destination();
+        if (destination == null) {
+            return;
+        }
+        if ((destination.directory() == null) == (destination.s3() == null)) {
+            problems.add("spec.backup.destination: give exactly one of directory and s3");
+        }
+        if (destination.directory() != null && !destination.directory().matches(Limits.ABSOLUTE_PATH_PATTERN)) {
+            problems.add("spec.backup.destination.directory: must be an absolute path, got " + destination.directory());
+        }
+        S3DestinationSpec s3 = destination.s3();
+        if (s3 != null) {
+            if (s3.bucket() == null) {
+                problems.add("spec.backup.destination.s3.bucket: is required");
+            } else if (!s3.bucket().matches(Limits.BUCKET_PATTERN)) {
+                problems.add("spec.backup.destination.s3.bucket: must be 3 to 63 lower-case letters, digits, '.' and '-', got " + s3.bucket());
+            }
+            if (s3.endpoint() != null && !s3.endpoint().matches(Limits.URL_PATTERN)) {
+                problems.add("spec.backup.destination.s3.endpoint: must be an http:// or https:// URL, got " + s3.endpoint());
+            }
+            if (s3.prefix() != null && !s3.prefix().matches(Limits.PREFIX_PATTERN)) {
+                problems.add("spec.backup.destination.s3.prefix: must be key segments separated by '/', without a leading or trailing '/', got "
+                        + s3.prefix());
+            }
+            if (s3.region() != null && !s3.region().matches(Limits.REGION_PATTERN)) {
+                problems.add("spec.backup.destination.s3.region: must be lower-case letters, digits and '-', like eu-west-1, got " + s3.region());
+            }
+            if (s3.credentialsSecret() != null && !s3.credentialsSecret().matches(Limits.NAME_PATTERN)) {
+                problems.add("spec.backup.destination.s3.credentialsSecret: must be a secret's name (lower-case letters, digits and '-'), got "
+                        + s3.credentialsSecret());
+            }
+        }
     }
 
     private static void count(List<String> problems, String field, Integer value, long min, long max) {

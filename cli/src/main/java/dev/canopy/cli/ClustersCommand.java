@@ -16,10 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
 @Command(name = "clusters", mixinStandardHelpOptions = true,
-        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete, sql).",
+        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete, sql, "
+                + "backup, backups, restore).",
         subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
-                ClustersCommand.Resume.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class})
+                ClustersCommand.Resume.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
+                ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.Restore.class})
 final class ClustersCommand {
     @ParentCommand
     Main main;
@@ -128,7 +130,7 @@ final class ClustersCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a cluster.")
-    static final class Create extends Sub {
+    static class Create extends Sub {
         @Parameters(index = "0", description = "The cluster's name.")
         String name;
         @Option(names = "--region", defaultValue = "local", description = "Region (default ${DEFAULT-VALUE}).")
@@ -157,7 +159,83 @@ final class ClustersCommand {
             body.put("redundancyLevel", redundancy);
             body.put("aggregators", Map.of("count", aggregators, "height", aggregatorHeight));
             body.put("leaves", Map.of("count", leaves, "height", leafHeight, "storageGB", storageGB));
+            restoreFrom().ifPresent(source -> body.put("restoreFrom", source));
             return change(name, api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
+        }
+
+        /** What the new cluster starts from: nothing, for a plain create. */
+        Optional<Map<String, Object>> restoreFrom() {
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Create a cluster from a backup (of this or another region's destination); Ready once its rows are checked.")
+    static final class Restore extends Create {
+        @Option(names = "--from", required = true, description = "The backup's id (see `clusters backups`).")
+        String backup;
+        @Option(names = "--from-directory", description = "The directory holding the backup; the region's own backups by default.")
+        String directory;
+        @Option(names = "--from-s3-bucket", description = "The S3 bucket holding the backup.")
+        String bucket;
+        @Option(names = "--from-s3-endpoint", description = "The S3-compatible service's URL; AWS's when absent.")
+        String endpoint;
+        @Option(names = "--from-s3-prefix", description = "The key prefix of the backups in the bucket.")
+        String prefix;
+        @Option(names = "--from-s3-credentials-secret", description = "The region's secret holding the S3 keys; the environment's when absent.")
+        String credentialsSecret;
+
+        @Override
+        Optional<Map<String, Object>> restoreFrom() {
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("backup", backup);
+            if (directory != null) {
+                source.put("destination", Map.of("directory", directory));
+            } else if (bucket != null) {
+                Map<String, Object> s3 = new LinkedHashMap<>();
+                s3.put("bucket", bucket);
+                Optional.ofNullable(endpoint).ifPresent(e -> s3.put("endpoint", e));
+                Optional.ofNullable(prefix).ifPresent(p -> s3.put("prefix", p));
+                Optional.ofNullable(credentialsSecret).ifPresent(c -> s3.put("credentialsSecret", c));
+                source.put("destination", Map.of("s3", s3));
+            }
+            return Optional.of(source);
+        }
+    }
+
+    static void printBackups(JsonNode answer) {
+        System.out.printf("%-44s %-10s %-20s %10s %8s  %s%n", "ID", "STATE", "CREATED", "BYTES", "SECONDS", "ROWS / REASON");
+        answer.path("items").forEach(b -> System.out.printf("%-44s %-10s %-20s %10d %8.1f  %s%n",
+                b.path("id").asText(), b.path("state").asText(), b.path("createdAt").asText().replaceFirst("\\.\\d+Z$", "Z"),
+                b.path("sizeBytes").asLong(), b.path("durationMs").asLong() / 1000.0,
+                b.path("state").asText().equals("Failed") ? b.path("reason").asText() : b.path("tableRows").toString()));
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Take a backup now, to the destination of the cluster's spec (the region's directory by default).")
+    static final class Backup implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("POST", "/clusters/" + name + "/backups", null),
+                    answer -> System.out.println("backup of " + name + " asked for; `canopy clusters backups " + name + "` shows how it ends"));
+        }
+    }
+
+    @Command(name = "backups", mixinStandardHelpOptions = true, description = "List a cluster's backups, oldest first, failed ones with their reason.")
+    static final class Backups implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.run(api -> api.call("GET", "/clusters/" + name + "/backups", null), ClustersCommand::printBackups);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.core.PlannerPolicy;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
@@ -25,6 +26,8 @@ final class Platform {
 
     static LocalRegion localRegion(ClusterStore store, RegionListener listener) {
         LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases());
-        return new LocalRegion(store, runtime, IgniteEngine.local(), listener, Clock.systemUTC());
+        IgniteEngine engine = IgniteEngine.local();
+        // the engine's snapshots give the region its backups and restores
+        return new LocalRegion(store, runtime, engine, listener, Clock.systemUTC(), PlannerPolicy.DEFAULTS, engine);
     }
 }

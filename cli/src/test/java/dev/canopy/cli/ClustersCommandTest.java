@@ -78,6 +78,28 @@ class ClustersCommandTest {
     }
 
     @Test
+    void backupsAreAskedForListedAndRestoredFromThroughTheApi() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        CliRun.Result asked = clusters("backup", "orders");
+        assertThat(asked.code()).as(asked.err()).isZero();
+        assertThat(asked.out()).contains("backup of orders asked for");
+        assertThat(store.backupRequested("default-orders")).isTrue();
+
+        dev.canopy.backup.BackupRecord failed = dev.canopy.backup.BackupRecord.started("default-orders-20261125-030000", "default-orders",
+                java.time.Instant.parse("2026-11-25T03:00:00Z"), "2.17.0", new dev.canopy.backup.BackupTopology(1, 1, 2, 0.5, 10), "directory")
+                .failed(java.time.Instant.parse("2026-11-25T03:00:01Z"), "leaf-ag2-0 is down: a backup needs every leaf of the cluster");
+        new dev.canopy.backup.DirectoryDestination(dataDir.resolve("backup-records")).putRecord(failed);
+        CliRun.Result listed = clusters("backups", "orders");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("default-orders-20261125-030000", "Failed", "2026-11-25T03:00:00Z", "leaf-ag2-0 is down");
+
+        CliRun.Result refused = clusters("restore", "again", "--from", failed.id(), "--from-directory", dataDir.resolve("elsewhere").toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("restoreFrom.backup").contains("no backup default-orders-20261125-030000 in directory " + dataDir.resolve("elsewhere"));
+        assertThat(store.get("default-again")).isEmpty();
+    }
+
+    @Test
     void sqlOnAClusterWithNoAggregatorServingSaysWhyAndExitsNonZero() {
         assertThat(clusters("create", "orders").code()).isZero();
 

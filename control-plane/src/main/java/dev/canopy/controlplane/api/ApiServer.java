@@ -154,6 +154,10 @@ public final class ApiServer implements AutoCloseable {
                 cluster(ctx, 200, clusters.suspend(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
         routes.post(BASE + "/clusters/{name}/resume", ctx ->
                 cluster(ctx, 200, clusters.resume(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.post(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 202,
+                Map.of("items", clusters.backup(principal(ctx), ctx.pathParam("name")))));
+        routes.get(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 200,
+                Map.of("items", clusters.backups(principal(ctx), ctx.pathParam("name")))));
         routes.get(BASE + "/clusters/{name}/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
         routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,

@@ -1,6 +1,8 @@
 package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.RestoreSource;
+import dev.canopy.backup.BackupRecord;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.controlplane.auth.Hashing;
 import dev.canopy.controlplane.auth.Principal;
@@ -85,7 +87,8 @@ public final class ClusterService {
                 throw ProblemException.conflict("region " + region.name() + " still holds a cluster named " + nameInRegion
                         + " (being deleted?); try again once it is gone");
             }
-            long generation = applyToRegion(region, nameInRegion, spec);
+            long generation = request.restoreFrom() == null ? applyToRegion(region, nameInRegion, spec)
+                    : restoreInRegion(region, nameInRegion, spec, request.restoreFrom());
             Instant now = clock.instant();
             ClusterRecord record = new ClusterRecord(who.organization(), request.name(), region.name(), nameInRegion,
                     spec, generation, 1, now, now);
@@ -232,6 +235,40 @@ public final class ClusterService {
             LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(), generation);
             return new Done<>(view(updated), record.region(), record.regionName(), generation);
         }));
+    }
+
+    private static long restoreInRegion(Region region, String nameInRegion, DatabaseClusterSpec spec, RestoreSource source) {
+        try {
+            return region.restore(nameInRegion, spec, source);
+        } catch (InvalidSpecException e) {
+            throw ProblemException.invalid(e.problems().stream().map(FieldProblem::fromSpecMessage).toList());
+        } catch (RegionConflictException e) {
+            throw ProblemException.conflict(e.getMessage());
+        }
+    }
+
+    /** Asks the cluster's region for a backup now; the answer lists the cluster's backups as they stand. */
+    public List<BackupRecord> backup(Principal who, String name) {
+        who.requireClusterChanges();
+        return audited(who, "backup", name, null, () -> {
+            ClusterRecord record = store.read(tx -> find(tx, who, name));
+            Region region = regions.of(record.region());
+            try {
+                if (!region.requestBackup(record.regionName())) {
+                    throw ProblemException.conflict("region " + region.name() + " has no cluster " + record.regionName() + " (being deleted?)");
+                }
+            } catch (RegionConflictException e) {
+                throw ProblemException.conflict(e.getMessage());
+            }
+            LOG.info("{}: backup of cluster {} asked for by key {}", who.organization(), name, who.keyId());
+            return new Done<>(region.backups(record.regionName()), record.region(), record.regionName(), null);
+        });
+    }
+
+    /** The cluster's backups, oldest first, the failed ones with their reason. */
+    public List<BackupRecord> backups(Principal who, String name) {
+        ClusterRecord record = store.read(tx -> find(tx, who, name));
+        return regions.of(record.region()).backups(record.regionName());
     }
 
     private static long applyToRegion(Region region, String nameInRegion, DatabaseClusterSpec spec) {

@@ -18,7 +18,7 @@ public final class SpecChanges {
 
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
-                request.leaves(), request.config(), null);
+                request.leaves(), request.config(), null, request.backup());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {
@@ -37,12 +37,12 @@ public final class SpecChanges {
             leaves = new LeavesSpec(orElse(request.leaves().count(), leaves.count()),
                     orElse(request.leaves().height(), leaves.height()), leaves.storageGB(), leaves.storageClass());
         }
-        return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended());
+        return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(), spec.backup());
     }
 
     public static DatabaseClusterSpec upgraded(DatabaseClusterSpec spec, UpgradeRequest request) {
         return new DatabaseClusterSpec(request.release(), spec.redundancyLevel(), spec.aggregators(), spec.leaves(),
-                spec.config(), spec.suspended());
+                spec.config(), spec.suspended(), spec.backup());
     }
 
     /** The name's and the spec's problems, each naming its request field; empty when both are fine. */

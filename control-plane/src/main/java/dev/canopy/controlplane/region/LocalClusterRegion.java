@@ -2,6 +2,9 @@ package dev.canopy.controlplane.region;
 
 import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.RestoreSource;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.region.local.RegionBackups;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.StoredCluster;
 
@@ -18,10 +21,32 @@ public final class LocalClusterRegion implements Region {
 
     private final ClusterStore store;
     private final Supplier<List<String>> releases;
+    private final RegionBackups backups;
 
     public LocalClusterRegion(ClusterStore store, Supplier<List<String>> releases) {
         this.store = store;
         this.releases = releases;
+        this.backups = new RegionBackups(store);
+    }
+
+    @Override
+    public boolean requestBackup(String clusterName) {
+        return backups.request(clusterName);
+    }
+
+    @Override
+    public List<BackupRecord> backups(String clusterName) {
+        return backups.records(clusterName);
+    }
+
+    @Override
+    public long restore(String clusterName, DatabaseClusterSpec spec, RestoreSource source) {
+        try {
+            return backups.restore(new ClusterManifest(clusterName, spec), releases.get(), source).generation();
+        } catch (IllegalStateException e) {
+            // the store refuses a name that is taken
+            throw new RegionConflictException(e.getMessage());
+        }
     }
 
     @Override

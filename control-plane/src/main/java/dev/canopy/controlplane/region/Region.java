@@ -1,6 +1,8 @@
 package dev.canopy.controlplane.region;
 
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.RestoreSource;
+import dev.canopy.backup.BackupRecord;
 
 import java.util.List;
 import java.util.Optional;
@@ -40,4 +42,28 @@ public interface Region {
     List<String> releases();
 
     RegionHealth health();
+
+    /**
+     * Asks for a backup of the cluster now; the region takes it and records it. False when it has no such cluster.
+     *
+     * @throws RegionConflictException when this region takes no backups
+     */
+    default boolean requestBackup(String clusterName) {
+        throw new RegionConflictException("region " + name() + " (" + kind() + ") takes no backups yet");
+    }
+
+    /** The backups of the cluster, oldest first, failed ones included; none where the region takes no backups. */
+    default List<BackupRecord> backups(String clusterName) {
+        return List.of();
+    }
+
+    /**
+     * Stores a new cluster that starts from a backup (see {@link #apply}); refused, naming the field, when the backup is
+     * missing or does not fit the spec.
+     *
+     * @throws RegionConflictException when this region restores no backups
+     */
+    default long restore(String clusterName, DatabaseClusterSpec spec, RestoreSource source) {
+        throw new RegionConflictException("region " + name() + " (" + kind() + ") restores no backups yet");
+    }
 }

@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -92,6 +95,53 @@ public class IgniteAdmin {
             }
         }
         throw new IllegalStateException("could not set the baseline to " + ids + ": " + String.join("; ", failures));
+    }
+
+    /** {@code --snapshot create NAME --dest DIR --sync}: returns once every leaf has written its part. */
+    public void createSnapshot(List<NodePlacement> leaves, String name, Path directory) {
+        snapshotCommand(leaves, "take snapshot " + name, List.of("--snapshot", "create", name, "--dest", directory.toString(), "--sync"));
+    }
+
+    /**
+     * {@code --snapshot restore NAME --src DIR --sync}: the snapshot's caches (tables) are created and filled from its
+     * files. Ignite (2.12 and later) reads the partitions of a snapshot taken on another topology too, rebuilding the
+     * indexes, as long as every partition is in the directory.
+     */
+    public void restoreSnapshot(List<NodePlacement> leaves, String name, Path directory) {
+        snapshotCommand(leaves, "restore snapshot " + name, List.of("--snapshot", "restore", name, "--src", directory.toString(), "--sync", "--yes"));
+    }
+
+    private void snapshotCommand(List<NodePlacement> leaves, String what, List<String> command) {
+        List<String> failures = new ArrayList<>();
+        for (NodePlacement leaf : leaves) {
+            CapturingLogger output = new CapturingLogger();
+            List<String> args = new ArrayList<>(List.of("--host", leaf.host(), "--port", Integer.toString(leaf.sqlPort())));
+            args.addAll(command);
+            int code = new CommandHandler(output).execute(args);
+            if (code == CommandHandler.EXIT_CODE_OK) {
+                LOG.debug("{} through {}:\n{}", what, leaf.node(), output.text());
+                return;
+            }
+            failures.add(leaf.node() + ": exit code " + code + ": " + output.lastError());
+            // only a leaf that did not answer is a reason to ask another one: a refusal is the cluster's answer
+            if (code != CommandHandler.EXIT_CODE_CONNECTION_FAILED) {
+                break;
+            }
+        }
+        throw new IllegalStateException("could not " + what + ": " + String.join("; ", failures));
+    }
+
+    /** {@code SELECT COUNT(*)} of every table, keyed {@code SCHEMA.TABLE}. */
+    public Map<String, Long> tableRows(List<String> addresses) {
+        try (IgniteClient client = connect(addresses)) {
+            Map<String, Long> rows = new TreeMap<>();
+            for (List<?> table : client.query(new SqlFieldsQuery("SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES")).getAll()) {
+                List<List<?>> count = client.query(new SqlFieldsQuery("SELECT COUNT(*) FROM " + quoted(table.get(0)) + "."
+                        + quoted(table.get(1)))).getAll();
+                rows.put(table.get(0) + "." + table.get(1), ((Number) count.get(0).get(0)).longValue());
+            }
+            return rows;
+        }
     }
 
     /**

@@ -5,9 +5,11 @@ import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
+import dev.canopy.core.Snapshots;
 import dev.canopy.core.Topology;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine {
+public final class IgniteEngine implements Engine, Snapshots {
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
 
@@ -90,6 +92,41 @@ public final class IgniteEngine implements Engine {
     @Override
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
         return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress())).orElse(false);
+    }
+
+    @Override
+    public void create(Topology topology, String name, Path directory) {
+        admin.createSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+        // Ignite completes a snapshot without a baseline leaf that left meanwhile: each leaf's part ends with its
+        // metadata file, named after its consistent ID as Ignite names folders ("leaf-ag1-0" -> "leaf_ag1_0.smf")
+        List<String> missing = topology.leaves().stream().map(leaf -> leaf.node().name())
+                .filter(leaf -> !java.nio.file.Files.exists(directory.resolve(name).resolve(leaf.replaceAll("[^A-Za-z0-9_]", "_") + ".smf")))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("snapshot " + name + " has no part from " + String.join(", ", missing)
+                    + " (away during the snapshot): a backup needs every leaf's part");
+        }
+    }
+
+    @Override
+    public void restore(Topology topology, String name, Path directory) {
+        admin.restoreSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+    }
+
+    @Override
+    public Set<String> offlineLeaves(Topology topology) {
+        EngineView view = admin.observe(leafSqlAddresses(topology));
+        if (!view.reachable()) {
+            throw new IllegalStateException(view.detail());
+        }
+        Set<String> offline = new java.util.TreeSet<>(view.baseline());
+        offline.removeAll(view.serverNodes());
+        return offline;
+    }
+
+    @Override
+    public Map<String, Long> tableRows(Topology topology) {
+        return admin.tableRows(leafSqlAddresses(topology));
     }
 
     private static List<String> leafSqlAddresses(Topology topology) {

@@ -9,6 +9,7 @@ import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.RestoreSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +33,9 @@ public final class ClusterStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
+
+    static final String RESTORE_FILE = "restore.json";
+    static final String BACKUP_REQUEST_FILE = "backup-request";
 
     private final Path dataDir;
 
@@ -73,6 +77,65 @@ public final class ClusterStore {
         write(dir.resolve("manifest.yaml"), manifest.toYaml());
         writeJson(dir.resolve("cluster.json"), new Meta(generation, false));
         return new Applied(existing.isPresent() ? Outcome.CONFIGURED : Outcome.CREATED, generation);
+    }
+
+    /**
+     * Stores a new cluster that starts from a backup: the manifest, then what to restore, which the region carries out
+     * once the cluster's nodes are up. Refused when the cluster exists: a restore never writes over data.
+     */
+    public synchronized Applied applyRestore(ClusterManifest manifest, List<String> availableReleases, RestoreSource source) {
+        if (get(manifest.name()).isPresent()) {
+            throw new IllegalStateException("cluster " + manifest.name() + " exists: a backup is restored into a new cluster only");
+        }
+        // the restore is written first, so that the region never sees the cluster without it
+        writeJson(clusterDir(manifest.name()).resolve(RESTORE_FILE), RestoreState.pending(source));
+        try {
+            return apply(manifest, availableReleases);
+        } catch (RuntimeException e) {
+            deleteQuietly(clusterDir(manifest.name()).resolve(RESTORE_FILE));
+            throw e;
+        }
+    }
+
+    public synchronized Optional<RestoreState> restore(String name) {
+        Path file = clusterDir(name).resolve(RESTORE_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), RestoreState.class)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public synchronized void writeRestore(String name, RestoreState state) {
+        if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
+            writeJson(clusterDir(name).resolve(RESTORE_FILE), state);
+        }
+    }
+
+    /** Asks the region for a backup of the cluster now; the region takes it on its next pass. */
+    public synchronized boolean requestBackup(String name) {
+        Optional<StoredCluster> existing = get(name);
+        if (existing.isEmpty() || existing.get().deleting()) {
+            return false;
+        }
+        write(clusterDir(name).resolve(BACKUP_REQUEST_FILE), java.time.Instant.now().toString());
+        return true;
+    }
+
+    public synchronized boolean backupRequested(String name) {
+        return Files.exists(clusterDir(name).resolve(BACKUP_REQUEST_FILE));
+    }
+
+    public synchronized void clearBackupRequest(String name) {
+        deleteQuietly(clusterDir(name).resolve(BACKUP_REQUEST_FILE));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
     }
 
     public synchronized Optional<StoredCluster> get(String name) {

@@ -6,6 +6,7 @@ import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
 import dev.canopy.core.Reconciler;
+import dev.canopy.core.Snapshots;
 import dev.canopy.core.Step;
 import dev.canopy.runtime.local.LocalRuntime;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ public final class LocalRegion implements AutoCloseable {
     private final Reconciler reconciler;
     private final RegionListener listener;
     private final Clock clock;
+    private final LocalBackups backups;
     private final Map<String, Instant> nextPass = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
@@ -45,6 +48,13 @@ public final class LocalRegion implements AutoCloseable {
 
     public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock,
                        PlannerPolicy policy) {
+        this(store, runtime, engine, listener, clock, policy, null);
+    }
+
+    /** @param snapshots the engine's snapshots, for backups and restores; none (null) leaves them out */
+    public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock,
+                       PlannerPolicy policy, Snapshots snapshots) {
+        this.backups = snapshots == null ? null : new LocalBackups(store, runtime, snapshots, clock);
         this.store = store;
         this.runtime = runtime;
         this.reconciler = new Reconciler(runtime, engine, clock, policy);
@@ -62,6 +72,14 @@ public final class LocalRegion implements AutoCloseable {
             }
         }
         loop.scheduleWithFixedDelay(this::passSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        if (backups != null) {
+            backups.start();
+        }
+    }
+
+    /** The region's backups and restores; empty when it was made without the engine's snapshots. */
+    public Optional<LocalBackups> backups() {
+        return Optional.ofNullable(backups);
     }
 
     private void passSafely() {
@@ -97,9 +115,10 @@ public final class LocalRegion implements AutoCloseable {
                 listener.stepTaken(cluster.name(), result.step());
             }
             DatabaseClusterStatus before = cluster.status();
-            if (!result.status().equals(before)) {
-                store.writeStatus(cluster.name(), result.status());
-                listener.statusChanged(cluster.name(), before, result.status());
+            DatabaseClusterStatus status = backups == null ? result.status() : backups.observed(cluster.name(), result.status(), before);
+            if (!status.equals(before)) {
+                store.writeStatus(cluster.name(), status);
+                listener.statusChanged(cluster.name(), before, status);
             }
             nextPass.put(cluster.name(), clock.instant().plus(result.requeueAfter()));
         } catch (RuntimeException e) {
@@ -122,6 +141,9 @@ public final class LocalRegion implements AutoCloseable {
     /** Stops the loop, then every node (storage is kept, so the next start brings the same clusters back). */
     @Override
     public void close() {
+        if (backups != null) {
+            backups.close();
+        }
         loop.shutdown();
         try {
             if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {

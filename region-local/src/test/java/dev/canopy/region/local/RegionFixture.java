@@ -34,9 +34,15 @@ final class RegionFixture implements AutoCloseable {
     final List<String> deleted = new CopyOnWriteArrayList<>();
 
     RegionFixture(Path dataDir, PlannerPolicy policy) {
+        this(dataDir, policy, false);
+    }
+
+    /** @param backups whether the region takes backups and restores (with the engine's snapshots) */
+    RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups) {
+        IgniteEngine engine = IgniteEngine.local();
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         store = new ClusterStore(dataDir);
-        region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
+        region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
                 steps.add(step);
@@ -57,13 +63,17 @@ final class RegionFixture implements AutoCloseable {
             public void failed(String cluster, String message) {
                 failures.add(message);
             }
-        }, Clock.systemUTC(), policy);
+        }, Clock.systemUTC(), policy, backups ? engine : null);
         region.start();
     }
 
     /** Applies the spec and returns the generation it got. */
     long apply(String name, DatabaseClusterSpec spec) {
         return store.apply(new ClusterManifest(name, spec), ReleaseCatalog.fromSystemProperties().available()).generation();
+    }
+
+    LocalBackups backups() {
+        return region.backups().orElseThrow();
     }
 
     DatabaseClusterStatus status(String name) {

@@ -1,0 +1,56 @@
+package dev.canopy.backup;
+
+import dev.canopy.core.Snapshots;
+import dev.canopy.core.Topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Snapshots as files a test can see: each leaf's part is one small file; tables are a map the test sets. */
+final class FakeSnapshots implements Snapshots {
+    final Map<String, Long> rows = new TreeMap<>();
+    RuntimeException createFailure;
+    Map<String, Long> restoredRows;
+    Path restoredFrom;
+
+    @Override
+    public void create(Topology topology, String name, Path directory) {
+        if (createFailure != null) {
+            throw createFailure;
+        }
+        try {
+            for (var leaf : topology.leaves()) {
+                Path part = directory.resolve(name).resolve("db").resolve(leaf.node().name()).resolve("part-0.bin");
+                Files.createDirectories(part.getParent());
+                Files.writeString(part, "rows of " + leaf.node().name() + " " + rows);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void restore(Topology topology, String name, Path directory) {
+        if (!Files.isDirectory(directory.resolve(name).resolve("db"))) {
+            throw new IllegalStateException("no snapshot " + name + " in " + directory);
+        }
+        restoredFrom = directory;
+        restoredRows = new TreeMap<>(rows);
+    }
+
+    final java.util.Set<String> offline = new java.util.TreeSet<>();
+
+    @Override
+    public java.util.Set<String> offlineLeaves(Topology topology) {
+        return offline;
+    }
+
+    @Override
+    public Map<String, Long> tableRows(Topology topology) {
+        return restoredRows != null && topology.cluster().startsWith("restored") ? restoredRows : rows;
+    }
+}

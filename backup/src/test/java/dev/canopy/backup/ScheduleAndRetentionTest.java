@@ -1,0 +1,61 @@
+package dev.canopy.backup;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduleAndRetentionTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T00:00:00Z");
+
+    @Test
+    void intervalsReadTheirUnit() {
+        assertThat(Schedule.interval("30m")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(Schedule.interval("6h")).isEqualTo(Duration.ofHours(6));
+        assertThat(Schedule.interval("1d")).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void aBackupIsDueOnceTheIntervalHasPassedSinceTheLastStart() {
+        assertThat(Schedule.due(null, Optional.empty(), T0)).as("no schedule").isFalse();
+        assertThat(Schedule.due("6h", Optional.empty(), T0)).as("never backed up").isTrue();
+        assertThat(Schedule.due("6h", Optional.of(T0), T0.plus(Duration.ofHours(6)).minusSeconds(1))).isFalse();
+        assertThat(Schedule.due("6h", Optional.of(T0), T0.plus(Duration.ofHours(6)))).isTrue();
+    }
+
+    private static BackupRecord at(int hour, BackupState state) {
+        BackupRecord started = BackupRecord.started("b" + hour, "orders", T0.plus(Duration.ofHours(hour)), "2.17.0",
+                new BackupTopology(1, 1, 2, 1, 1), "here");
+        return switch (state) {
+            case InProgress -> started;
+            case Succeeded -> started.succeeded(started.createdAt().plusSeconds(1), 10, Map.of(), Map.of());
+            case Failed -> started.failed(started.createdAt().plusSeconds(1), "no");
+        };
+    }
+
+    @Test
+    void retentionKeepsTheNewestGoodOnesAndTheFailuresAmongThem() {
+        List<BackupRecord> records = new ArrayList<>(List.of(
+                at(1, BackupState.Succeeded), at(2, BackupState.Failed), at(3, BackupState.Succeeded),
+                at(4, BackupState.Failed), at(5, BackupState.Succeeded), at(6, BackupState.InProgress)));
+        assertThat(Retention.expired(records, 2)).extracting(BackupRecord::id).containsExactlyInAnyOrder("b1", "b2");
+        assertThat(Retention.expired(records, 1)).extracting(BackupRecord::id).containsExactlyInAnyOrder("b1", "b2", "b3", "b4");
+        assertThat(Retention.expired(records, 3)).as("fewer good ones than kept").isEmpty();
+    }
+
+    @Test
+    void failuresAloneAreKeptUntilGoodBackupsReplaceThem() {
+        assertThat(Retention.expired(List.of(at(1, BackupState.Failed), at(2, BackupState.Failed)), 1)).isEmpty();
+    }
+
+    @Test
+    void idsSortByTime() {
+        assertThat(BackupIds.of("orders", Instant.parse("2026-11-25T03:17:09Z"))).isEqualTo("orders-20261125-031709");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.canopy.controlplane.api;
+
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupTopology;
+import dev.canopy.backup.DirectoryDestination;
+import dev.canopy.controlplane.region.FakeRegion;
+import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.RegionBackups;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Backups through the API over the local region's real file store, without its loop (no nodes start). */
+class BackupApiTest {
+    private static final String ORDERS = """
+            {"name": "orders", "release": "2.17.0", "redundancyLevel": 2, "backup": {"schedule": "6h", "retention": 3},
+             "aggregators": {"count": 1, "height": 0.25}, "leaves": {"count": 1, "height": 0.25, "storageGB": 1}}""";
+
+    @TempDir
+    Path regionDir;
+
+    private static String restore(String name, String backup, int storageGB) {
+        return """
+                {"name": "%s", "release": "2.17.0", "redundancyLevel": 2, "restoreFrom": {"backup": "%s"},
+                 "aggregators": {"count": 1, "height": 0.25}, "leaves": {"count": 2, "height": 0.25, "storageGB": %d}}"""
+                .formatted(name, backup, storageGB);
+    }
+
+    @Test
+    void backupsAreAskedForListedAndRestoredIntoANewClusterThatFits() throws Exception {
+        ClusterStore store = new ClusterStore(regionDir);
+        try (ApiFixture api = new ApiFixture(new LocalClusterRegion(store, () -> List.of("2.17.0")))) {
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+            assertThat(store.get("default-orders").orElseThrow().spec().backup().schedule()).isEqualTo("6h");
+
+            ApiClient.Response asked = api.admin.post("/api/v1/clusters/orders/backups", "");
+            assertThat(asked.status()).isEqualTo(202);
+            assertThat(store.backupRequested("default-orders")).as("the region takes it on its next pass").isTrue();
+            assertThat(api.admin.get("/api/v1/clusters/orders/backups").json().path("items")).isEmpty();
+            assertThat(api.admin.post("/api/v1/clusters/nothing/backups", "").status()).isEqualTo(404);
+
+            // a good backup of 10 GiB (5 of data, twice), as the region would have recorded it (in its directory and its catalog)
+            BackupRecord good = BackupRecord.started("default-orders-20261125-030000", "default-orders", Instant.parse("2026-11-25T03:00:00Z"),
+                    "2.17.0", new BackupTopology(1, 1, 2, 0.25, 1), "directory")
+                    .succeeded(Instant.parse("2026-11-25T03:00:09Z"), 10L << 30, Map.of("PUBLIC.T", 7L), Map.of("PUBLIC.T", 7L));
+            Path files = Files.createDirectories(regionDir.resolve("staging/x"));
+            Files.writeString(files.resolve("part"), "p");
+            DirectoryDestination directory = new DirectoryDestination(RegionBackups.defaultDirectory(regionDir));
+            directory.upload(good.id(), regionDir.resolve("staging"));
+            directory.putRecord(good);
+            new DirectoryDestination(regionDir.resolve("backup-records")).putRecord(good);
+            ApiClient.Response listed = api.admin.get("/api/v1/clusters/orders/backups");
+            assertThat(listed.json().path("items").get(0).path("state").asText()).isEqualTo("Succeeded");
+            assertThat(listed.json().path("items").get(0).path("tableRows").path("PUBLIC.T").asLong()).isEqualTo(7);
+            assertThat(listed.json().path("items").get(0).path("createdAt").asText()).isEqualTo("2026-11-25T03:00:00Z");
+
+            ApiClient.Response missing = api.admin.post("/api/v1/clusters", restore("again", "default-orders-19990101-000000", 1));
+            assertThat(missing.status()).isEqualTo(422);
+            assertThat(missing.json().path("errors").get(0).path("field").asText()).isEqualTo("restoreFrom.backup");
+            assertThat(missing.json().path("errors").get(0).path("message").asText()).startsWith("no backup default-orders-19990101-000000 in directory ");
+
+            ApiClient.Response tooSmall = api.admin.post("/api/v1/clusters", restore("again", good.id(), 1));
+            assertThat(tooSmall.status()).isEqualTo(422);
+            assertThat(tooSmall.json().path("errors").get(0).path("message").asText())
+                    .isEqualTo("the backup needs 10.0 GiB with 2 copies, but 4 leaves of 1 GiB hold 4.0 GiB: give more leaves or more storageGB");
+            assertThat(store.get("default-again")).as("nothing stored").isEmpty();
+
+            assertThat(api.admin.post("/api/v1/clusters", restore("again", good.id(), 3)).status()).isEqualTo(201);
+            assertThat(store.restore("default-again")).hasValueSatisfying(r -> assertThat(r.source().backup()).isEqualTo(good.id()));
+        }
+    }
+
+    @Test
+    void aRegionWithoutBackupsSaysSo() throws Exception {
+        try (ApiFixture api = new ApiFixture(new FakeRegion("local", List.of("2.17.0")))) {
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+            ApiClient.Response refused = api.admin.post("/api/v1/clusters/orders/backups", "");
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().path("detail").asText()).contains("takes no backups yet");
+        }
+    }
+}
