@@ -36,13 +36,13 @@ final class BenchRegion implements AutoCloseable {
         region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
-                Bench.log("step %s: %s", step.reason(), step.message());
+                BenchSupport.log("step %s: %s", step.reason(), step.message());
             }
 
             @Override
             public void failed(String cluster, String message) {
                 failures.add(message);
-                Bench.log("reconcile failed: %s", message);
+                BenchSupport.log("reconcile failed: %s", message);
             }
         }, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
         region.start();
