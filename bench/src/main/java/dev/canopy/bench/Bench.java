@@ -12,7 +12,7 @@ import static dev.canopy.bench.BenchSupport.deleteTree;
 import static dev.canopy.bench.BenchSupport.log;
 
 /**
- * {@code ./canopy bench [--quick] [--only GROUP[,GROUP]] [--runs N]}: measures the figures on real node processes of
+ * {@code ./canopy bench [--quick] [--only GROUP[,GROUP]] [--runs N] [--keep]}: measures the figures on real node processes of
  * the local runtime, writes the day's {@code bench/results/<date>.json} and regenerates {@code BENCHMARKS.md}. Exits
  * non-zero, writing nothing, when an acknowledged write was lost. {@code --only} runs the named groups and prints their
  * table without writing either file (a partial table must not replace the published one).
@@ -24,7 +24,7 @@ public final class Bench {
 
     /** Every group, in the order a run measures them and the table lists them. */
     static List<FigureGroup> allGroups() {
-        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new SqlPathBench(), new ControlPlaneBench());
+        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new ScaleOutBench(), new SqlPathBench(), new ControlPlaneBench());
     }
 
     public static void main(String[] args) throws Exception {
@@ -45,7 +45,11 @@ public final class Bench {
                 }
             }
         } finally {
-            deleteTree(workDir);
+            if (arguments.keep()) {
+                log("kept the work directory %s", workDir);
+            } else {
+                deleteTree(workDir);
+            }
         }
         List<Figure> figures = new ArrayList<>();
         groups.forEach(g -> figures.addAll(g.figures(runs)));

@@ -12,14 +12,14 @@ class ArgumentsTest {
 
     @Test
     void quickIsThreeRunsAndFullIsFive() {
-        assertThat(Arguments.parse(List.of("--quick"), GROUPS)).isEqualTo(new Arguments(true, 3, List.of()));
-        assertThat(Arguments.parse(List.of(), GROUPS)).isEqualTo(new Arguments(false, 5, List.of()));
+        assertThat(Arguments.parse(List.of("--quick"), GROUPS)).isEqualTo(new Arguments(true, 3, List.of(), false));
+        assertThat(Arguments.parse(List.of(), GROUPS)).isEqualTo(new Arguments(false, 5, List.of(), false));
     }
 
     @Test
     void onlyAndRuns() {
-        assertThat(Arguments.parse(List.of("--only", "failover,provision", "--runs", "1"), GROUPS))
-                .isEqualTo(new Arguments(false, 1, List.of("failover", "provision")));
+        assertThat(Arguments.parse(List.of("--only", "failover,provision", "--runs", "1", "--keep"), GROUPS))
+                .isEqualTo(new Arguments(false, 1, List.of("failover", "provision"), true));
     }
 
     @Test
