@@ -40,8 +40,14 @@ public final class Bench {
                 log("run %d of %d", run, arguments.runs());
                 for (FigureGroup group : groups) {
                     long start = System.nanoTime();
-                    group.run(run, workDir.resolve(group.name() + "-" + run), runs);
+                    Path dir = workDir.resolve(group.name() + "-" + run);
+                    group.run(run, dir, runs);
                     log("group %s, run %d: %.0f s", group.name(), run, (System.nanoTime() - start) / 1e9);
+                    if (!arguments.keep()) {
+                        // a run's nodes leave gigabytes (preallocated WAL, the scale-out's rows): the disk fills up
+                        // if every run's directory waits for the end
+                        deleteTree(dir);
+                    }
                 }
             }
         } finally {

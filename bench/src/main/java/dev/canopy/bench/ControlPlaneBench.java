@@ -59,7 +59,7 @@ final class ControlPlaneBench implements FigureGroup {
                     Files.readString(controlPlane.adminKeyFile()).strip());
 
             Rate empty = list(api, 0);
-            runs.record("cp-list-empty-rps", Math.round(empty.perSecond()));
+            runs.record("cp-list-empty-rps", empty.perSecondRounded());
             runs.record("cp-list-empty-p50", empty.p50Millis());
             runs.record("cp-list-empty-p99", empty.p99Millis());
 
@@ -67,7 +67,7 @@ final class ControlPlaneBench implements FigureGroup {
             Rate creates = create(api, run);
             long rssAfter = rssKb();
             log("VmRSS %d kB before the creates, %d kB after", rssBefore, rssAfter);
-            runs.record("cp-create-ps", Math.round(creates.perSecond()));
+            runs.record("cp-create-ps", creates.perSecondRounded());
             runs.record("cp-create-p50", creates.p50Millis());
             runs.record("cp-create-p99", creates.p99Millis());
             runs.record("cp-rss-per-cluster-kb", Math.round((rssAfter - rssBefore) / (double) CLUSTERS * 10) / 10.0);
@@ -75,7 +75,7 @@ final class ControlPlaneBench implements FigureGroup {
             runs.record("cp-rss-after-mb", Math.round(rssAfter / 1024.0));
 
             Rate full = list(api, CLUSTERS);
-            runs.record("cp-list-rps", Math.round(full.perSecond()));
+            runs.record("cp-list-rps", full.perSecondRounded());
             runs.record("cp-list-p50", full.p50Millis());
             runs.record("cp-list-p99", full.p99Millis());
         }
@@ -121,6 +121,11 @@ final class ControlPlaneBench implements FigureGroup {
         static Rate of(Histogram micros, double seconds) {
             return new Rate(micros.getTotalCount() / seconds, round2(micros.getValueAtPercentile(50) / 1000.0),
                     round2(micros.getValueAtPercentile(99) / 1000.0));
+        }
+
+        /** Whole requests per second, or two decimals below 10 (a listing that takes seconds is not "0 /s"). */
+        double perSecondRounded() {
+            return perSecond >= 10 ? Math.round(perSecond) : round2(perSecond);
         }
 
         private static double round2(double value) {

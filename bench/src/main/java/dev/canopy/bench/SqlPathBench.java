@@ -71,7 +71,8 @@ final class SqlPathBench implements FigureGroup {
                     Result result = measure(path == Route.LEAF ? leafUrl : aggregatorUrl, query);
                     String key = key(query, path);
                     log("%s: %d operations in %.1f s, p99 %.2f ms", key, result.operations(), result.seconds(), result.p99Millis());
-                    runs.record(key + "-ops", Math.round(result.operations() / result.seconds()));
+                    double perSecond = result.operations() / result.seconds();
+                    runs.record(key + "-ops", perSecond >= 10 ? Math.round(perSecond) : Math.round(perSecond * 100) / 100.0);
                     runs.record(key + "-p99", Math.round(result.p99Millis() * 100) / 100.0);
                 }
             }
