@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -29,6 +31,8 @@ final class BenchRegion implements AutoCloseable {
     final ClusterStore store;
     final LocalRegion region;
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** When a step of each reason was last taken (System.nanoTime, after the step was carried out). */
+    final Map<String, Long> stepTaken = new ConcurrentHashMap<>();
 
     BenchRegion(Path dataDir) {
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
@@ -36,13 +40,14 @@ final class BenchRegion implements AutoCloseable {
         region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
-                Bench.log("step %s: %s", step.reason(), step.message());
+                stepTaken.put(step.reason(), System.nanoTime());
+                BenchSupport.log("step %s: %s", step.reason(), step.message());
             }
 
             @Override
             public void failed(String cluster, String message) {
                 failures.add(message);
-                Bench.log("reconcile failed: %s", message);
+                BenchSupport.log("reconcile failed: %s", message);
             }
         }, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
         region.start();

@@ -27,7 +27,7 @@ public final class MarkdownTable {
                     .append(" | ").append(number(s.max(), figure.unit()))
                     .append(" | ").append(s.n())
                     .append(" | ").append(cell(comparison(figure)))
-                    .append(" | ").append(Double.isNaN(figure.ratio()) ? "" : String.format(Locale.ROOT, "%.1f×", figure.ratio()))
+                    .append(" | ").append(ratio(figure.ratio()))
                     .append(" |\n");
         }
         return md.toString();
@@ -40,6 +40,15 @@ public final class MarkdownTable {
         Summary floor = Summary.of(figure.comparisonSamples());
         return "%s: median %s (min %s, max %s, n %d)".formatted(figure.comparison(), number(floor.median(), figure.unit()),
                 number(floor.min(), figure.unit()), number(floor.max(), figure.unit()), floor.n());
+    }
+
+    /** One decimal, or two significant digits below 0.1 (a throughput hundreds of times lower is not "0.0×"). */
+    static String ratio(double ratio) {
+        if (Double.isNaN(ratio)) {
+            return "";
+        }
+        return ratio >= 0.1 || ratio == 0 ? String.format(Locale.ROOT, "%.1f×", ratio)
+                : new java.math.BigDecimal(ratio).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "×";
     }
 
     static String number(double value, String unit) {

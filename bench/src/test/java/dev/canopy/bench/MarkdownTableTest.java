@@ -29,4 +29,12 @@ class MarkdownTableTest {
         assertThat(MarkdownTable.number(1.234, "s")).isEqualTo("1.23 s");
         assertThat(MarkdownTable.number(7, "")).isEqualTo("7");
     }
+
+    @Test
+    void smallRatiosKeepTwoSignificantDigits() {
+        assertThat(MarkdownTable.ratio(4.44)).isEqualTo("4.4×");
+        assertThat(MarkdownTable.ratio(2 / 1385.0)).isEqualTo("0.0014×");
+        assertThat(MarkdownTable.ratio(0.05)).isEqualTo("0.05×");
+        assertThat(MarkdownTable.ratio(Double.NaN)).isEmpty();
+    }
 }

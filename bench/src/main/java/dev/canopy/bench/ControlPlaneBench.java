@@ -1,0 +1,235 @@
+package dev.canopy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.controlplane.ControlPlane;
+import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.region.local.ClusterStore;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.canopy.bench.BenchSupport.RELEASE;
+import static dev.canopy.bench.BenchSupport.log;
+import static dev.canopy.bench.BenchSupport.sleep;
+
+/**
+ * Figure 7: the control plane in this process (Javalin API, H2 store in the run's directory) over the local region's
+ * real cluster store <em>without its reconciler</em>: specs are stored as the platform stores them, and no node process
+ * starts. {@value #CLUSTERS} clusters are created by {@value #CREATORS} concurrent clients, then GET /api/v1/clusters is
+ * measured with them stored, next to the same listing with none stored. Resident memory is this process's VmRSS
+ * (after a GC) before and after the creates. Every cluster created (201) must be listed, or the benchmark fails.
+ */
+final class ControlPlaneBench implements FigureGroup {
+    static final int CLUSTERS = 1_000;
+    static final int CREATORS = 8;
+    static final int LISTERS = 2;
+    private static final Duration WARMUP = Duration.ofSeconds(2);
+    private static final Duration MEASURED = Duration.ofSeconds(6);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REGION = "local region's store without its reconciler: no node started";
+
+    @Override
+    public String name() {
+        return "control-plane";
+    }
+
+    @Override
+    public void run(int run, Path dir, Runs runs) throws Exception {
+        Path dataDir = dir.resolve("control-plane");
+        ClusterStore store = new ClusterStore(dir.resolve("region"));
+        try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+                List.of(new LocalClusterRegion(store, () -> List.of(RELEASE))), Clock.systemUTC());
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Api api = new Api(http, "http://127.0.0.1:" + controlPlane.port() + "/api/v1",
+                    Files.readString(controlPlane.adminKeyFile()).strip());
+
+            Rate empty = list(api, 0);
+            runs.record("cp-list-empty-rps", empty.perSecondRounded());
+            runs.record("cp-list-empty-p50", empty.p50Millis());
+            runs.record("cp-list-empty-p99", empty.p99Millis());
+
+            long rssBefore = rssKb();
+            Rate creates = create(api, run);
+            long rssAfter = rssKb();
+            log("VmRSS %d kB before the creates, %d kB after", rssBefore, rssAfter);
+            runs.record("cp-create-ps", creates.perSecondRounded());
+            runs.record("cp-create-p50", creates.p50Millis());
+            runs.record("cp-create-p99", creates.p99Millis());
+            runs.record("cp-rss-per-cluster-kb", Math.round((rssAfter - rssBefore) / (double) CLUSTERS * 10) / 10.0);
+            runs.record("cp-rss-before-mb", Math.round(rssBefore / 1024.0));
+            runs.record("cp-rss-after-mb", Math.round(rssAfter / 1024.0));
+
+            Rate full = list(api, CLUSTERS);
+            runs.record("cp-list-rps", full.perSecondRounded());
+            runs.record("cp-list-p50", full.p50Millis());
+            runs.record("cp-list-p99", full.p99Millis());
+        }
+    }
+
+    @Override
+    public List<Figure> figures(Runs runs) {
+        String list = "Control plane: GET /api/v1/clusters with " + CLUSTERS + " clusters stored (" + REGION + ", "
+                + LISTERS + " clients)";
+        String empty = "the same listing with no cluster stored";
+        String create = "Control plane: POST /api/v1/clusters, " + CREATORS + " concurrent clients, " + CLUSTERS
+                + " clusters (" + REGION + ")";
+        return List.of(
+                new Figure(list + ": requests per second", "/s", runs.get("cp-list-rps"), empty, runs.get("cp-list-empty-rps")),
+                new Figure(list + ": p50", "ms", runs.get("cp-list-p50"), empty, runs.get("cp-list-empty-p50")),
+                new Figure(list + ": p99", "ms", runs.get("cp-list-p99"), empty, runs.get("cp-list-empty-p99")),
+                new Figure(create + ": creates per second", "/s", runs.get("cp-create-ps"),
+                        "none (every create writes the H2 store and the region's spec file)", List.of()),
+                new Figure(create + ": p50", "ms", runs.get("cp-create-p50"), "none", List.of()),
+                new Figure(create + ": p99", "ms", runs.get("cp-create-p99"), "none", List.of()),
+                new Figure("Control plane: resident memory per managed cluster (VmRSS growth over " + CLUSTERS
+                        + " creates, " + REGION + ")", "kB", runs.get("cp-rss-per-cluster-kb"),
+                        "an upper bound: heap the JVM grew into during the creates stays resident", List.of()),
+                new Figure("Control plane: resident memory of the process with " + CLUSTERS + " clusters stored", "MB",
+                        runs.get("cp-rss-after-mb"), "before the creates (control plane started, no cluster)",
+                        runs.get("cp-rss-before-mb")));
+    }
+
+    record Api(HttpClient http, String base, String key) {
+        HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + key)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Operations per second and latency percentiles in milliseconds (two decimals). */
+    record Rate(double perSecond, double p50Millis, double p99Millis) {
+        static Rate of(Histogram micros, double seconds) {
+            return new Rate(micros.getTotalCount() / seconds, round2(micros.getValueAtPercentile(50) / 1000.0),
+                    round2(micros.getValueAtPercentile(99) / 1000.0));
+        }
+
+        /** Whole requests per second, or two decimals below 10 (a listing that takes seconds is not "0 /s"). */
+        double perSecondRounded() {
+            return perSecond >= 10 ? Math.round(perSecond) : round2(perSecond);
+        }
+
+        private static double round2(double value) {
+            return Math.round(value * 100) / 100.0;
+        }
+    }
+
+    /** {@value #CLUSTERS} creates shared by {@value #CREATORS} clients; each must answer 201. */
+    private static Rate create(Api api, int run) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(CREATORS);
+        try {
+            long start = System.nanoTime();
+            List<Future<Histogram>> futures = new ArrayList<>();
+            for (int c = 0; c < CREATORS; c++) {
+                futures.add(clients.submit(() -> {
+                    Histogram histogram = new Histogram(3);
+                    for (int i = next.getAndIncrement(); i < CLUSTERS; i = next.getAndIncrement()) {
+                        String body = """
+                                {"name": "c%04d", "region": "local", "release": "%s", "redundancyLevel": 2,
+                                 "aggregators": {"count": 1, "height": 0.25}, "leaves": {"count": 2, "height": 0.25, "storageGB": 1}}"""
+                                .formatted(i, RELEASE);
+                        long t0 = System.nanoTime();
+                        HttpResponse<String> response = api.send("POST", "/clusters", body);
+                        histogram.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                        if (response.statusCode() != 201) {
+                            throw new IllegalStateException("create c%04d answered %d: %s".formatted(i, response.statusCode(), response.body()));
+                        }
+                    }
+                    return histogram;
+                }));
+            }
+            Histogram all = new Histogram(3);
+            for (Future<Histogram> future : futures) {
+                all.add(future.get());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            log("run %d: %d creates in %.1f s", run, CLUSTERS, seconds);
+            return Rate.of(all, seconds);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** {@value #LISTERS} closed loops listing for the warm-up then the measured stretch; every answer lists {@code expected}. */
+    private static Rate list(Api api, int expected) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(LISTERS);
+        try {
+            long measureFrom = System.nanoTime() + WARMUP.toNanos();
+            long end = measureFrom + MEASURED.toNanos();
+            List<Future<Histogram>> futures = new ArrayList<>();
+            for (int c = 0; c < LISTERS; c++) {
+                futures.add(clients.submit(() -> {
+                    Histogram histogram = new Histogram(3);
+                    long now = System.nanoTime();
+                    while (now < end) {
+                        long t0 = now;
+                        HttpResponse<String> response = api.send("GET", "/clusters", null);
+                        now = System.nanoTime();
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("list answered " + response.statusCode() + ": " + response.body());
+                        }
+                        if (t0 >= measureFrom && now <= end) {
+                            histogram.recordValue(Math.max(1, (now - t0) / 1000));
+                        }
+                    }
+                    return histogram;
+                }));
+            }
+            Histogram all = new Histogram(3);
+            for (Future<Histogram> future : futures) {
+                all.add(future.get());
+            }
+            checkListed(api, expected);
+            return Rate.of(all, MEASURED.toNanos() / 1e9);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Every cluster created is listed: a create acknowledged (201) and not listed fails the benchmark. */
+    private static void checkListed(Api api, int expected) throws Exception {
+        JsonNode items = JSON.readTree(api.send("GET", "/clusters", null).body()).path("items");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        items.forEach(item -> names.add(item.path("name").asText()));
+        for (int i = 0; i < expected; i++) {
+            if (!names.contains("c%04d".formatted(i))) {
+                throw new IllegalStateException("cluster c%04d was created (201) and is not listed (%d listed)".formatted(i, names.size()));
+            }
+        }
+        if (names.size() != expected) {
+            throw new IllegalStateException("listed " + names.size() + " clusters, created " + expected);
+        }
+    }
+
+    /** This process's resident memory, after a GC so that garbage does not count. */
+    static long rssKb() throws IOException {
+        System.gc();
+        sleep(Duration.ofMillis(300));
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.canopy.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The figures each group assembles from recorded runs: their comparison and ratio. */
+class FigureGroupsTest {
+
+    @Test
+    void groupNamesAreDistinct() {
+        List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
+        assertThat(names).doesNotHaveDuplicates()
+                .containsExactly("provision", "failover", "upgrade", "scale-out", "sql", "control-plane");
+    }
+
+    @Test
+    void sqlThroughTheAggregatorStandsNextToTheLeaf() {
+        Runs runs = new Runs();
+        for (String query : List.of("point", "group-by")) {
+            runs.record("sql-" + query + "-aggregator-ops", 900);
+            runs.record("sql-" + query + "-leaf-ops", 600);
+            runs.record("sql-" + query + "-aggregator-p99", 3);
+            runs.record("sql-" + query + "-leaf-p99", 2);
+        }
+        List<Figure> figures = new SqlPathBench().figures(runs);
+        assertThat(figures).hasSize(4);
+        assertThat(figures.getFirst().name()).startsWith("SQL point read by primary key through the aggregator")
+                .endsWith("operations per second");
+        assertThat(figures.getFirst().ratio()).isEqualTo(1.5);
+        assertThat(figures.get(1).ratio()).isEqualTo(1.5);
+        assertThat(figures.get(2).name()).startsWith("SQL GROUP BY over 100000 rows");
+    }
+
+    @Test
+    void durationsSayWhenTheFloorWasNotMeasured() {
+        Runs runs = new Runs();
+        for (String key : List.of("roll-leaves-failed", "roll-aggregators-failed", "roll-duration", "roll-leaves-p99",
+                "roll-aggregators-p99", "roll-steady-p99", "engine-downtime", "engine-failed", "engine-offline-status",
+                "engine-duration")) {
+            runs.record(key, 10);
+        }
+        List<Figure> figures = new UpgradeBench().figures(runs);
+        Figure duration = figures.stream().filter(f -> f.name().contains("Rolling") && f.name().contains("duration"))
+                .findFirst().orElseThrow();
+        assertThat(duration.comparison()).contains("not measured");
+        assertThat(duration.ratio()).isNaN();
+
+        runs.record(BenchSupport.FLOOR, 5);
+        assertThat(new UpgradeBench().figures(runs)).filteredOn(f -> f.name().contains("duration"))
+                .allSatisfy(f -> assertThat(f.ratio()).isEqualTo(2.0));
+        // every figure renders: none without runs
+        assertThat(MarkdownTable.render(new BenchReport("2026-11-25", "quick", "2.17.0",
+                new Machine(2, 1, "jdk", "os"), figures))).contains("Engine version change 2.16.0 → 2.17.0");
+    }
+
+    @Test
+    void slowRatesKeepTwoDecimals() {
+        assertThat(new ControlPlaneBench.Rate(0.634, 3101, 4164).perSecondRounded()).isEqualTo(0.63);
+        assertThat(new ControlPlaneBench.Rate(573.4, 2, 33).perSecondRounded()).isEqualTo(573);
+    }
+}
