@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Clusters of an organization. Every change is a new spec: checked completely, then written to the region inside
@@ -108,7 +111,37 @@ public final class ClusterService {
     }
 
     public List<ClusterView> list(Principal who) {
-        return store.read(tx -> tx.clusters(who.organization())).stream().map(this::view).toList();
+        RegionReads reads = new RegionReads();
+        return store.read(tx -> tx.clusters(who.organization())).stream().map(r -> view(r, reads.get(r))).toList();
+    }
+
+    /**
+     * Each region read once for a whole listing, not once per cluster: for a Kubernetes region a read is a call to its
+     * API server, and locally a read of the cluster's files (listing 1,000 clusters one by one took seconds). A region
+     * that could not be read fails every cluster of it alike, without being asked again.
+     */
+    private final class RegionReads {
+        private final Map<String, Map<String, RegionCluster>> clusters = new HashMap<>();
+        private final Map<String, RegionUnavailableException> unavailable = new HashMap<>();
+
+        Optional<RegionCluster> get(ClusterRecord record) {
+            RegionUnavailableException problem = unavailable.get(record.region());
+            if (problem != null) {
+                throw problem;
+            }
+            Map<String, RegionCluster> byName = clusters.get(record.region());
+            if (byName == null) {
+                try {
+                    byName = regions.of(record.region()).list().stream()
+                            .collect(Collectors.toMap(RegionCluster::name, c -> c, (a, b) -> a));
+                } catch (RegionUnavailableException e) {
+                    unavailable.put(record.region(), e);
+                    throw e;
+                }
+                clusters.put(record.region(), byName);
+            }
+            return Optional.ofNullable(byName.get(record.regionName()));
+        }
     }
 
     public ClusterView get(Principal who, String name) {
@@ -156,18 +189,19 @@ public final class ClusterService {
 
     /** Clusters of every organization by phase, for the platform's metrics. */
     public java.util.Map<String, Long> phaseCounts() {
+        RegionReads reads = new RegionReads();
         return store.read(StoreTransaction::allClusters).stream()
-                .collect(java.util.stream.Collectors.groupingBy(c -> view(c).phase(), java.util.TreeMap::new,
-                        java.util.stream.Collectors.counting()));
+                .collect(Collectors.groupingBy(c -> view(c, reads.get(c)).phase(), java.util.TreeMap::new, Collectors.counting()));
     }
 
     /** Every organization's clusters with their region's status, for the telemetry sampler. */
     public List<TelemetrySampler.Target> telemetryTargets() {
+        RegionReads reads = new RegionReads();
         return store.read(StoreTransaction::allClusters).stream()
                 .map(c -> {
                     TelemetryHistory.Key key = new TelemetryHistory.Key(c.organization(), c.name());
                     try {
-                        ClusterView view = view(c);
+                        ClusterView view = view(c, reads.get(c));
                         return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null);
                     } catch (RegionUnavailableException e) {
                         // one region not answering must not stop the others' clusters from being sampled
@@ -303,7 +337,10 @@ public final class ClusterService {
 
     private ClusterView view(ClusterRecord stored) {
         // one read of the region per view: for a Kubernetes region it is a call to its API server
-        Optional<RegionCluster> inRegion = regions.of(stored.region()).get(stored.regionName());
+        return view(stored, regions.of(stored.region()).get(stored.regionName()));
+    }
+
+    private ClusterView view(ClusterRecord stored, Optional<RegionCluster> inRegion) {
         ClusterRecord record = caughtUp(stored, inRegion);
         var status = inRegion.map(RegionCluster::status).orElse(null);
         String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
