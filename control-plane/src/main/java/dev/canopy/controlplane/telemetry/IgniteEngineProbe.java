@@ -32,13 +32,15 @@ import java.util.Properties;
  *   <li>statements run, and each statement's fastest and slowest run, from every aggregator's own
  *       {@code SYS.SQL_QUERIES_HISTORY}: the aggregators plan and reduce the users' SQL.</li>
  * </ul>
- * Canopy's own statements (these, and the region's readiness checks) run in the {@code SYS} schema, and statements of
- * that schema are left out of the users' figures.
+ * Canopy's own statements (these, and the region's readiness checks) start with the comment {@code /* canopy *}{@code /}
+ * and are left out of the users' figures. (Not a schema of their own: a node that has just started may not know the
+ * {@code SYS} schema yet, and a statement set to it then fails.)
  */
 public final class IgniteEngineProbe implements EngineProbe {
     private static final Logger LOG = LoggerFactory.getLogger(IgniteEngineProbe.class);
     private static final String JDBC_PREFIX = "jdbc:ignite:thin://";
-    static final String OWN_SCHEMA = "SYS";
+    /** As engine-ignite's IgniteAdmin.OWN_STATEMENT: the history keeps a statement's text as sent. */
+    static final String OWN_STATEMENT = "/* canopy */ ";
     static final int TOP_QUERIES = 5;
     private static final String STORAGE_METRIC = "StorageSize";
 
@@ -55,13 +57,13 @@ public final class IgniteEngineProbe implements EngineProbe {
         List<String> leaves = new ArrayList<>();
         try (Connection connection = connect(jdbcUrl); Statement statement = connection.createStatement()) {
             Map<String, String[]> nodes = new HashMap<>();
-            try (ResultSet rs = statement.executeQuery("SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT, ADDRESSES FROM SYS.NODES")) {
+            try (ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT, ADDRESSES FROM SYS.NODES")) {
                 while (rs.next()) {
                     nodes.put(rs.getString(1), new String[]{rs.getString(2), Boolean.toString(rs.getBoolean(3)), rs.getString(4)});
                 }
             }
             try (ResultSet rs = statement.executeQuery(
-                    "SELECT NODE_ID, CUR_CPU_LOAD, HEAP_MEMORY_USED, HEAP_MEMORY_MAX FROM SYS.NODE_METRICS")) {
+                    OWN_STATEMENT + "SELECT NODE_ID, CUR_CPU_LOAD, HEAP_MEMORY_USED, HEAP_MEMORY_MAX FROM SYS.NODE_METRICS")) {
                 while (rs.next()) {
                     String[] node = nodes.getOrDefault(rs.getString(1), new String[]{null, "false", null});
                     samples.add(new NodeSample(rs.getString(1), node[0], Boolean.parseBoolean(node[1]),
@@ -69,7 +71,7 @@ public final class IgniteEngineProbe implements EngineProbe {
                 }
             }
             try (ResultSet rs = statement.executeQuery(
-                    "SELECT NODE_ID, VALUE FROM SYS.NODE_ATTRIBUTES WHERE NAME = 'clientListenerPort'")) {
+                    OWN_STATEMENT + "SELECT NODE_ID, VALUE FROM SYS.NODE_ATTRIBUTES WHERE NAME = 'clientListenerPort'")) {
                 while (rs.next()) {
                     String[] node = nodes.get(rs.getString(1));
                     if (node != null && !Boolean.parseBoolean(node[1])) {
@@ -78,7 +80,7 @@ public final class IgniteEngineProbe implements EngineProbe {
                 }
             }
             try (ResultSet rs = statement.executeQuery(
-                    "SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME, CACHE_GROUP_NAME FROM SYS.TABLES")) {
+                    OWN_STATEMENT + "SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME, CACHE_GROUP_NAME FROM SYS.TABLES")) {
                 while (rs.next()) {
                     tables.add(new TableSample(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), null, null));
                 }
@@ -96,9 +98,7 @@ public final class IgniteEngineProbe implements EngineProbe {
         Properties properties = new Properties();
         properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
         properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
-        Connection connection = DriverManager.getConnection(jdbcUrl, properties);
-        connection.setSchema(OWN_SCHEMA);
-        return connection;
+        return DriverManager.getConnection(jdbcUrl, properties);
     }
 
     private List<TableSample> withRows(String jdbcUrl, List<TableSample> tables) {
@@ -122,7 +122,7 @@ public final class IgniteEngineProbe implements EngineProbe {
         for (String leaf : leaves) {
             try (Connection connection = connect(JDBC_PREFIX + leaf); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery(
-                         "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC + "'")) {
+                         OWN_STATEMENT + "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC + "'")) {
                 while (rs.next()) {
                     bytes.merge(cacheGroup(rs.getString(1)), Long.parseLong(rs.getString(2)), Long::sum);
                 }
@@ -147,8 +147,8 @@ public final class IgniteEngineProbe implements EngineProbe {
         Map<String, QuerySample> bySql = new LinkedHashMap<>();
         for (String aggregator : aggregators) {
             try (Connection connection = connect(JDBC_PREFIX + aggregator); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
-                         + " FROM SYS.SQL_QUERIES_HISTORY WHERE SCHEMA_NAME <> '" + OWN_SCHEMA + "'")) {
+                 ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
+                         + " FROM SYS.SQL_QUERIES_HISTORY WHERE SQL NOT LIKE '" + OWN_STATEMENT.strip() + "%'")) {
                 while (rs.next()) {
                     bySql.merge(rs.getString(1), new QuerySample(rs.getString(1), rs.getLong(2), rs.getLong(3),
                             rs.getLong(4), rs.getLong(5)), IgniteEngineProbe::combined);

@@ -31,8 +31,11 @@ import java.util.stream.Collectors;
 public class IgniteAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(IgniteAdmin.class);
     static final int TIMEOUT_MS = 5_000;
-    /** The schema the platform's own statements run in, so that they are told apart from the users' in the query history. */
-    public static final String OWN_SCHEMA = "SYS";
+    /**
+     * Starts the platform's own statements that land in an aggregator's query history, so that telemetry tells them apart
+     * from the users' (the history keeps each statement's text as sent, comment included).
+     */
+    public static final String OWN_STATEMENT = "/* canopy */ ";
 
     public EngineView observe(List<String> leafAddresses) {
         try (IgniteClient client = connect(leafAddresses)) {
@@ -151,12 +154,11 @@ public class IgniteAdmin {
      */
     public boolean sqlAnswers(String aggregatorAddress) {
         try (IgniteClient client = connect(List.of(aggregatorAddress))) {
-            // in the SYS schema: the platform's telemetry leaves that schema's statements out of the users' figures
-            List<List<?>> tables = client.query(new SqlFieldsQuery("SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES")
-                    .setSchema(OWN_SCHEMA)).getAll();
+            List<List<?>> tables = client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES"))
+                    .getAll();
             for (List<?> table : tables) {
-                client.query(new SqlFieldsQuery("SELECT 1 FROM " + quoted(table.get(0)) + "." + quoted(table.get(1))
-                        + " WHERE FALSE").setSchema(OWN_SCHEMA)).getAll();
+                client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT 1 FROM " + quoted(table.get(0)) + "." + quoted(table.get(1))
+                        + " WHERE FALSE")).getAll();
             }
             return true;
         } catch (RuntimeException e) {
