@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,7 @@ public final class LocalBackups implements AutoCloseable {
     private final BackupTaker taker;
     private final Restorer restorer;
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    private final Map<String, BackupRecord> lastFinished = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-backups"));
 
     public LocalBackups(ClusterStore store, LocalRuntime runtime, Snapshots snapshots, Clock clock) {
@@ -69,13 +71,16 @@ public final class LocalBackups implements AutoCloseable {
         Path staging = dataDir.resolve("backup-staging");
         this.taker = new BackupTaker(snapshots, staging, clock);
         this.restorer = new Restorer(snapshots, staging);
+        for (BackupRecord record : catalog.records()) {
+            rememberIfLast(record);
+        }
     }
 
     void start() {
         // a backup this region was running when it stopped will not finish: say so rather than leave it InProgress
         for (BackupRecord record : catalog.records()) {
             if (record.state() == BackupState.InProgress) {
-                catalog.putRecord(record.failed(clock.instant(), "the platform stopped while the backup ran"));
+                record(record.failed(clock.instant(), "the platform stopped while the backup ran"));
             }
         }
         worker.scheduleWithFixedDelay(this::passSafely, PASS_MS, PASS_MS, TimeUnit.MILLISECONDS);
@@ -134,9 +139,8 @@ public final class LocalBackups implements AutoCloseable {
                 && restoring.add(cluster)) {
             worker.execute(() -> restore(cluster));
         }
-        Optional<BackupRecord> last = records(cluster).stream().filter(r -> r.finishedAt() != null)
-                .max(Comparator.comparing(BackupRecord::finishedAt));
-        return BackupStatus.adjust(raw, previous, store.restore(cluster), last, clock.instant());
+        // from memory: this pass runs every second while a cluster changes, and the catalog is a file per backup
+        return BackupStatus.adjust(raw, previous, restore, Optional.ofNullable(lastFinished.get(cluster)), clock.instant());
     }
 
     private void restore(String cluster) {
@@ -229,7 +233,16 @@ public final class LocalBackups implements AutoCloseable {
 
     private BackupRecord record(BackupRecord record) {
         catalog.putRecord(record);
+        rememberIfLast(record);
         return record;
+    }
+
+    /** Every record is written through this region, so the last finished one of each cluster can be kept in memory. */
+    private void rememberIfLast(BackupRecord record) {
+        if (record.finishedAt() != null) {
+            lastFinished.merge(record.cluster(), record,
+                    (known, candidate) -> candidate.finishedAt().isBefore(known.finishedAt()) ? known : candidate);
+        }
     }
 
     private Topology topology(StoredCluster cluster) {
