@@ -81,7 +81,7 @@ public final class Planner {
         if (!engine.baseline().equals(wanted)) {
             if (engine.partitionsNotOwning() > 0) {
                 return new Step.Wait("Rebalancing", "waiting for " + engine.partitionsNotOwning()
-                        + " partition copies to finish moving before changing the baseline (one rebalance at a time)");
+                        + " partition copies to finish moving before changing the baseline (one rebalance at a time)" + detail(engine));
             }
             Set<String> adding = new TreeSet<>(wanted);
             adding.removeAll(engine.baseline());
@@ -107,7 +107,7 @@ public final class Planner {
         if (engine.partitionsNotOwning() > 0) {
             // a leaf that came back, or a new one, is still being filled: not Ready until every copy is owned
             return new Step.Wait(rollout.underway() ? "RollingRestart" : "Rebalancing", progress(rollout)
-                    + engine.partitionsNotOwning() + " partition copies are still moving to their owners");
+                    + engine.partitionsNotOwning() + " partition copies are still moving to their owners" + detail(engine));
         }
         List<NodeId> notServing = aggregators.stream().filter(n -> !observed.serves(n)).toList();
         if (!notServing.isEmpty()) {
@@ -226,7 +226,7 @@ public final class Planner {
         }
         if (engine.partitionsNotOwning() > 0) {
             return new Step.Wait("ScalingIn", engine.partitionsNotOwning() + " partition copies still moving"
-                    + (inBaseline ? " before " + target + " is removed" : " off " + target) + counting);
+                    + (inBaseline ? " before " + target + " is removed" : " off " + target) + counting + detail(engine));
         }
         if (inBaseline && observed.isUp(target)) {
             return new Step.StopNodes(List.of(target), "ScalingIn", "stopping " + target
@@ -252,6 +252,11 @@ public final class Planner {
         int to = rollout.restarted() + batch.size();
         return new Step.RestartNodes(batch, "RollingRestart", "restarting " + names(batch) + " ("
                 + (from == to ? from : from + "-" + to) + " of " + rollout.total() + ")");
+    }
+
+    /** Where the copies that are not owned yet are, and in which state, when the engine said. */
+    private static String detail(EngineView engine) {
+        return engine.detail().isEmpty() ? "" : " (" + engine.detail() + ")";
     }
 
     private static String progress(Rollout rollout) {

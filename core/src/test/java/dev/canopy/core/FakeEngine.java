@@ -80,7 +80,7 @@ final class FakeEngine implements Engine {
             return EngineView.unreachable("no server node answers");
         }
         return new EngineView(true, cluster.active, servers, clientNodes(topology.cluster()), cluster.baseline,
-                cluster.active ? partitionsNotOwning : -1, "fake engine");
+                cluster.active ? partitionsNotOwning : -1, "");
     }
 
     @Override

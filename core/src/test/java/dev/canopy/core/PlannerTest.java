@@ -163,6 +163,17 @@ class PlannerTest {
     }
 
     @Test
+    void aWaitOnMovingCopiesSaysWhereTheyAreAsTheEngineReported() {
+        List<NodeId> all = DesiredNodes.all(SPEC);
+        EngineView moving = view(true, all, TestClusters.names(DesiredNodes.leaves(SPEC)), 12);
+        EngineView described = new EngineView(true, true, moving.serverNodes(), moving.clientNodes(), moving.baseline(), 12,
+                "12 MOVING on leaf-ag2-0");
+
+        assertThat(Planner.next(observed(SPEC, running(all), described, true)).message())
+                .isEqualTo("12 partition copies are still moving to their owners (12 MOVING on leaf-ag2-0)");
+    }
+
+    @Test
     void sameInputGivesTheSameStep() {
         Observed observed = observed(SPEC, running(LEAVES), view(true, LEAVES, Set.of("leaf-ag1-0")), false);
         assertThat(Planner.next(observed)).isEqualTo(Planner.next(observed));

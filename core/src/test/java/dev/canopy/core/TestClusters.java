@@ -107,7 +107,7 @@ final class TestClusters {
     static EngineView view(boolean active, Collection<NodeId> joined, Collection<String> baseline, int partitionsNotOwning) {
         Set<String> servers = names(joined.stream().filter(NodeId::isLeaf).toList());
         Set<String> clients = names(joined.stream().filter(n -> !n.isLeaf()).toList());
-        return new EngineView(true, active, servers, clients, new HashSet<>(baseline), partitionsNotOwning, "test view");
+        return new EngineView(true, active, servers, clients, new HashSet<>(baseline), partitionsNotOwning, "");
     }
 
     static Observed observed(DatabaseClusterSpec spec, Map<NodeId, NodeState> states, EngineView engine, boolean sql) {

@@ -45,13 +45,25 @@ public class IgniteAdmin {
             Set<String> clients = consistentIds(client.cluster().forClients().nodes());
             Set<String> baseline = new HashSet<>();
             int notOwning = -1;
+            String detail = "";
             if (active) {
                 for (List<?> row : client.query(new SqlFieldsQuery("SELECT CONSISTENT_ID FROM SYS.BASELINE_NODES")).getAll()) {
                     baseline.add(String.valueOf(row.get(0)));
                 }
-                List<List<?>> rows = client.query(new SqlFieldsQuery(
-                        "SELECT COUNT(*) FROM SYS.PARTITION_STATES WHERE STATE <> 'OWNING'")).getAll();
-                notOwning = ((Number) rows.get(0).get(0)).intValue();
+                Map<String, String> names = serverNodes.stream()
+                        .collect(Collectors.toMap(n -> n.id().toString(), n -> String.valueOf(n.consistentId()), (a, b) -> a));
+                // by state and leaf, so that a wait that does not end says where the copies are stuck and in which state
+                notOwning = 0;
+                Map<String, Integer> byStateAndLeaf = new TreeMap<>();
+                for (List<?> row : client.query(new SqlFieldsQuery("SELECT STATE, NODE_ID, COUNT(*) FROM SYS.PARTITION_STATES"
+                        + " WHERE STATE <> 'OWNING' GROUP BY STATE, NODE_ID")).getAll()) {
+                    int count = ((Number) row.get(2)).intValue();
+                    notOwning += count;
+                    byStateAndLeaf.merge(row.get(0) + " on " + names.getOrDefault(String.valueOf(row.get(1)), String.valueOf(row.get(1))),
+                            count, Integer::sum);
+                }
+                detail = byStateAndLeaf.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", "));
                 // a server that joined but is not yet in the partition map has not been through the exchange: its
                 // partitions are not MOVING yet, so "all OWNING" would be read too early (and a partner restarted
                 // while it still lacks the writes it missed)
@@ -65,9 +77,10 @@ public class IgniteAdmin {
                         .filter(n -> !mapped.contains(n.id().toString())).count();
                 if (unmapped > 0) {
                     notOwning = Math.max(notOwning, 0) + (int) unmapped;
+                    detail = (detail.isEmpty() ? "" : detail + ", ") + unmapped + " leaves not yet in the partition map";
                 }
             }
-            return new EngineView(true, active, servers, clients, baseline, notOwning, "");
+            return new EngineView(true, active, servers, clients, baseline, notOwning, detail);
         } catch (RuntimeException e) {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
             return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));

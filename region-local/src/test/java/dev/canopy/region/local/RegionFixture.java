@@ -10,13 +10,17 @@ import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.runtime.local.LocalRuntime;
 import dev.canopy.runtime.local.ReleaseCatalog;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +36,7 @@ final class RegionFixture implements AutoCloseable {
     final List<String> failures = new CopyOnWriteArrayList<>();
     final List<DatabaseClusterStatus> statuses = new CopyOnWriteArrayList<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
+    private final Path dataDir;
 
     RegionFixture(Path dataDir, PlannerPolicy policy) {
         this(dataDir, policy, false);
@@ -39,6 +44,7 @@ final class RegionFixture implements AutoCloseable {
 
     /** @param backups whether the region takes backups and restores (with the engine's snapshots) */
     RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups) {
+        this.dataDir = dataDir;
         IgniteEngine engine = IgniteEngine.local();
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         store = new ClusterStore(dataDir);
@@ -97,5 +103,24 @@ final class RegionFixture implements AutoCloseable {
     public void close() {
         // stops the loop, then every node this runtime started
         region.close();
+        keepNodeLogs();
+    }
+
+    /**
+     * The test's data directory goes with it: its nodes' logs are copied to {@code target/node-logs/<directory>} first,
+     * so that a failure can be read afterwards (a stalled rebalance, say, is only explained there).
+     */
+    private void keepNodeLogs() {
+        Path kept = Path.of("target", "node-logs", dataDir.getFileName().toString());
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
+                Path target = kept.resolve(dataDir.relativize(log));
+                Files.createDirectories(target.getParent());
+                Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            System.out.println("node logs kept in " + kept.toAbsolutePath());
+        } catch (IOException e) {
+            System.out.println("could not keep the node logs of " + dataDir + ": " + e);
+        }
     }
 }
