@@ -161,6 +161,8 @@ async function clusterPage(name) {
   const tables = h('tbody', { id: 'tables' });
   const queries = h('tbody', { id: 'queries' });
   const actionError = h('p', { class: 'error', id: 'action-error' });
+  const backupList = h('tbody', { id: 'backups' });
+  const backupError = h('p', { class: 'error', id: 'backup-error' });
   const chartDefs = [
     ['nodesUp', 'Nodes up', v => v],
     ['queriesPerSecond', 'Queries per second', v => v.toFixed(1)],
@@ -195,6 +197,77 @@ async function clusterPage(name) {
       h('button', { id: 'delete', onclick: () => act('Delete', 'DELETE', '') }, 'Delete')),
     actionError);
 
+  const backupAct = async (call) => {
+    backupError.textContent = '';
+    backupPolicy.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; });
+    try {
+      await call();
+      await refreshBackups();
+    } catch (err) {
+      showProblem(backupPolicy, backupError, err);
+    }
+  };
+  const backupPolicy = h('form', { class: 'actions', id: 'backup-policy', novalidate: true, onsubmit: e => e.preventDefault() },
+    h('div', {}, field('Every (e.g. 6h, 1d; empty: on demand only)', 'backup.schedule', { size: 8 }),
+      field('Keep the newest', 'backup.retention', { type: 'number', min: 1 }),
+      h('button', { id: 'save-backup-policy', onclick: () => backupAct(async () => {
+        const v = backupPolicy.elements['backup.schedule'].value.trim();
+        const keep = backupPolicy.elements['backup.retention'].value.trim();
+        const got = await api('POST', `${path}/backup-policy`, {
+          schedule: v === '' ? undefined : v, retention: keep === '' ? undefined : Number(keep),
+          destination: current?.spec.backup?.destination });
+        etag = got.etag;
+      }) }, 'Save schedule'),
+      h('button', { id: 'backup-now', onclick: () => backupAct(() => api('POST', `${path}/backups`)) }, 'Back up now')));
+  const restoreForm = h('form', { class: 'actions', id: 'restore', hidden: true, novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const f = restoreForm.elements;
+    const backup = JSON.parse(restoreForm.dataset.backup);
+    const num = (n) => (f[n].value.trim() === '' ? null : Number(f[n].value));
+    const body = {
+      name: f.name.value.trim(), region: f.region.value, release: backup.release, redundancyLevel: backup.topology.redundancyLevel,
+      aggregators: { count: backup.topology.aggregators, height: current?.spec.aggregators.height ?? 0.25 },
+      leaves: { count: num('leaves.count'), height: backup.topology.leafHeight, storageGB: num('leaves.storageGB') },
+      restoreFrom: { backup: backup.id, destination: backup.location },
+    };
+    backupError.textContent = '';
+    try {
+      await api('POST', '/clusters', body, { 'Idempotency-Key': crypto.randomUUID() });
+      location.hash = `#/clusters/${encodeURIComponent(body.name)}`;
+    } catch (err) {
+      restoreForm.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; });
+      showProblem(restoreForm, backupError, err);
+    }
+  } },
+    h('h3', { id: 'restore-title' }), field('New cluster', 'name', { placeholder: `${name}-restored` }),
+    h('label', {}, 'Region', h('select', { name: 'region' }), h('span', { class: 'field-error', 'data-field': 'region' })),
+    field('Leaves per AG', 'leaves.count', { type: 'number', min: 1 }),
+    field('Storage per leaf (GB)', 'leaves.storageGB', { type: 'number', min: 1 }),
+    h('span', { class: 'field-error', 'data-field': 'restoreFrom.backup' }),
+    h('button', { type: 'submit', id: 'restore-submit' }, 'Restore into a new cluster'));
+  const showRestore = (b) => {
+    const f = restoreForm.elements;
+    restoreForm.dataset.backup = JSON.stringify(b);
+    document.getElementById('restore-title').textContent = `Restore ${b.id} (${b.release})`;
+    f.region.replaceChildren(...regions.map(r => h('option', { value: r.name, selected: r.name === current?.region }, r.name)));
+    f['leaves.count'].value = b.topology.leavesPerGroup;
+    f['leaves.storageGB'].value = b.topology.leafStorageGB;
+    restoreForm.hidden = false;
+    f.name.focus();
+  };
+  const refreshBackups = async () => {
+    const { json } = await api('GET', `${path}/backups`);
+    const mib = b => (b >= 1073741824 ? `${(b / 1073741824).toFixed(1)} GiB` : `${(b / 1048576).toFixed(1)} MiB`);
+    const rows = b => Object.entries(b.tableRows || {}).map(([t, n]) => `${t}: ${n}`).join(', ');
+    const from = t => t ? `aggregators ${t.aggregators}, leaves ${t.leavesPerGroup} per AG of ${t.leafStorageGB} GB` : '';
+    backupList.replaceChildren(...(json.items.length ? json.items.slice().reverse().map(b => h('tr', { 'data-backup': b.id },
+      h('td', { title: b.id }, new Date(b.createdAt).toLocaleString()), h('td', { class: `backup-${b.state}` }, b.state, b.reason ? `: ${b.reason}` : ''),
+      h('td', {}, b.state === 'Succeeded' ? mib(b.sizeBytes) : ''), h('td', {}, b.finishedAt ? `${(b.durationMs / 1000).toFixed(1)} s` : ''),
+      h('td', {}, b.release), h('td', {}, from(b.topology)), h('td', {}, rows(b)),
+      h('td', {}, b.state === 'Succeeded' ? h('button', { class: 'restore', onclick: () => showRestore(b) }, 'Restore…') : '')))
+      : [h('tr', {}, h('td', { colspan: 8 }, 'No backups yet.'))]));
+  };
+
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Clusters')),
     h('section', {}, title, progress, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
@@ -206,7 +279,10 @@ async function clusterPage(name) {
         ['Table', 'Rows', 'On disk (every copy)'].map(t => h('th', {}, t)))), tables),
       h('h3', {}, 'Statements run most'), h('table', {}, h('thead', {}, h('tr', {},
         ['Statement', 'Runs', 'Failed', 'Fastest', 'Slowest'].map(t => h('th', {}, t)))), queries)),
-    h('section', {}, h('h2', {}, 'Actions'), actions));
+    h('section', {}, h('h2', {}, 'Actions'), actions),
+    h('section', {}, h('h2', {}, 'Backups'), backupPolicy, h('table', {}, h('thead', {}, h('tr', {},
+      ['Started', 'State', 'Size', 'Took', 'Release', 'Taken from', 'Rows', ''].map(t => h('th', {}, t)))), backupList),
+    restoreForm, backupError));
 
   const regions = (await api('GET', '/regions')).json.items;
   let latestSample = null;
@@ -222,6 +298,8 @@ async function clusterPage(name) {
       actions.elements['leaves.height'].value = c.spec.leaves.height;
       const r = regions.find(x => x.name === c.region);
       upgradeTo.replaceChildren(...(r ? r.releases.slice().reverse() : [c.spec.release]).map(v => h('option', { value: v, selected: v === c.spec.release }, v)));
+      backupPolicy.elements['backup.schedule'].value = c.spec.backup?.schedule || '';
+      backupPolicy.elements['backup.retention'].value = c.spec.backup?.retention ?? 7;
     }
     document.getElementById('phase').replaceChildren(phase(c.deleting ? 'Deleting' : c.phase));
     const conds = c.status?.conditions || [];
@@ -251,7 +329,7 @@ async function clusterPage(name) {
     const { json } = await api('GET', `${path}/events?limit=8`);
     events.replaceChildren(...json.items.map(e => h('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.type}: ${e.message || e.reason || ''}`)));
   };
-  const both = async () => { await refreshMetrics(); await refresh(); await refreshEvents(); };
+  const both = async () => { await refreshMetrics(); await refresh(); await refreshEvents(); await refreshBackups(); };
   await both();
   poll(both);
 }

@@ -11,7 +11,11 @@ import dev.canopy.core.Topology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+
 import java.net.ServerSocket;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,6 +89,27 @@ class BackupTakerTest {
         assertThat(record.state()).isEqualTo(BackupState.Failed);
         assertThat(record.reason()).isEqualTo("leaf-ag2-0 is down: a backup needs every leaf of the cluster");
         assertThat(work.resolve("backups/orders-1/files")).doesNotExist();
+    }
+
+    /**
+     * The destination's disk fills up half-way through the copy: a real file system that runs out of space (Jimfs,
+     * in memory, with a 1 MiB limit), not a thrown exception. The backup is Failed with the file system's reason, and
+     * the part already copied is removed, so that nothing half-written is left for a restore to find.
+     */
+    @Test
+    void aFullDestinationDiskIsAFailedBackupWithNothingHalfWrittenLeft() throws Exception {
+        snapshots.padding = 600 * 1024;
+        try (FileSystem small = Jimfs.newFileSystem(Configuration.unix().toBuilder().setMaxSize(1024 * 1024).build())) {
+            DirectoryDestination destination = new DirectoryDestination(small.getPath("/backups"));
+            BackupRecord record = new BackupTaker(snapshots, work.resolve("staging"), clock).take(topology("orders", SPEC), destination, "orders-1");
+
+            assertThat(record.state()).isEqualTo(BackupState.Failed);
+            assertThat(record.reason()).startsWith("cannot copy the backup to /backups/orders-1/files: ").contains("out of disk space");
+            assertThat(small.getPath("/backups/orders-1/files")).as("the part copied before the disk filled").doesNotExist();
+            assertThat(destination.record("orders-1")).as("recorded as failed once the space is freed").contains(record);
+            assertThat(destination.records()).noneMatch(BackupRecord::isGood);
+            assertThat(work.resolve("staging/orders-1")).doesNotExist();
+        }
     }
 
     @Test

@@ -16,6 +16,8 @@ final class FakeSnapshots implements Snapshots {
     RuntimeException createFailure;
     Map<String, Long> restoredRows;
     Path restoredFrom;
+    /** Bytes of padding added to each leaf's part, for a snapshot larger than a small disk. */
+    int padding;
 
     @Override
     public void create(Topology topology, String name, Path directory) {
@@ -26,7 +28,7 @@ final class FakeSnapshots implements Snapshots {
             for (var leaf : topology.leaves()) {
                 Path part = directory.resolve(name).resolve("db").resolve(leaf.node().name()).resolve("part-0.bin");
                 Files.createDirectories(part.getParent());
-                Files.writeString(part, "rows of " + leaf.node().name() + " " + rows);
+                Files.writeString(part, "rows of " + leaf.node().name() + " " + rows + " ".repeat(padding));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

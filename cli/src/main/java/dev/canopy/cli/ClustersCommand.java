@@ -17,11 +17,12 @@ import java.util.concurrent.Callable;
 /** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
 @Command(name = "clusters", mixinStandardHelpOptions = true,
         description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete, sql, "
-                + "backup, backups, restore).",
+                + "backup, backups, backup-policy, restore).",
         subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
                 ClustersCommand.Resume.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
-                ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.Restore.class})
+                ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.BackupPolicy.class,
+                ClustersCommand.Restore.class})
 final class ClustersCommand {
     @ParentCommand
     Main main;
@@ -44,6 +45,15 @@ final class ClustersCommand {
                 spec.path("release").asText(), spec.path("redundancyLevel").asInt(), spec.path("aggregators").path("count").asInt(),
                 spec.path("aggregators").path("height").asText(), spec.path("leaves").path("count").asInt(),
                 spec.path("leaves").path("height").asText(), spec.path("suspended").asBoolean() ? ", suspended" : "");
+        JsonNode backup = spec.path("backup");
+        if (backup.isObject()) {
+            JsonNode where = backup.path("destination");
+            System.out.printf("  backups:   %s, newest %d kept, to %s%n",
+                    backup.hasNonNull("schedule") ? "every " + backup.path("schedule").asText() : "on demand only",
+                    backup.path("retention").asInt(7), where.hasNonNull("directory") ? where.path("directory").asText()
+                            : where.has("s3") ? "s3://" + where.path("s3").path("bucket").asText() + "/" + where.path("s3").path("prefix").asText("")
+                            : "the region's backup directory");
+        }
         System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
                 c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
         c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
@@ -294,6 +304,33 @@ final class ClustersCommand {
             Optional.ofNullable(count).ifPresent(c -> size.put("count", c));
             Optional.ofNullable(height).ifPresent(h -> size.put("height", h));
             return size.isEmpty() ? Optional.empty() : Optional.of(size);
+        }
+    }
+
+    @Command(name = "backup-policy", mixinStandardHelpOptions = true,
+            description = "Change when backups are taken and how many are kept; what is not given stays (the destination too).")
+    static final class BackupPolicy extends Named {
+        @Option(names = "--schedule", description = "Every N minutes, hours or days (e.g. 30m, 6h, 1d), or off (on demand only).")
+        String schedule;
+        @Option(names = "--retention", description = "How many of the newest good backups are kept.")
+        Integer retention;
+
+        @Override
+        public Integer call() {
+            return change(name, api -> {
+                JsonNode current = api.call("GET", "/clusters/" + name, null).path("spec").path("backup");
+                Map<String, Object> policy = new LinkedHashMap<>();
+                String every = schedule != null ? schedule : current.path("schedule").asText(null);
+                if (every != null && !every.equals("off")) {
+                    policy.put("schedule", every);
+                }
+                Integer keep = retention != null ? retention : current.hasNonNull("retention") ? current.path("retention").asInt() : null;
+                Optional.ofNullable(keep).ifPresent(k -> policy.put("retention", k));
+                if (current.hasNonNull("destination")) {
+                    policy.put("destination", current.path("destination"));
+                }
+                return api.call("POST", "/clusters/" + name + "/backup-policy", policy, ifMatch);
+            }, ClustersCommand::printCluster);
         }
     }
 

@@ -97,6 +97,18 @@ class ClustersCommandTest {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("restoreFrom.backup").contains("no backup default-orders-20261125-030000 in directory " + dataDir.resolve("elsewhere"));
         assertThat(store.get("default-again")).isEmpty();
+
+        CliRun.Result scheduled = clusters("backup-policy", "orders", "--schedule", "6h", "--retention", "3");
+        assertThat(scheduled.code()).as(scheduled.err()).isZero();
+        assertThat(scheduled.out()).contains("backups:   every 6h, newest 3 kept");
+        assertThat(store.get("default-orders").orElseThrow().spec().backup()).isEqualTo(new dev.canopy.api.BackupSpec("6h", 3, null));
+        assertThat(clusters("backup-policy", "orders", "--retention", "5").code()).as("the schedule stays").isZero();
+        assertThat(store.get("default-orders").orElseThrow().spec().backup()).isEqualTo(new dev.canopy.api.BackupSpec("6h", 5, null));
+        CliRun.Result bad = clusters("backup-policy", "orders", "--schedule", "hourly");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("backup.schedule");
+        assertThat(clusters("backup-policy", "orders", "--schedule", "off").code()).isZero();
+        assertThat(store.get("default-orders").orElseThrow().spec().backup()).isEqualTo(new dev.canopy.api.BackupSpec(null, 5, null));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.canopy.controlplane.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canopy.api.BackupSpec;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.clusters.ClusterService;
@@ -154,6 +155,8 @@ public final class ApiServer implements AutoCloseable {
                 cluster(ctx, 200, clusters.suspend(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
         routes.post(BASE + "/clusters/{name}/resume", ctx ->
                 cluster(ctx, 200, clusters.resume(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.post(BASE + "/clusters/{name}/backup-policy", ctx -> cluster(ctx, 200, clusters.backupPolicy(principal(ctx),
+                ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), BackupSpec.class), ctx.body())));
         routes.post(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 202,
                 Map.of("items", clusters.backup(principal(ctx), ctx.pathParam("name")))));
         routes.get(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 200,

@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.clusters;
 
+import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupRecord;
@@ -154,6 +155,14 @@ public final class ClusterService {
 
     public ClusterView upgrade(Principal who, String name, String ifMatch, UpgradeRequest request, String rawBody) {
         return change(who, "upgrade", name, ifMatch, rawBody, spec -> SpecChanges.upgraded(spec, request));
+    }
+
+    /**
+     * Replaces the cluster's backup policy (schedule, retention, destination) with the one given; {@code {}} leaves
+     * on-demand backups to the region's own directory, kept 7 at a time.
+     */
+    public ClusterView backupPolicy(Principal who, String name, String ifMatch, BackupSpec policy, String rawBody) {
+        return change(who, "backup-policy", name, ifMatch, rawBody, spec -> spec.withBackup(policy));
     }
 
     public ClusterView suspend(Principal who, String name, String ifMatch) {

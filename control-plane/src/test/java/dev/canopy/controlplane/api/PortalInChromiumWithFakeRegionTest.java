@@ -14,17 +14,12 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,40 +31,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * asks first. A screenshot is left at {@code target/portal-cluster.png}.
  */
 class PortalInChromiumWithFakeRegionTest {
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-
     private FakeRegion region;
     private ApiFixture api;
-    private Path profile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeEach
     void start() throws Exception {
         region = new FakeRegion("local", List.of("2.16.0", "2.17.0"));
         api = new ApiFixture(region);
-        profile = Files.createTempDirectory("canopy-chromium-");
-        // both paths given, so Selenium Manager has nothing to look up or download
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,1400", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = new HeadlessChromium();
+        browser = chromium.browser;
     }
 
     @AfterEach
     void stop() throws Exception {
         try {
-            if (browser != null) {
-                browser.quit();
+            if (chromium != null) {
+                chromium.close();
             }
         } finally {
             api.close();
-            try (var files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -78,20 +60,20 @@ class PortalInChromiumWithFakeRegionTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
         browser.get("http://127.0.0.1:" + api.controlPlane.port() + "/");
 
-        signIn("cnp_000000000000_" + "x".repeat(43));
+        chromium.signIn("cnp_000000000000_" + "x".repeat(43));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not valid"));
-        signIn(api.admin.key());
+        chromium.signIn(api.admin.key());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "No clusters yet"));
 
         WebElement form = browser.findElement(By.id("create"));
-        type(form, "name", "orders");
-        type(form, "leaves.count", "0");
+        HeadlessChromium.type(form, "name", "orders");
+        HeadlessChromium.type(form, "leaves.count", "0");
         form.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#create .field-error[data-field='leaves.count']"), "must be"));
         assertThat(region.get("default-orders")).as("a refused create stores nothing").isEmpty();
 
-        type(form, "leaves.count", "1");
+        HeadlessChromium.type(form, "leaves.count", "1");
         form.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.urlContains("#/clusters/orders"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("phase"), "Pending"));
@@ -123,20 +105,6 @@ class PortalInChromiumWithFakeRegionTest {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("clusters")));
         assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
-    }
-
-    private void signIn(String key) {
-        WebElement field = new WebDriverWait(browser, Duration.ofSeconds(10))
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
-        field.clear();
-        field.sendKeys(key);
-        browser.findElement(By.cssSelector("#sign-in button")).click();
-    }
-
-    private static void type(WebElement form, String name, String value) {
-        WebElement input = form.findElement(By.name(name));
-        input.clear();
-        input.sendKeys(value);
     }
 
     private static DatabaseClusterStatus status(Phase phase, int ready, String progressing, String step, Endpoints endpoints) {
