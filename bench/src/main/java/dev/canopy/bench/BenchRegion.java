@@ -35,9 +35,15 @@ final class BenchRegion implements AutoCloseable {
     final Map<String, Long> stepTaken = new ConcurrentHashMap<>();
 
     BenchRegion(Path dataDir) {
+        this(dataDir, false);
+    }
+
+    /** @param backups whether the region takes backups and restores them (with the engine's snapshots), as the platform's does */
+    BenchRegion(Path dataDir, boolean backups) {
+        IgniteEngine engine = IgniteEngine.local();
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         store = new ClusterStore(dataDir);
-        region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() {
+        region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
                 stepTaken.put(step.reason(), System.nanoTime());
@@ -49,7 +55,7 @@ final class BenchRegion implements AutoCloseable {
                 failures.add(message);
                 BenchSupport.log("reconcile failed: %s", message);
             }
-        }, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        }, Clock.systemUTC(), PlannerPolicy.DEFAULTS, backups ? engine : null);
         region.start();
     }
 

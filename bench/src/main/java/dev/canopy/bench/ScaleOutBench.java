@@ -53,19 +53,20 @@ final class ScaleOutBench implements FigureGroup {
                 new LeavesSpec(leavesPerGroup, 1.0, 4, null), Map.of(), false);
     }
 
-    static int rows() {
-        return (int) ((long) MEGABYTES * 1024 * 1024 / PAYLOAD);
+    /** Rows of {@value #PAYLOAD} bytes that make up this many MB. */
+    static int rows(int megabytes) {
+        return (int) ((long) megabytes * 1024 * 1024 / PAYLOAD);
     }
 
     @Override
     public void run(int run, Path dir, Runs runs) throws Exception {
-        runs.record("disk-copy-mbps", diskCopyRate(dir.resolve("copy")));
+        runs.record("disk-copy-mbps", diskCopyRate(dir.resolve("copy"), MEGABYTES));
         try (BenchRegion region = new BenchRegion(dir.resolve("region"))) {
             long generation = region.apply("bench", spec(2));
             DatabaseClusterStatus ready = awaitWhole(region, generation);
             String url = ready.endpoints().jdbcUrl();
-            load(url);
-            verify(url, "after the load");
+            load(url, "scaled", MEGABYTES);
+            verify(url, "scaled", rows(MEGABYTES), "after the load");
 
             long start = System.nanoTime();
             generation = region.apply("bench", spec(3));
@@ -80,7 +81,7 @@ final class ScaleOutBench implements FigureGroup {
             for (int group = 1; group <= 2; group++) {
                 moved += ownedPartitions(region.runtime.nodeDirectory("bench", NodeId.leaf(group, 2)));
             }
-            verify(url, "after the scale-out");
+            verify(url, "scaled", rows(MEGABYTES), "after the scale-out");
             // each AG holds one copy of every partition; the rows spread evenly over them
             double megabytes = MEGABYTES * moved / (double) PARTITIONS;
             log("scale-out: %d partitions (%.0f MB of rows) moved to the new leaves, rebalance %.0f ms, spec to Balanced %.0f ms",
@@ -107,16 +108,16 @@ final class ScaleOutBench implements FigureGroup {
      * Rows of an id and {@value #PAYLOAD} characters through the thin driver's streaming mode; streaming off flushes
      * every row.
      */
-    private static void load(String url) throws SQLException {
+    static void load(String url, String table, int megabytes) throws SQLException {
         long start = System.nanoTime();
-        int rows = rows();
+        int rows = rows(megabytes);
         String payload = "x".repeat(PAYLOAD - 8);
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("CREATE TABLE scaled (id INT PRIMARY KEY, payload VARCHAR) WITH \"template=canopy\"");
+            statement.executeUpdate("CREATE TABLE " + table + " (id INT PRIMARY KEY, payload VARCHAR) WITH \"template=canopy\"");
             // small streamer buffers: with the defaults (1024 rows, 16 batches in flight per node) the aggregator's
             // heap fills with 4 KB rows
             statement.execute("SET STREAMING ON ALLOW_OVERWRITE OFF PER_NODE_BUFFER_SIZE 128 PER_NODE_PARALLEL_OPERATIONS 4");
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO scaled (id, payload) VALUES (?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (id, payload) VALUES (?, ?)")) {
                 for (int i = 0; i < rows; i++) {
                     insert.setInt(1, i);
                     // a distinct prefix per row, so that nothing compresses or deduplicates
@@ -130,13 +131,13 @@ final class ScaleOutBench implements FigureGroup {
             }
             statement.execute("SET STREAMING OFF");
         }
-        log("loaded %d rows (%d MB of payload) in %.1f s", rows, MEGABYTES, (System.nanoTime() - start) / 1e9);
+        log("loaded %d rows (%d MB of payload) in %.1f s", rows, megabytes, (System.nanoTime() - start) / 1e9);
     }
 
-    private static void verify(String url, String when) throws SQLException {
-        long rows = rows();
+    /** Every row of {@link #load} is there: their count and the sum of their ids; a lost row fails the benchmark. */
+    static void verify(String url, String table, long rows, String when) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT COUNT(*), SUM(CAST(id AS BIGINT)) FROM scaled")) {
+             ResultSet result = statement.executeQuery("SELECT COUNT(*), SUM(CAST(id AS BIGINT)) FROM " + table)) {
             result.next();
             long expectedSum = rows * (rows - 1) / 2;
             if (result.getLong(1) != rows || result.getLong(2) != expectedSum) {
@@ -155,14 +156,14 @@ final class ScaleOutBench implements FigureGroup {
     }
 
     /** MB/s of copying a file of random bytes in the directory, fsync included; the source is written first, untimed. */
-    static double diskCopyRate(Path dir) throws IOException {
+    static double diskCopyRate(Path dir, int megabytes) throws IOException {
         Files.createDirectories(dir);
         Path source = dir.resolve("source.bin");
         Path target = dir.resolve("target.bin");
         byte[] block = new byte[8 << 20];
         new Random(7).nextBytes(block);
         try (FileChannel out = FileChannel.open(source, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            for (int written = 0; written < MEGABYTES; written += 8) {
+            for (int written = 0; written < megabytes; written += 8) {
                 block[0] = (byte) written;
                 out.write(java.nio.ByteBuffer.wrap(block));
             }
@@ -176,6 +177,6 @@ final class ScaleOutBench implements FigureGroup {
         double seconds = (System.nanoTime() - start) / 1e9;
         Files.delete(source);
         Files.delete(target);
-        return Math.round(MEGABYTES / seconds * 10) / 10.0;
+        return Math.round(megabytes / seconds * 10) / 10.0;
     }
 }

@@ -13,7 +13,7 @@ class FigureGroupsTest {
     void groupNamesAreDistinct() {
         List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
         assertThat(names).doesNotHaveDuplicates()
-                .containsExactly("provision", "failover", "upgrade", "scale-out", "sql", "control-plane");
+                .containsExactly("provision", "failover", "upgrade", "scale-out", "backup", "sql", "control-plane");
     }
 
     @Test
@@ -32,6 +32,22 @@ class FigureGroupsTest {
         assertThat(figures.getFirst().ratio()).isEqualTo(1.5);
         assertThat(figures.get(1).ratio()).isEqualTo(1.5);
         assertThat(figures.get(2).name()).startsWith("SQL GROUP BY over 100000 rows");
+    }
+
+    @Test
+    void backupAndRestoreRatesStandNextToTheDisk() {
+        Runs runs = new Runs();
+        runs.record("backup-mbps", 50);
+        runs.record("restore-mbps", 25);
+        runs.record("backup-disk-copy-mbps", 500);
+        runs.record("recovery-ms", 40_000);
+        runs.record("backup-ms", 9_000);
+        List<Figure> figures = new BackupBench().figures(runs);
+        assertThat(figures).extracting(Figure::unit).containsExactly("MB/s", "MB/s", "ms", "ms");
+        assertThat(figures.get(0).ratio()).isEqualTo(0.1);
+        assertThat(figures.get(1).ratio()).isEqualTo(0.05);
+        assertThat(figures.get(2).name()).startsWith("Region-to-region recovery time");
+        assertThat(figures.get(3).samples()).containsExactly(9_000.0);
     }
 
     @Test

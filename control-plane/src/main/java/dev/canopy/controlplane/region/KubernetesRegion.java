@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.region;
 
+import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.InvalidSpecException;
@@ -54,6 +55,12 @@ public final class KubernetesRegion implements Region, AutoCloseable {
 
     private long write(String clusterName, DatabaseClusterSpec spec) {
         DatabaseCluster current = resources().withName(clusterName).get();
+        BackupSpec before = current == null || current.getSpec() == null ? null : current.getSpec().backup();
+        if (spec.backup() != null && !spec.backup().equals(before)) {
+            // the operator does not act on it yet: accepting it would promise backups that are never taken
+            throw new InvalidSpecException(List.of("spec.backup: region " + name + " (kubernetes) takes no backups yet;"
+                    + " leave backup out here, or run the cluster in a local region"));
+        }
         if (current == null) {
             DatabaseCluster fresh = new DatabaseCluster();
             fresh.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(namespace).build());

@@ -95,6 +95,13 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(resized.status()).as(resized.body()).isEqualTo(200);
         assertThat(resource("default-orders").getSpec().leaves().count()).isEqualTo(3);
 
+        // the operator takes no backups yet: a backup policy is refused rather than stored and never acted on
+        ApiClient.Response noBackups = api.admin.post("/api/v1/clusters/orders/backup-policy", "{\"schedule\": \"6h\"}");
+        assertThat(noBackups.status()).as(noBackups.body()).isEqualTo(422);
+        assertThat(noBackups.fields()).containsExactly("backup");
+        assertThat(noBackups.body()).contains("region eu (kubernetes) takes no backups yet");
+        assertThat(resource("default-orders").getSpec().backup()).isNull();
+
         ApiClient.Response refused = api.admin.delete("/api/v1/regions/eu", Map.of());
         assertThat(refused.status()).as("a region holding clusters stays").isEqualTo(409);
         assertThat(refused.json().path("detail").asText()).contains("default/orders");
