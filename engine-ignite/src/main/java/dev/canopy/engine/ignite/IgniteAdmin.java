@@ -4,6 +4,7 @@ import dev.canopy.core.Causes;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodePlacement;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.query.SqlFieldsQuery;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
@@ -147,14 +148,27 @@ public class IgniteAdmin {
         throw new IllegalStateException("could not " + what + ": " + String.join("; ", failures));
     }
 
-    /** {@code SELECT COUNT(*)} of every table, keyed {@code SCHEMA.TABLE}. */
+    /**
+     * Rows of every table, keyed {@code SCHEMA.TABLE}: the size of the table's cache (primary copies), which Ignite keeps
+     * per partition, so that counting takes the same time for a table of a thousand rows and of a billion. A
+     * {@code COUNT(*)} scans every row: on 256 MB it outlasted the client's timeout on a busy machine and failed a
+     * restore that had worked. A cache holding several tables (possible through the Java API, not through SQL) is
+     * counted with {@code COUNT(*)}, since its size is theirs together.
+     */
     public Map<String, Long> tableRows(List<String> addresses) {
         try (IgniteClient client = connect(addresses)) {
+            List<List<?>> tables = client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME FROM SYS.TABLES")).getAll();
+            Map<Object, Long> tablesPerCache = tables.stream().collect(Collectors.groupingBy(t -> t.get(2), Collectors.counting()));
             Map<String, Long> rows = new TreeMap<>();
-            for (List<?> table : client.query(new SqlFieldsQuery("SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES")).getAll()) {
-                List<List<?>> count = client.query(new SqlFieldsQuery("SELECT COUNT(*) FROM " + quoted(table.get(0)) + "."
-                        + quoted(table.get(1)))).getAll();
-                rows.put(table.get(0) + "." + table.get(1), ((Number) count.get(0).get(0)).longValue());
+            for (List<?> table : tables) {
+                long count;
+                if (tablesPerCache.get(table.get(2)) == 1) {
+                    count = client.cache(String.valueOf(table.get(2))).size(CachePeekMode.PRIMARY);
+                } else {
+                    count = ((Number) client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT COUNT(*) FROM " + quoted(table.get(0)) + "."
+                            + quoted(table.get(1)))).getAll().get(0).get(0)).longValue();
+                }
+                rows.put(table.get(0) + "." + table.get(1), count);
             }
             return rows;
         }
