@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Region-to-region disaster recovery on real processes: a cluster holding known rows in one local region is backed up
  * (to its region's directory, then to S3 on s3proxy), with the failure modes on the way (S3 endpoint down, a leaf
- * killed), retention, then the cluster is deleted and a new one of another topology is restored from S3 in another
+ * killed), retention, a backup taken by the schedule (the region's clock moved an hour on), then the cluster is deleted
+ * and a new one of another topology is restored from S3 in another
  * local region (another data directory), Ready only after its rows were checked; every row is compared.
  */
 class BackupRestoreProcessesTest {
@@ -90,7 +91,8 @@ class BackupRestoreProcessesTest {
                     "accessKeyId=" + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey=" + S3ProxyServer.SECRET_KEY + "\n");
         }
         BackupDestinationSpec toS3 = new BackupDestinationSpec(null, s3.spec("backups", "dr/orders"));
-        a = new RegionFixture(regionA, PlannerPolicy.DEFAULTS, true);
+        AheadClock clock = new AheadClock();
+        a = new RegionFixture(regionA, PlannerPolicy.DEFAULTS, true, clock);
         long generation = a.apply("orders", spec(1, null));
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
         load(url);
@@ -159,6 +161,19 @@ class BackupRestoreProcessesTest {
         try (var destination = a.backups().destination(toS3)) {
             assertThat(destination.records()).extracting(BackupRecord::id).containsExactly(second.id(), third.id());
         }
+
+        // on a schedule: every hour, and the region's clock moved an hour on; its own pass takes the next backup, and
+        // retention 2 then keeps it and the third
+        long scheduled = a.apply("orders", spec(1, new BackupSpec("1h", 2, toS3)));
+        a.awaitPhase("orders", scheduled, Phase.Ready, Duration.ofMinutes(1));
+        assertThat(a.backups().records("orders")).as("not due yet").extracting(BackupRecord::id).containsExactly(second.id(), third.id());
+        clock.moveAhead(Duration.ofMinutes(61));
+        BackupRecord fourth = await("the scheduled backup").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> a.backups().records("orders").stream().filter(r -> !r.id().equals(third.id()) && !r.id().equals(second.id())
+                        && r.state() != BackupState.InProgress).findFirst().orElse(null), r -> r != null);
+        assertThat(fourth.state()).as(fourth.reason()).isEqualTo(BackupState.Succeeded);
+        await("retention after the scheduled backup").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> a.backups().records("orders").stream().map(BackupRecord::id).toList(), ids -> ids.equals(List.of(third.id(), fourth.id())));
 
         // the region is lost: the cluster deleted, the region stopped
         a.store.markDeleting("orders");

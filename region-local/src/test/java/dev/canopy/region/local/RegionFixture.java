@@ -44,6 +44,11 @@ final class RegionFixture implements AutoCloseable {
 
     /** @param backups whether the region takes backups and restores (with the engine's snapshots) */
     RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups) {
+        this(dataDir, policy, backups, Clock.systemUTC());
+    }
+
+    /** @param clock the region's time, for a test that moves it (a backup schedule) */
+    RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups, Clock clock) {
         this.dataDir = dataDir;
         IgniteEngine engine = IgniteEngine.local();
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
@@ -69,7 +74,7 @@ final class RegionFixture implements AutoCloseable {
             public void failed(String cluster, String message) {
                 failures.add(message);
             }
-        }, Clock.systemUTC(), policy, backups ? engine : null);
+        }, clock, policy, backups ? engine : null);
         region.start();
     }
 
