@@ -91,7 +91,7 @@ class BackupRestoreProcessesTest {
                     "accessKeyId=" + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey=" + S3ProxyServer.SECRET_KEY + "\n");
         }
         BackupDestinationSpec toS3 = new BackupDestinationSpec(null, s3.spec("backups", "dr/orders"));
-        AheadClock clock = new AheadClock();
+        AheadClock clock = AheadClock.flowing();
         a = new RegionFixture(regionA, PlannerPolicy.DEFAULTS, true, clock);
         long generation = a.apply("orders", spec(1, null));
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();

@@ -25,11 +25,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +44,7 @@ class LocalBackupsTest {
 
     @TempDir
     Path dataDir;
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T00:00:00Z"));
+    private final AheadClock clock = AheadClock.fixedAt(Instant.parse("2026-11-25T00:00:00Z"));
     private final FileSnapshots snapshots = new FileSnapshots();
     private ClusterStore store;
     private LocalRuntime runtime;
@@ -85,12 +82,12 @@ class LocalBackupsTest {
         backups.pass();
         backups.pass();
         assertThat(backups.records("orders")).hasSize(1).allMatch(BackupRecord::isGood);
-        clock.advance(Duration.ofMinutes(59));
+        clock.moveAhead(Duration.ofMinutes(59));
         backups.pass();
         assertThat(backups.records("orders")).hasSize(1);
-        clock.advance(Duration.ofMinutes(1));
+        clock.moveAhead(Duration.ofMinutes(1));
         backups.pass();
-        clock.advance(Duration.ofHours(1));
+        clock.moveAhead(Duration.ofHours(1));
         backups.pass();
         List<BackupRecord> kept = backups.records("orders");
         assertThat(kept).extracting(BackupRecord::id).containsExactly("orders-20261125-010000", "orders-20261125-020000");
@@ -173,33 +170,6 @@ class LocalBackupsTest {
         @Override
         public Map<String, Long> tableRows(Topology topology) {
             return Map.copyOf(rows);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
