@@ -12,10 +12,11 @@ import static dev.canopy.bench.BenchSupport.deleteTree;
 import static dev.canopy.bench.BenchSupport.log;
 
 /**
- * {@code ./canopy bench [--quick] [--only GROUP[,GROUP]] [--runs N] [--keep]}: measures the figures on real node processes of
+ * {@code ./canopy bench [--quick] [--only GROUP[,GROUP] [--publish]] [--runs N] [--keep]}: measures the figures on real node processes of
  * the local runtime, writes the day's {@code bench/results/<date>.json} and regenerates {@code BENCHMARKS.md}. Exits
  * non-zero, writing nothing, when an acknowledged write was lost. {@code --only} runs the named groups and prints their
- * table without writing either file (a partial table must not replace the published one).
+ * table without writing either file (a partial table must not replace the published one); with {@code --publish} it
+ * writes their own result file, whose table BENCHMARKS.md shows below the full run's.
  */
 public final class Bench {
 
@@ -61,13 +62,10 @@ public final class Bench {
         groups.forEach(g -> figures.addAll(g.figures(runs)));
         BenchReport report = new BenchReport(LocalDate.now(ZoneOffset.UTC).toString(),
                 arguments.quick() ? "quick" : "full", RELEASE, Machine.current(), figures);
-        String table = MarkdownTable.render(report);
-        if (arguments.only().isEmpty()) {
-            Path results = repo.resolve("bench/results");
-            Files.createDirectories(results);
-            Files.writeString(results.resolve(report.date() + ".json"), ResultJson.write(report));
-            Files.writeString(repo.resolve("BENCHMARKS.md"), table);
+        System.out.print(MarkdownTable.render(report));
+        if (arguments.only().isEmpty() || arguments.publish()) {
+            PublishedResults.publish(repo, report, arguments.only());
+            log("published: bench/results/%s and BENCHMARKS.md", PublishedResults.fileName(report.date(), arguments.only()));
         }
-        System.out.print(table);
     }
 }

@@ -12,14 +12,21 @@ class ArgumentsTest {
 
     @Test
     void quickIsThreeRunsAndFullIsFive() {
-        assertThat(Arguments.parse(List.of("--quick"), GROUPS)).isEqualTo(new Arguments(true, 3, List.of(), false));
-        assertThat(Arguments.parse(List.of(), GROUPS)).isEqualTo(new Arguments(false, 5, List.of(), false));
+        assertThat(Arguments.parse(List.of("--quick"), GROUPS)).isEqualTo(new Arguments(true, 3, List.of(), false, false));
+        assertThat(Arguments.parse(List.of(), GROUPS)).isEqualTo(new Arguments(false, 5, List.of(), false, false));
     }
 
     @Test
     void onlyAndRuns() {
         assertThat(Arguments.parse(List.of("--only", "failover,provision", "--runs", "1", "--keep"), GROUPS))
-                .isEqualTo(new Arguments(false, 1, List.of("failover", "provision"), true));
+                .isEqualTo(new Arguments(false, 1, List.of("failover", "provision"), true, false));
+    }
+
+    @Test
+    void publishGoesWithOnly() {
+        assertThat(Arguments.parse(List.of("--quick", "--only", "failover", "--publish"), GROUPS))
+                .isEqualTo(new Arguments(true, 3, List.of("failover"), false, true));
+        assertThatThrownBy(() -> Arguments.parse(List.of("--publish"), GROUPS)).hasMessageContaining("--publish goes with --only");
     }
 
     @Test
