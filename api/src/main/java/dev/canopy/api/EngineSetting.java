@@ -34,11 +34,20 @@ public enum EngineSetting {
         Optional<String> check(String value) {
             return rangeCheck(value, 0, 86_400_000);
         }
+    },
+    cdcWalForceArchiveTimeoutMs("makes the cluster a replication source: leaves capture changes (CDC) and archive their"
+            + " write-ahead log at least this often, in ms, which bounds the replication lag (shorter costs write"
+            + " throughput); absent means no change capture") {
+        @Override
+        Optional<String> check(String value) {
+            return rangeCheck(value, 100, 60_000);
+        }
     };
 
     /** The allow-list as a CEL rule of the CRD; a test keeps it equal to the constants. */
     public static final String CEL_ALLOWED_KEYS =
-            "self.all(k, k in ['failureDetectionTimeoutMs', 'checkpointFrequencyMs', 'walMode', 'sqlQueryTimeoutMs'])";
+            "self.all(k, k in ['failureDetectionTimeoutMs', 'checkpointFrequencyMs', 'walMode', 'sqlQueryTimeoutMs',"
+                    + " 'cdcWalForceArchiveTimeoutMs'])";
 
     private final String description;
 

@@ -414,7 +414,7 @@ class ClusterManifestTest {
     void configKeyOutsideTheAllowListIsReportedThroughParse() {
         String yaml = manifest(MINIMAL_SPEC + "  config:\n    pageSize: \"8192\"\n");
         assertThat(problems(yaml)).containsExactly("spec.config.pageSize: not an allowed engine setting; allowed: "
-                + "failureDetectionTimeoutMs, checkpointFrequencyMs, walMode, sqlQueryTimeoutMs");
+                + "failureDetectionTimeoutMs, checkpointFrequencyMs, walMode, sqlQueryTimeoutMs, cdcWalForceArchiveTimeoutMs");
     }
 
     @Test

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SpecValidatorTest {
 
-    private static final String ALLOWED = "failureDetectionTimeoutMs, checkpointFrequencyMs, walMode, sqlQueryTimeoutMs";
+    private static final String ALLOWED = "failureDetectionTimeoutMs, checkpointFrequencyMs, walMode, sqlQueryTimeoutMs, cdcWalForceArchiveTimeoutMs";
 
     static DatabaseClusterSpec valid() {
         return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 1.0), new LeavesSpec(2, 2.0, 10, null), Map.of(), null);
@@ -347,6 +347,19 @@ class SpecValidatorTest {
     @ValueSource(strings = {"0", "30000", "86400000"})
     void sqlQueryTimeoutInRangeIsAccepted(String value) {
         assertThat(SpecValidator.validate(withSetting("sqlQueryTimeoutMs", value))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99", "60001", "0"})
+    void captureArchiveTimeoutOutOfRangeIsRefusedNamingTheField(String value) {
+        assertThat(SpecValidator.validate(withSetting("cdcWalForceArchiveTimeoutMs", value)))
+                .containsExactly("spec.config.cdcWalForceArchiveTimeoutMs: must be from 100 to 60000, got " + value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"100", "1000", "60000"})
+    void captureArchiveTimeoutInRangeIsAccepted(String value) {
+        assertThat(SpecValidator.validate(withSetting("cdcWalForceArchiveTimeoutMs", value))).isEmpty();
     }
 
     @Test

@@ -23,6 +23,14 @@ import java.util.TreeMap;
 public final class IgniteEngine implements Engine, Snapshots {
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
+    /** The file the change-data-capture process beside a leaf is configured by. */
+    public static final String CAPTURE_CONFIG_FILE = "cdc.xml";
+    /** The file, in a leaf's work directory, where its change-data-capture consumer keeps its progress and lag. */
+    public static final String CAPTURE_STATE_FILE = "cdc-state.properties";
+    /** The launcher's argument that starts change data capture instead of a node (NodeLauncher.CDC). */
+    static final String CAPTURE_ARGUMENT = "--cdc";
+    /** A CDC process holds one WAL segment's records and a thin client: a small heap is plenty. */
+    static final int CAPTURE_HEAP_MB = 256;
 
     private final Sizing sizing;
     private final IgniteAdmin admin;
@@ -54,6 +62,35 @@ public final class IgniteEngine implements Engine, Snapshots {
         }
         return new NodeLaunch(topology.spec().release(), jvm, Map.of(CONFIG_FILE, xml), List.of(CONFIG_FILE),
                 fingerprint(topology, node, jvm));
+    }
+
+    /**
+     * The launch of the change-data-capture process beside a leaf of a replication source (a cluster whose spec sets
+     * {@code config.cdcWalForceArchiveTimeoutMs}): it runs on the source's release, reads the leaf's work directory and
+     * applies the leaf's primary changes to the target through the thin client, which may be of another release.
+     *
+     * @param targetAddresses host:port of the target's thin-client listeners (aggregators or leaves)
+     */
+    public NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses) {
+        String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString());
+        List<String> jvm = JvmOptions.forNode(CAPTURE_HEAP_MB);
+        String fingerprint;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((source.spec().release() + "\n" + String.join(" ", jvm)
+                    + "\n" + xml).getBytes(StandardCharsets.UTF_8));
+            fingerprint = HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        return new NodeLaunch(source.spec().release(), jvm, Map.of(CAPTURE_CONFIG_FILE, xml),
+                List.of(CAPTURE_ARGUMENT, CAPTURE_CONFIG_FILE), fingerprint);
+    }
+
+    /** Where the consumer beside this leaf keeps its state: in the leaf's work directory. */
+    public static Path captureStateFile(Topology source, NodeId leaf) {
+        NodePlacement self = source.placement(leaf)
+                .orElseThrow(() -> new IllegalArgumentException(leaf + " has no placement in " + source.cluster()));
+        return Path.of(self.workDirectory()).resolve(CAPTURE_STATE_FILE);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.canopy.core.NodeId;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.Topology;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,10 @@ public final class NodeConfigRenderer {
     public static final String TEMPLATE = "canopy";
     /** Fixed for a table's life; 256 keeps small clusters light and still spreads over dozens of leaves. */
     static final int PARTITIONS = 256;
+    /** The engine setting that makes a cluster a replication source, and its WAL force-archive timeout in ms. */
+    public static final String CAPTURE_SETTING = "cdcWalForceArchiveTimeoutMs";
+    /** How often the CDC process looks for a newly archived segment: small next to the force-archive timeout. */
+    static final long CAPTURE_CHECK_MS = 100;
 
     private NodeConfigRenderer() {
     }
@@ -94,27 +99,81 @@ public final class NodeConfigRenderer {
                 """.formatted(config.getOrDefault("sqlQueryTimeoutMs", "0")));
         if (node.isLeaf()) {
             long regionBytes = (long) sizing.dataRegionMb(spec.leaves().height()) * 1024 * 1024;
+            // a replication source: every archived WAL segment is kept for the CDC process beside the leaf, and a
+            // segment is archived at least this often even when it is not full, which bounds the replication lag
+            String captureTimeout = config.get(CAPTURE_SETTING);
             xml.append("""
                         <property name="dataStorageConfiguration">
                           <bean class="org.apache.ignite.configuration.DataStorageConfiguration">
                             <property name="walMode" value="%s"/>
                             <property name="checkpointFrequency" value="%s"/>
+                    """.formatted(config.getOrDefault("walMode", "LOG_ONLY"), config.getOrDefault("checkpointFrequencyMs", "180000")));
+            if (captureTimeout != null) {
+                xml.append("        <property name=\"walForceArchiveTimeout\" value=\"").append(xmlText(captureTimeout)).append("\"/>\n");
+            }
+            xml.append("""
                             <property name="defaultDataRegionConfiguration">
                               <bean class="org.apache.ignite.configuration.DataRegionConfiguration">
                                 <property name="name" value="default"/>
                                 <property name="persistenceEnabled" value="true"/>
+                    """);
+            if (captureTimeout != null) {
+                xml.append("            <property name=\"cdcEnabled\" value=\"true\"/>\n");
+            }
+            xml.append("""
                                 <property name="initialSize" value="%d"/>
                                 <property name="maxSize" value="%d"/>
                               </bean>
                             </property>
                           </bean>
                         </property>
-                    """.formatted(config.getOrDefault("walMode", "LOG_ONLY"),
-                    config.getOrDefault("checkpointFrequencyMs", "180000"), Math.min(regionBytes, 64L * 1024 * 1024), regionBytes));
+                    """.formatted(Math.min(regionBytes, 64L * 1024 * 1024), regionBytes));
         }
         xml.append(template(spec.redundancyLevel()));
         xml.append("  </bean>\n</beans>\n");
         return xml.toString();
+    }
+
+    /** Whether the cluster's leaves capture changes for replication (see {@link #CAPTURE_SETTING}). */
+    public static boolean capturesChanges(DatabaseClusterSpec spec) {
+        return spec.config().containsKey(CAPTURE_SETTING);
+    }
+
+    /**
+     * The configuration of the change-data-capture process beside a leaf of a replication source: the leaf's own node
+     * configuration (the CDC application reads the leaf's work directory, found by its consistent ID) and a
+     * {@code CdcConfiguration} whose consumer applies the leaf's primary changes to the target cluster through the
+     * thin client.
+     *
+     * @param targetAddresses host:port of the target cluster's thin-client listeners (its aggregators or leaves)
+     * @param stateFile       where the consumer keeps its progress and lag for the platform to read
+     */
+    public static String renderCapture(Topology topology, NodeId leaf, Sizing sizing, List<String> targetAddresses, String stateFile) {
+        if (!leaf.isLeaf()) {
+            throw new IllegalArgumentException(leaf + " is not a leaf: only leaves have changes to capture");
+        }
+        if (!capturesChanges(topology.spec())) {
+            throw new IllegalArgumentException(topology.cluster() + " does not capture changes: spec.config." + CAPTURE_SETTING + " is not set");
+        }
+        if (targetAddresses.isEmpty()) {
+            throw new IllegalArgumentException("no target address to replicate " + topology.cluster() + " to");
+        }
+        String node = render(topology, leaf, sizing, false);
+        String end = "</beans>\n";
+        return node.substring(0, node.length() - end.length()) + """
+                  <bean class="org.apache.ignite.cdc.CdcConfiguration">
+                    <property name="keepBinary" value="true"/>
+                    <property name="checkFrequency" value="%d"/>
+                    <property name="lockTimeout" value="10000"/>
+                    <property name="consumer">
+                      <bean class="dev.canopy.node.ThinClientCdcConsumer" factory-method="create">
+                        <constructor-arg value="%s"/>
+                        <constructor-arg value="%s"/>
+                      </bean>
+                    </property>
+                  </bean>
+                </beans>
+                """.formatted(CAPTURE_CHECK_MS, xmlText(String.join(",", targetAddresses)), xmlText(stateFile));
     }
 
     /**

@@ -140,6 +140,59 @@ class NodeConfigRendererTest {
     }
 
     @Test
+    void changeDataCaptureIsOffUnlessTheClusterIsAReplicationSource() throws Exception {
+        Document plain = parse(NodeConfigRenderer.render(topology(2, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local(), false));
+        assertThat(property(plain, "cdcEnabled")).isNull();
+        assertThat(property(plain, "walForceArchiveTimeout")).isNull();
+
+        Topology source = topology(2, Map.of("cdcWalForceArchiveTimeoutMs", "1000"), 1);
+        Document leaf = parse(NodeConfigRenderer.render(source, NodeId.leaf(1, 0), Sizing.local(), false));
+        assertThat(property(leaf, "cdcEnabled")).isEqualTo("true");
+        assertThat(property(leaf, "walForceArchiveTimeout")).isEqualTo("1000");
+        assertThat(property(leaf, "persistenceEnabled")).isEqualTo("true");
+        Document aggregator = parse(NodeConfigRenderer.render(source, NodeId.aggregator(0), Sizing.local(), false));
+        assertThat(property(aggregator, "cdcEnabled")).as("an aggregator holds no data").isNull();
+
+        IgniteEngine engine = IgniteEngine.local();
+        assertThat(engine.render(source, NodeId.leaf(1, 0)).fingerprint()).as("turning capture on restarts the leaves")
+                .isNotEqualTo(engine.render(topology(2, Map.of(), 1), NodeId.leaf(1, 0)).fingerprint());
+    }
+
+    @Test
+    void theCaptureProcessReadsTheLeafsDirectoryAndFeedsTheTarget() throws Exception {
+        Topology source = topology(2, Map.of("cdcWalForceArchiveTimeoutMs", "500"), 1);
+        NodeId leaf = NodeId.leaf(2, 0);
+        NodeLaunch launch = IgniteEngine.local().renderCapture(source, leaf, List.of("10.0.0.1:10800", "10.0.0.2:10800"));
+        assertThat(launch.release()).isEqualTo("2.17.0");
+        assertThat(launch.arguments()).containsExactly("--cdc", IgniteEngine.CAPTURE_CONFIG_FILE);
+        Document doc = parse(launch.files().get(IgniteEngine.CAPTURE_CONFIG_FILE));
+        assertThat(property(doc, "consistentId")).isEqualTo("leaf-ag2-0");
+        assertThat(property(doc, "workDirectory")).isEqualTo("/data/leaf-ag2-0");
+        assertThat(property(doc, "cdcEnabled")).isEqualTo("true");
+        assertThat(property(doc, "keepBinary")).isEqualTo("true");
+        NodeList beans = doc.getElementsByTagName("bean");
+        Element consumer = null;
+        for (int i = 0; i < beans.getLength(); i++) {
+            Element bean = (Element) beans.item(i);
+            if (bean.getAttribute("class").equals("dev.canopy.node.ThinClientCdcConsumer")) {
+                consumer = bean;
+            }
+        }
+        assertThat(consumer).isNotNull();
+        assertThat(consumer.getAttribute("factory-method")).isEqualTo("create");
+        NodeList args = consumer.getElementsByTagName("constructor-arg");
+        assertThat(((Element) args.item(0)).getAttribute("value")).isEqualTo("10.0.0.1:10800,10.0.0.2:10800");
+        assertThat(((Element) args.item(1)).getAttribute("value"))
+                .isEqualTo(IgniteEngine.captureStateFile(source, leaf).toString()).endsWith("cdc-state.properties");
+
+        assertThat(launch.fingerprint()).isNotEqualTo(IgniteEngine.local().renderCapture(source, leaf, List.of("10.0.0.3:10800")).fingerprint());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IgniteEngine.local().renderCapture(source, NodeId.aggregator(0), List.of("a:1")))
+                .hasMessageContaining("not a leaf");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IgniteEngine.local().renderCapture(topology(2, Map.of(), 1), leaf, List.of("a:1")))
+                .hasMessageContaining("cdcWalForceArchiveTimeoutMs");
+    }
+
+    @Test
     void textIsEscapedForXml() {
         assertThat(NodeConfigRenderer.xmlText("a<b>&\"c\"")).isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;");
     }
