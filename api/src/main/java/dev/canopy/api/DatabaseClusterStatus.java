@@ -14,14 +14,21 @@ public record DatabaseClusterStatus(
         NodeCounts leaves,
         String release,
         Endpoints endpoints,
-        UpgradeStatus upgrade) {
+        UpgradeStatus upgrade,
+        RebalanceStatus rebalance) {
 
     public DatabaseClusterStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
 
+    /** A status with no rebalance under way. */
+    public DatabaseClusterStatus(Phase phase, List<Condition> conditions, Long observedGeneration, NodeCounts aggregators,
+                                 NodeCounts leaves, String release, Endpoints endpoints, UpgradeStatus upgrade) {
+        this(phase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, null);
+    }
+
     public DatabaseClusterStatus withPhase(Phase newPhase) {
-        return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade);
+        return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, rebalance);
     }
 
     public java.util.Optional<Condition> condition(String type) {

@@ -1,22 +1,36 @@
 package dev.canopy.core;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The cluster as the engine sees it from the inside. {@code reachable} is false when no node answered; then every
- * other field is empty. {@code partitionsNotOwning} is -1 when unknown (an inactive cluster has no partitions).
+ * other field is empty. {@code partitionsNotOwning} is -1 when unknown (an inactive cluster has no partitions);
+ * {@code movingByLeaf} counts, per leaf, the copies of those that are being filled (the rest are being evicted or lost).
  */
 public record EngineView(boolean reachable, boolean active, Set<String> serverNodes, Set<String> clientNodes,
-                         Set<String> baseline, int partitionsNotOwning, String detail) {
+                         Set<String> baseline, int partitionsNotOwning, Map<String, Integer> movingByLeaf, String detail) {
 
     public EngineView {
         serverNodes = Set.copyOf(serverNodes);
         clientNodes = Set.copyOf(clientNodes);
         baseline = Set.copyOf(baseline);
+        movingByLeaf = Map.copyOf(movingByLeaf);
+    }
+
+    /** A view that does not say where the copies not yet owned are. */
+    public EngineView(boolean reachable, boolean active, Set<String> serverNodes, Set<String> clientNodes,
+                      Set<String> baseline, int partitionsNotOwning, String detail) {
+        this(reachable, active, serverNodes, clientNodes, baseline, partitionsNotOwning, Map.of(), detail);
     }
 
     public static EngineView unreachable(String why) {
         return new EngineView(false, false, Set.of(), Set.of(), Set.of(), -1, why);
+    }
+
+    /** Whether every copy not yet owned is being filled: none lost, none being evicted, none on a leaf not mapped yet. */
+    public boolean onlyMoving() {
+        return partitionsNotOwning > 0 && movingByLeaf.values().stream().mapToInt(Integer::intValue).sum() == partitionsNotOwning;
     }
 
     public boolean joined(NodeId node) {

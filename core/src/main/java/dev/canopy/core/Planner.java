@@ -2,12 +2,14 @@ package dev.canopy.core;
 
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.RebalanceStatus;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -26,6 +28,8 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class Planner {
+    /** The reason of the step that restarts a leaf whose rebalance stalled. */
+    public static final String REBALANCE_STALLED = "RebalanceStalled";
 
     private Planner() {
     }
@@ -72,6 +76,10 @@ public final class Planner {
         }
         if (!engine.active()) {
             return new Step.Activate("Activating", "activating the cluster on " + leaves.size() + " leaves");
+        }
+        Step stalled = stalledRebalance(observed, policy);
+        if (stalled != null) {
+            return stalled;
         }
         Set<String> wanted = nameSet(leaves);
         List<NodeId> extraLeaves = extraLeaves(observed, wanted);
@@ -181,6 +189,35 @@ public final class Planner {
         }
         return new Step.ReplaceNodes(List.of(node), "StorageLost", "starting " + node + " afresh with empty storage; it"
                 + " rejoins the baseline and is refilled once no partition moves");
+    }
+
+    /**
+     * A rebalance that made no progress for the policy's time, with every baseline leaf in the cluster and every copy
+     * not yet owned being filled (none lost or evicted, so each has an owner elsewhere): the engine will not start it
+     * again by itself. Stopping the leaf that fills most of them (the next pass starts it with its storage) starts its
+     * rebalance afresh; its partitions' owners keep serving meanwhile. One leaf per stall, and the wait starts again.
+     */
+    private static Step stalledRebalance(Observed observed, PlannerPolicy policy) {
+        EngineView engine = observed.engine();
+        RebalanceStatus last = observed.previous() == null ? null : observed.previous().rebalance();
+        if (last == null || !engine.onlyMoving() || last.copiesNotOwning() != engine.partitionsNotOwning()
+                || !engine.serverNodes().containsAll(engine.baseline())) {
+            return null;
+        }
+        Duration unchanged = Duration.between(Instant.parse(last.unchangedSince()), observed.now());
+        if (unchanged.compareTo(policy.rebalanceStalledAfter()) < 0) {
+            return null;
+        }
+        Map.Entry<String, Integer> most = engine.movingByLeaf().entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                .orElseThrow();
+        NodeId leaf = NodeId.parse(most.getKey());
+        if (!observed.isUp(leaf)) {
+            return null;
+        }
+        return new Step.StopNodes(List.of(leaf), REBALANCE_STALLED, "no partition copy finished moving for "
+                + unchanged.toSeconds() + " s (" + engine.detail() + "): restarting " + leaf + " with its storage to start"
+                + " its rebalance again; its partitions' owners serve meanwhile");
     }
 
     /** How long the cluster has been degraded (some declared node away), by the previous status' Degraded condition. */

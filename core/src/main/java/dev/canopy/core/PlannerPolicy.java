@@ -10,16 +10,23 @@ import java.time.Duration;
  *                               the other availability group. Only at redundancy 2, when the other group is whole.
  * @param wholeAvailabilityGroup a rolling restart restarts every leaf of an availability group at once rather than
  *                               one at a time (the other group holds a copy of every partition meanwhile)
+ * @param rebalanceStalledAfter  how long the number of copies being filled may stay the same, every node up, before
+ *                               the rebalance counts as stalled and the leaf filling most of them is restarted (which
+ *                               starts its rebalance again); a partition copied in less time than this is progress
  */
-public record PlannerPolicy(Duration replaceDownLeafAfter, boolean wholeAvailabilityGroup) {
+public record PlannerPolicy(Duration replaceDownLeafAfter, boolean wholeAvailabilityGroup, Duration rebalanceStalledAfter) {
 
-    public static final PlannerPolicy DEFAULTS = new PlannerPolicy(Duration.ofMinutes(5), false);
+    public static final PlannerPolicy DEFAULTS = new PlannerPolicy(Duration.ofMinutes(5), false, Duration.ofMinutes(2));
 
     public PlannerPolicy withReplaceDownLeafAfter(Duration after) {
-        return new PlannerPolicy(after, wholeAvailabilityGroup);
+        return new PlannerPolicy(after, wholeAvailabilityGroup, rebalanceStalledAfter);
     }
 
     public PlannerPolicy withWholeAvailabilityGroup(boolean whole) {
-        return new PlannerPolicy(replaceDownLeafAfter, whole);
+        return new PlannerPolicy(replaceDownLeafAfter, whole, rebalanceStalledAfter);
+    }
+
+    public PlannerPolicy withRebalanceStalledAfter(Duration after) {
+        return new PlannerPolicy(replaceDownLeafAfter, wholeAvailabilityGroup, after);
     }
 }

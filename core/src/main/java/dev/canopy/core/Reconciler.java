@@ -103,7 +103,11 @@ public final class Reconciler {
                 }
             }
             case Step.StopNodes stop -> {
-                LOG.info("{}: {} ({})", cluster, stop.message(), stop.reason());
+                if (Planner.REBALANCE_STALLED.equals(stop.reason())) {
+                    LOG.warn("{}: {} ({})", cluster, stop.message(), stop.reason());
+                } else {
+                    LOG.info("{}: {} ({})", cluster, stop.message(), stop.reason());
+                }
                 stop.nodes().forEach(node -> runtime.stop(cluster, node));
             }
             case Step.DeleteNodes delete -> {

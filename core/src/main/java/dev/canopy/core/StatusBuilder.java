@@ -6,6 +6,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.RebalanceStatus;
 import dev.canopy.api.UpgradeStatus;
 
 import java.time.Duration;
@@ -80,7 +81,24 @@ public final class StatusBuilder {
                 : new Endpoints(Topology.jdbcUrl(addresses), addresses);
         return new DatabaseClusterStatus(phase, conditions, generation,
                 new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
-                release, endpoints, upgrade(previous, observed, rollout, done, now));
+                release, endpoints, upgrade(previous, observed, rollout, done, now), rebalance(previous, engine, step, now));
+    }
+
+    /**
+     * Keeps the time since which the number of copies not yet owned has stayed the same: any change of it (a partition
+     * owned, a node back with more to fill) starts the count again, and so does restarting a stalled leaf, which gets
+     * the whole wait to show progress.
+     */
+    static RebalanceStatus rebalance(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
+        if (!engine.reachable() || engine.partitionsNotOwning() <= 0) {
+            return null;
+        }
+        RebalanceStatus last = previous == null ? null : previous.rebalance();
+        boolean restartedStalled = step instanceof Step.StopNodes && Planner.REBALANCE_STALLED.equals(step.reason());
+        if (last == null || last.copiesNotOwning() != engine.partitionsNotOwning() || restartedStalled) {
+            return new RebalanceStatus(engine.partitionsNotOwning(), now.toString());
+        }
+        return last;
     }
 
     /**

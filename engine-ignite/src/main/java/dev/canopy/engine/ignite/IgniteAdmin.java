@@ -46,6 +46,7 @@ public class IgniteAdmin {
             Set<String> clients = consistentIds(client.cluster().forClients().nodes());
             Set<String> baseline = new HashSet<>();
             int notOwning = -1;
+            Map<String, Integer> movingByLeaf = new TreeMap<>();
             String detail = "";
             if (active) {
                 for (List<?> row : client.query(new SqlFieldsQuery("SELECT CONSISTENT_ID FROM SYS.BASELINE_NODES")).getAll()) {
@@ -60,8 +61,11 @@ public class IgniteAdmin {
                         + " WHERE STATE <> 'OWNING' GROUP BY STATE, NODE_ID")).getAll()) {
                     int count = ((Number) row.get(2)).intValue();
                     notOwning += count;
-                    byStateAndLeaf.merge(row.get(0) + " on " + names.getOrDefault(String.valueOf(row.get(1)), String.valueOf(row.get(1))),
-                            count, Integer::sum);
+                    String leaf = names.get(String.valueOf(row.get(1)));
+                    byStateAndLeaf.merge(row.get(0) + " on " + (leaf != null ? leaf : String.valueOf(row.get(1))), count, Integer::sum);
+                    if ("MOVING".equals(row.get(0)) && leaf != null) {
+                        movingByLeaf.merge(leaf, count, Integer::sum);
+                    }
                 }
                 detail = byStateAndLeaf.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                         .collect(Collectors.joining(", "));
@@ -81,7 +85,7 @@ public class IgniteAdmin {
                     detail = (detail.isEmpty() ? "" : detail + ", ") + unmapped + " leaves not yet in the partition map";
                 }
             }
-            return new EngineView(true, active, servers, clients, baseline, notOwning, detail);
+            return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, detail);
         } catch (RuntimeException e) {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
             return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));

@@ -69,7 +69,9 @@ class ChaosProcessesTest {
     @Test
     void everyAcknowledgedWriteSurvivesKillsScalingAndARollingUpgrade() throws Exception {
         // -Dcanopy.chaos.wholeAvailabilityGroup=true restarts a whole group at once in the rolling restart (to compare)
+        // a stalled rebalance is started again after 1 minute rather than 2, so that it fits in a step's time
         fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3))
+                .withRebalanceStalledAfter(Duration.ofMinutes(1))
                 .withWholeAvailabilityGroup(Boolean.getBoolean("canopy.chaos.wholeAvailabilityGroup")));
         long generation = fixture.apply(CLUSTER, spec(2, Map.of()));
         DatabaseClusterStatus ready = awaitWhole(generation);
