@@ -13,17 +13,23 @@ import java.io.InputStream;
  */
 public final class NodeLauncher {
 
+    /** The first argument that makes this launcher start a leaf's change-data-capture process instead of a node. */
+    public static final String CDC = "--cdc";
+
     private NodeLauncher() {
     }
 
     public static void main(String[] args) {
+        if (args.length == 2 && args[0].equals(CDC)) {
+            // the change-data-capture process beside a leaf: supervised by the runtime the same way as a node
+            CdcLauncher.main(new String[]{args[1]});
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: NodeLauncher <node.xml>");
+            System.err.println("usage: NodeLauncher <node.xml> | NodeLauncher " + CDC + " <cdc.xml>");
             System.exit(2);
         }
-        Thread watchdog = new Thread(NodeLauncher::stopWhenSupervisorGoes, "canopy-supervisor-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        watchSupervisor("node");
         try {
             Ignite ignite = Ignition.start(args[0]);
             if (ignite.cluster().localNode().isClient()) {
@@ -46,7 +52,14 @@ public final class NodeLauncher {
         }
     }
 
-    private static void stopWhenSupervisorGoes() {
+    /** Stops this process (through the shutdown hooks) when the supervisor's end of standard input closes. */
+    static void watchSupervisor(String what) {
+        Thread watchdog = new Thread(() -> stopWhenSupervisorGoes(what), "canopy-supervisor-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static void stopWhenSupervisorGoes(String what) {
         InputStream in = System.in;
         try {
             while (in.read() != -1) {
@@ -55,7 +68,7 @@ public final class NodeLauncher {
         } catch (IOException ignored) {
             // a broken pipe means the same as end of input
         }
-        System.err.println("canopy: supervisor gone (standard input closed); stopping the node");
+        System.err.println("canopy: supervisor gone (standard input closed); stopping the " + what);
         // Ignite's shutdown hook stops the node gracefully
         System.exit(0);
     }

@@ -27,6 +27,11 @@ public final class IgniteEngine implements Engine, Snapshots {
     public static final String CAPTURE_CONFIG_FILE = "cdc.xml";
     /** The file, in a leaf's work directory, where its change-data-capture consumer keeps its progress and lag. */
     public static final String CAPTURE_STATE_FILE = "cdc-state.properties";
+    /**
+     * The cache a replication source's platform writes the time into, every so often, for the consumer to measure the
+     * lag by (the node launcher's ThinClientCdcConsumer.HEARTBEAT_CACHE). Its name matches the canopy template.
+     */
+    public static final String HEARTBEAT_CACHE = "canopy.heartbeat";
     /** The launcher's argument that starts change data capture instead of a node (NodeLauncher.CDC). */
     static final String CAPTURE_ARGUMENT = "--cdc";
     /** A CDC process holds one WAL segment's records and a thin client: a small heap is plenty. */

@@ -1,0 +1,355 @@
+package dev.canopy.node;
+
+import org.apache.ignite.Ignition;
+import org.apache.ignite.binary.BinaryObject;
+import org.apache.ignite.binary.BinaryType;
+import org.apache.ignite.cdc.CdcCacheEvent;
+import org.apache.ignite.cdc.CdcConsumer;
+import org.apache.ignite.cdc.CdcEvent;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.apache.ignite.internal.binary.BinaryContext;
+import org.apache.ignite.internal.binary.BinaryTypeImpl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Canopy's change-data-capture consumer: applies the changes a leaf's CDC process reads from the leaf's write-ahead
+ * log to a target cluster, through Ignite's thin client, keeping keys and values as binary objects. The thin client
+ * is what lets a source of one engine version feed a target of another (a thick client's join would be refused).
+ *
+ * <p>Only primary copies are applied ({@link CdcEvent#primary()}): each leaf's CDC process sees its backups' changes
+ * too, which another leaf's process applies as that partition's primary.
+ *
+ * <p><b>Ordering.</b> Changes are applied with plain put and remove, in the order the WAL holds them, and within one
+ * batch only a key's last change is sent. That is exact as long as each key's changes come from one CDC process, in
+ * order: true while the partition's primary stays on one leaf (a stable topology, as in the tested cases). When a
+ * primary moves (a leaf restarts, a rebalance) two processes may hold changes to the same key, and the one that
+ * applies last wins even if its change is older. What is left: apply with the entry's version
+ * ({@code TcpClientCache.putAllConflict}/{@code removeAllConflict}, both in 2.16 and 2.17) and a
+ * {@code CacheVersionConflictResolver} on the target's leaves that keeps the newer version.
+ *
+ * <p><b>Lag.</b> The platform writes the time into {@link #HEARTBEAT_CACHE} on the source every so often; when its
+ * change is applied here, the difference to now is one lag sample (source and target on one clock: the same machine,
+ * or clocks kept by NTP). The last sample is the metric {@code LagMs} of the CDC process's registry, and the state
+ * file holds the recent samples, progress and counts for the platform to read.
+ *
+ * <p>Built against ignite-core {@code provided}, it runs on the release's own jars: the interface's {@code start}
+ * takes a metric registry whose type moved between 2.16 ({@code internal.processors.metric.MetricRegistry}) and
+ * 2.17 ({@code metric.MetricRegistry}), so the consumer is a dynamic proxy of whichever {@link CdcConsumer} the
+ * process runs with, and the registry is called by reflection.
+ */
+public final class ThinClientCdcConsumer implements InvocationHandler {
+    /** A cache of heartbeats (key: a slot, value: the millisecond time it was written on the source). */
+    public static final String HEARTBEAT_CACHE = "canopy.heartbeat";
+    /** Recent lag samples kept in the state file. */
+    static final int SAMPLES = 512;
+    private static final int APPLY_ATTEMPTS = 5;
+    private static final long STATE_WRITE_INTERVAL_MS = 200;
+
+    private final String[] addresses;
+    private final Path stateFile;
+    private final Map<Integer, String> cacheNames = new HashMap<>();
+    private final Set<Integer> warnedMissing = new HashSet<>();
+    private final ArrayDeque<Long> samples = new ArrayDeque<>();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong lastLagMs = new AtomicLong(-1);
+    private final AtomicLong lastAppliedAt = new AtomicLong();
+    private long stateWrittenAt;
+    private IgniteClient client;
+
+    ThinClientCdcConsumer(String addresses, String stateFile) {
+        this.addresses = Arrays.stream(addresses.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toArray(String[]::new);
+        if (this.addresses.length == 0) {
+            throw new IllegalArgumentException("no target address");
+        }
+        this.stateFile = Path.of(stateFile);
+    }
+
+    /**
+     * The consumer, for the {@code CdcConfiguration} bean of the CDC process's Spring XML.
+     *
+     * @param addresses host:port of the target's thin-client listeners, comma-separated
+     * @param stateFile the file the consumer keeps its progress and lag in
+     */
+    public static CdcConsumer create(String addresses, String stateFile) {
+        return (CdcConsumer) Proxy.newProxyInstance(CdcConsumer.class.getClassLoader(), new Class<?>[]{CdcConsumer.class},
+                new ThinClientCdcConsumer(addresses, stateFile));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object invoke(Object proxy, Method method, Object[] args) {
+        return switch (method.getName()) {
+            case "start" -> {
+                start(args[0]);
+                yield null;
+            }
+            case "onEvents" -> onEvents((Iterator<CdcEvent>) args[0]);
+            case "onTypes" -> {
+                onTypes((Iterator<BinaryType>) args[0]);
+                yield null;
+            }
+            case "onCacheChange" -> {
+                ((Iterator<CdcCacheEvent>) args[0]).forEachRemaining(e -> cacheNames.put(e.cacheId(), e.configuration().getName()));
+                yield null;
+            }
+            case "onMappings", "onCacheDestroy" -> {
+                // class-name mappings matter to Java objects, not to SQL rows; a destroyed cache is not destroyed on
+                // the target (a table dropped on the source stays on a replica until it is dropped there)
+                ((Iterator<?>) args[0]).forEachRemaining(ignored -> { });
+                yield null;
+            }
+            case "stop" -> {
+                stop();
+                yield null;
+            }
+            case "alive" -> true;
+            case "toString" -> "ThinClientCdcConsumer" + Arrays.toString(addresses);
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> throw new UnsupportedOperationException(method.toString());
+        };
+    }
+
+    private void start(Object registry) {
+        register(registry, "LagMs", lastLagMs::get, "Last replication lag measured from a heartbeat, in ms (-1 before the first)");
+        register(registry, "AppliedEvents", applied::get, "Changes applied to the target");
+        register(registry, "SkippedEvents", skipped::get, "Changes of caches the target does not have, not applied");
+        register(registry, "LastAppliedTime", lastAppliedAt::get, "When a batch was last applied, epoch ms");
+        connect();
+        log("applying primary changes to " + String.join(",", addresses) + "; state in " + stateFile);
+        writeState(true);
+    }
+
+    /** {@code register(String, LongSupplier, String)} exists on the registry of 2.16 and of 2.17, under other types. */
+    private static void register(Object registry, String name, LongSupplier value, String description) {
+        try {
+            registry.getClass().getMethod("register", String.class, LongSupplier.class, String.class)
+                    .invoke(registry, name, value, description);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log("metric " + name + " not registered: " + e);
+        }
+    }
+
+    private void connect() {
+        closeClient();
+        client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses).setTimeout(10_000));
+        for (String name : client.cacheNames()) {
+            // a cache's ID is its name's hash code: it maps the target's caches before the first cache event
+            cacheNames.putIfAbsent(name.hashCode(), name);
+        }
+    }
+
+    private boolean onEvents(Iterator<CdcEvent> events) {
+        // per cache, each key's last change in this batch (null value: removed), in WAL order
+        Map<Integer, LinkedHashMap<Object, Object>> changes = new LinkedHashMap<>();
+        int count = 0;
+        while (events.hasNext()) {
+            CdcEvent event = events.next();
+            if (!event.primary()) {
+                continue;
+            }
+            LinkedHashMap<Object, Object> cache = changes.computeIfAbsent(event.cacheId(), id -> new LinkedHashMap<>());
+            cache.remove(event.key());
+            cache.put(event.key(), event.value());
+            count++;
+        }
+        if (count == 0) {
+            return true;
+        }
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
+            try {
+                apply(changes);
+                last = null;
+                break;
+            } catch (RuntimeException e) {
+                last = e;
+                log("applying " + count + " changes failed (attempt " + attempt + " of " + APPLY_ATTEMPTS + "): " + e);
+                pause(200L * attempt);
+                try {
+                    connect();
+                } catch (RuntimeException again) {
+                    log("reconnecting to the target failed: " + again);
+                }
+            }
+        }
+        if (last != null) {
+            // the CDC process stops; its supervisor restarts it, and it resumes from the last committed batch
+            throw last;
+        }
+        long now = System.currentTimeMillis();
+        lastAppliedAt.set(now);
+        applied.addAndGet(count);
+        changes.forEach((cacheId, entries) -> {
+            if (HEARTBEAT_CACHE.equals(cacheNames.get(cacheId))) {
+                entries.values().stream().filter(v -> v instanceof Long).forEach(at -> sample(now - (Long) at));
+            }
+        });
+        writeState(false);
+        return true;
+    }
+
+    private void apply(Map<Integer, LinkedHashMap<Object, Object>> changes) {
+        for (Map.Entry<Integer, LinkedHashMap<Object, Object>> entry : changes.entrySet()) {
+            String name = cacheNames.get(entry.getKey());
+            if (name == null && entry.getKey() == HEARTBEAT_CACHE.hashCode()) {
+                name = HEARTBEAT_CACHE;
+                cacheNames.put(entry.getKey(), name);
+            }
+            if (HEARTBEAT_CACHE.equals(name) && !knownOnTarget(name)) {
+                // the only cache created here: it has no SQL schema, and the target's template (canopy*) lays it out
+                client.getOrCreateCache(name);
+                targetCaches.add(name);
+            }
+            if (name == null || !knownOnTarget(name)) {
+                skipped.addAndGet(entry.getValue().size());
+                if (warnedMissing.add(entry.getKey())) {
+                    log("cache " + (name == null ? "#" + entry.getKey() : name) + " is not on the target: its changes are"
+                            + " skipped (copy the table to the target first)");
+                }
+                continue;
+            }
+            ClientCache<Object, Object> cache = client.cache(name).withKeepBinary();
+            Map<Object, Object> puts = new LinkedHashMap<>();
+            Set<Object> removes = new HashSet<>();
+            entry.getValue().forEach((key, value) -> {
+                if (value == null) {
+                    removes.add(key);
+                } else {
+                    puts.put(key, value);
+                }
+            });
+            if (!puts.isEmpty()) {
+                cache.putAll(puts);
+            }
+            if (!removes.isEmpty()) {
+                cache.removeAll(removes);
+            }
+        }
+    }
+
+    private final Set<String> targetCaches = new HashSet<>();
+
+    private boolean knownOnTarget(String name) {
+        if (targetCaches.contains(name)) {
+            return true;
+        }
+        targetCaches.clear();
+        targetCaches.addAll(client.cacheNames());
+        return targetCaches.contains(name);
+    }
+
+    /**
+     * Registers the binary types of the source on the target, so that a row of a type the target has not seen yet is
+     * readable there (a table restored from a snapshot brings its types; a column added later does not).
+     */
+    private void onTypes(Iterator<BinaryType> types) {
+        while (types.hasNext()) {
+            BinaryType type = types.next();
+            try {
+                Method contextOf = client.binary().getClass().getMethod("binaryContext");
+                contextOf.setAccessible(true);
+                BinaryContext context = (BinaryContext) contextOf.invoke(client.binary());
+                context.updateMetadata(type.typeId(), ((BinaryTypeImpl) type).metadata(), false);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log("binary type " + type.typeName() + " not registered on the target: " + e);
+            }
+        }
+    }
+
+    private void sample(long lagMs) {
+        long lag = Math.max(0, lagMs);
+        lastLagMs.set(lag);
+        synchronized (samples) {
+            samples.addLast(lag);
+            while (samples.size() > SAMPLES) {
+                samples.removeFirst();
+            }
+        }
+    }
+
+    /** Atomically replaces the state file: at most every 200 ms unless forced. */
+    private void writeState(boolean force) {
+        long now = System.currentTimeMillis();
+        if (!force && now - stateWrittenAt < STATE_WRITE_INTERVAL_MS) {
+            return;
+        }
+        stateWrittenAt = now;
+        List<Long> recent;
+        synchronized (samples) {
+            recent = new ArrayList<>(samples);
+        }
+        String text = "# written by " + ThinClientCdcConsumer.class.getName() + "\n"
+                + "target=" + String.join(",", addresses) + "\n"
+                + "writtenAt=" + now + "\n"
+                + "lastAppliedAt=" + lastAppliedAt.get() + "\n"
+                + "appliedEvents=" + applied.get() + "\n"
+                + "skippedEvents=" + skipped.get() + "\n"
+                + "lagMs=" + lastLagMs.get() + "\n"
+                + "lagSamplesMs=" + String.join(",", recent.stream().map(String::valueOf).toList()) + "\n";
+        try {
+            Files.createDirectories(stateFile.toAbsolutePath().getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + stateFile, e);
+        }
+    }
+
+    private void stop() {
+        try {
+            writeState(true);
+        } catch (RuntimeException e) {
+            log("last state not written: " + e);
+        }
+        closeClient();
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                log("closing the target client: " + e);
+            }
+            client = null;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void log(String message) {
+        System.err.println("canopy cdc: " + message);
+    }
+}
