@@ -1,0 +1,332 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.core.DesiredNodes;
+import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodePlacement;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.core.Topology;
+import dev.canopy.engine.ignite.IgniteEngine;
+import dev.canopy.runtime.local.ReleaseCatalog;
+import dev.canopy.workload.Verification;
+import dev.canopy.workload.Workload;
+import dev.canopy.workload.WorkloadOptions;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replication by change data capture on real processes, across engine versions: a source cluster at 2.16.0 with
+ * capture on, a target at 2.17.0 whose tables are made with the source's binary type names; a CDC process beside each
+ * source leaf streams its primary changes (from the source's first log segment on: the rows written before the stream
+ * started too) to the target's aggregator through the thin client while writers keep inserting (and a second table is updated and
+ * deleted from) through the source's aggregator. Once the writes stop, the target must hold every acknowledged row,
+ * and every row and value must equal the source's. Prints the lag measured from heartbeats (p50/p99) and how long
+ * the target took to catch up after the last write.
+ */
+class ReplicationProcessesTest {
+    private static final String SOURCE = "blue";
+    private static final String TARGET = "green";
+    private static final int ACCOUNTS = 1_000;
+    private static final Duration WRITING = Duration.ofSeconds(20);
+    private static final Map<String, String> COLUMNS = Map.of(
+            "REPLICATED", "(id BIGINT PRIMARY KEY, writer INT, payload VARCHAR)",
+            "ACCOUNTS", "(id INT PRIMARY KEY, owner VARCHAR, balance BIGINT)");
+
+    @TempDir
+    Path dataDir;
+    private RegionFixture fixture;
+    private final List<Process> captures = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() {
+        // the CDC processes first (they hold the source leaves' directories), then every node of the region
+        for (Process capture : captures) {
+            stop(capture);
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aCaptureStreamKeepsAClusterOfTheNextReleaseInStepWithEveryAcknowledgedWrite() throws Exception {
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        IgniteEngine engine = IgniteEngine.local();
+        DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.25),
+                new LeavesSpec(1, 0.5, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", "1000"), false);
+        DatabaseClusterSpec targetSpec = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
+                new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
+        long sourceGeneration = fixture.apply(SOURCE, sourceSpec);
+        long targetGeneration = fixture.apply(TARGET, targetSpec);
+        String sourceUrl = fixture.awaitPhase(SOURCE, sourceGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        String targetUrl = fixture.awaitPhase(TARGET, targetGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        Topology source = new Topology(SOURCE, sourceSpec, fixture.runtime.place(SOURCE, DesiredNodes.all(sourceSpec)));
+        Topology target = new Topology(TARGET, targetSpec, fixture.runtime.place(TARGET, DesiredNodes.all(targetSpec)));
+
+        // rows written before the copy
+        try (Connection sql = DriverManager.getConnection(sourceUrl); Statement st = sql.createStatement()) {
+            for (Map.Entry<String, String> table : COLUMNS.entrySet()) {
+                st.execute("CREATE TABLE " + table.getKey() + " " + table.getValue() + " WITH \"template=canopy\"");
+            }
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?)")) {
+                for (int i = 0; i < ACCOUNTS; i++) {
+                    insert.setInt(1, i);
+                    insert.setString(2, "owner-" + i);
+                    insert.setLong(3, 100L * i);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+
+        // copy: the target's tables made with the source's cache and binary type names, so that the source's binary
+        // rows are the target's rows; the rows themselves come with the stream, which replays the source's log from
+        // its first segment (capture has been on since the source was created). A snapshot restored into the target
+        // would copy rows written before capture was turned on, but 2.17's control utility (the platform's) cannot take
+        // a snapshot of a 2.16 cluster: 2.16 refuses its management call ("Compute grid functionality is disabled for
+        // thin clients"), and with thin-client compute allowed, the 2.17 side cannot read 2.16's result
+        // (SnapshotTaskResult is not in 2.17).
+        long copyStarted = System.nanoTime();
+        try (Connection from = DriverManager.getConnection(sourceUrl); Statement read = from.createStatement();
+             ResultSet tables = read.executeQuery("SELECT TABLE_NAME, CACHE_NAME, KEY_TYPE_NAME, VALUE_TYPE_NAME FROM SYS.TABLES"
+                     + " WHERE SCHEMA_NAME = 'PUBLIC' ORDER BY TABLE_NAME");
+             Connection to = DriverManager.getConnection(targetUrl); Statement create = to.createStatement()) {
+            while (tables.next()) {
+                String columns = COLUMNS.get(tables.getString(1));
+                assertThat(columns).as("columns of " + tables.getString(1)).isNotNull();
+                // a key of one column is that column's value as such (a Long); naming its type would make the target
+                // expect a key object with the column as a field, and read every id as 0
+                String keyType = tables.getString(3).startsWith("java.") ? "" : ",KEY_TYPE=" + tables.getString(3);
+                create.execute("CREATE TABLE " + tables.getString(1) + " " + columns + " WITH \"template=canopy,CACHE_NAME="
+                        + tables.getString(2) + keyType + ",VALUE_TYPE=" + tables.getString(4) + "\"");
+            }
+        }
+        System.out.printf("copy: tables of %s (2.16.0) made in %s (2.17.0) with their type names in %.1f s%n", SOURCE, TARGET,
+                (System.nanoTime() - copyStarted) / 1e9);
+
+        // stream: one CDC process beside each source leaf, on the source's release, feeding the target's aggregator
+        List<String> targetAddresses = target.aggregators().stream().map(NodePlacement::sqlAddress).toList();
+        ReleaseCatalog releases = fixture.runtime.releases();
+        for (NodePlacement leaf : source.leaves()) {
+            captures.add(startCapture(engine.renderCapture(source, leaf.node(), targetAddresses), Path.of(leaf.workDirectory()), releases));
+        }
+
+        // the stream is live once it has replayed the source's log up to now: the rows written before it started
+        long streamStarted = System.nanoTime();
+        await("the stream replays the rows written before it started").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250)).until(() -> count(targetUrl, "accounts") == ACCOUNTS);
+        System.out.printf("stream live %.1f s after the CDC processes started (the source's log replayed from its first segment)%n",
+                (System.nanoTime() - streamStarted) / 1e9);
+
+        AtomicBoolean beating = new AtomicBoolean(true);
+        AtomicLong beats = new AtomicLong();
+        Thread heartbeat = new Thread(() -> heartbeat(source.aggregators().get(0).sqlAddress(), beating, beats), "heartbeat");
+        heartbeat.setDaemon(true);
+        heartbeat.start();
+        Verification verification;
+        long lastWrite;
+        int updated = 0;
+        int deleted = 0;
+        try (Workload load = Workload.start(WorkloadOptions.defaults(sourceUrl, "replicated").withTableOptions("template=canopy")
+                .withWriters(2, 100).withReaders(0, 1));
+             Connection sql = DriverManager.getConnection(sourceUrl);
+             PreparedStatement update = sql.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
+             PreparedStatement delete = sql.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
+            long until = System.nanoTime() + WRITING.toNanos();
+            int round = 0;
+            while (System.nanoTime() < until) {
+                // updates and deletes paced by the statements themselves, interleaved with the writers' inserts
+                int id = (round * 37) % ACCOUNTS;
+                update.setLong(1, round);
+                update.setInt(2, id);
+                updated += update.executeUpdate();
+                if (round % 5 == 0) {
+                    delete.setInt(1, (round * 11 + 3) % ACCOUNTS);
+                    deleted += delete.executeUpdate();
+                }
+                round++;
+                TimeUnit.MILLISECONDS.sleep(20); // pacing of the load, not synchronization
+            }
+            System.out.println(load.cut("writing"));
+            load.close();
+            lastWrite = System.nanoTime();
+            verification = load.verify(Duration.ofSeconds(30));
+        } finally {
+            beating.set(false);
+            heartbeat.join(5_000);
+        }
+        System.out.println("source: " + verification + "; accounts: " + updated + " updates, " + deleted + " deletes; "
+                + beats.get() + " heartbeats");
+        assertThat(verification.ok()).as(verification.summary()).isTrue();
+        assertThat(verification.acknowledged()).isGreaterThan(1_000);
+
+        List<String> expected = rows(sourceUrl);
+        long caughtUp;
+        try {
+            caughtUp = await("the target holds every row of the source").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> rows(targetUrl).equals(expected) ? System.nanoTime() : 0L, t -> t > 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> actual = rows(targetUrl);
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(actual);
+            List<String> extra = new ArrayList<>(actual);
+            extra.removeAll(expected);
+            System.out.println("target differs: " + expected.size() + " rows on the source, " + actual.size() + " on the target; "
+                    + missing.size() + " missing " + missing.subList(0, Math.min(10, missing.size())) + "; " + extra.size()
+                    + " not on the source " + extra.subList(0, Math.min(10, extra.size())));
+            printStates(source);
+            throw e;
+        }
+        System.out.printf("target caught up %.2f s after the last write%n", (caughtUp - lastWrite) / 1e9);
+        assertThat(rows(targetUrl)).as("every row and value").isEqualTo(expected);
+        assertThat(expected.stream().filter(r -> r.startsWith("r|")).count()).isEqualTo(verification.acknowledged()
+                + verification.inDoubtFound());
+
+        printStates(source);
+        List<Long> lags = new ArrayList<>();
+        long skipped = 0;
+        for (NodePlacement leaf : source.leaves()) {
+            Properties state = state(IgniteEngine.captureStateFile(source, leaf.node()));
+            skipped += Long.parseLong(state.getProperty("skippedEvents", "0"));
+            String samples = state.getProperty("lagSamplesMs", "");
+            if (!samples.isBlank()) {
+                Arrays.stream(samples.split(",")).map(Long::parseLong).forEach(lags::add);
+            }
+        }
+        assertThat(skipped).as("changes of caches the target lacked").isZero();
+        assertThat(lags).as("lag samples from heartbeats").isNotEmpty();
+        long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("replication lag (walForceArchiveTimeout 1000 ms, check every 100 ms), %d heartbeats: "
+                        + "p50 %d ms, p99 %d ms, max %d ms%n", sorted.length, percentile(sorted, 50), percentile(sorted, 99),
+                sorted[sorted.length - 1]);
+    }
+
+    private Process startCapture(NodeLaunch launch, Path leafDirectory, ReleaseCatalog releases) throws IOException {
+        for (Map.Entry<String, String> file : launch.files().entrySet()) {
+            Files.writeString(leafDirectory.resolve(file.getKey()), file.getValue());
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launch.jvmOptions());
+        command.add("-Dcanopy.node=cdc");
+        command.add("-cp");
+        command.add(releases.classpath(launch.release()));
+        command.add("dev.canopy.node.NodeLauncher");
+        command.addAll(launch.arguments());
+        return new ProcessBuilder(command).directory(leafDirectory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(leafDirectory.resolve("cdc.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    }
+
+    /** Closes the process's standard input (its launcher then stops it), and kills it if it is still there after 15 s. */
+    private static void stop(Process process) {
+        try (OutputStream in = process.getOutputStream()) {
+            in.flush();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Writes the time into the heartbeat cache of the source every 100 ms, over 64 keys (spread over both leaves). */
+    private static void heartbeat(String address, AtomicBoolean beating, AtomicLong beats) {
+        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(address))) {
+            ClientCache<Integer, Long> cache = client.getOrCreateCache(IgniteEngine.HEARTBEAT_CACHE);
+            int slot = 0;
+            while (beating.get()) {
+                cache.put(slot++ % 64, System.currentTimeMillis());
+                beats.incrementAndGet();
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } catch (Exception e) {
+            System.out.println("heartbeat stopped: " + e);
+        }
+    }
+
+    private static void printStates(Topology source) throws IOException {
+        for (NodePlacement leaf : source.leaves()) {
+            Properties state = state(IgniteEngine.captureStateFile(source, leaf.node()));
+            System.out.println("capture state of " + leaf.node().name() + ": applied " + state.getProperty("appliedEvents")
+                    + ", skipped " + state.getProperty("skippedEvents") + ", last applied at " + state.getProperty("lastAppliedAt")
+                    + ", last lag " + state.getProperty("lagMs") + " ms");
+        }
+    }
+
+    private static Properties state(Path file) throws IOException {
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            properties.load(new StringReader(Files.readString(file)));
+        }
+        return properties;
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static long count(String url, String table) throws Exception {
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Every row of both tables, in a comparable form: {@code r|id|writer|payload} and {@code a|id|owner|balance}. */
+    private static List<String> rows(String url) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT id, writer, payload FROM replicated ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add("r|" + rs.getLong(1) + "|" + rs.getInt(2) + "|" + rs.getString(3));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, owner, balance FROM accounts ORDER BY id")) {
+                while (rs.next()) {
+                    rows.add("a|" + rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getLong(3));
+                }
+            }
+        }
+        return rows;
+    }
+}
