@@ -193,15 +193,18 @@ public final class Planner {
 
     /**
      * A rebalance that made no progress for the policy's time, with every baseline leaf in the cluster and every copy
-     * not yet owned being filled (none lost or evicted, so each has an owner elsewhere): the engine will not start it
-     * again by itself. Stopping the leaf that fills most of them (the next pass starts it with its storage) starts its
-     * rebalance afresh; its partitions' owners keep serving meanwhile. One leaf per stall, and the wait starts again.
+     * not yet owned being filled in one availability group (none lost or evicted): the engine will not start it again
+     * by itself. At redundancy 2 the other group then owns a copy of every partition, so stopping the leaf that fills
+     * most of them (the next pass starts it with its storage) is safe and starts its rebalance afresh. It stays safe
+     * where a runtime stops a group's leaves from the highest ordinal down to it (Kubernetes' StatefulSets): those are
+     * of the same group. One leaf per stall, and the wait starts again.
      */
     private static Step stalledRebalance(Observed observed, PlannerPolicy policy) {
         EngineView engine = observed.engine();
         RebalanceStatus last = observed.previous() == null ? null : observed.previous().rebalance();
-        if (last == null || !engine.onlyMoving() || last.copiesNotOwning() != engine.partitionsNotOwning()
-                || !engine.serverNodes().containsAll(engine.baseline())) {
+        if (last == null || observed.topology().spec().redundancyLevel() < 2 || !engine.onlyMoving()
+                || last.copiesNotOwning() != engine.partitionsNotOwning() || !engine.serverNodes().containsAll(engine.baseline())
+                || engine.movingByLeaf().keySet().stream().map(n -> NodeId.parse(n).availabilityGroup()).distinct().count() != 1) {
             return null;
         }
         Duration unchanged = Duration.between(Instant.parse(last.unchangedSince()), observed.now());
