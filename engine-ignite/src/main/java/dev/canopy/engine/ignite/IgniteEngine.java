@@ -1,5 +1,7 @@
 package dev.canopy.engine.ignite;
 
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.core.CaptureRendering;
 import dev.canopy.core.Engine;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
@@ -20,7 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine, Snapshots {
+public final class IgniteEngine implements Engine, Snapshots, CaptureRendering {
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
     /** The file the change-data-capture process beside a leaf is configured by. */
@@ -76,6 +78,7 @@ public final class IgniteEngine implements Engine, Snapshots {
      *
      * @param targetAddresses host:port of the target's thin-client listeners (aggregators or leaves)
      */
+    @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses) {
         String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString());
         List<String> jvm = JvmOptions.forNode(CAPTURE_HEAP_MB);
@@ -89,6 +92,16 @@ public final class IgniteEngine implements Engine, Snapshots {
         }
         return new NodeLaunch(source.spec().release(), jvm, Map.of(CAPTURE_CONFIG_FILE, xml),
                 List.of(CAPTURE_ARGUMENT, CAPTURE_CONFIG_FILE), fingerprint);
+    }
+
+    @Override
+    public boolean capturesChanges(DatabaseClusterSpec spec) {
+        return NodeConfigRenderer.capturesChanges(spec);
+    }
+
+    @Override
+    public String notCapturingReason() {
+        return "spec.config." + NodeConfigRenderer.CAPTURE_SETTING + " is not set, so its leaves capture no changes";
     }
 
     /** Where the consumer beside this leaf keeps its state: in the leaf's work directory. */

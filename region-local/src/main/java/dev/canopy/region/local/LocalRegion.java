@@ -2,12 +2,19 @@ package dev.canopy.region.local;
 
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.core.CaptureRendering;
+import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.NodeObservation;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
 import dev.canopy.core.Reconciler;
+import dev.canopy.core.Replication;
+import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Snapshots;
 import dev.canopy.core.Step;
+import dev.canopy.core.Topology;
 import dev.canopy.runtime.local.LocalRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +26,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The local region: every stored cluster reconciled in this process on local processes, by the same reconciler the
@@ -40,6 +51,12 @@ public final class LocalRegion implements AutoCloseable {
     private final LocalBackups backups;
     private final Map<String, Instant> nextPass = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
+    private final CaptureRendering captureEngine;
+    /** Clusters whose changes stream to a target (in memory: replication is turned on again after a restart). */
+    private final Map<String, ReplicationTarget> replication = new ConcurrentHashMap<>();
+    private final Map<String, String> replicationState = new ConcurrentHashMap<>();
+    /** Clusters whose replication was turned on or off since their last pass: due now. */
+    private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
 
     public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock) {
@@ -58,6 +75,7 @@ public final class LocalRegion implements AutoCloseable {
         this.store = store;
         this.runtime = runtime;
         this.reconciler = new Reconciler(runtime, engine, clock, policy);
+        this.captureEngine = engine instanceof CaptureRendering capturing ? capturing : null;
         this.listener = listener;
         this.clock = clock;
     }
@@ -82,6 +100,64 @@ public final class LocalRegion implements AutoCloseable {
         return Optional.ofNullable(backups);
     }
 
+    /**
+     * Streams the cluster's changes to the target from now on: a change-data-capture process beside each of its
+     * leaves, supervised like its nodes, started on the region's next pass. The cluster's spec must make it a
+     * replication source (its leaves capture changes), or the state says why nothing streams.
+     */
+    public void replicate(String cluster, ReplicationTarget target) {
+        if (captureEngine == null) {
+            throw new IllegalStateException("this region's engine has no change data capture");
+        }
+        replication.put(cluster, target);
+        replicationChanged.add(cluster);
+    }
+
+    /** Stops streaming the cluster's changes (on the next pass); what reached the target stays there. */
+    public void stopReplicating(String cluster) {
+        replication.remove(cluster);
+        replicationChanged.add(cluster);
+    }
+
+    /** What replication of the cluster does now, as of the last pass: e.g. "streaming to green from 2 of 2 leaves". */
+    public Optional<String> replicationState(String cluster) {
+        return Optional.ofNullable(replicationState.get(cluster));
+    }
+
+    private void replicateSafely(StoredCluster cluster) {
+        try {
+            replicateOnce(cluster);
+        } catch (RuntimeException e) {
+            String message = "replication failed, retrying on the next pass: " + (e.getMessage() == null ? e : e.getMessage());
+            if (!message.equals(replicationState.put(cluster.name(), message))) {
+                LOG.warn("{}: {}", cluster.name(), message, e);
+            }
+        }
+    }
+
+    private void replicateOnce(StoredCluster cluster) {
+        Map<NodeId, String> running = runtime.captures(cluster.name());
+        ReplicationTarget target = replication.get(cluster.name());
+        if (captureEngine == null || (target == null && running.isEmpty())) {
+            replicationState.remove(cluster.name());
+            return;
+        }
+        Topology topology = new Topology(cluster.name(), cluster.spec(), runtime.place(cluster.name(), DesiredNodes.all(cluster.spec())));
+        Map<NodeId, NodeObservation> nodes = runtime.observe(cluster.name()).stream()
+                .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
+        Replication.Plan plan = Replication.plan(topology, nodes, Optional.ofNullable(target), running, captureEngine);
+        if (!plan.idle()) {
+            LOG.info("{}: replication: starting captures beside {}, stopping {}; {}", cluster.name(), plan.start().keySet(),
+                    plan.stop(), plan.state());
+            Replication.apply(cluster.name(), plan, runtime);
+        }
+        if (target == null) {
+            replicationState.remove(cluster.name());
+        } else if (!plan.state().equals(replicationState.put(cluster.name(), plan.state()))) {
+            LOG.info("{}: replication: {}", cluster.name(), plan.state());
+        }
+    }
+
     private void passSafely() {
         try {
             pass();
@@ -100,7 +176,7 @@ public final class LocalRegion implements AutoCloseable {
             }
             Instant due = nextPass.getOrDefault(cluster.name(), Instant.MIN);
             boolean specChanged = cluster.status() == null || !Objects.equals(cluster.status().observedGeneration(), cluster.generation());
-            if (now.isBefore(due) && !specChanged) {
+            if (now.isBefore(due) && !specChanged && !replicationChanged.remove(cluster.name())) {
                 continue;
             }
             reconcile(cluster);
@@ -121,6 +197,7 @@ public final class LocalRegion implements AutoCloseable {
                 listener.statusChanged(cluster.name(), before, status);
             }
             nextPass.put(cluster.name(), clock.instant().plus(result.requeueAfter()));
+            replicateSafely(cluster);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!message.equals(lastFailure.put(cluster.name(), message))) {
@@ -133,6 +210,8 @@ public final class LocalRegion implements AutoCloseable {
 
     private void delete(String name) {
         LOG.info("{}: deleting: stopping every node and removing its storage", name);
+        replication.remove(name);
+        replicationState.remove(name);
         runtime.deleteCluster(name);
         nextPass.remove(name);
         listener.deleted(name);

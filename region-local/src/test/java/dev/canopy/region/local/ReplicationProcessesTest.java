@@ -5,12 +5,12 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.DesiredNodes;
-import dev.canopy.core.NodeLaunch;
+import dev.canopy.core.NodeId;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.PlannerPolicy;
+import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Topology;
 import dev.canopy.engine.ignite.IgniteEngine;
-import dev.canopy.runtime.local.ReleaseCatalog;
 import dev.canopy.workload.Verification;
 import dev.canopy.workload.Workload;
 import dev.canopy.workload.WorkloadOptions;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,18 +47,22 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replication by change data capture on real processes, across engine versions: a source cluster at 2.16.0 with
- * capture on, a target at 2.17.0 whose tables are made with the source's binary type names; a CDC process beside each
- * source leaf streams its primary changes (from the source's first log segment on: the rows written before the stream
- * started too) to the target's aggregator through the thin client while writers keep inserting (and a second table is updated and
- * deleted from) through the source's aggregator. Once the writes stop, the target must hold every acknowledged row,
- * and every row and value must equal the source's. Prints the lag measured from heartbeats (p50/p99) and how long
- * the target took to catch up after the last write.
+ * capture on, a target at 2.17.0 whose tables are made with the source's binary type names; the region runs a CDC
+ * process beside each source leaf (supervised like a node) that streams its primary changes, from the source's first
+ * log segment on (the rows written before the stream started too), to the target's aggregator. Writers insert, and a
+ * second table is updated and deleted from, through the source's aggregator: first while the stream is steady (the lag
+ * figures, from heartbeats: p50/p99), then after one capture process is killed with -9 and brought back by its
+ * supervisor (it resumes from its last committed batch). Once the writes stop, the target must hold every acknowledged
+ * row, and every row and value must equal the source's; prints how long it took to catch up after the last write.
+ * Turned off, every capture stops.
  */
 class ReplicationProcessesTest {
     private static final String SOURCE = "blue";
     private static final String TARGET = "green";
     private static final int ACCOUNTS = 1_000;
-    private static final Duration WRITING = Duration.ofSeconds(20);
+    /** Writing while the stream is steady (the lag figures come from this phase), then after a capture is killed. */
+    private static final Duration STEADY = Duration.ofSeconds(20);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(10);
     private static final Map<String, String> COLUMNS = Map.of(
             "REPLICATED", "(id BIGINT PRIMARY KEY, writer INT, payload VARCHAR)",
             "ACCOUNTS", "(id INT PRIMARY KEY, owner VARCHAR, balance BIGINT)");
@@ -66,14 +70,10 @@ class ReplicationProcessesTest {
     @TempDir
     Path dataDir;
     private RegionFixture fixture;
-    private final List<Process> captures = new ArrayList<>();
 
     @AfterEach
     void stopEverything() {
-        // the CDC processes first (they hold the source leaves' directories), then every node of the region
-        for (Process capture : captures) {
-            stop(capture);
-        }
+        // every node and every capture beside a leaf (the runtime stops captures first)
         if (fixture != null) {
             fixture.close();
         }
@@ -135,12 +135,12 @@ class ReplicationProcessesTest {
         System.out.printf("copy: tables of %s (2.16.0) made in %s (2.17.0) with their type names in %.1f s%n", SOURCE, TARGET,
                 (System.nanoTime() - copyStarted) / 1e9);
 
-        // stream: one CDC process beside each source leaf, on the source's release, feeding the target's aggregator
+        // stream: the region runs a CDC process beside each source leaf, on the source's release, supervised like a node,
+        // feeding the target's aggregator
         List<String> targetAddresses = target.aggregators().stream().map(NodePlacement::sqlAddress).toList();
-        ReleaseCatalog releases = fixture.runtime.releases();
-        for (NodePlacement leaf : source.leaves()) {
-            captures.add(startCapture(engine.renderCapture(source, leaf.node(), targetAddresses), Path.of(leaf.workDirectory()), releases));
-        }
+        fixture.region.replicate(SOURCE, new ReplicationTarget(TARGET, targetAddresses));
+        await("a capture beside each source leaf").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fixture.region.replicationState(SOURCE), state -> state.equals(Optional.of("streaming to green from 2 of 2 leaves")));
 
         // the stream is live once it has replayed the source's log up to now: the rows written before it started
         long streamStarted = System.nanoTime();
@@ -156,29 +156,29 @@ class ReplicationProcessesTest {
         heartbeat.start();
         Verification verification;
         long lastWrite;
-        int updated = 0;
-        int deleted = 0;
+        int[] changed = new int[2];
+        List<Long> lags;
+        NodeId killed = NodeId.leaf(1, 0);
         try (Workload load = Workload.start(WorkloadOptions.defaults(sourceUrl, "replicated").withTableOptions("template=canopy")
                 .withWriters(2, 100).withReaders(0, 1));
              Connection sql = DriverManager.getConnection(sourceUrl);
              PreparedStatement update = sql.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
              PreparedStatement delete = sql.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
-            long until = System.nanoTime() + WRITING.toNanos();
-            int round = 0;
-            while (System.nanoTime() < until) {
-                // updates and deletes paced by the statements themselves, interleaved with the writers' inserts
-                int id = (round * 37) % ACCOUNTS;
-                update.setLong(1, round);
-                update.setInt(2, id);
-                updated += update.executeUpdate();
-                if (round % 5 == 0) {
-                    delete.setInt(1, (round * 11 + 3) % ACCOUNTS);
-                    deleted += delete.executeUpdate();
-                }
-                round++;
-                TimeUnit.MILLISECONDS.sleep(20); // pacing of the load, not synchronization
-            }
-            System.out.println(load.cut("writing"));
+            int round = changeAccounts(STEADY, 0, update, delete, changed);
+            System.out.println(load.cut("steady stream"));
+            // the lag figures of the steady phase: a restarted consumer starts its samples afresh
+            lags = lagSamples(source);
+
+            long pid = fixture.runtime.capturePid(SOURCE, killed).orElseThrow();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            long killedAt = System.nanoTime();
+            await("the capture beside " + killed + " restarted by its supervisor").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> fixture.runtime.capturePid(SOURCE, killed), p -> p.isPresent() && p.getAsLong() != pid);
+            System.out.printf("capture beside %s killed (pid %d, kill -9); restarted by its supervisor after %.1f s%n", killed, pid,
+                    (System.nanoTime() - killedAt) / 1e9);
+            changeAccounts(AFTER_KILL, round, update, delete, changed);
+            System.out.println(load.cut("after the kill"));
             load.close();
             lastWrite = System.nanoTime();
             verification = load.verify(Duration.ofSeconds(30));
@@ -186,6 +186,8 @@ class ReplicationProcessesTest {
             beating.set(false);
             heartbeat.join(5_000);
         }
+        int updated = changed[0];
+        int deleted = changed[1];
         System.out.println("source: " + verification + "; accounts: " + updated + " updates, " + deleted + " deletes; "
                 + beats.get() + " heartbeats");
         assertThat(verification.ok()).as(verification.summary()).isTrue();
@@ -215,56 +217,53 @@ class ReplicationProcessesTest {
                 + verification.inDoubtFound());
 
         printStates(source);
-        List<Long> lags = new ArrayList<>();
         long skipped = 0;
         for (NodePlacement leaf : source.leaves()) {
-            Properties state = state(IgniteEngine.captureStateFile(source, leaf.node()));
-            skipped += Long.parseLong(state.getProperty("skippedEvents", "0"));
-            String samples = state.getProperty("lagSamplesMs", "");
-            if (!samples.isBlank()) {
-                Arrays.stream(samples.split(",")).map(Long::parseLong).forEach(lags::add);
-            }
+            skipped += Long.parseLong(state(IgniteEngine.captureStateFile(source, leaf.node())).getProperty("skippedEvents", "0"));
         }
         assertThat(skipped).as("changes of caches the target lacked").isZero();
         assertThat(lags).as("lag samples from heartbeats").isNotEmpty();
         long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("replication lag (walForceArchiveTimeout 1000 ms, check every 100 ms), %d heartbeats: "
+        System.out.printf("replication lag while steady (walForceArchiveTimeout 1000 ms, check every 100 ms), %d heartbeats: "
                         + "p50 %d ms, p99 %d ms, max %d ms%n", sorted.length, percentile(sorted, 50), percentile(sorted, 99),
                 sorted[sorted.length - 1]);
+
+        // turned off, the captures stop; what reached the target stays
+        fixture.region.stopReplicating(SOURCE);
+        await("every capture stopped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fixture.runtime.captures(SOURCE).isEmpty());
+        assertThat(source.leaves()).allSatisfy(leaf -> assertThat(fixture.runtime.capturePid(SOURCE, leaf.node())).isEmpty());
+        assertThat(count(targetUrl, "replicated")).isEqualTo(verification.acknowledged() + verification.inDoubtFound());
     }
 
-    private Process startCapture(NodeLaunch launch, Path leafDirectory, ReleaseCatalog releases) throws IOException {
-        for (Map.Entry<String, String> file : launch.files().entrySet()) {
-            Files.writeString(leafDirectory.resolve(file.getKey()), file.getValue());
-        }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(launch.jvmOptions());
-        command.add("-Dcanopy.node=cdc");
-        command.add("-cp");
-        command.add(releases.classpath(launch.release()));
-        command.add("dev.canopy.node.NodeLauncher");
-        command.addAll(launch.arguments());
-        return new ProcessBuilder(command).directory(leafDirectory.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(leafDirectory.resolve("cdc.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-    }
-
-    /** Closes the process's standard input (its launcher then stops it), and kills it if it is still there after 15 s. */
-    private static void stop(Process process) {
-        try (OutputStream in = process.getOutputStream()) {
-            in.flush();
-        } catch (IOException ignored) {
-            // already gone
-        }
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    /** Updates (and every fifth round deletes) accounts for a while, paced by a short pause; returns the next round. */
+    private static int changeAccounts(Duration duration, int firstRound, PreparedStatement update, PreparedStatement delete,
+                                      int[] changed) throws Exception {
+        long until = System.nanoTime() + duration.toNanos();
+        int round = firstRound;
+        while (System.nanoTime() < until) {
+            update.setLong(1, round);
+            update.setInt(2, (round * 37) % ACCOUNTS);
+            changed[0] += update.executeUpdate();
+            if (round % 5 == 0) {
+                delete.setInt(1, (round * 11 + 3) % ACCOUNTS);
+                changed[1] += delete.executeUpdate();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            round++;
+            TimeUnit.MILLISECONDS.sleep(20); // pacing of the load, not synchronization
         }
+        return round;
+    }
+
+    private static List<Long> lagSamples(Topology source) throws IOException {
+        List<Long> lags = new ArrayList<>();
+        for (NodePlacement leaf : source.leaves()) {
+            String samples = state(IgniteEngine.captureStateFile(source, leaf.node())).getProperty("lagSamplesMs", "");
+            if (!samples.isBlank()) {
+                Arrays.stream(samples.split(",")).map(Long::parseLong).forEach(lags::add);
+            }
+        }
+        return lags;
     }
 
     /** Writes the time into the heartbeat cache of the source every 100 ms, over 64 keys (spread over both leaves). */

@@ -3,6 +3,7 @@ package dev.canopy.runtime.local;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.canopy.core.Captures;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodeObservation;
@@ -35,11 +36,13 @@ import java.util.stream.Stream;
 /**
  * Nodes as processes on this machine. Layout under the data directory:
  * {@code clusters/<cluster>/placements.json} (each node's ports, allocated once) and
- * {@code clusters/<cluster>/nodes/<node>/} (the node's configuration, storage, log and pid file).
+ * {@code clusters/<cluster>/nodes/<node>/} (the node's configuration, storage, log and pid file) and
+ * {@code clusters/<cluster>/captures/<leaf>/} (the configuration, log and pid file of the change-data-capture process
+ * beside a leaf of a replication source; its progress is in the leaf's storage).
  * Node processes live no longer than this runtime: {@link #close()} stops them, and if this JVM dies they stop by
  * themselves (see the node launcher).
  */
-public final class LocalRuntime implements Runtime, AutoCloseable {
+public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -48,6 +51,7 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     private final String host;
     private final Duration stopTimeout;
     private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
+    private final Map<String, NodeProcess> captures = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "canopy-local-supervisor");
         t.setDaemon(true);
@@ -76,6 +80,42 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
 
     public Path nodeDirectory(String cluster, NodeId node) {
         return clusterDirectory(cluster).resolve("nodes").resolve(node.name());
+    }
+
+    public Path captureDirectory(String cluster, NodeId leaf) {
+        return clusterDirectory(cluster).resolve("captures").resolve(leaf.name());
+    }
+
+    /** Supervised like a node: restarted with a growing delay when it exits unasked, stopped with the cluster. */
+    @Override
+    public void startCapture(String cluster, NodeId leaf, NodeLaunch launch) {
+        captures.computeIfAbsent(key(cluster, leaf),
+                k -> new NodeProcess(cluster, leaf, true, captureDirectory(cluster, leaf), releases, scheduler)).start(launch);
+    }
+
+    @Override
+    public void stopCapture(String cluster, NodeId leaf) {
+        NodeProcess capture = captures.remove(key(cluster, leaf));
+        if (capture != null) {
+            capture.stop(stopTimeout);
+        }
+    }
+
+    @Override
+    public Map<NodeId, String> captures(String cluster) {
+        Map<NodeId, String> wanted = new TreeMap<>();
+        captures.forEach((key, capture) -> {
+            if (key.startsWith(cluster + "/")) {
+                wanted.put(NodeId.parse(key.substring(cluster.length() + 1)), capture.fingerprint());
+            }
+        });
+        return wanted;
+    }
+
+    /** The pid of the capture beside a leaf, for tests and diagnostics. */
+    public OptionalLong capturePid(String cluster, NodeId leaf) {
+        NodeProcess capture = captures.get(key(cluster, leaf));
+        return capture == null ? OptionalLong.empty() : capture.pid();
     }
 
     @Override
@@ -156,6 +196,7 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
 
     @Override
     public synchronized void delete(String cluster, NodeId node) {
+        stopCapture(cluster, node);
         stop(cluster, node);
         processes.remove(key(cluster, node));
         deleteTree(nodeDirectory(cluster, node));
@@ -170,6 +211,7 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     public void deleteCluster(String cluster) {
         stopAll(cluster + "/");
         processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
+        captures.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         deleteTree(clusterDirectory(cluster));
     }
 
@@ -191,6 +233,14 @@ public final class LocalRuntime implements Runtime, AutoCloseable {
     }
 
     private void stopAll(String prefix) {
+        // captures first: each reads its leaf's storage
+        List<String> capturing = captures.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        capturing.parallelStream().forEach(k -> {
+            NodeProcess capture = captures.remove(k);
+            if (capture != null) {
+                capture.stop(stopTimeout);
+            }
+        });
         List<Map.Entry<String, NodeProcess>> matching = processes.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix)).toList();
         matching.forEach(e -> e.getValue().letGo());

@@ -34,7 +34,10 @@ final class NodeProcess {
     private static final Duration STABLE = Duration.ofSeconds(60);
 
     private final String cluster;
-    private final NodeId node;
+    /** How logs and the process's command line name it: the node's name, or {@code <leaf>.cdc} for a capture. */
+    private final String name;
+    /** A leaf's node holds storage; a capture beside a leaf does not (it reads the leaf's). */
+    private final boolean holdsStorage;
     private final Path workDirectory;
     private final ReleaseCatalog releases;
     private final ScheduledExecutorService scheduler;
@@ -51,8 +54,14 @@ final class NodeProcess {
     private Duration backoff = Duration.ofSeconds(1);
 
     NodeProcess(String cluster, NodeId node, Path workDirectory, ReleaseCatalog releases, ScheduledExecutorService scheduler) {
+        this(cluster, node, false, workDirectory, releases, scheduler);
+    }
+
+    /** @param capture whether this is the change-data-capture process beside the leaf rather than the node */
+    NodeProcess(String cluster, NodeId node, boolean capture, Path workDirectory, ReleaseCatalog releases, ScheduledExecutorService scheduler) {
         this.cluster = cluster;
-        this.node = node;
+        this.name = capture ? node.name() + ".cdc" : node.name();
+        this.holdsStorage = node.isLeaf() && !capture;
         this.workDirectory = workDirectory;
         this.releases = releases;
         this.scheduler = scheduler;
@@ -93,7 +102,7 @@ final class NodeProcess {
             return;
         }
         if (running) {
-            LOG.info("{}/{}: restarting with a new configuration ({} -> {})", cluster, node, launch.fingerprint(), newLaunch.fingerprint());
+            LOG.info("{}/{}: restarting with a new configuration ({} -> {})", cluster, name, launch.fingerprint(), newLaunch.fingerprint());
             stopProcess(Duration.ofSeconds(60));
         }
         this.launch = newLaunch;
@@ -118,7 +127,7 @@ final class NodeProcess {
             }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(launch.jvmOptions());
-            command.add("-Dcanopy.node=" + cluster + "/" + node);
+            command.add("-Dcanopy.node=" + cluster + "/" + name);
             // lets a later runtime recognise this process as a node of this directory (see LocalRuntime#reapOrphans)
             command.add("-Dcanopy.node.dir=" + workDirectory);
             command.add("-cp");
@@ -134,11 +143,11 @@ final class NodeProcess {
                     .start();
             Files.writeString(workDirectory.resolve(PID_FILE), Long.toString(process.pid()));
             startedAt = Instant.now();
-            LOG.info("{}/{}: started, pid {}, release {}, log {}", cluster, node, process.pid(), launch.release(), log);
+            LOG.info("{}/{}: started, pid {}, release {}, log {}", cluster, name, process.pid(), launch.release(), log);
             Process started = process;
             started.onExit().thenAccept(this::exited);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + cluster + "/" + node + " in " + workDirectory + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + cluster + "/" + name + " in " + workDirectory + ": " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +162,7 @@ final class NodeProcess {
         restarts++;
         restarting = true;
         LOG.warn("{}/{}: exited with code {} after {} s without being asked to; restarting in {} s (restart {}); see {}",
-                cluster, node, gone.exitValue(), ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
+                cluster, name, gone.exitValue(), ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
         scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
@@ -164,9 +173,9 @@ final class NodeProcess {
     }
 
     private synchronized void restartIfStillWanted() {
-        if (wanted && restarting && node.isLeaf() && storageSeen && !hasStorage()) {
+        if (wanted && restarting && holdsStorage && storageSeen && !hasStorage()) {
             LOG.error("{}/{}: its storage ({}) is gone; not restarting it under its identity: the reconciler takes it out"
-                    + " of the baseline and starts it afresh", cluster, node, workDirectory.resolve(STORAGE_DIR));
+                    + " of the baseline and starts it afresh", cluster, name, workDirectory.resolve(STORAGE_DIR));
             restarting = false;
             storageLost = true;
             return;
@@ -175,7 +184,7 @@ final class NodeProcess {
             try {
                 spawn();
             } catch (RuntimeException e) {
-                LOG.error("{}/{}: could not be restarted: {}", cluster, node, e.getMessage(), e);
+                LOG.error("{}/{}: could not be restarted: {}", cluster, name, e.getMessage(), e);
                 restarting = true;
                 scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -208,9 +217,9 @@ final class NodeProcess {
         }
         try {
             running.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("{}/{}: stopped (exit code {})", cluster, node, running.exitValue());
+            LOG.info("{}/{}: stopped (exit code {})", cluster, name, running.exitValue());
         } catch (TimeoutException e) {
-            LOG.warn("{}/{}: did not stop within {} s; killing it", cluster, node, timeout.toSeconds());
+            LOG.warn("{}/{}: did not stop within {} s; killing it", cluster, name, timeout.toSeconds());
             running.destroyForcibly();
             running.onExit().join();
         } catch (InterruptedException e) {
