@@ -10,7 +10,9 @@ import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.cluster.ClusterState;
 import org.apache.ignite.configuration.ClientConfiguration;
+import org.apache.ignite.internal.IgniteVersionUtils;
 import org.apache.ignite.internal.commandline.CommandHandler;
+import org.apache.ignite.lang.IgniteProductVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +135,7 @@ public class IgniteAdmin {
     }
 
     private void snapshotCommand(List<NodePlacement> leaves, String what, List<String> command) {
+        requireSnapshotsOfThisVersion(leaves, what);
         List<String> failures = new ArrayList<>();
         for (NodePlacement leaf : leaves) {
             CapturingLogger output = new CapturingLogger();
@@ -150,6 +153,30 @@ public class IgniteAdmin {
             }
         }
         throw new IllegalStateException("could not " + what + ": " + String.join("; ", failures));
+    }
+
+    /**
+     * The platform runs its own engine version's control utility, and its snapshot commands are compute tasks whose
+     * classes changed between versions: a 2.16 cluster refuses them ("Compute grid functionality is disabled for thin
+     * clients"), and with thin-client compute allowed the 2.17 side cannot read 2.16's answer. 2.16's control utility
+     * is not published on Maven Central, so a cluster of an older version is told so before anything is asked of it.
+     */
+    private void requireSnapshotsOfThisVersion(List<NodePlacement> leaves, String what) {
+        IgniteProductVersion platform = IgniteVersionUtils.VER;
+        IgniteProductVersion cluster;
+        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList())) {
+            cluster = client.cluster().forServers().nodes().stream().map(ClusterNode::version).findFirst().orElse(null);
+        } catch (RuntimeException e) {
+            // no leaf answered: the command below says so, leaf by leaf
+            return;
+        }
+        if (cluster != null && (cluster.major() != platform.major() || cluster.minor() != platform.minor())) {
+            throw new IllegalStateException("could not " + what + ": the cluster runs engine " + cluster.major() + "."
+                    + cluster.minor() + "." + cluster.maintenance() + " and the platform's snapshot commands are those of "
+                    + platform.major() + "." + platform.minor() + "." + platform.maintenance()
+                    + ", which an older engine refuses: upgrade the cluster to " + platform.major() + "." + platform.minor()
+                    + "." + platform.maintenance() + " to back it up");
+        }
     }
 
     /**

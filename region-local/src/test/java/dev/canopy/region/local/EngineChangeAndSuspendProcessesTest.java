@@ -1,6 +1,8 @@
 package dev.canopy.region.local;
 
 import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupState;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.LeavesSpec;
@@ -54,7 +56,7 @@ class EngineChangeAndSuspendProcessesTest {
 
     @Test
     void suspendResumeAndEngineVersionChangeKeepEveryRow() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS, true);
         long generation = fixture.apply(CLUSTER, spec("2.16.0", false));
         DatabaseClusterStatus ready = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         assertThat(ready.release()).isEqualTo("2.16.0");
@@ -71,6 +73,11 @@ class EngineChangeAndSuspendProcessesTest {
             }
         }
         assertThat(count(url)).isEqualTo(ROWS);
+
+        // a backup of a 2.16 cluster fails, saying why, before the engine is asked for a snapshot (which it refuses)
+        BackupRecord refused = fixture.backups().backup(CLUSTER);
+        assertThat(refused.state()).isEqualTo(BackupState.Failed);
+        assertThat(refused.reason()).contains("the cluster runs engine 2.16.0", "upgrade the cluster to 2.17.0 to back it up");
 
         // suspend: every process gone, storage kept
         generation = fixture.apply(CLUSTER, spec("2.16.0", true));
