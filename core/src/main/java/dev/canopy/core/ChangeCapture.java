@@ -4,8 +4,11 @@ import dev.canopy.api.DatabaseClusterSpec;
 
 import java.util.List;
 
-/** The engine's side of change data capture: whether a spec makes its cluster a source, and how a capture runs. */
-public interface CaptureRendering {
+/**
+ * The engine's side of change data capture: whether a spec makes its cluster a source, how a capture runs, and the
+ * heartbeat its captures measure their lag by.
+ */
+public interface ChangeCapture {
 
     /** Whether the cluster's leaves capture their changes (its spec makes it a replication source). */
     boolean capturesChanges(DatabaseClusterSpec spec);
@@ -15,4 +18,7 @@ public interface CaptureRendering {
 
     /** The capture process beside a leaf of the source, streaming to these addresses. Pure. */
     NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses);
+
+    /** Writes the time into the source, for its captures to measure the lag by when they apply it; never throws. */
+    void heartbeat(Topology source);
 }

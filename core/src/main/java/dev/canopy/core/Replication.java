@@ -44,7 +44,7 @@ public final class Replication {
      * @param running the captures that are wanted now: leaf to fingerprint
      */
     public static Plan plan(Topology source, Map<NodeId, NodeObservation> nodes, Optional<ReplicationTarget> target,
-                            Map<NodeId, String> running, CaptureRendering engine) {
+                            Map<NodeId, String> running, ChangeCapture engine) {
         if (target.isEmpty()) {
             return off(running, "not replicated");
         }

@@ -29,7 +29,7 @@ class ReplicationTest {
     private static final DatabaseClusterSpec SOURCE = withCapture(TestClusters.spec());
 
     /** An engine whose specs capture changes when their config says "capture"; a launch's fingerprint names its target. */
-    private static final CaptureRendering ENGINE = new CaptureRendering() {
+    private static final ChangeCapture ENGINE = new ChangeCapture() {
         @Override
         public boolean capturesChanges(DatabaseClusterSpec spec) {
             return spec.config().containsKey("capture");
@@ -43,6 +43,10 @@ class ReplicationTest {
         @Override
         public NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses) {
             return new NodeLaunch(source.spec().release(), List.of(), Map.of(), List.of("--cdc"), leaf.name() + "->" + targetAddresses);
+        }
+
+        @Override
+        public void heartbeat(Topology source) {
         }
     };
 

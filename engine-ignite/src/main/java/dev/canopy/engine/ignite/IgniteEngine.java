@@ -1,7 +1,7 @@
 package dev.canopy.engine.ignite;
 
 import dev.canopy.api.DatabaseClusterSpec;
-import dev.canopy.core.CaptureRendering;
+import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.Engine;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
@@ -9,6 +9,11 @@ import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.Snapshots;
 import dev.canopy.core.Topology;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +27,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine, Snapshots, CaptureRendering {
+public final class IgniteEngine implements Engine, Snapshots, ChangeCapture {
+    private static final Logger LOG = LoggerFactory.getLogger(IgniteEngine.class);
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
     /** The file the change-data-capture process beside a leaf is configured by. */
@@ -97,6 +103,22 @@ public final class IgniteEngine implements Engine, Snapshots, CaptureRendering {
     @Override
     public boolean capturesChanges(DatabaseClusterSpec spec) {
         return NodeConfigRenderer.capturesChanges(spec);
+    }
+
+    /**
+     * Puts the time into {@link #HEARTBEAT_CACHE} on the source (one key per second of the minute, so its changes reach
+     * every leaf's capture in turn), through the leaves' thin-client port.
+     */
+    @Override
+    public void heartbeat(Topology source) {
+        List<String> addresses = leafSqlAddresses(source);
+        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
+                .setTimeout(5_000))) {
+            long now = System.currentTimeMillis();
+            client.<Integer, Long>getOrCreateCache(HEARTBEAT_CACHE).put((int) (now / 1000 % 60), now);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: no heartbeat written: {}", source.cluster(), e.getMessage());
+        }
     }
 
     @Override

@@ -110,6 +110,10 @@ public final class NodeConfigRenderer {
                     """.formatted(config.getOrDefault("walMode", "LOG_ONLY"), config.getOrDefault("checkpointFrequencyMs", "180000")));
             if (captureTimeout != null) {
                 xml.append("        <property name=\"walForceArchiveTimeout\" value=\"").append(xmlText(captureTimeout)).append("\"/>\n");
+                // segments wait for the capture process, without limit by default: when no capture runs (replication
+                // turned off, a process down) they would fill the leaf's disk. Past the cap the leaf stops keeping
+                // them and the stream has a gap (a replica must then be copied again), but the source stays healthy
+                xml.append("        <property name=\"cdcWalDirectoryMaxSize\" value=\"").append(captureCapBytes(spec)).append("\"/>\n");
             }
             xml.append("""
                             <property name="defaultDataRegionConfiguration">
@@ -132,6 +136,11 @@ public final class NodeConfigRenderer {
         xml.append(template(spec.redundancyLevel()));
         xml.append("  </bean>\n</beans>\n");
         return xml.toString();
+    }
+
+    /** The most a leaf keeps of its log for its capture process: a quarter of its storage. */
+    static long captureCapBytes(DatabaseClusterSpec spec) {
+        return (long) spec.leaves().storageGB() * 1024 * 1024 * 1024 / 4;
     }
 
     /** Whether the cluster's leaves capture changes for replication (see {@link #CAPTURE_SETTING}). */

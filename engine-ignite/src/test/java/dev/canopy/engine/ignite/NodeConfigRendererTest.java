@@ -144,11 +144,13 @@ class NodeConfigRendererTest {
         Document plain = parse(NodeConfigRenderer.render(topology(2, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local(), false));
         assertThat(property(plain, "cdcEnabled")).isNull();
         assertThat(property(plain, "walForceArchiveTimeout")).isNull();
+        assertThat(property(plain, "cdcWalDirectoryMaxSize")).isNull();
 
         Topology source = topology(2, Map.of("cdcWalForceArchiveTimeoutMs", "1000"), 1);
         Document leaf = parse(NodeConfigRenderer.render(source, NodeId.leaf(1, 0), Sizing.local(), false));
         assertThat(property(leaf, "cdcEnabled")).isEqualTo("true");
         assertThat(property(leaf, "walForceArchiveTimeout")).isEqualTo("1000");
+        assertThat(property(leaf, "cdcWalDirectoryMaxSize")).as("a quarter of 10 GiB of storage").isEqualTo(Long.toString(10L * (1 << 30) / 4));
         assertThat(property(leaf, "persistenceEnabled")).isEqualTo("true");
         Document aggregator = parse(NodeConfigRenderer.render(source, NodeId.aggregator(0), Sizing.local(), false));
         assertThat(property(aggregator, "cdcEnabled")).as("an aggregator holds no data").isNull();

@@ -2,7 +2,7 @@ package dev.canopy.region.local;
 
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
-import dev.canopy.core.CaptureRendering;
+import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.NodeId;
@@ -51,7 +51,7 @@ public final class LocalRegion implements AutoCloseable {
     private final LocalBackups backups;
     private final Map<String, Instant> nextPass = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
-    private final CaptureRendering captureEngine;
+    private final ChangeCapture captureEngine;
     /** Clusters whose changes stream to a target (in memory: replication is turned on again after a restart). */
     private final Map<String, ReplicationTarget> replication = new ConcurrentHashMap<>();
     private final Map<String, String> replicationState = new ConcurrentHashMap<>();
@@ -75,7 +75,7 @@ public final class LocalRegion implements AutoCloseable {
         this.store = store;
         this.runtime = runtime;
         this.reconciler = new Reconciler(runtime, engine, clock, policy);
-        this.captureEngine = engine instanceof CaptureRendering capturing ? capturing : null;
+        this.captureEngine = engine instanceof ChangeCapture capturing ? capturing : null;
         this.listener = listener;
         this.clock = clock;
     }
@@ -150,6 +150,10 @@ public final class LocalRegion implements AutoCloseable {
             LOG.info("{}: replication: starting captures beside {}, stopping {}; {}", cluster.name(), plan.start().keySet(),
                     plan.stop(), plan.state());
             Replication.apply(cluster.name(), plan, runtime);
+        }
+        if (plan.streaming()) {
+            // on every pass of the cluster (every 5 s when it rests): the captures' lag is measured on it
+            captureEngine.heartbeat(topology);
         }
         if (target == null) {
             replicationState.remove(cluster.name());

@@ -228,6 +228,12 @@ class ReplicationProcessesTest {
                         + "p50 %d ms, p99 %d ms, max %d ms%n", sorted.length, percentile(sorted, 50), percentile(sorted, 99),
                 sorted[sorted.length - 1]);
 
+        for (NodePlacement leaf : source.leaves()) {
+            Path wal = Path.of(leaf.workDirectory(), "db", "wal");
+            System.out.println("WAL of " + leaf.node().name() + ": archive " + files(wal.resolve("archive")) + "; kept for capture "
+                    + files(wal.resolve("cdc")));
+        }
+
         // turned off, the captures stop; what reached the target stays
         fixture.region.stopReplicating(SOURCE);
         await("every capture stopped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
@@ -287,6 +293,21 @@ class ReplicationProcessesTest {
             System.out.println("capture state of " + leaf.node().name() + ": applied " + state.getProperty("appliedEvents")
                     + ", skipped " + state.getProperty("skippedEvents") + ", last applied at " + state.getProperty("lastAppliedAt")
                     + ", last lag " + state.getProperty("lagMs") + " ms");
+        }
+    }
+
+    /** How many files a directory tree holds, and their bytes on disk. */
+    private static String files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "none";
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            List<Path> regular = paths.filter(Files::isRegularFile).toList();
+            long bytes = 0;
+            for (Path file : regular) {
+                bytes += Files.size(file);
+            }
+            return regular.size() + " files, " + bytes / (1024 * 1024) + " MiB";
         }
     }
 
