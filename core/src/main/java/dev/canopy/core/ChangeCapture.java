@@ -2,7 +2,9 @@ package dev.canopy.core;
 
 import dev.canopy.api.DatabaseClusterSpec;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The engine's side of change data capture: whether a spec makes its cluster a source, how a capture runs, and the
@@ -21,4 +23,11 @@ public interface ChangeCapture {
 
     /** Writes the time into the source, for its captures to measure the lag by when they apply it; never throws. */
     void heartbeat(Topology source);
+
+    /**
+     * Up to when, in the source's time, the target holds the source's changes: the oldest of the newest heartbeats the
+     * captures beside its declared leaves applied. Empty until every one of them applied one. It trails the truth by up
+     * to the interval between heartbeats, so {@code now - replicatedUpTo} bounds the data a failover would lose.
+     */
+    Optional<Instant> replicatedUpTo(Topology source);
 }

@@ -48,6 +48,11 @@ class ReplicationTest {
         @Override
         public void heartbeat(Topology source) {
         }
+
+        @Override
+        public Optional<java.time.Instant> replicatedUpTo(Topology source) {
+            return Optional.empty();
+        }
     };
 
     private static DatabaseClusterSpec withCapture(DatabaseClusterSpec spec) {

@@ -77,6 +77,8 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong lastLagMs = new AtomicLong(-1);
     private final AtomicLong lastAppliedAt = new AtomicLong();
+    /** The newest heartbeat applied: the target holds this leaf's changes up to that time on the source. */
+    private final AtomicLong replicatedUpTo = new AtomicLong();
     private long stateWrittenAt;
     private IgniteClient client;
 
@@ -139,9 +141,25 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
         register(registry, "AppliedEvents", applied::get, "Changes applied to the target");
         register(registry, "SkippedEvents", skipped::get, "Changes of caches the target does not have, not applied");
         register(registry, "LastAppliedTime", lastAppliedAt::get, "When a batch was last applied, epoch ms");
+        register(registry, "ReplicatedUpTo", replicatedUpTo::get, "Source time of the newest heartbeat applied, epoch ms");
+        // a restarted process resumes after its last committed batch: what the target held then, it still holds
+        replicatedUpTo.set(previousReplicatedUpTo());
         connect();
         log("applying primary changes to " + String.join(",", addresses) + "; state in " + stateFile);
         writeState(true);
+    }
+
+    private long previousReplicatedUpTo() {
+        try {
+            if (Files.exists(stateFile)) {
+                java.util.Properties state = new java.util.Properties();
+                state.load(new java.io.StringReader(Files.readString(stateFile)));
+                return Long.parseLong(state.getProperty("replicatedUpTo", "0"));
+            }
+        } catch (IOException | RuntimeException e) {
+            log("previous state not read: " + e);
+        }
+        return 0;
     }
 
     /** {@code register(String, LongSupplier, String)} exists on the registry of 2.16 and of 2.17, under other types. */
@@ -206,7 +224,10 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
         applied.addAndGet(count);
         changes.forEach((cacheId, entries) -> {
             if (HEARTBEAT_CACHE.equals(cacheNames.get(cacheId))) {
-                entries.values().stream().filter(v -> v instanceof Long).forEach(at -> sample(now - (Long) at));
+                entries.values().stream().filter(v -> v instanceof Long).forEach(at -> {
+                    sample(now - (Long) at);
+                    replicatedUpTo.accumulateAndGet((Long) at, Math::max);
+                });
             }
         });
         writeState(false);
@@ -310,6 +331,7 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
                 + "appliedEvents=" + applied.get() + "\n"
                 + "skippedEvents=" + skipped.get() + "\n"
                 + "lagMs=" + lastLagMs.get() + "\n"
+                + "replicatedUpTo=" + replicatedUpTo.get() + "\n"
                 + "lagSamplesMs=" + String.join(",", recent.stream().map(String::valueOf).toList()) + "\n";
         try {
             Files.createDirectories(stateFile.toAbsolutePath().getParent());

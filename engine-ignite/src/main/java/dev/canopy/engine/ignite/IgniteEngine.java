@@ -2,6 +2,7 @@ package dev.canopy.engine.ignite;
 
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.core.ChangeCapture;
+import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
@@ -15,14 +16,20 @@ import org.apache.ignite.configuration.ClientConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -119,6 +126,33 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture {
         } catch (RuntimeException e) {
             LOG.debug("{}: no heartbeat written: {}", source.cluster(), e.getMessage());
         }
+    }
+
+    /** From the state file each capture's consumer keeps in its leaf's work directory. */
+    @Override
+    public Optional<Instant> replicatedUpTo(Topology source) {
+        long oldest = Long.MAX_VALUE;
+        for (NodePlacement leaf : source.leaves()) {
+            if (!DesiredNodes.leaves(source.spec()).contains(leaf.node())) {
+                continue;
+            }
+            Path file = captureStateFile(source, leaf.node());
+            long upTo = 0;
+            try {
+                if (Files.exists(file)) {
+                    Properties state = new Properties();
+                    state.load(new StringReader(Files.readString(file)));
+                    upTo = Long.parseLong(state.getProperty("replicatedUpTo", "0"));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{}: capture state of {} not read: {}", source.cluster(), leaf.node(), e.getMessage());
+            }
+            if (upTo <= 0) {
+                return Optional.empty();
+            }
+            oldest = Math.min(oldest, upTo);
+        }
+        return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
     }
 
     @Override

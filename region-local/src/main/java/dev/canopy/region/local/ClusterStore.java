@@ -10,6 +10,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.RestoreSource;
+import dev.canopy.core.ReplicationTarget;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * The local region's desired and observed state, as files under {@code <dataDir>/clusters/<name>/}: the manifest the
  * user applied ({@code manifest.yaml}), its generation and deletion mark ({@code cluster.json}) and the status
- * ({@code status.json}). Every write goes to a temporary file first and is moved into place, so a reader never sees
+ * ({@code status.json}), and where its changes stream to ({@code replication.json}). Every write goes to a temporary file first and is moved into place, so a reader never sees
  * half a file. The CLI and a running platform share it, the way kubectl and an operator share the API server.
  */
 public final class ClusterStore {
@@ -36,6 +37,7 @@ public final class ClusterStore {
 
     static final String RESTORE_FILE = "restore.json";
     static final String BACKUP_REQUEST_FILE = "backup-request";
+    static final String REPLICATION_FILE = "replication.json";
 
     private final Path dataDir;
 
@@ -109,6 +111,32 @@ public final class ClusterStore {
     public synchronized void writeRestore(String name, RestoreState state) {
         if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
             writeJson(clusterDir(name).resolve(RESTORE_FILE), state);
+        }
+    }
+
+    /**
+     * Where the cluster's changes stream to, kept with the cluster so that a restarted platform streams again; empty
+     * turns replication off. False when there is no such cluster.
+     */
+    public synchronized boolean writeReplication(String name, Optional<ReplicationTarget> target) {
+        Optional<StoredCluster> existing = get(name);
+        if (existing.isEmpty() || existing.get().deleting()) {
+            return false;
+        }
+        if (target.isPresent()) {
+            writeJson(clusterDir(name).resolve(REPLICATION_FILE), target.get());
+        } else {
+            deleteQuietly(clusterDir(name).resolve(REPLICATION_FILE));
+        }
+        return true;
+    }
+
+    public synchronized Optional<ReplicationTarget> replication(String name) {
+        Path file = clusterDir(name).resolve(REPLICATION_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), ReplicationTarget.class)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

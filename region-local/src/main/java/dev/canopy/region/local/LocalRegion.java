@@ -52,8 +52,6 @@ public final class LocalRegion implements AutoCloseable {
     private final Map<String, Instant> nextPass = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
     private final ChangeCapture captureEngine;
-    /** Clusters whose changes stream to a target (in memory: replication is turned on again after a restart). */
-    private final Map<String, ReplicationTarget> replication = new ConcurrentHashMap<>();
     private final Map<String, String> replicationState = new ConcurrentHashMap<>();
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
@@ -103,25 +101,43 @@ public final class LocalRegion implements AutoCloseable {
     /**
      * Streams the cluster's changes to the target from now on: a change-data-capture process beside each of its
      * leaves, supervised like its nodes, started on the region's next pass. The cluster's spec must make it a
-     * replication source (its leaves capture changes), or the state says why nothing streams.
+     * replication source (its leaves capture changes), or the state says why nothing streams. Kept in the store: a
+     * restarted platform streams again, each capture from where it had committed.
+     *
+     * @return false when there is no such cluster
      */
-    public void replicate(String cluster, ReplicationTarget target) {
+    public boolean replicate(String cluster, ReplicationTarget target) {
         if (captureEngine == null) {
             throw new IllegalStateException("this region's engine has no change data capture");
         }
-        replication.put(cluster, target);
+        boolean stored = store.writeReplication(cluster, Optional.of(target));
         replicationChanged.add(cluster);
+        return stored;
     }
 
     /** Stops streaming the cluster's changes (on the next pass); what reached the target stays there. */
-    public void stopReplicating(String cluster) {
-        replication.remove(cluster);
+    public boolean stopReplicating(String cluster) {
+        boolean stored = store.writeReplication(cluster, Optional.empty());
         replicationChanged.add(cluster);
+        return stored;
     }
 
     /** What replication of the cluster does now, as of the last pass: e.g. "streaming to green from 2 of 2 leaves". */
     public Optional<String> replicationState(String cluster) {
         return Optional.ofNullable(replicationState.get(cluster));
+    }
+
+    /**
+     * How far behind the target is: now minus the source time up to which it holds every leaf's changes (see
+     * {@link ChangeCapture#replicatedUpTo}); empty when the cluster is not replicated or no heartbeat went through yet.
+     */
+    public Optional<Duration> replicationLag(String cluster) {
+        if (captureEngine == null || store.replication(cluster).isEmpty()) {
+            return Optional.empty();
+        }
+        return store.get(cluster).flatMap(stored -> captureEngine.replicatedUpTo(
+                        new Topology(cluster, stored.spec(), runtime.place(cluster, DesiredNodes.all(stored.spec())))))
+                .map(upTo -> Duration.between(upTo, clock.instant()));
     }
 
     private void replicateSafely(StoredCluster cluster) {
@@ -137,7 +153,7 @@ public final class LocalRegion implements AutoCloseable {
 
     private void replicateOnce(StoredCluster cluster) {
         Map<NodeId, String> running = runtime.captures(cluster.name());
-        ReplicationTarget target = replication.get(cluster.name());
+        ReplicationTarget target = store.replication(cluster.name()).orElse(null);
         if (captureEngine == null || (target == null && running.isEmpty())) {
             replicationState.remove(cluster.name());
             return;
@@ -214,7 +230,6 @@ public final class LocalRegion implements AutoCloseable {
 
     private void delete(String name) {
         LOG.info("{}: deleting: stopping every node and removing its storage", name);
-        replication.remove(name);
         replicationState.remove(name);
         runtime.deleteCluster(name);
         nextPass.remove(name);

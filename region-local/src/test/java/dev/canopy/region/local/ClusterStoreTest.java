@@ -10,6 +10,7 @@ import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.core.ReplicationTarget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,6 +38,24 @@ class ClusterStoreTest {
 
     private static ClusterManifest manifest(String name, DatabaseClusterSpec spec) {
         return new ClusterManifest(name, spec);
+    }
+
+    @Test
+    void replicationIsKeptWithTheClusterUntilTurnedOffOrDeleted() {
+        ClusterStore store = new ClusterStore(dataDir);
+        ReplicationTarget green = new ReplicationTarget("green", List.of("127.0.0.1:10800", "127.0.0.1:10801"));
+        assertThat(store.writeReplication("orders", Optional.of(green))).as("no such cluster").isFalse();
+        store.apply(manifest("orders", spec(2, 1)), RELEASES);
+        assertThat(store.replication("orders")).isEmpty();
+
+        assertThat(store.writeReplication("orders", Optional.of(green))).isTrue();
+        assertThat(new ClusterStore(dataDir).replication("orders")).as("read back by another store").contains(green);
+        assertThat(store.writeReplication("orders", Optional.empty())).isTrue();
+        assertThat(store.replication("orders")).isEmpty();
+
+        store.writeReplication("orders", Optional.of(green));
+        store.markDeleting("orders");
+        assertThat(store.writeReplication("orders", Optional.of(green))).as("a cluster being deleted").isFalse();
     }
 
     @Test
