@@ -48,7 +48,9 @@ import java.util.function.LongSupplier;
  * primary moves (a leaf restarts, a rebalance) two processes may hold changes to the same key, and the one that
  * applies last wins even if its change is older. What is left: apply with the entry's version
  * ({@code TcpClientCache.putAllConflict}/{@code removeAllConflict}, both in 2.16 and 2.17) and a
- * {@code CacheVersionConflictResolver} on the target's leaves that keeps the newer version.
+ * {@code CacheVersionConflictResolver} on the target's leaves that keeps the newer version. The versions alone do not
+ * order anything: on a 2.17 node without a resolver, {@code putAllConflict} of version order 100 after one of 200
+ * left the older value, in atomic and in transactional caches alike (measured).
  *
  * <p><b>Lag.</b> The platform writes the time into {@link #HEARTBEAT_CACHE} on the source every so often; when its
  * change is applied here, the difference to now is one lag sample (source and target on one clock: the same machine,
