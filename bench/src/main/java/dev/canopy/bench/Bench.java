@@ -25,7 +25,8 @@ public final class Bench {
 
     /** Every group, in the order a run measures them and the table lists them. */
     static List<FigureGroup> allGroups() {
-        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new ScaleOutBench(), new BackupBench(), new SqlPathBench(), new ControlPlaneBench());
+        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new ScaleOutBench(), new BackupBench(), new ReplicationBench(), new SqlPathBench(),
+                new ControlPlaneBench());
     }
 
     public static void main(String[] args) throws Exception {

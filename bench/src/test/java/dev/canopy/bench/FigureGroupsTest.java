@@ -13,7 +13,7 @@ class FigureGroupsTest {
     void groupNamesAreDistinct() {
         List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
         assertThat(names).doesNotHaveDuplicates()
-                .containsExactly("provision", "failover", "upgrade", "scale-out", "backup", "sql", "control-plane");
+                .containsExactly("provision", "failover", "upgrade", "scale-out", "backup", "replication", "sql", "control-plane");
     }
 
     @Test
@@ -48,6 +48,41 @@ class FigureGroupsTest {
         assertThat(figures.get(1).ratio()).isEqualTo(0.05);
         assertThat(figures.get(2).name()).startsWith("Region-to-region recovery time");
         assertThat(figures.get(3).samples()).containsExactly(9_000.0);
+    }
+
+    @Test
+    void replicationCostStandsNextToTheSameLoadWithoutCapture() {
+        Runs runs = new Runs();
+        runs.record("replication-capture-writes", 800);
+        runs.record("replication-plain-writes", 1000);
+        runs.record("replication-capture-p99", 12);
+        runs.record("replication-plain-p99", 8);
+        runs.record("replication-lag-p50", 900);
+        runs.record("replication-lag-p99", 1800);
+        runs.record("replication-catch-up", 1200);
+        List<Figure> figures = new ReplicationBench().figures(runs);
+        assertThat(figures).extracting(Figure::unit).containsExactly("writes/s", "ms", "ms", "ms", "ms");
+        assertThat(figures.get(0).comparison()).contains("without capture");
+        assertThat(figures.get(0).ratio()).isEqualTo(0.8);
+        assertThat(figures.get(1).ratio()).isEqualTo(1.5);
+        assertThat(figures.get(2).name()).contains("lag p50").contains("end to end");
+        assertThat(figures.get(3).name()).contains("lag p99");
+        assertThat(figures.get(3).samples()).containsExactly(1800.0);
+        assertThat(figures.get(4).name()).startsWith("Replication catch-up");
+        assertThat(figures.get(4).ratio()).isNaN();
+        assertThat(MarkdownTable.render(new BenchReport("2026-12-03", "quick", "2.17.0",
+                new Machine(2, 1, "jdk", "os"), figures))).contains("Replication lag p99");
+    }
+
+    @Test
+    void replicationPercentilesAreNearestRank() {
+        long[] sorted = new long[100];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = i + 1;
+        }
+        assertThat(ReplicationBench.percentile(sorted, 50)).isEqualTo(50);
+        assertThat(ReplicationBench.percentile(sorted, 99)).isEqualTo(99);
+        assertThat(ReplicationBench.percentile(new long[] {7}, 99)).isEqualTo(7);
     }
 
     @Test
