@@ -37,16 +37,18 @@ import static dev.canopy.bench.BenchSupport.sleep;
 /**
  * Replication by change data capture under a write load, on real processes: the cost to the source's write
  * throughput, the lag and the catch-up. A run measures the same cluster shape (1 aggregator, 1 leaf per AG, redundancy
- * 2) twice, each time in its own local region: once without capture (no {@code cdcWalForceArchiveTimeoutMs} in its
- * spec), then with capture on ({@value #ARCHIVE_MS} ms force-archive timeout) and the region streaming it, through a
+ * 2) twice, each time in its own local region (which goes first alternates from run to run): once without capture
+ * (no {@code cdcWalForceArchiveTimeoutMs} in its spec), once with capture on ({@value #ARCHIVE_MS} ms force-archive timeout) and the region streaming it, through a
  * capture process beside each leaf, to a target cluster of the same shape whose table has the source's cache and
- * value type names. The load is the same: {@value #WRITERS} writers inserting rows as fast as they go (closed loop)
+ * value type names; before the stream is turned on, the same load runs once more on that source, capture on but
+ * nothing streaming (the target idle beside it), which tells the capture's own cost from the stream's. The load is the same: {@value #WRITERS} writers inserting rows as fast as they go (closed loop)
  * through the source's aggregator, each with its own connection, for {@link #SECONDS} s after a warm-up of
  * {@value #WARM_UP_SECONDS} s. The lag is measured end to end from the client's side: each row's acknowledgement
  * time, against the first poll of the target's aggregator (every {@value #POLL_MS} ms) that returns it. Every
  * acknowledged row is read back from the source, and from the target once it caught up: a missing one fails the group.
  * The target runs on the same 2 cores as the source here (in another region it would not), so the cost includes
- * the target applying the stream.
+ * the target applying the stream. The region's own, heartbeat-based lag ({@code LocalRegion.replicationLag}) is sampled
+ * during the streaming load too and stands next to the end-to-end one.
  */
 final class ReplicationBench implements FigureGroup {
     /** {@code -Dcanopy.bench.replicationSeconds} for development: the measured stretch of each load. */
@@ -55,9 +57,11 @@ final class ReplicationBench implements FigureGroup {
     static final int WRITERS = 2;
     static final long ARCHIVE_MS = 1_000;
     static final long POLL_MS = 100;
+    static final long REGION_LAG_SAMPLE_MS = 500;
     private static final String SOURCE = "bench";
     private static final String TARGET = "replica";
     private static final String TABLE = "REPLICATED";
+    private static final String CAPTURE_ONLY_TABLE = "CAPTURED";
     private static final String COLUMNS = "(id BIGINT PRIMARY KEY, writer INT, payload VARCHAR)";
     private static final String PAYLOAD = "x".repeat(100);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(3);
@@ -75,7 +79,18 @@ final class ReplicationBench implements FigureGroup {
 
     @Override
     public void run(int run, Path dir, Runs runs) throws Exception {
-        // without capture: the comparison
+        // the order alternates from run to run, so that a drift of this shared machine's load favours neither side
+        if (run % 2 == 1) {
+            withoutCapture(dir, runs);
+            withCapture(dir, runs);
+        } else {
+            withCapture(dir, runs);
+            withoutCapture(dir, runs);
+        }
+    }
+
+    /** The comparison: the same cluster shape and load, capture off. */
+    private static void withoutCapture(Path dir, Runs runs) throws Exception {
         try (BenchRegion region = new BenchRegion(dir.resolve("without-capture"))) {
             String url = awaitReady(region, SOURCE, region.apply(SOURCE, spec(false))).endpoints().jdbcUrl();
             execute(url, "CREATE TABLE " + TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
@@ -86,7 +101,10 @@ final class ReplicationBench implements FigureGroup {
             runs.record("replication-plain-writes", load.perSecond());
             runs.record("replication-plain-p99", load.p99Millis());
         }
-        // with capture, streaming to a target
+    }
+
+    /** Capture on: first nothing streaming, then streaming to a target. */
+    private static void withCapture(Path dir, Runs runs) throws Exception {
         try (BenchRegion region = new BenchRegion(dir.resolve("with-capture"))) {
             DatabaseClusterSpec sourceSpec = spec(true);
             DatabaseClusterSpec targetSpec = spec(false);
@@ -96,6 +114,15 @@ final class ReplicationBench implements FigureGroup {
             String targetUrl = awaitReady(region, TARGET, targetGeneration).endpoints().jdbcUrl();
             execute(sourceUrl, "CREATE TABLE " + TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
             createTargetTable(sourceUrl, targetUrl);
+            // capture on, nothing streaming yet (the target idle beside it): what capturing itself costs. Its own
+            // table, which the target lacks: the stream replays these rows first and skips them
+            execute(sourceUrl, "CREATE TABLE " + CAPTURE_ONLY_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
+            Load captureOnly = new Load(sourceUrl, CAPTURE_ONLY_TABLE);
+            captureOnly.run();
+            readBack(sourceUrl, CAPTURE_ONLY_TABLE, captureOnly.acknowledged(), "the source with capture on, nothing streaming");
+            log("capture on, nothing streaming: %s", captureOnly);
+            runs.record("replication-capture-only-writes", captureOnly.perSecond());
+            runs.record("replication-capture-only-p99", captureOnly.p99Millis());
             Topology target = new Topology(TARGET, targetSpec, region.runtime.place(TARGET, DesiredNodes.all(targetSpec)));
             List<String> addresses = target.aggregators().stream().map(NodePlacement::sqlAddress).toList();
             region.region.replicate(SOURCE, new ReplicationTarget(TARGET, addresses));
@@ -114,9 +141,20 @@ final class ReplicationBench implements FigureGroup {
             Thread polling = new Thread(poller, "replication-poller");
             polling.setDaemon(true);
             polling.start();
+            List<Long> regionLags = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    region.region.replicationLag(SOURCE).ifPresent(lag -> regionLags.add(lag.toMillis()));
+                    sleep(Duration.ofMillis(REGION_LAG_SAMPLE_MS));
+                }
+            }, "replication-lag-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
             double catchUp;
             try {
                 load.run();
+                sampling.set(false);
                 long lastAck = load.lastAck();
                 long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
                 while (poller.unseen() > 0) {
@@ -128,6 +166,8 @@ final class ReplicationBench implements FigureGroup {
                 long caughtUp = poller.lastSeenOfAcknowledged();
                 catchUp = Math.round((caughtUp - lastAck) / 1e6);
             } finally {
+                sampling.set(false);
+                sampler.join(10_000);
                 poller.stop();
                 polling.join(10_000);
             }
@@ -147,6 +187,13 @@ final class ReplicationBench implements FigureGroup {
             runs.record("replication-lag-p50", percentile(lags, 50));
             runs.record("replication-lag-p99", percentile(lags, 99));
             runs.record("replication-catch-up", catchUp);
+            long[] reported = regionLags.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (reported.length > 0) {
+                log("lag the region reported during the load: p50 %d ms, p99 %d ms, max %d ms over %d samples",
+                        percentile(reported, 50), percentile(reported, 99), reported[reported.length - 1], reported.length);
+                runs.record("replication-region-lag-p50", percentile(reported, 50));
+                runs.record("replication-region-lag-p99", percentile(reported, 99));
+            }
         }
     }
 
@@ -164,10 +211,22 @@ final class ReplicationBench implements FigureGroup {
                         "writes/s", runs.get("replication-capture-writes"), without, runs.get("replication-plain-writes")),
                 new Figure("Replication source write p99 under that load, " + capture, "ms",
                         runs.get("replication-capture-p99"), without, runs.get("replication-plain-p99")),
+                new Figure("Replication source write throughput, the same load with capture on but nothing streaming yet "
+                        + "(the target idle beside it): what capturing itself costs; writes per second",
+                        "writes/s", runs.get("replication-capture-only-writes"), without, runs.get("replication-plain-writes")),
+                new Figure("Replication source write p99, capture on but nothing streaming yet", "ms",
+                        runs.get("replication-capture-only-p99"), without, runs.get("replication-plain-p99")),
                 new Figure("Replication lag p50 under that load: " + lag + "p50 of each run", "ms",
                         runs.get("replication-lag-p50"), issue + "p50 ~550 ms", List.of()),
                 new Figure("Replication lag p99 under that load: " + lag + "p99 of each run", "ms",
                         runs.get("replication-lag-p99"), issue + "p99 ~1,050 ms", List.of()),
+                new Figure("Replication lag p50 the region reports under that load (heartbeat-based LocalRegion.replicationLag, "
+                        + "sampled every " + REGION_LAG_SAMPLE_MS + " ms)", "ms", runs.get("replication-region-lag-p50"),
+                        "the end-to-end lag p50 above (the region heartbeats on each pass of the source, every 5 s at rest)",
+                        runs.get("replication-lag-p50")),
+                new Figure("Replication lag p99 the region reports under that load (heartbeat-based, sampled every "
+                        + REGION_LAG_SAMPLE_MS + " ms)", "ms", runs.get("replication-region-lag-p99"),
+                        "the end-to-end lag p99 above", runs.get("replication-lag-p99")),
                 new Figure("Replication catch-up: the source's last acknowledged write to the target holding every acknowledged row",
                         "ms", runs.get("replication-catch-up"),
                         "the force-archive timeout, " + ARCHIVE_MS + " ms: a row waits for its log segment to be archived", List.of()));
@@ -211,6 +270,10 @@ final class ReplicationBench implements FigureGroup {
 
     /** Reads back every acknowledged id; throws, naming some of the missing ones, if any is not there. */
     static void readBack(String url, List<Long> acknowledged, String where) throws SQLException {
+        readBack(url, TABLE, acknowledged, where);
+    }
+
+    static void readBack(String url, String table, List<Long> acknowledged, String where) throws SQLException {
         long[] ids = acknowledged.stream().mapToLong(Long::longValue).sorted().toArray();
         if (ids.length == 0) {
             throw new IllegalStateException("no write was acknowledged on " + where);
@@ -219,7 +282,7 @@ final class ReplicationBench implements FigureGroup {
         long high = ids[ids.length - 1];
         BitSet present = new BitSet();
         try (Connection connection = DriverManager.getConnection(url);
-             PreparedStatement select = connection.prepareStatement("SELECT id FROM " + TABLE + " WHERE id >= ? AND id <= ?")) {
+             PreparedStatement select = connection.prepareStatement("SELECT id FROM " + table + " WHERE id >= ? AND id <= ?")) {
             for (long from = low; from <= high; from += READ_RANGE) {
                 select.setLong(1, from);
                 select.setLong(2, Math.min(high, from + READ_RANGE - 1));
@@ -249,6 +312,7 @@ final class ReplicationBench implements FigureGroup {
     /** Closed-loop writers, each on its own connection; every acknowledged id with the time of its acknowledgement. */
     static final class Load {
         private final String url;
+        private final String table;
         final Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
         final Set<Long> failed = ConcurrentHashMap.newKeySet();
         final AtomicLong nextId = new AtomicLong(1);
@@ -258,7 +322,12 @@ final class ReplicationBench implements FigureGroup {
         private long windowEnd;
 
         Load(String url) {
+            this(url, TABLE);
+        }
+
+        Load(String url, String table) {
             this.url = url;
+            this.table = table;
         }
 
         void run() throws InterruptedException {
@@ -287,7 +356,7 @@ final class ReplicationBench implements FigureGroup {
                 try {
                     if (connection == null) {
                         connection = DriverManager.getConnection(url);
-                        insert = connection.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, ?)");
+                        insert = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?)");
                         insert.setQueryTimeout(20);
                     }
                     long sent = System.nanoTime();

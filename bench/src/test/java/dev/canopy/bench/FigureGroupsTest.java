@@ -60,16 +60,27 @@ class FigureGroupsTest {
         runs.record("replication-lag-p50", 900);
         runs.record("replication-lag-p99", 1800);
         runs.record("replication-catch-up", 1200);
+        runs.record("replication-capture-only-writes", 900);
+        runs.record("replication-capture-only-p99", 10);
+        runs.record("replication-region-lag-p50", 1800);
+        runs.record("replication-region-lag-p99", 5400);
         List<Figure> figures = new ReplicationBench().figures(runs);
-        assertThat(figures).extracting(Figure::unit).containsExactly("writes/s", "ms", "ms", "ms", "ms");
+        assertThat(figures).extracting(Figure::unit)
+                .containsExactly("writes/s", "ms", "writes/s", "ms", "ms", "ms", "ms", "ms", "ms");
         assertThat(figures.get(0).comparison()).contains("without capture");
         assertThat(figures.get(0).ratio()).isEqualTo(0.8);
         assertThat(figures.get(1).ratio()).isEqualTo(1.5);
-        assertThat(figures.get(2).name()).contains("lag p50").contains("end to end");
-        assertThat(figures.get(3).name()).contains("lag p99");
-        assertThat(figures.get(3).samples()).containsExactly(1800.0);
-        assertThat(figures.get(4).name()).startsWith("Replication catch-up");
-        assertThat(figures.get(4).ratio()).isNaN();
+        assertThat(figures.get(2).name()).contains("nothing streaming");
+        assertThat(figures.get(2).ratio()).isEqualTo(0.9);
+        assertThat(figures.get(3).ratio()).isEqualTo(1.25);
+        assertThat(figures.get(4).name()).contains("lag p50").contains("end to end");
+        assertThat(figures.get(5).name()).contains("lag p99");
+        assertThat(figures.get(5).samples()).containsExactly(1800.0);
+        assertThat(figures.get(6).name()).contains("heartbeat-based");
+        assertThat(figures.get(6).ratio()).isEqualTo(2.0);
+        assertThat(figures.get(7).ratio()).isEqualTo(3.0);
+        assertThat(figures.get(8).name()).startsWith("Replication catch-up");
+        assertThat(figures.get(8).ratio()).isNaN();
         assertThat(MarkdownTable.render(new BenchReport("2026-12-03", "quick", "2.17.0",
                 new Machine(2, 1, "jdk", "os"), figures))).contains("Replication lag p99");
     }
