@@ -40,8 +40,10 @@ import static dev.canopy.bench.BenchSupport.sleep;
  * 2) twice, each time in its own local region (which goes first alternates from run to run): once without capture
  * (no {@code cdcWalForceArchiveTimeoutMs} in its spec), once with capture on ({@value #ARCHIVE_MS} ms force-archive timeout) and the region streaming it, through a
  * capture process beside each leaf, to a target cluster of the same shape whose table has the source's cache and
- * value type names; before the stream is turned on, the same load runs once more on that source, capture on but
- * nothing streaming (the target idle beside it), which tells the capture's own cost from the stream's. The load is the same: {@value #WRITERS} writers inserting rows as fast as they go (closed loop)
+ * value type names; before the stream is turned on, the same load runs once on that source, capture on but nothing
+ * streaming (the target idle beside it), which tells the capture's own cost from the stream's. The source without
+ * capture runs the same two loads in the same order, and each load is compared with its twin: the first load on
+ * fresh nodes is slower than the second (their code is not compiled yet). The load is the same: {@value #WRITERS} writers inserting rows as fast as they go (closed loop)
  * through the source's aggregator, each with its own connection, for {@link #SECONDS} s after a warm-up of
  * {@value #WARM_UP_SECONDS} s. The lag is measured end to end from the client's side: each row's acknowledgement
  * time, against the first poll of the target's aggregator (every {@value #POLL_MS} ms) that returns it. Every
@@ -61,7 +63,8 @@ final class ReplicationBench implements FigureGroup {
     private static final String SOURCE = "bench";
     private static final String TARGET = "replica";
     private static final String TABLE = "REPLICATED";
-    private static final String CAPTURE_ONLY_TABLE = "CAPTURED";
+    /** The first load's table, on both sources; the target lacks it (the stream skips its rows). */
+    private static final String FIRST_TABLE = "FIRST_LOAD";
     private static final String COLUMNS = "(id BIGINT PRIMARY KEY, writer INT, payload VARCHAR)";
     private static final String PAYLOAD = "x".repeat(100);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(3);
@@ -93,6 +96,15 @@ final class ReplicationBench implements FigureGroup {
     private static void withoutCapture(Path dir, Runs runs) throws Exception {
         try (BenchRegion region = new BenchRegion(dir.resolve("without-capture"))) {
             String url = awaitReady(region, SOURCE, region.apply(SOURCE, spec(false))).endpoints().jdbcUrl();
+            // the same two loads as the source with capture, in the same order, so that each is compared with a
+            // load on nodes as warm as its own: the first on fresh nodes is slower (their code not compiled yet)
+            execute(url, "CREATE TABLE " + FIRST_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
+            Load first = new Load(url, FIRST_TABLE);
+            first.run();
+            readBack(url, FIRST_TABLE, first.acknowledged(), "the source without capture (first load)");
+            log("without capture, first load: %s", first);
+            runs.record("replication-plain-first-writes", first.perSecond());
+            runs.record("replication-plain-first-p99", first.p99Millis());
             execute(url, "CREATE TABLE " + TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
             Load load = new Load(url);
             load.run();
@@ -116,10 +128,10 @@ final class ReplicationBench implements FigureGroup {
             createTargetTable(sourceUrl, targetUrl);
             // capture on, nothing streaming yet (the target idle beside it): what capturing itself costs. Its own
             // table, which the target lacks: the stream replays these rows first and skips them
-            execute(sourceUrl, "CREATE TABLE " + CAPTURE_ONLY_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
-            Load captureOnly = new Load(sourceUrl, CAPTURE_ONLY_TABLE);
+            execute(sourceUrl, "CREATE TABLE " + FIRST_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
+            Load captureOnly = new Load(sourceUrl, FIRST_TABLE);
             captureOnly.run();
-            readBack(sourceUrl, CAPTURE_ONLY_TABLE, captureOnly.acknowledged(), "the source with capture on, nothing streaming");
+            readBack(sourceUrl, FIRST_TABLE, captureOnly.acknowledged(), "the source with capture on, nothing streaming");
             log("capture on, nothing streaming: %s", captureOnly);
             runs.record("replication-capture-only-writes", captureOnly.perSecond());
             runs.record("replication-capture-only-p99", captureOnly.p99Millis());
@@ -202,7 +214,9 @@ final class ReplicationBench implements FigureGroup {
         String load = WRITERS + " closed-loop writers (as fast as they go) inserting through the aggregator of 1 aggregator, "
                 + "1 leaf per AG, redundancy 2";
         String capture = "capture on (force-archive " + ARCHIVE_MS + " ms) and streaming to a target of the same shape on the same machine";
-        String without = "the same cluster shape and load without capture (no cdcWalForceArchiveTimeoutMs)";
+        String without = "the same cluster shape and load without capture (no cdcWalForceArchiveTimeoutMs), its second load "
+                + "(nodes as warm)";
+        String withoutFirst = "the same cluster shape and load without capture, its first load on fresh nodes";
         String lag = "replication lag end to end (client side): a row's acknowledgement by the source to the first "
                 + POLL_MS + " ms poll of the target's aggregator returning it, every acknowledged row of the load; ";
         String issue = "issue 9, raw Ignite with a 1 s force-archive timeout and one paced writer: ";
@@ -212,10 +226,10 @@ final class ReplicationBench implements FigureGroup {
                 new Figure("Replication source write p99 under that load, " + capture, "ms",
                         runs.get("replication-capture-p99"), without, runs.get("replication-plain-p99")),
                 new Figure("Replication source write throughput, the same load with capture on but nothing streaming yet "
-                        + "(the target idle beside it): what capturing itself costs; writes per second",
-                        "writes/s", runs.get("replication-capture-only-writes"), without, runs.get("replication-plain-writes")),
-                new Figure("Replication source write p99, capture on but nothing streaming yet", "ms",
-                        runs.get("replication-capture-only-p99"), without, runs.get("replication-plain-p99")),
+                        + "(the target idle beside it; the first load on fresh nodes): what capturing itself costs; writes per second",
+                        "writes/s", runs.get("replication-capture-only-writes"), withoutFirst, runs.get("replication-plain-first-writes")),
+                new Figure("Replication source write p99, capture on but nothing streaming yet (first load on fresh nodes)", "ms",
+                        runs.get("replication-capture-only-p99"), withoutFirst, runs.get("replication-plain-first-p99")),
                 new Figure("Replication lag p50 under that load: " + lag + "p50 of each run", "ms",
                         runs.get("replication-lag-p50"), issue + "p50 ~550 ms", List.of()),
                 new Figure("Replication lag p99 under that load: " + lag + "p99 of each run", "ms",

@@ -60,6 +60,8 @@ class FigureGroupsTest {
         runs.record("replication-lag-p50", 900);
         runs.record("replication-lag-p99", 1800);
         runs.record("replication-catch-up", 1200);
+        runs.record("replication-plain-first-writes", 1000);
+        runs.record("replication-plain-first-p99", 8);
         runs.record("replication-capture-only-writes", 900);
         runs.record("replication-capture-only-p99", 10);
         runs.record("replication-region-lag-p50", 1800);
@@ -72,6 +74,7 @@ class FigureGroupsTest {
         assertThat(figures.get(1).ratio()).isEqualTo(1.5);
         assertThat(figures.get(2).name()).contains("nothing streaming");
         assertThat(figures.get(2).ratio()).isEqualTo(0.9);
+        assertThat(figures.get(2).comparison()).contains("first load on fresh nodes");
         assertThat(figures.get(3).ratio()).isEqualTo(1.25);
         assertThat(figures.get(4).name()).contains("lag p50").contains("end to end");
         assertThat(figures.get(5).name()).contains("lag p99");
