@@ -98,21 +98,23 @@ final class ReplicationBench implements FigureGroup {
             String url = awaitReady(region, SOURCE, region.apply(SOURCE, spec(false))).endpoints().jdbcUrl();
             // the same two loads as the source with capture, in the same order, so that each is compared with a
             // load on nodes as warm as its own: the first on fresh nodes is slower (their code not compiled yet)
-            execute(url, "CREATE TABLE " + FIRST_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
-            Load first = new Load(url, FIRST_TABLE);
-            first.run();
-            readBack(url, FIRST_TABLE, first.acknowledged(), "the source without capture (first load)");
-            log("without capture, first load: %s", first);
-            runs.record("replication-plain-first-writes", first.perSecond());
-            runs.record("replication-plain-first-p99", first.p99Millis());
-            execute(url, "CREATE TABLE " + TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
-            Load load = new Load(url);
-            load.run();
-            readBack(url, load.acknowledged(), "the source without capture");
-            log("without capture: %s", load);
-            runs.record("replication-plain-writes", load.perSecond());
-            runs.record("replication-plain-p99", load.p99Millis());
+            measureLoad(url, FIRST_TABLE, "the source without capture (first load)", "replication-plain-first", runs);
+            measureLoad(url, TABLE, "the source without capture", "replication-plain", runs);
         }
+    }
+
+    /**
+     * One load on a table of its own, created here; every acknowledged row is read back, and the load's writes per
+     * second and p99 are recorded as {@code <figure>-writes} and {@code <figure>-p99}.
+     */
+    private static void measureLoad(String url, String table, String what, String figure, Runs runs) throws Exception {
+        execute(url, "CREATE TABLE " + table + " " + COLUMNS + " WITH \"template=canopy\"");
+        Load load = new Load(url, table);
+        load.run();
+        readBack(url, table, load.acknowledged(), what);
+        log("%s: %s", what, load);
+        runs.record(figure + "-writes", load.perSecond());
+        runs.record(figure + "-p99", load.p99Millis());
     }
 
     /** Capture on: first nothing streaming, then streaming to a target. */
@@ -128,13 +130,7 @@ final class ReplicationBench implements FigureGroup {
             createTargetTable(sourceUrl, targetUrl);
             // capture on, nothing streaming yet (the target idle beside it): what capturing itself costs. Its own
             // table, which the target lacks: the stream replays these rows first and skips them
-            execute(sourceUrl, "CREATE TABLE " + FIRST_TABLE + " " + COLUMNS + " WITH \"template=canopy\"");
-            Load captureOnly = new Load(sourceUrl, FIRST_TABLE);
-            captureOnly.run();
-            readBack(sourceUrl, FIRST_TABLE, captureOnly.acknowledged(), "the source with capture on, nothing streaming");
-            log("capture on, nothing streaming: %s", captureOnly);
-            runs.record("replication-capture-only-writes", captureOnly.perSecond());
-            runs.record("replication-capture-only-p99", captureOnly.p99Millis());
+            measureLoad(sourceUrl, FIRST_TABLE, "the source with capture on, nothing streaming", "replication-capture-only", runs);
             Topology target = new Topology(TARGET, targetSpec, region.runtime.place(TARGET, DesiredNodes.all(targetSpec)));
             List<String> addresses = target.aggregators().stream().map(NodePlacement::sqlAddress).toList();
             region.region.replicate(SOURCE, new ReplicationTarget(TARGET, addresses));
