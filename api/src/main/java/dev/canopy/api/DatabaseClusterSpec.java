@@ -45,7 +45,17 @@ public record DatabaseClusterSpec(
         Boolean suspended,
 
         @JsonPropertyDescription("Backups: schedule, retention and destination. On demand only, to the platform's directory, when absent.")
-        BackupSpec backup) {
+        BackupSpec backup,
+
+        @Pattern(Limits.UPGRADE_STRATEGY_PATTERN)
+        @JsonPropertyDescription("How a release that changes the engine version is rolled out: BlueGreen (the default where the region"
+                + " supports it: a second cluster at the new release is fed by change data capture and takes the clients over,"
+                + " writes pause about a second) or CoordinatedRestart (every node restarts at once: offline for its duration)."
+                + " A release of the same engine version always rolls, one node at a time.")
+        String upgradeStrategy) {
+
+    public static final String BLUE_GREEN = "BlueGreen";
+    public static final String COORDINATED_RESTART = "CoordinatedRestart";
 
     public DatabaseClusterSpec {
         config = config == null ? Map.of() : Map.copyOf(config);
@@ -54,7 +64,13 @@ public record DatabaseClusterSpec(
     /** A cluster without a backup section. */
     public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
                                Map<String, String> config, Boolean suspended) {
-        this(release, redundancyLevel, aggregators, leaves, config, suspended, null);
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, null, null);
+    }
+
+    /** A cluster with the region's default upgrade strategy. */
+    public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
+                               Map<String, String> config, Boolean suspended, BackupSpec backup) {
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, null);
     }
 
     /**
@@ -71,14 +87,22 @@ public record DatabaseClusterSpec(
     }
 
     public DatabaseClusterSpec withSuspended(boolean value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy);
     }
 
     public DatabaseClusterSpec withRelease(String value) {
-        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup);
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy);
+    }
+
+    public DatabaseClusterSpec withConfig(Map<String, String> value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy);
+    }
+
+    public DatabaseClusterSpec withUpgradeStrategy(String value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value);
     }
 
     public DatabaseClusterSpec withBackup(BackupSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy);
     }
 }

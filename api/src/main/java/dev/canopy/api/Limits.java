@@ -2,6 +2,7 @@ package dev.canopy.api;
 
 /** The bounds of a valid spec, shared by the CRD's schema annotations and {@link SpecValidator}. */
 public final class Limits {
+    public static final String UPGRADE_STRATEGY_PATTERN = "^(BlueGreen|CoordinatedRestart)$";
     public static final String RELEASE_PATTERN = "^[0-9]+\\.[0-9]+\\.[0-9]+$";
     public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
     public static final int MAX_NAME_LENGTH = 40;

@@ -65,6 +65,10 @@ public final class SpecValidator {
                     known -> known.check(setting.getValue()).ifPresent(reason -> problems.add(field + ": " + reason)),
                     () -> problems.add(field + ": not an allowed engine setting; allowed: " + EngineSetting.keys()));
         }
+        if (spec.upgradeStrategy() != null && !spec.upgradeStrategy().matches(Limits.UPGRADE_STRATEGY_PATTERN)) {
+            problems.add("spec.upgradeStrategy: must be " + DatabaseClusterSpec.BLUE_GREEN + " or "
+                    + DatabaseClusterSpec.COORDINATED_RESTART + ", got " + spec.upgradeStrategy());
+        }
         if (spec.backup() != null) {
             validate(spec.backup(), problems);
         }

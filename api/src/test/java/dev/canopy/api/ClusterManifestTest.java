@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ClusterManifestTest {
 
-    private static final String SPEC_FIELDS = "aggregators, backup, config, leaves, redundancyLevel, release, suspended";
+    private static final String SPEC_FIELDS = "aggregators, backup, config, leaves, redundancyLevel, release, suspended, upgradeStrategy";
 
     private static final String VALID = """
             apiVersion: canopy.dev/v1alpha1
@@ -408,6 +408,16 @@ class ClusterManifestTest {
     void ruleViolationsOfTheSpecAreReported() {
         String yaml = manifest(MINIMAL_SPEC.replace("redundancyLevel: 2", "redundancyLevel: 3"));
         assertThat(problems(yaml)).containsExactly("spec.redundancyLevel: must be 1 or 2, got 3");
+    }
+
+    @Test
+    void anUpgradeStrategyIsOneOfTwoAndNamedWhenNot() {
+        assertThat(ClusterManifest.parse(manifest(MINIMAL_SPEC + "  upgradeStrategy: CoordinatedRestart\n")).spec().upgradeStrategy())
+                .isEqualTo(DatabaseClusterSpec.COORDINATED_RESTART);
+        assertThat(ClusterManifest.parse(manifest(MINIMAL_SPEC + "  upgradeStrategy: BlueGreen\n")).spec().upgradeStrategy())
+                .isEqualTo(DatabaseClusterSpec.BLUE_GREEN);
+        assertThat(problems(manifest(MINIMAL_SPEC + "  upgradeStrategy: Rolling\n"))).containsExactly(
+                "spec.upgradeStrategy: must be BlueGreen or CoordinatedRestart, got Rolling");
     }
 
     @Test

@@ -219,7 +219,7 @@ final class ClusterCommand {
             if (!PlatformLock.isHeld(dataDir)) {
                 // no platform, so no node runs: remove the cluster's files directly
                 try (LocalRuntime runtime = new LocalRuntime(dataDir, Platform.releases())) {
-                    runtime.deleteCluster(name);
+                    ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
                 }
                 System.out.println("cluster " + name + " deleted");
                 return 0;

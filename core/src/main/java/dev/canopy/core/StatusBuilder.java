@@ -107,6 +107,10 @@ public final class StatusBuilder {
      */
     static UpgradeStatus upgrade(DatabaseClusterStatus previous, Observed observed, Rollout rollout, boolean done, Instant now) {
         UpgradeStatus last = previous == null ? null : previous.upgrade();
+        if (last != null && last.inProgress() && UpgradeStatus.BLUE_GREEN.equals(last.strategy())) {
+            // the region keeps a blue/green upgrade's record itself (BlueGreen.Progress): this pass is one of its deployments'
+            return last;
+        }
         String target = observed.topology().spec().release();
         if (last == null || !last.inProgress()) {
             if (!rollout.inProgress() || observed.topology().spec().isSuspended()) {

@@ -10,6 +10,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.RestoreSource;
+import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ReplicationTarget;
 
 import java.io.IOException;
@@ -38,6 +39,8 @@ public final class ClusterStore {
     static final String RESTORE_FILE = "restore.json";
     static final String BACKUP_REQUEST_FILE = "backup-request";
     static final String REPLICATION_FILE = "replication.json";
+    static final String DEPLOYMENT_FILE = "deployment";
+    static final String BLUE_GREEN_FILE = "blue-green.json";
 
     private final Path dataDir;
 
@@ -137,6 +140,50 @@ public final class ClusterStore {
             return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), ReplicationTarget.class)) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * The runtime's name of the nodes that serve the cluster: its own name until a blue/green upgrade moved it to the
+     * other of its two deployments ({@link #deployments}).
+     */
+    public synchronized String deployment(String name) {
+        Path file = clusterDir(name).resolve(DEPLOYMENT_FILE);
+        try {
+            return Files.exists(file) ? Files.readString(file).strip() : name;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public synchronized void writeDeployment(String name, String deployment) {
+        if (!deployments(name).contains(deployment)) {
+            throw new IllegalArgumentException(deployment + " is not a deployment of " + name);
+        }
+        write(clusterDir(name).resolve(DEPLOYMENT_FILE), deployment);
+    }
+
+    /**
+     * The two runtime names a cluster's nodes may run under: its own, and its name with {@code .b} (no cluster name
+     * holds a dot, so it is nobody else's). A blue/green upgrade builds green under the one blue does not use.
+     */
+    public static List<String> deployments(String name) {
+        return List.of(name, name + ".b");
+    }
+
+    /** The cluster's blue/green upgrade, current or last; empty when it never had one. */
+    public synchronized Optional<BlueGreen.Progress> blueGreen(String name) {
+        Path file = clusterDir(name).resolve(BLUE_GREEN_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), BlueGreen.Progress.class)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public synchronized void writeBlueGreen(String name, BlueGreen.Progress progress) {
+        if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
+            writeJson(clusterDir(name).resolve(BLUE_GREEN_FILE), progress);
         }
     }
 

@@ -246,7 +246,10 @@ public final class LocalBackups implements AutoCloseable {
     }
 
     private Topology topology(StoredCluster cluster) {
-        return new Topology(cluster.name(), cluster.spec(), runtime.place(cluster.name(), DesiredNodes.all(cluster.spec())));
+        // named after the cluster (its backup records are), placed where its nodes run (after a blue/green upgrade, the
+        // other deployment)
+        String deployment = store.deployment(cluster.name());
+        return new Topology(cluster.name(), cluster.spec(), runtime.place(deployment, DesiredNodes.all(cluster.spec())));
     }
 
     private static String reason(RuntimeException e) {

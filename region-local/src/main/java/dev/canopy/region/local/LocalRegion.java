@@ -2,6 +2,7 @@ package dev.canopy.region.local;
 
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
@@ -14,6 +15,7 @@ import dev.canopy.core.Replication;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Snapshots;
 import dev.canopy.core.Step;
+import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import dev.canopy.runtime.local.LocalRuntime;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class LocalRegion implements AutoCloseable {
     private final Map<String, Instant> nextPass = new HashMap<>();
     private final Map<String, String> lastFailure = new HashMap<>();
     private final ChangeCapture captureEngine;
+    /** Engine upgrades by blue/green, when the engine captures changes and can switch a cluster over; else none. */
+    private final BlueGreenUpgrade blueGreen;
     private final Map<String, String> replicationState = new ConcurrentHashMap<>();
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
@@ -74,6 +78,9 @@ public final class LocalRegion implements AutoCloseable {
         this.runtime = runtime;
         this.reconciler = new Reconciler(runtime, engine, clock, policy);
         this.captureEngine = engine instanceof ChangeCapture capturing ? capturing : null;
+        this.blueGreen = captureEngine != null && engine instanceof Switchover switchover
+                ? new BlueGreenUpgrade(store, runtime, reconciler, engine, captureEngine, switchover, clock, BlueGreen.Policy.DEFAULTS)
+                : null;
         this.listener = listener;
         this.clock = clock;
     }
@@ -135,8 +142,9 @@ public final class LocalRegion implements AutoCloseable {
         if (captureEngine == null || store.replication(cluster).isEmpty()) {
             return Optional.empty();
         }
+        String deployment = store.deployment(cluster);
         return store.get(cluster).flatMap(stored -> captureEngine.replicatedUpTo(
-                        new Topology(cluster, stored.spec(), runtime.place(cluster, DesiredNodes.all(stored.spec())))))
+                        new Topology(deployment, stored.spec(), runtime.place(deployment, DesiredNodes.all(stored.spec())))))
                 .map(upTo -> Duration.between(upTo, clock.instant()));
     }
 
@@ -152,20 +160,21 @@ public final class LocalRegion implements AutoCloseable {
     }
 
     private void replicateOnce(StoredCluster cluster) {
-        Map<NodeId, String> running = runtime.captures(cluster.name());
+        String deployment = store.deployment(cluster.name());
+        Map<NodeId, String> running = runtime.captures(deployment);
         ReplicationTarget target = store.replication(cluster.name()).orElse(null);
         if (captureEngine == null || (target == null && running.isEmpty())) {
             replicationState.remove(cluster.name());
             return;
         }
-        Topology topology = new Topology(cluster.name(), cluster.spec(), runtime.place(cluster.name(), DesiredNodes.all(cluster.spec())));
-        Map<NodeId, NodeObservation> nodes = runtime.observe(cluster.name()).stream()
+        Topology topology = new Topology(deployment, cluster.spec(), runtime.place(deployment, DesiredNodes.all(cluster.spec())));
+        Map<NodeId, NodeObservation> nodes = runtime.observe(deployment).stream()
                 .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
         Replication.Plan plan = Replication.plan(topology, nodes, Optional.ofNullable(target), running, captureEngine);
         if (!plan.idle()) {
             LOG.info("{}: replication: starting captures beside {}, stopping {}; {}", cluster.name(), plan.start().keySet(),
                     plan.stop(), plan.state());
-            Replication.apply(cluster.name(), plan, runtime);
+            Replication.apply(deployment, plan, runtime);
         }
         if (plan.streaming()) {
             // on every pass of the cluster (every 5 s when it rests): the captures' lag is measured on it
@@ -205,7 +214,9 @@ public final class LocalRegion implements AutoCloseable {
 
     private void reconcile(StoredCluster cluster) {
         try {
-            ReconcileResult result = reconciler.reconcile(cluster.name(), cluster.generation(), cluster.spec(), cluster.status());
+            Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(cluster);
+            ReconcileResult result = upgrade.isPresent() ? blueGreen.pass(cluster, upgrade.get())
+                    : reconciler.reconcile(store.deployment(cluster.name()), cluster.generation(), cluster.spec(), cluster.status());
             lastFailure.remove(cluster.name());
             if (result.step().acts()) {
                 listener.stepTaken(cluster.name(), result.step());
@@ -217,7 +228,10 @@ public final class LocalRegion implements AutoCloseable {
                 listener.statusChanged(cluster.name(), before, status);
             }
             nextPass.put(cluster.name(), clock.instant().plus(result.requeueAfter()));
-            replicateSafely(cluster);
+            if (upgrade.isEmpty() || !upgrade.get().inProgress()) {
+                // during a blue/green upgrade the captures beside blue's leaves are the upgrade's
+                replicateSafely(cluster);
+            }
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!message.equals(lastFailure.put(cluster.name(), message))) {
@@ -231,7 +245,8 @@ public final class LocalRegion implements AutoCloseable {
     private void delete(String name) {
         LOG.info("{}: deleting: stopping every node and removing its storage", name);
         replicationState.remove(name);
-        runtime.deleteCluster(name);
+        // the other deployment first: the cluster's own directory holds the region's files too
+        ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
         nextPass.remove(name);
         listener.deleted(name);
     }

@@ -50,8 +50,9 @@ class EngineChangeAndSuspendProcessesTest {
     }
 
     private static DatabaseClusterSpec spec(String release, boolean suspended) {
+        // the coordinated restart is chosen explicitly: by default an engine change upgrades blue/green
         return new DatabaseClusterSpec(release, 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.25, 1, null),
-                Map.of(), suspended);
+                Map.of(), suspended).withUpgradeStrategy(DatabaseClusterSpec.COORDINATED_RESTART);
     }
 
     @Test

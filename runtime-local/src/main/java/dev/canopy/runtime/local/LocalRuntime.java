@@ -215,6 +215,38 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
         deleteTree(clusterDirectory(cluster));
     }
 
+    /**
+     * Stops every node and capture of the cluster and deletes their storage and placements, leaving whatever else its
+     * directory holds (the region's own files, when the cluster's nodes run under its name): a retired deployment.
+     */
+    public synchronized void retire(String cluster) {
+        stopAll(cluster + "/");
+        processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
+        captures.keySet().removeIf(k -> k.startsWith(cluster + "/"));
+        Path dir = clusterDirectory(cluster);
+        deleteTree(dir.resolve("nodes"));
+        deleteTree(dir.resolve("captures"));
+        try {
+            Files.deleteIfExists(dir.resolve("placements.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the placements of " + cluster, e);
+        }
+    }
+
+    /**
+     * Gives a node the SQL port another node listened on, from its next start: a blue/green switch hands the cluster's
+     * endpoint (its aggregators' addresses) from blue's aggregators, once stopped, to green's.
+     */
+    public synchronized void moveSqlPort(String cluster, NodeId node, int sqlPort) {
+        Map<String, int[]> ports = readPlacements(cluster);
+        int[] placed = ports.get(node.name());
+        if (placed == null) {
+            throw new IllegalStateException(cluster + "/" + node + " has no placement");
+        }
+        placed[2] = sqlPort;
+        writePlacements(cluster, ports);
+    }
+
     /** Stops every node of the cluster and keeps its storage. */
     public void stopCluster(String cluster) {
         stopAll(cluster + "/");
