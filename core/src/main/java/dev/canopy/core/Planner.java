@@ -45,6 +45,15 @@ public final class Planner {
         }
         Rollout rollout = Rollout.of(observed);
         if (rollout.engineChange()) {
+            boolean started = observed.nodes().values().stream()
+                    .anyMatch(n -> n.release() != null && Release.sameEngine(n.release(), spec.release()));
+            if (DatabaseClusterSpec.BLUE_GREEN.equals(spec.upgradeStrategy()) && !started) {
+                // a region that upgrades blue/green never hands this planner an engine change it asked blue/green for
+                return new Step.Blocked("BlueGreenUnavailable", "this region cannot upgrade blue/green (yet on Kubernetes):"
+                        + " the cluster stays at " + rollout.otherEngineRelease().orElseThrow() + "; set spec.upgradeStrategy"
+                        + " to CoordinatedRestart to upgrade with every node restarted at once, or leave it out for the"
+                        + " region's default");
+            }
             return stopForEngineChange(observed, rollout);
         }
         List<NodeId> leaves = DesiredNodes.leaves(spec);

@@ -316,6 +316,16 @@ class DayTwoOperationsTest {
     // --- engine version change --------------------------------------------------------------------------------------
 
     @Test
+    void anEngineChangeAskedBlueGreenOfThisPlannerIsBlockedWithTheWayOut() {
+        ready(spec());
+        Step blocked = reconcile(withRelease(spec(), "2.16.0").withUpgradeStrategy(DatabaseClusterSpec.BLUE_GREEN));
+        assertThat(blocked).isInstanceOf(Step.Blocked.class);
+        assertThat(blocked.reason()).isEqualTo("BlueGreenUnavailable");
+        assertThat(blocked.message()).contains("stays at 2.17.0", "CoordinatedRestart");
+        assertThat(runtime.journal()).as("nothing stopped").isEmpty();
+    }
+
+    @Test
     void engineVersionChangeIsACoordinatedRestartWithItsOfflineTimeRecorded() {
         ready(spec());
         DatabaseClusterSpec next = withRelease(spec(), "2.16.0");
