@@ -9,6 +9,7 @@ import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.Snapshots;
+import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.IgniteClient;
@@ -35,7 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine, Snapshots, ChangeCapture {
+public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Switchover {
     private static final Logger LOG = LoggerFactory.getLogger(IgniteEngine.class);
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
@@ -250,6 +251,40 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture {
     @Override
     public Map<String, Long> tableRows(Topology topology) {
         return admin.tableRows(leafSqlAddresses(topology));
+    }
+
+    /** Through SQL on an aggregator of each: see {@link SchemaCopy}. */
+    @Override
+    public List<String> copySchema(Topology source, Topology target) {
+        return SchemaCopy.copy(source, target);
+    }
+
+    /** Streamed through SQL, a page and a batch at a time: see {@link RowCopy}. */
+    @Override
+    public Map<String, Long> copyRows(Topology source, Topology target) {
+        return RowCopy.copy(source, target);
+    }
+
+    /** A full scan of every table: see {@link TableDigests} for its cost. */
+    @Override
+    public Map<String, TableDigest> digest(Topology cluster) {
+        return TableDigests.digest(cluster);
+    }
+
+    /** The cluster state {@code ACTIVE_READ_ONLY}: see {@link Fencing}. */
+    @Override
+    public void fence(Topology cluster) {
+        Fencing.fence(cluster);
+    }
+
+    @Override
+    public void unfence(Topology cluster) {
+        Fencing.unfence(cluster);
+    }
+
+    @Override
+    public boolean fenced(Topology cluster) {
+        return Fencing.fenced(cluster);
     }
 
     private static List<String> leafSqlAddresses(Topology topology) {
