@@ -25,6 +25,10 @@ public record Rollout(List<NodeId> stale, Optional<String> otherEngineRelease, i
                 .filter(n -> observed.isUp(n.node()) && n.release() != null && !Release.sameEngine(n.release(), target))
                 .map(NodeObservation::release).findFirst();
         UpgradeStatus upgrade = observed.previous() == null ? null : observed.previous().upgrade();
+        if (upgrade != null && UpgradeStatus.BLUE_GREEN.equals(upgrade.strategy())) {
+            // the region's record of a blue/green upgrade, not a restart this planner counts
+            upgrade = null;
+        }
         int total = upgrade != null && upgrade.inProgress() && upgrade.nodesToRestart() != null
                 ? Math.max(upgrade.nodesToRestart(), stale.size()) : stale.size();
         return new Rollout(stale, other, total, upgrade != null && upgrade.inProgress());

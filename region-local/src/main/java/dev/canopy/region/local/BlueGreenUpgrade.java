@@ -155,7 +155,10 @@ final class BlueGreenUpgrade {
                 store.writeDeployment(cluster.name(), progress.green());
                 LOG.info("{}: blue/green: {} serves the clients at {}; writes paused {} s", cluster.name(), progress.green(),
                         cluster.spec().release(), next.writePauseSeconds().orElse(0.0));
-                shown = green.status();
+                // green's status of this pass still names the ports its aggregators had: the endpoint is blue's
+                DatabaseClusterStatus g = green.status();
+                shown = new DatabaseClusterStatus(g.phase(), g.conditions(), g.observedGeneration(), g.aggregators(), g.leaves(),
+                        g.release(), blue.status().endpoints(), g.upgrade(), g.rebalance());
             }
             case BlueGreen.Move.Retire ignored -> {
                 // reached on the next pass, once the switch is stored
