@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,22 @@ import java.util.stream.Collectors;
 
 /**
  * Copies every row of the source's user tables into the target's through SQL: a lazy {@code SELECT} read a page at a
- * time, written as batches of {@code MERGE INTO} (a row of the same key is overwritten). SQL rather than the thin
+ * time, written by {@code INSERT} in the JDBC driver's streaming mode with {@code ALLOW_OVERWRITE} (a row of the same
+ * key is replaced, as {@code MERGE} would); at most a page and a streamer batch are in memory. SQL rather than the thin
  * client's binary objects, so that the target builds its rows from its own table definitions and registers their
- * binary metadata itself; the rows are the same rows the change stream puts (same cache, same type names, same fields).
+ * binary metadata itself; the rows are the same rows the change stream puts (same cache, type names and fields).
+ *
+ * <p>Streaming, because it was about twice as fast as the alternatives in one run each on the same clusters
+ * (SwitchoverProcessesTest, 6,000 rows from 2.16 into 2.17, two leaves each with full-sync backups, 2 cores): 633 rows/s
+ * cold and 1,040 warm, against 335 and 761 for {@code MERGE} statements of 1,000 rows each and 214 cold for a JDBC
+ * batch of one-row {@code MERGE}s, which the server runs one by one. Noisy figures: with another test run beside it,
+ * streaming gave 329 and 682. A streamed batch that fails is reported by the driver at a later call or at
+ * {@code SET STREAMING OFF}, both inside the table's copy, so the error still names the table; and a
+ * switchover compares the clusters' digests after the copy anyway.
  */
 final class RowCopy {
     private static final Logger LOG = LoggerFactory.getLogger(RowCopy.class);
-    /** Rows per {@code executeBatch}: one round trip to the target each. */
+    /** Rows the target's aggregator streams to the leaves at a time, per leaf. */
     static final int BATCH = 1_000;
 
     private RowCopy() {
@@ -76,30 +86,30 @@ final class RowCopy {
     private static long copyTable(Connection from, Connection to, TableSchema table) throws SQLException {
         String columns = table.columns().stream().map(c -> SchemaDdl.quoted(c.name())).collect(Collectors.joining(", "));
         String name = SchemaDdl.quoted(table.schema()) + "." + SchemaDdl.quoted(table.name());
-        String values = table.columns().stream().map(c -> "?").collect(Collectors.joining(", "));
+        int width = table.columns().size();
         long rows = 0;
-        try (Statement select = from.createStatement();
-             PreparedStatement merge = to.prepareStatement("MERGE INTO " + name + " (" + columns + ") VALUES (" + values + ")")) {
+        try (Statement select = from.createStatement(); Statement mode = to.createStatement()) {
             select.setFetchSize(ClusterSql.PAGE);
-            try (ResultSet rs = select.executeQuery(IgniteAdmin.OWN_STATEMENT + "SELECT " + columns + " FROM " + name)) {
-                int pending = 0;
+            mode.execute("SET STREAMING ON BATCH_SIZE " + BATCH + " ALLOW_OVERWRITE ON");
+            try (PreparedStatement insert = to.prepareStatement(insert(name, columns, width));
+                 ResultSet rs = select.executeQuery(IgniteAdmin.OWN_STATEMENT + "SELECT " + columns + " FROM " + name)) {
                 while (rs.next()) {
-                    for (int i = 1; i <= table.columns().size(); i++) {
-                        merge.setObject(i, value(rs, i, table.columns().get(i - 1).javaType()));
+                    for (int i = 0; i < width; i++) {
+                        insert.setObject(i + 1, value(rs, i + 1, table.columns().get(i).javaType()));
                     }
-                    merge.addBatch();
+                    insert.executeUpdate();
                     rows++;
-                    if (++pending == BATCH) {
-                        merge.executeBatch();
-                        pending = 0;
-                    }
                 }
-                if (pending > 0) {
-                    merge.executeBatch();
-                }
+            } finally {
+                mode.execute("SET STREAMING OFF");
             }
         }
         return rows;
+    }
+
+    /** {@code INSERT INTO t (a, b) VALUES (?, ?)}: in streaming mode with overwrite, a row of the same key is replaced. */
+    static String insert(String table, String columns, int width) {
+        return "INSERT INTO " + table + " (" + columns + ") VALUES (" + String.join(", ", Collections.nCopies(width, "?")) + ")";
     }
 
     /**
