@@ -13,7 +13,7 @@ class FigureGroupsTest {
     void groupNamesAreDistinct() {
         List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
         assertThat(names).doesNotHaveDuplicates()
-                .containsExactly("provision", "failover", "upgrade", "scale-out", "backup", "replication", "sql", "control-plane");
+                .containsExactly("provision", "failover", "upgrade", "bluegreen", "scale-out", "backup", "replication", "sql", "control-plane");
     }
 
     @Test

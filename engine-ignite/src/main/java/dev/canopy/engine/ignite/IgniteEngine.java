@@ -187,8 +187,14 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
      */
     static String fingerprint(Topology topology, NodeId node, List<String> jvm) {
         NodePlacement self = topology.placement(node).orElseThrow();
+        TreeMap<String, String> config = new TreeMap<>(topology.spec().config());
+        if (!node.isLeaf()) {
+            // only leaves capture changes: turning capture on (a blue/green upgrade's first step) restarts no aggregator,
+            // which with a single one would be an outage
+            config.remove(NodeConfigRenderer.CAPTURE_SETTING);
+        }
         String material = String.join("\n", topology.spec().release(), String.join(" ", jvm), self.toString(),
-                new TreeMap<>(topology.spec().config()).toString(), Integer.toString(topology.spec().redundancyLevel()),
+                config.toString(), Integer.toString(topology.spec().redundancyLevel()),
                 node.isLeaf() ? String.valueOf(topology.spec().leaves().height()) : String.valueOf(topology.spec().aggregators().height()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));

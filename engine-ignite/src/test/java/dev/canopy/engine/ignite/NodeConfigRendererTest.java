@@ -158,6 +158,8 @@ class NodeConfigRendererTest {
         IgniteEngine engine = IgniteEngine.local();
         assertThat(engine.render(source, NodeId.leaf(1, 0)).fingerprint()).as("turning capture on restarts the leaves")
                 .isNotEqualTo(engine.render(topology(2, Map.of(), 1), NodeId.leaf(1, 0)).fingerprint());
+        assertThat(engine.render(source, NodeId.aggregator(0)).fingerprint()).as("but no aggregator")
+                .isEqualTo(engine.render(topology(2, Map.of(), 1), NodeId.aggregator(0)).fingerprint());
     }
 
     @Test

@@ -39,13 +39,13 @@ import java.util.stream.Collectors;
  * Carries out a blue/green upgrade of a local cluster, one {@link BlueGreen#next} move per pass: both deployments are
  * reconciled by the same reconciler (blue at its release with change capture on, green at the declared spec), and the
  * move's I/O is done here: the copy, the change stream (captures beside blue's leaves, feeding green's aggregators),
- * the fence, the switch of the endpoint (green's aggregators take blue's aggregators' SQL ports once those stopped, so
- * clients keep their JDBC URL), and blue's retirement. The cluster's status is blue's until the switch, green's after,
+ * the fence, the switch of the endpoint (the runtime forwards the ports clients know, at first blue's aggregators' own,
+ * to green's aggregators, so that clients keep their JDBC URL and reconnect within milliseconds), and blue's retirement. The cluster's status is blue's until the switch, green's after,
  * with the upgrade's step in {@code status.upgrade} and the move's message in the Progressing condition.
  */
 final class BlueGreenUpgrade {
     private static final Logger LOG = LoggerFactory.getLogger(BlueGreenUpgrade.class);
-    /** How long the switch waits for green's aggregators to serve on blue's ports before it fails (and is retried). */
+    /** How long the switch waits for green's aggregators to answer before it fails (and is retried). */
     private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final ClusterStore store;
@@ -155,10 +155,7 @@ final class BlueGreenUpgrade {
                 store.writeDeployment(cluster.name(), progress.green());
                 LOG.info("{}: blue/green: {} serves the clients at {}; writes paused {} s", cluster.name(), progress.green(),
                         cluster.spec().release(), next.writePauseSeconds().orElse(0.0));
-                // green's status of this pass still names the ports its aggregators had: the endpoint is blue's
-                DatabaseClusterStatus g = green.status();
-                shown = new DatabaseClusterStatus(g.phase(), g.conditions(), g.observedGeneration(), g.aggregators(), g.leaves(),
-                        g.release(), blue.status().endpoints(), g.upgrade(), g.rebalance());
+                shown = green.status();
             }
             case BlueGreen.Move.Retire ignored -> {
                 // reached on the next pass, once the switch is stored
@@ -220,21 +217,23 @@ final class BlueGreenUpgrade {
     }
 
     /**
-     * Blue's aggregators stop; green's restart on their SQL ports (the cluster's endpoint) and are waited for until they
-     * answer. Returns when they did: the end of the write pause.
+     * Moves the clients: the cluster's endpoint (the ports its clients know) now forwards to green's aggregators. The
+     * first time, those are blue's aggregators' own ports: blue's aggregators stop first to free them (fenced, they
+     * served reads only). Afterwards, the forwarders already serve them and are pointed at green, closing the
+     * connections to blue so that clients reconnect. Returns when green serves through the endpoint: the end of the
+     * write pause.
      */
     private Instant switchClients(String cluster, BlueGreen.Progress progress, Topology blue, Topology green) {
+        Map<String, Integer> first = new java.util.TreeMap<>();
+        if (runtime.publishedEndpoints(cluster).isEmpty()) {
+            blue.aggregators().forEach(p -> first.put(p.node().name(), p.sqlPort()));
+            blue.aggregators().forEach(p -> runtime.stop(progress.blue(), p.node()));
+        }
+        runtime.publishEndpoints(cluster, progress.green(), first);
         List<NodeId> aggregators = DesiredNodes.aggregators(green.spec());
-        blue.aggregators().forEach(p -> runtime.stop(progress.blue(), p.node()));
-        Map<NodeId, Integer> bluePorts = blue.aggregators().stream()
-                .collect(Collectors.toMap(NodePlacement::node, NodePlacement::sqlPort));
-        aggregators.stream().filter(bluePorts::containsKey)
-                .forEach(node -> runtime.moveSqlPort(progress.green(), node, bluePorts.get(node)));
-        Topology moved = topology(progress.green(), green.spec());
-        aggregators.forEach(node -> runtime.start(progress.green(), node, engine.render(moved, node)));
         long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (aggregators.stream().anyMatch(node -> engine.sqlAnswers(moved, node))) {
+            if (aggregators.stream().anyMatch(node -> engine.sqlAnswers(green, node))) {
                 return clock.instant();
             }
             try {
@@ -244,8 +243,8 @@ final class BlueGreenUpgrade {
                 break;
             }
         }
-        throw new IllegalStateException(cluster + ": green's aggregators did not answer SQL on the cluster's endpoint within "
-                + SERVE_TIMEOUT.toSeconds() + " s; retrying on the next pass");
+        throw new IllegalStateException(cluster + ": green's aggregators did not answer SQL within " + SERVE_TIMEOUT.toSeconds()
+                + " s of the switch; retrying on the next pass");
     }
 
     private void abandon(String cluster, BlueGreen.Progress progress, Topology blue) {

@@ -222,7 +222,11 @@ public final class LocalRegion implements AutoCloseable {
                 listener.stepTaken(cluster.name(), result.step());
             }
             DatabaseClusterStatus before = cluster.status();
-            DatabaseClusterStatus status = backups == null ? result.status() : backups.observed(cluster.name(), result.status(), before);
+            // clients keep the ports they know once the cluster's aggregators changed hands (a blue/green switch)
+            runtime.keepEndpoints(cluster.name(), store.deployment(cluster.name()));
+            DatabaseClusterStatus served = PublishedEndpoints.overlay(result.status(), cluster.spec(),
+                    runtime.publishedEndpoints(cluster.name()));
+            DatabaseClusterStatus status = backups == null ? served : backups.observed(cluster.name(), served, before);
             if (!status.equals(before)) {
                 store.writeStatus(cluster.name(), status);
                 listener.statusChanged(cluster.name(), before, status);

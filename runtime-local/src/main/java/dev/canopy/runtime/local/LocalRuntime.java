@@ -38,13 +38,16 @@ import java.util.stream.Stream;
  * {@code clusters/<cluster>/placements.json} (each node's ports, allocated once) and
  * {@code clusters/<cluster>/nodes/<node>/} (the node's configuration, storage, log and pid file) and
  * {@code clusters/<cluster>/captures/<leaf>/} (the configuration, log and pid file of the change-data-capture process
- * beside a leaf of a replication source; its progress is in the leaf's storage).
+ * beside a leaf of a replication source; its progress is in the leaf's storage) and, once a cluster's aggregators
+ * changed hands (a blue/green upgrade), {@code clusters/<cluster>/endpoints.json} (the ports its clients know, each
+ * served by an {@link EndpointForwarder} to the aggregator of the same ordinal in the cluster's current deployment).
  * Node processes live no longer than this runtime: {@link #close()} stops them, and if this JVM dies they stop by
  * themselves (see the node launcher).
  */
 public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String ENDPOINTS_FILE = "endpoints.json";
 
     private final Path dataDir;
     private final ReleaseCatalog releases;
@@ -52,6 +55,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private final Duration stopTimeout;
     private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, NodeProcess> captures = new ConcurrentHashMap<>();
+    /** cluster/aggregator to the forwarder serving its published port. */
+    private final Map<String, EndpointForwarder> endpoints = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "canopy-local-supervisor");
         t.setDaemon(true);
@@ -209,6 +214,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     /** Stops every node of the cluster, in parallel, and deletes everything it had on disk. */
     public void deleteCluster(String cluster) {
+        closeEndpoints(cluster);
         stopAll(cluster + "/");
         processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         captures.keySet().removeIf(k -> k.startsWith(cluster + "/"));
@@ -234,17 +240,80 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     }
 
     /**
-     * Gives a node the SQL port another node listened on, from its next start: a blue/green switch hands the cluster's
-     * endpoint (its aggregators' addresses) from blue's aggregators, once stopped, to green's.
+     * The cluster's published endpoint ports, by aggregator; empty while its clients connect to its aggregators' own
+     * ports (until its first blue/green switch).
      */
-    public synchronized void moveSqlPort(String cluster, NodeId node, int sqlPort) {
-        Map<String, int[]> ports = readPlacements(cluster);
-        int[] placed = ports.get(node.name());
-        if (placed == null) {
-            throw new IllegalStateException(cluster + "/" + node + " has no placement");
+    public synchronized Map<String, Integer> publishedEndpoints(String cluster) {
+        Path file = clusterDirectory(cluster).resolve(ENDPOINTS_FILE);
+        if (!Files.exists(file)) {
+            return Map.of();
         }
-        placed[2] = sqlPort;
-        writePlacements(cluster, ports);
+        try {
+            return new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Integer>>() {
+            }));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * Serves the cluster's clients from now on through its published ports, forwarded to the deployment's aggregators
+     * (same ordinal, else aggregator-0). The first time, the ports published are these (the ones clients know: those of
+     * the aggregators being replaced, which must be stopped by now); afterwards, the existing forwarders are pointed at
+     * the deployment and their connections closed, so that clients reconnect to it. Also re-creates the forwarders of a
+     * platform that restarted.
+     */
+    public synchronized void publishEndpoints(String cluster, String deployment, Map<String, Integer> firstPorts) {
+        Map<String, Integer> ports = publishedEndpoints(cluster);
+        if (ports.isEmpty()) {
+            ports = new TreeMap<>(firstPorts);
+            Path file = clusterDirectory(cluster).resolve(ENDPOINTS_FILE);
+            try {
+                Files.createDirectories(file.getParent());
+                JSON.writeValue(file.toFile(), ports);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+        }
+        for (Map.Entry<String, Integer> endpoint : ports.entrySet()) {
+            String key = cluster + "/" + endpoint.getKey();
+            NodeId aggregator = NodeId.parse(endpoint.getKey());
+            java.util.function.Supplier<java.net.InetSocketAddress> target = () -> forwardTarget(deployment, aggregator);
+            EndpointForwarder existing = endpoints.get(key);
+            if (existing == null) {
+                endpoints.put(key, new EndpointForwarder(key, host, endpoint.getValue(), target));
+            } else {
+                existing.retarget(target);
+            }
+        }
+    }
+
+    /** Ensures the forwarders of a cluster that published its endpoints run (after a platform restart); no retarget. */
+    public synchronized void keepEndpoints(String cluster, String deployment) {
+        Map<String, Integer> ports = publishedEndpoints(cluster);
+        if (!ports.isEmpty() && ports.keySet().stream().anyMatch(a -> !endpoints.containsKey(cluster + "/" + a))) {
+            ports.forEach((aggregator, port) -> endpoints.computeIfAbsent(cluster + "/" + aggregator, key -> new EndpointForwarder(key,
+                    host, port, () -> forwardTarget(deployment, NodeId.parse(aggregator)))));
+        }
+    }
+
+    private java.net.InetSocketAddress forwardTarget(String deployment, NodeId aggregator) {
+        Map<String, int[]> ports = readPlacements(deployment);
+        int[] placed = ports.containsKey(aggregator.name()) ? ports.get(aggregator.name()) : ports.get(NodeId.aggregator(0).name());
+        if (placed == null) {
+            throw new IllegalStateException(deployment + " has no aggregator to forward to");
+        }
+        return new java.net.InetSocketAddress(host, placed[2]);
+    }
+
+    private void closeEndpoints(String cluster) {
+        endpoints.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(cluster + "/")) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Stops every node of the cluster and keeps its storage. */
@@ -260,6 +329,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public void close() {
+        endpoints.values().forEach(EndpointForwarder::close);
+        endpoints.clear();
         stopAll("");
         scheduler.shutdownNow();
     }
@@ -300,8 +371,11 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
         Path clusters = dataDir.resolve("clusters");
         if (Files.isDirectory(clusters)) {
             try (Stream<Path> dirs = Files.list(clusters)) {
-                dirs.forEach(dir -> readPlacements(dir.getFileName().toString())
-                        .values().forEach(p -> Arrays.stream(p).forEach(taken::add)));
+                dirs.forEach(dir -> {
+                    readPlacements(dir.getFileName().toString()).values().forEach(p -> Arrays.stream(p).forEach(taken::add));
+                    // a published endpoint outlives the aggregator that had its port first
+                    taken.addAll(publishedEndpoints(dir.getFileName().toString()).values());
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + clusters, e);
             }

@@ -1,0 +1,41 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
+import dev.canopy.core.DesiredNodes;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.Topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The endpoints a cluster's status gives clients once its aggregators changed hands: an aggregator whose port was
+ * published (the one clients knew before a blue/green switch, now forwarded by the runtime) is listed by that port;
+ * any other (one added since) by its own. Pure.
+ */
+final class PublishedEndpoints {
+
+    private PublishedEndpoints() {
+    }
+
+    /** @param published aggregator name to published port; empty leaves the status as it is */
+    static DatabaseClusterStatus overlay(DatabaseClusterStatus status, DatabaseClusterSpec spec, Map<String, Integer> published) {
+        if (published.isEmpty() || status == null || status.endpoints() == null) {
+            return status;
+        }
+        List<NodeId> aggregators = DesiredNodes.aggregators(spec);
+        List<String> own = status.endpoints().aggregators();
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < own.size(); i++) {
+            String address = own.get(i);
+            Integer port = i < aggregators.size() ? published.get(aggregators.get(i).name()) : null;
+            addresses.add(port == null ? address : address.substring(0, address.lastIndexOf(':') + 1) + port);
+        }
+        return new DatabaseClusterStatus(status.phase(), status.conditions(), status.observedGeneration(), status.aggregators(),
+                status.leaves(), status.release(), new Endpoints(Topology.jdbcUrl(addresses), addresses), status.upgrade(),
+                status.rebalance());
+    }
+}
