@@ -339,9 +339,18 @@ final class ClustersCommand {
         @Option(names = "--release", required = true, description = "The new release.")
         String release;
 
+        @Option(names = "--strategy", description = "How an engine version change rolls out: BlueGreen (the local default:"
+                + " writes pause about 2 s) or CoordinatedRestart (every node restarts at once). Default: the cluster's.")
+        String strategy;
+
         @Override
         public Integer call() {
-            return change(name, api -> api.call("POST", "/clusters/" + name + "/upgrade", Map.of("release", release), ifMatch),
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("release", release);
+            if (strategy != null) {
+                body.put("strategy", strategy);
+            }
+            return change(name, api -> api.call("POST", "/clusters/" + name + "/upgrade", body, ifMatch),
                     ClustersCommand::printCluster);
         }
     }

@@ -13,10 +13,16 @@ import java.util.Map;
  */
 public record CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                    AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
-                                   BackupSpec backup, RestoreSource restoreFrom) {
+                                   BackupSpec backup, RestoreSource restoreFrom, String upgradeStrategy) {
 
     public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                 AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config) {
-        this(name, region, release, redundancyLevel, aggregators, leaves, config, null, null);
+        this(name, region, release, redundancyLevel, aggregators, leaves, config, null, null, null);
+    }
+
+    public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
+                                AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
+                                BackupSpec backup, RestoreSource restoreFrom) {
+        this(name, region, release, redundancyLevel, aggregators, leaves, config, backup, restoreFrom, null);
     }
 }

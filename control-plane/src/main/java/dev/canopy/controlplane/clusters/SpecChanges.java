@@ -18,7 +18,7 @@ public final class SpecChanges {
 
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
-                request.leaves(), request.config(), null, request.backup());
+                request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {
@@ -37,12 +37,14 @@ public final class SpecChanges {
             leaves = new LeavesSpec(orElse(request.leaves().count(), leaves.count()),
                     orElse(request.leaves().height(), leaves.height()), leaves.storageGB(), leaves.storageClass());
         }
-        return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(), spec.backup());
+        return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(),
+                spec.backup(), spec.upgradeStrategy());
     }
 
     public static DatabaseClusterSpec upgraded(DatabaseClusterSpec spec, UpgradeRequest request) {
         return new DatabaseClusterSpec(request.release(), spec.redundancyLevel(), spec.aggregators(), spec.leaves(),
-                spec.config(), spec.suspended(), spec.backup());
+                spec.config(), spec.suspended(), spec.backup(),
+                request.strategy() == null ? spec.upgradeStrategy() : request.strategy());
     }
 
     /** The name's and the spec's problems, each naming its request field; empty when both are fine. */

@@ -163,6 +163,19 @@ class ClusterApiWithFakeRegionTest {
                 Map.of("If-Match", "\"2\""));
         assertThat(upgraded.status()).isEqualTo(200);
         assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.16.0");
+
+        ApiClient.Response badStrategy = api.admin.post("/api/v1/clusters/orders/upgrade",
+                "{\"release\": \"2.17.0\", \"strategy\": \"Rolling\"}");
+        assertThat(badStrategy.status()).as(badStrategy.body()).isEqualTo(422);
+        assertThat(badStrategy.body()).contains("must be BlueGreen or CoordinatedRestart, got Rolling");
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).as("nothing changed").isEqualTo("2.16.0");
+        ApiClient.Response coordinated = api.admin.post("/api/v1/clusters/orders/upgrade",
+                "{\"release\": \"2.17.0\", \"strategy\": \"CoordinatedRestart\"}");
+        assertThat(coordinated.status()).as(coordinated.body()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().upgradeStrategy()).isEqualTo("CoordinatedRestart");
+        ApiClient.Response resizedAgain = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 2}}");
+        assertThat(resizedAgain.status()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().upgradeStrategy()).as("kept by a resize").isEqualTo("CoordinatedRestart");
     }
 
     @Test
