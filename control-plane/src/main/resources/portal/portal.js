@@ -152,6 +152,7 @@ async function clusterPage(name) {
   let current = null;
   const title = h('h2', {}, name, ' ', h('span', { id: 'phase' }));
   const progress = h('div', { id: 'progress', class: 'progress' });
+  const lastUpgrade = h('div', { id: 'last-upgrade', class: 'progress' });
   const events = h('ul', { id: 'events' });
   const connection = h('code', { id: 'connection', class: 'conn' });
   const topology = h('div', { id: 'topology' });
@@ -184,6 +185,8 @@ async function clusterPage(name) {
   };
   const num = (n) => { const v = actions.elements[n].value.trim(); return v === '' ? undefined : Number(v); };
   const upgradeTo = h('select', { name: 'release' });
+  const strategy = h('select', { name: 'strategy' }, h('option', { value: '' }, 'cluster\u2019s strategy'),
+    h('option', { value: 'BlueGreen' }, 'blue/green'), h('option', { value: 'CoordinatedRestart' }, 'coordinated restart'));
   const actions = h('form', { class: 'actions', id: 'actions', onsubmit: e => e.preventDefault() },
     h('div', {}, field('Aggregators', 'aggregators.count', { type: 'number', min: 1 }),
       field('Leaves per AG', 'leaves.count', { type: 'number', min: 1 }),
@@ -191,7 +194,9 @@ async function clusterPage(name) {
       h('button', { id: 'resize', onclick: () => act('Resize', 'POST', '/resize', {
         aggregators: { count: num('aggregators.count') }, leaves: { count: num('leaves.count'), height: num('leaves.height') } }) }, 'Resize')),
     h('div', {}, h('label', {}, 'Release', upgradeTo, h('span', { class: 'field-error', 'data-field': 'release' })),
-      h('button', { id: 'upgrade', onclick: () => act('Upgrade', 'POST', '/upgrade', { release: upgradeTo.value }) }, 'Upgrade')),
+      h('label', {}, 'Engine change', strategy, h('span', { class: 'field-error', 'data-field': 'strategy' })),
+      h('button', { id: 'upgrade', onclick: () => act('Upgrade', 'POST', '/upgrade',
+        { release: upgradeTo.value, strategy: strategy.value || undefined }) }, 'Upgrade')),
     h('div', {}, h('button', { id: 'suspend', onclick: () => act('Suspend', 'POST', '/suspend') }, 'Suspend'),
       h('button', { id: 'resume', onclick: () => act('Resume', 'POST', '/resume') }, 'Resume'),
       h('button', { id: 'delete', onclick: () => act('Delete', 'DELETE', '') }, 'Delete')),
@@ -270,7 +275,7 @@ async function clusterPage(name) {
 
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Clusters')),
-    h('section', {}, title, progress, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
+    h('section', {}, title, progress, lastUpgrade, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
     h('section', {}, h('h2', {}, 'Topology'), topology),
     h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
       ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conditions)),
@@ -308,6 +313,11 @@ async function clusterPage(name) {
       ? `${prog.status === 'True' ? 'In progress' : 'Idle'}: ${prog.message || prog.reason || ''}`
       : 'Waiting for the region to report.';
     connection.textContent = c.jdbcUrl || 'not yet: the cluster has no aggregator ready';
+    const u = c.status?.upgrade;
+    lastUpgrade.textContent = !u ? '' : `${u.finishedAt ? 'Last upgrade' : 'Upgrading'}: ${u.fromRelease} \u2192 ${u.toRelease}, `
+      + `${u.strategy}${u.step ? `, step ${u.step}` : ''}`
+      + `${u.writePauseSeconds != null ? `, writes paused ${u.writePauseSeconds.toFixed(2)} s` : ''}`
+      + `${u.offlineSeconds != null && u.strategy === 'CoordinatedRestart' ? `, offline ${u.offlineSeconds.toFixed(1)} s` : ''}`;
     conditions.replaceChildren(...conds.map(x => h('tr', {}, h('td', {}, x.type), h('td', { class: `cond-${x.status}` }, x.status),
       h('td', {}, x.reason || ''), h('td', {}, x.message || ''), h('td', {}, x.lastTransitionTime || ''))));
     renderTopology(topology, c, latestSample);

@@ -5,6 +5,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.UpgradeStatus;
 import dev.canopy.controlplane.region.FakeRegion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,17 @@ class PortalInChromiumWithFakeRegionTest {
         assertThat(browser.findElement(By.id("conditions")).getText()).contains("Ready", "Balanced");
         assertThat(browser.findElement(By.id("node-counts")).getText()).contains("Aggregators: 1/1 ready", "Leaves: 2/2 ready");
 
+        // a blue/green upgrade under way, then done: its step, then the write pause
+        DatabaseClusterStatus ready = region.get("default-orders").orElseThrow().status();
+        region.writeStatus("default-orders", withUpgrade(ready, new UpgradeStatus("2.16.0", "2.17.0", UpgradeStatus.BLUE_GREEN,
+                "2026-12-03T06:00:00Z", null, null, null, null, "Streaming", null)));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("last-upgrade"),
+                "Upgrading: 2.16.0 \u2192 2.17.0, BlueGreen, step Streaming"));
+        region.writeStatus("default-orders", withUpgrade(ready, new UpgradeStatus("2.16.0", "2.17.0", UpgradeStatus.BLUE_GREEN,
+                "2026-12-03T06:00:00Z", "2026-12-03T06:01:30Z", null, null, null, "Done", 1.94)));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("last-upgrade"),
+                "Last upgrade: 2.16.0 \u2192 2.17.0, BlueGreen, step Done, writes paused 1.94 s"));
+
         // the telemetry history grows every 100 ms here and the page polls it: a line of several points
         wait.until(d -> Integer.parseInt(d.findElement(By.cssSelector(".chart[data-series=nodesUp]")).getAttribute("data-points")) >= 3);
         assertThat(browser.findElements(By.cssSelector(".chart[data-series=nodesUp] polyline"))).hasSize(1);
@@ -105,6 +117,11 @@ class PortalInChromiumWithFakeRegionTest {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("clusters")));
         assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
+    }
+
+    private static DatabaseClusterStatus withUpgrade(DatabaseClusterStatus s, UpgradeStatus upgrade) {
+        return new DatabaseClusterStatus(s.phase(), s.conditions(), s.observedGeneration(), s.aggregators(), s.leaves(), s.release(),
+                s.endpoints(), upgrade, s.rebalance());
     }
 
     private static DatabaseClusterStatus status(Phase phase, int ready, String progressing, String step, Endpoints endpoints) {
