@@ -155,6 +155,8 @@ public final class ApiServer implements AutoCloseable {
                 cluster(ctx, 200, clusters.suspend(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
         routes.post(BASE + "/clusters/{name}/resume", ctx ->
                 cluster(ctx, 200, clusters.resume(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+        routes.post(BASE + "/clusters/{name}/promote", ctx ->
+                cluster(ctx, 200, clusters.promote(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
         routes.post(BASE + "/clusters/{name}/backup-policy", ctx -> cluster(ctx, 200, clusters.backupPolicy(principal(ctx),
                 ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), BackupSpec.class), ctx.body())));
         routes.post(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 202,

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,10 +77,18 @@ public final class ClusterService {
             }
         }
         return audited(who, "create", request.name(), rawBody, () -> store.transaction(tx -> {
-            String regionName = request.region() == null ? "local" : request.region();
-            Region region = regions.require(regionName);
+            Region region = regions.require(request.regionOrDefault());
             DatabaseClusterSpec spec = SpecChanges.created(request);
-            List<FieldProblem> problems = SpecChanges.problems(request.name(), spec);
+            List<FieldProblem> problems = new ArrayList<>(SpecChanges.problems(request.name(), spec));
+            if (spec.replicaOf() != null && problems.stream().noneMatch(p -> p.field().startsWith("replicaOf"))) {
+                ReplicaSources.Resolved source = ReplicaSources.resolve(tx, regions, who.organization(), request.name(),
+                        region.name(), spec.replicaOf());
+                problems.addAll(source.problems());
+                spec = spec.withReplicaOf(source.inRegion());
+            }
+            if (spec.replicaOf() != null && request.restoreFrom() != null) {
+                problems.add(new FieldProblem("restoreFrom", "a replica starts from its source's rows; give replicaOf or restoreFrom, not both"));
+            }
             if (!problems.isEmpty()) {
                 throw ProblemException.invalid(problems);
             }
@@ -101,7 +110,7 @@ public final class ClusterService {
             } catch (AlreadyExistsException e) {
                 throw ProblemException.conflict("cluster " + request.name() + " exists already");
             }
-            String body = Json.write(view(record));
+            String body = Json.write(view(record, ReplicaSources.Names.of(tx, who.organization())));
             if (idempotencyKey != null) {
                 tx.storeResponse(who.organization(), idempotencyKey, new StoredResponse(requestHash, 201, body), now);
             }
@@ -113,7 +122,9 @@ public final class ClusterService {
 
     public List<ClusterView> list(Principal who) {
         RegionReads reads = new RegionReads();
-        return store.read(tx -> tx.clusters(who.organization())).stream().map(r -> view(r, reads.get(r))).toList();
+        List<ClusterRecord> records = store.read(tx -> tx.clusters(who.organization()));
+        ReplicaSources.Names names = ReplicaSources.Names.of(records);
+        return records.stream().map(r -> view(r, reads.get(r), names)).toList();
     }
 
     /**
@@ -146,7 +157,10 @@ public final class ClusterService {
     }
 
     public ClusterView get(Principal who, String name) {
-        return view(store.read(tx -> find(tx, who, name)));
+        // the source's name is looked up only for a replica, in a read of its own
+        ReplicaSources.Names names = (region, regionName) -> store.read(tx -> ReplicaSources.Names.of(tx, who.organization())
+                .apiName(region, regionName));
+        return view(store.read(tx -> find(tx, who, name)), names);
     }
 
     public ClusterView resize(Principal who, String name, String ifMatch, ResizeRequest request, String rawBody) {
@@ -173,6 +187,14 @@ public final class ClusterService {
         return change(who, "resume", name, ifMatch, null, spec -> spec.withSuspended(false));
     }
 
+    /**
+     * Makes a replica a cluster of its own: its spec loses {@code replicaOf}, and the region fences the source (when
+     * it can reach it), waits for the last changes and stops the feed; {@code status.replication.promotedAt} says when.
+     */
+    public ClusterView promote(Principal who, String name, String ifMatch) {
+        return change(who, "promote", name, ifMatch, null, spec -> SpecChanges.promoted(name, spec));
+    }
+
     /** Asks the region to delete the cluster and forgets it; the region stops its nodes and removes its storage. */
     public ClusterView delete(Principal who, String name, String ifMatch) {
         who.requireClusterChanges();
@@ -192,7 +214,7 @@ public final class ClusterService {
             }
             region.delete(record.regionName());
             LOG.info("{}: cluster {} deleted by key {}; region {} stops its nodes", who.organization(), name, who.keyId(), record.region());
-            return new Done<>(view(record), record.region(), record.regionName(), null);
+            return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(), record.regionName(), null);
         }));
     }
 
@@ -200,7 +222,7 @@ public final class ClusterService {
     public java.util.Map<String, Long> phaseCounts() {
         RegionReads reads = new RegionReads();
         return store.read(StoreTransaction::allClusters).stream()
-                .collect(Collectors.groupingBy(c -> view(c, reads.get(c)).phase(), java.util.TreeMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(c -> view(c, reads.get(c), ReplicaSources.Names.NONE).phase(), java.util.TreeMap::new, Collectors.counting()));
     }
 
     /** Every organization's clusters with their region's status, for the telemetry sampler. */
@@ -210,7 +232,7 @@ public final class ClusterService {
                 .map(c -> {
                     TelemetryHistory.Key key = new TelemetryHistory.Key(c.organization(), c.name());
                     try {
-                        ClusterView view = view(c, reads.get(c));
+                        ClusterView view = view(c, reads.get(c), ReplicaSources.Names.NONE);
                         return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null);
                     } catch (RegionUnavailableException e) {
                         // one region not answering must not stop the others' clusters from being sampled
@@ -266,7 +288,8 @@ public final class ClusterService {
                 throw ProblemException.invalid(problems);
             }
             if (spec.equals(record.spec())) {
-                return new Done<>(view(record), record.region(), record.regionName(), record.generation());
+                return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(),
+                        record.regionName(), record.generation());
             }
             Region region = regions.of(record.region());
             long generation = applyToRegion(region, record.regionName(), spec);
@@ -276,7 +299,8 @@ public final class ClusterService {
                 throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
             }
             LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(), generation);
-            return new Done<>(view(updated), record.region(), record.regionName(), generation);
+            return new Done<>(view(updated, ReplicaSources.Names.of(tx, who.organization())), record.region(),
+                    record.regionName(), generation);
         }));
     }
 
@@ -344,19 +368,20 @@ public final class ClusterService {
                 .orElse(record);
     }
 
-    private ClusterView view(ClusterRecord stored) {
+    private ClusterView view(ClusterRecord stored, ReplicaSources.Names names) {
         // one read of the region per view: for a Kubernetes region it is a call to its API server
-        return view(stored, regions.of(stored.region()).get(stored.regionName()));
+        return view(stored, regions.of(stored.region()).get(stored.regionName()), names);
     }
 
-    private ClusterView view(ClusterRecord stored, Optional<RegionCluster> inRegion) {
+    /** The cluster as its organization sees it: a replica's source under the organization's name for it. */
+    private ClusterView view(ClusterRecord stored, Optional<RegionCluster> inRegion, ReplicaSources.Names names) {
         ClusterRecord record = caughtUp(stored, inRegion);
-        var status = inRegion.map(RegionCluster::status).orElse(null);
+        var status = ReplicaSources.toApi(inRegion.map(RegionCluster::status).orElse(null), record.organization(), names);
         String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
         String jdbcUrl = status == null || status.endpoints() == null ? null : status.endpoints().jdbcUrl();
         Boolean deleting = inRegion.map(RegionCluster::deleting).filter(d -> d).orElse(null);
         return new ClusterView(record.name(), record.region(), record.generation(), record.resourceVersion(), phase,
-                jdbcUrl, record.spec(), status, deleting, record.createdAt(), record.updatedAt());
+                jdbcUrl, ReplicaSources.toApi(record.spec(), record.organization(), names), status, deleting, record.createdAt(), record.updatedAt());
     }
 
     /** What a change did, and where the region is to be watched for its end. */

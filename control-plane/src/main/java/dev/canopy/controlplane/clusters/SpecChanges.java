@@ -16,9 +16,10 @@ public final class SpecChanges {
     private SpecChanges() {
     }
 
+    /** The spec a create asks for; {@code replicaOf} still in the organization's names (see {@link ReplicaSources}). */
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
-                request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy());
+                request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy(), request.replicaOf());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {
@@ -38,13 +39,20 @@ public final class SpecChanges {
                     orElse(request.leaves().height(), leaves.height()), leaves.storageGB(), leaves.storageClass());
         }
         return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(),
-                spec.backup(), spec.upgradeStrategy());
+                spec.backup(), spec.upgradeStrategy(), spec.replicaOf());
+    }
+
+    /** Removes the source: the region promotes the replica (and fences the source when it can reach it). */
+    public static DatabaseClusterSpec promoted(String name, DatabaseClusterSpec spec) {
+        if (spec.replicaOf() == null) {
+            throw ProblemException.conflict("cluster " + name + " is no replica (its spec has no replicaOf): nothing to promote");
+        }
+        return spec.withReplicaOf(null);
     }
 
     public static DatabaseClusterSpec upgraded(DatabaseClusterSpec spec, UpgradeRequest request) {
-        return new DatabaseClusterSpec(request.release(), spec.redundancyLevel(), spec.aggregators(), spec.leaves(),
-                spec.config(), spec.suspended(), spec.backup(),
-                request.strategy() == null ? spec.upgradeStrategy() : request.strategy());
+        return spec.withRelease(request.release())
+                .withUpgradeStrategy(request.strategy() == null ? spec.upgradeStrategy() : request.strategy());
     }
 
     /** The name's and the spec's problems, each naming its request field; empty when both are fine. */

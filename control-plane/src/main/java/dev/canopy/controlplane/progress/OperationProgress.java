@@ -3,6 +3,7 @@ package dev.canopy.controlplane.progress;
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.store.Operation;
 
@@ -10,6 +11,7 @@ import java.util.Optional;
 
 /** Whether an accepted operation has ended, judged from its cluster as the region holds it now. */
 public final class OperationProgress {
+    static final String PROMOTE = "promote";
     private OperationProgress() {
     }
 
@@ -46,12 +48,34 @@ public final class OperationProgress {
             return Optional.empty();
         }
         String step = status.condition(Condition.PROGRESSING).map(Condition::message).orElse("");
+        if (operation.action().equals(PROMOTE) && status.phase() != Phase.Failed) {
+            return promoted(status);
+        }
         return switch (status.phase()) {
             case Ready, Suspended -> Optional.of(new Ending(Operation.Outcome.succeeded,
                     status.phase() + " at generation " + status.observedGeneration()));
             case Failed -> Optional.of(new Ending(Operation.Outcome.failed, step.isEmpty() ? "the region reports Failed" : step));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * A promotion ends when the region says the replica is promoted, not at the first Ready status of the new
+     * generation: the replica keeps serving (reads) while the source is fenced and the last changes come in. A region
+     * that reports no replication at all ends it at Ready, as any change.
+     */
+    private static Optional<Ending> promoted(DatabaseClusterStatus status) {
+        ReplicationStatus replication = status.replication();
+        if (replication == null) {
+            return status.phase() == Phase.Ready ? Optional.of(new Ending(Operation.Outcome.succeeded,
+                    "Ready at generation " + status.observedGeneration())) : Optional.empty();
+        }
+        if (replication.promotedAt() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ending(Operation.Outcome.succeeded, "promoted at " + replication.promotedAt()
+                + (replication.lagAtPromotionSeconds() == null ? "" : ", lag at promotion " + replication.lagAtPromotionSeconds() + " s")
+                + (Boolean.TRUE.equals(replication.sourceFenced()) ? ", source fenced" : ", source not fenced")));
     }
 
     /** A status's phase and current step, as one event; equal for two statuses that say the same thing. */

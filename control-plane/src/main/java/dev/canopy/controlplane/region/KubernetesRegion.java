@@ -61,6 +61,10 @@ public final class KubernetesRegion implements Region, AutoCloseable {
             throw new InvalidSpecException(List.of("spec.backup: region " + name + " (kubernetes) takes no backups yet;"
                     + " leave backup out here, or run the cluster in a local region"));
         }
+        if (spec.replicaOf() != null) {
+            throw new InvalidSpecException(List.of("spec.replicaOf: region " + name + " (kubernetes) runs no replicas yet"
+                    + " (no change capture beside its leaves); make the replica in a local region"));
+        }
         if (current == null) {
             DatabaseCluster fresh = new DatabaseCluster();
             fresh.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(namespace).build());

@@ -6,6 +6,8 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.region.FakeRegion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,6 +243,135 @@ class ClusterApiWithFakeRegionTest {
         String metrics = api.anonymous().get("/metrics").body();
         assertThat(metrics).contains("canopy_api_requests_total{method=\"GET\",route=\"/api/v1/clusters/{name}\",status=\"200\"} 1.0");
         assertThat(metrics).contains("canopy_clusters{phase=\"Pending\"} 1.0");
+    }
+
+    /** ORDERS under another name, as a replica of the given source ({@code "replicaOf": ...}). */
+    private static String replica(String name, String replicaOf) {
+        return ORDERS.replace("\"orders\"", "\"" + name + "\"").replace("\"region\": \"local\",",
+                "\"region\": \"local\", \"replicaOf\": " + replicaOf + ",");
+    }
+
+    private static DatabaseClusterStatus replicating(long generation, String state, ReplicationStatus replication) {
+        return new DatabaseClusterStatus(Phase.Ready, List.of(
+                new Condition(Condition.READY, Condition.TRUE, "AllNodesReady", "every node is up", null),
+                new Condition(Condition.PROGRESSING, Condition.TRUE, "Replicating", state, null)),
+                generation, new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0", null, null, null, replication);
+    }
+
+    @Test
+    void aReplicaIsStoredWithItsSourcesRegionNameAndShownWithTheOrganizations() {
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        ApiClient.Response created = api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        assertThat(created.json().path("spec").path("replicaOf").path("region").asText()).isEqualTo("local");
+        // the region knows the source by its own name for it, in a named region
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+
+        region.writeStatus("default-copy", replicating(1, "streaming from local/default-orders",
+                new ReplicationStatus("local/default-orders", "Streaming: streaming from local/default-orders, lag 0.9 s",
+                        0.9, 3271L, null, null, null)));
+        JsonNode got = api.admin.get("/api/v1/clusters/copy").json();
+        assertThat(got.path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        JsonNode replication = got.path("status").path("replication");
+        assertThat(replication.path("source").asText()).isEqualTo("local/orders");
+        assertThat(replication.path("state").asText()).isEqualTo("Streaming: streaming from local/orders, lag 0.9 s");
+        assertThat(replication.path("lagSeconds").asDouble()).isEqualTo(0.9);
+        assertThat(replication.path("rowsCopied").asLong()).isEqualTo(3271);
+        assertThat(got.path("status").path("conditions").get(1).path("message").asText()).isEqualTo("streaming from local/orders");
+        JsonNode listed = api.admin.get("/api/v1/clusters").json().path("items");
+        assertThat(listed).filteredOn(c -> c.path("name").asText().equals("copy")).singleElement()
+                .satisfies(c -> assertThat(c.path("status").path("replication").path("source").asText()).isEqualTo("local/orders"))
+                .satisfies(c -> assertThat(c.path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders"));
+
+        // every other change keeps the source
+        assertThat(api.admin.post("/api/v1/clusters/copy/resize", "{\"leaves\": {\"count\": 3}}").status()).isEqualTo(200);
+        assertThat(api.admin.post("/api/v1/clusters/copy/upgrade", "{\"release\": \"2.16.0\"}").status()).isEqualTo(200);
+        assertThat(api.admin.post("/api/v1/clusters/copy/suspend", null).status()).isEqualTo(200);
+        assertThat(api.admin.post("/api/v1/clusters/copy/resume", null).status()).isEqualTo(200);
+        assertThat(api.admin.post("/api/v1/clusters/copy/backup-policy", "{\"schedule\": \"6h\"}").status()).isEqualTo(200);
+        var spec = region.get("default-copy").orElseThrow().spec();
+        assertThat(spec.leaves().count()).isEqualTo(3);
+        assertThat(spec.release()).isEqualTo("2.16.0");
+        assertThat(spec.replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+    }
+
+    @Test
+    void aReplicaOfNoSuchSourceIsRefusedNamingTheFieldAndNothingIsStored() {
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+
+        ApiClient.Response unknown = api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"nosuch\"}"));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(fields(unknown)).containsExactly("replicaOf.cluster");
+        assertThat(unknown.body()).contains("no cluster named nosuch in region local");
+
+        ApiClient.Response noRegion = api.admin.post("/api/v1/clusters",
+                replica("copy", "{\"cluster\": \"orders\", \"region\": \"mars\"}"));
+        assertThat(noRegion.status()).isEqualTo(422);
+        assertThat(fields(noRegion)).containsExactly("replicaOf.region");
+        assertThat(noRegion.body()).contains("no region named mars");
+
+        ApiClient.Response itself = api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"copy\"}"));
+        assertThat(itself.status()).isEqualTo(422);
+        assertThat(fields(itself)).containsExactly("replicaOf.cluster");
+        assertThat(itself.body()).contains("itself");
+
+        ApiClient.Response badName = api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"Orders_1\"}"));
+        assertThat(fields(badName)).containsExactly("replicaOf.cluster");
+        ApiClient.Response noCluster = api.admin.post("/api/v1/clusters", replica("copy", "{\"region\": \"local\"}"));
+        assertThat(fields(noCluster)).containsExactly("replicaOf.cluster");
+        ApiClient.Response withBadSpec = api.admin.post("/api/v1/clusters",
+                replica("copy", "{\"cluster\": \"nosuch\"}").replace("\"redundancyLevel\": 2", "\"redundancyLevel\": 3"));
+        assertThat(fields(withBadSpec)).as("every problem at once").containsExactlyInAnyOrder("redundancyLevel", "replicaOf.cluster");
+
+        // another organization's cluster of the same name is not one of this organization's
+        ApiClient acme = api.admin.withKey(api.admin.post("/api/v1/organizations", "{\"name\": \"acme\"}")
+                .json().path("adminKey").path("secret").asText());
+        ApiClient.Response foreign = acme.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}"));
+        assertThat(foreign.status()).isEqualTo(422);
+        assertThat(fields(foreign)).containsExactly("replicaOf.cluster");
+
+        assertThat(region.list()).extracting(c -> c.name()).containsExactly("default-orders");
+        assertThat(api.admin.get("/api/v1/clusters/copy").status()).isEqualTo(404);
+    }
+
+    @Test
+    void promoteRemovesTheSourceAndEndsWhenTheRegionSaysItIsPromoted() {
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}")).status()).isEqualTo(201);
+
+        ApiClient.Response promoted = api.admin.post("/api/v1/clusters/copy/promote", null, Map.of("If-Match", "\"1\""));
+        assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
+        assertThat(promoted.json().path("spec").has("replicaOf")).isFalse();
+        assertThat(promoted.json().path("generation").asLong()).isEqualTo(2);
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isNull();
+        JsonNode operation = api.admin.get("/api/v1/clusters/copy/operations?limit=1").json().path("items").get(0);
+        assertThat(operation.path("action").asText()).isEqualTo("promote");
+        assertThat(operation.path("outcome").asText()).isEqualTo("accepted");
+
+        // Ready at the new generation but still promoting: the operation goes on
+        region.writeStatus("default-copy", replicating(2, "promoting: fencing local/default-orders (read-only)",
+                new ReplicationStatus("local/default-orders", "Promoting: fencing local/default-orders", 0.9, 3271L, null, null, true)));
+        region.writeStatus("default-copy", replicating(2, "promoted",
+                new ReplicationStatus("local/default-orders", "Promoted: every table equals the fenced source's", null, 3271L,
+                        "2026-12-03T06:00:00Z", 0.9, true)));
+        JsonNode ended = await("the promotion ends").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.admin.get("/api/v1/clusters/copy/operations?limit=1").json().path("items").get(0),
+                        op -> !op.path("outcome").asText().equals("accepted"));
+        assertThat(ended.path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(ended.path("message").asText()).isEqualTo("promoted at 2026-12-03T06:00:00Z, lag at promotion 0.9 s, source fenced");
+        JsonNode replication = api.admin.get("/api/v1/clusters/copy").json().path("status").path("replication");
+        assertThat(replication.path("promotedAt").asText()).isEqualTo("2026-12-03T06:00:00Z");
+        assertThat(replication.path("source").asText()).isEqualTo("local/orders");
+
+        ApiClient.Response again = api.admin.post("/api/v1/clusters/copy/promote", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("detail").asText()).contains("copy is no replica");
+        assertThat(api.admin.post("/api/v1/clusters/orders/promote", null).status()).isEqualTo(409);
+        assertThat(region.get("default-orders").orElseThrow().generation()).as("nothing changed").isEqualTo(1);
+        JsonNode refused = api.admin.get("/api/v1/operations?limit=1").json().path("items").get(0);
+        assertThat(refused.path("action").asText()).isEqualTo("promote");
+        assertThat(refused.path("outcome").asText()).isEqualTo("refused");
     }
 
     private static List<String> fields(ApiClient.Response response) {

@@ -6,6 +6,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.store.Operation;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,25 @@ class OperationProgressTest {
         assertThat(OperationProgress.ending(delete, cluster(Phase.Ready, 3, "nothing to do"))).isEmpty();
         assertThat(OperationProgress.ending(delete, Optional.empty())).hasValueSatisfying(e ->
                 assertThat(e.outcome()).isEqualTo(Operation.Outcome.succeeded));
+    }
+
+    @Test
+    void aPromotionEndsWhenTheRegionSaysPromotedNotAtTheFirstReady() {
+        Operation promote = Operation.of("acme", "k1", "promote", "copy", null, Operation.Outcome.accepted, null, Instant.EPOCH)
+                .following("local", "acme-copy", 3L);
+        DatabaseClusterStatus ready = cluster(Phase.Ready, 3, "promoting").orElseThrow().status();
+        ReplicationStatus promoting = new ReplicationStatus("local/acme-orders", "Promoting: fencing", 0.8, 10L, null, null, true);
+        assertThat(OperationProgress.ending(promote, Optional.of(new RegionCluster("acme-copy", 3, SPEC,
+                ready.withReplication(promoting), false)))).isEmpty();
+        ReplicationStatus promoted = new ReplicationStatus("local/acme-orders", "Promoted", null, 10L, "2026-12-03T06:00:00Z", 2.5, false);
+        assertThat(OperationProgress.ending(promote, Optional.of(new RegionCluster("acme-copy", 3, SPEC,
+                ready.withReplication(promoted), false)))).contains(new OperationProgress.Ending(Operation.Outcome.succeeded,
+                "promoted at 2026-12-03T06:00:00Z, lag at promotion 2.5 s, source not fenced"));
+        // a region that reports no replication ends it as any change
+        assertThat(OperationProgress.ending(promote, Optional.of(new RegionCluster("acme-copy", 3, SPEC, ready, false))))
+                .contains(new OperationProgress.Ending(Operation.Outcome.succeeded, "Ready at generation 3"));
+        assertThat(OperationProgress.ending(promote, cluster(Phase.Failed, 3, "green did not start")))
+                .contains(new OperationProgress.Ending(Operation.Outcome.failed, "green did not start"));
     }
 
     @Test
