@@ -52,7 +52,11 @@ public record DatabaseClusterSpec(
                 + " supports it: a second cluster at the new release is fed by change data capture and takes the clients over,"
                 + " writes pause about a second) or CoordinatedRestart (every node restarts at once: offline for its duration)."
                 + " A release of the same engine version always rolls, one node at a time.")
-        String upgradeStrategy) {
+        String upgradeStrategy,
+
+        @JsonPropertyDescription("Makes the cluster a replica, continuously fed with the source's changes; remove it to"
+                + " promote the replica (the source is fenced when it can be reached).")
+        ReplicaOfSpec replicaOf) {
 
     public static final String BLUE_GREEN = "BlueGreen";
     public static final String COORDINATED_RESTART = "CoordinatedRestart";
@@ -64,13 +68,22 @@ public record DatabaseClusterSpec(
     /** A cluster without a backup section. */
     public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
                                Map<String, String> config, Boolean suspended) {
-        this(release, redundancyLevel, aggregators, leaves, config, suspended, null, null);
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, null, null, null);
     }
 
     /** A cluster with the region's default upgrade strategy. */
     public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
                                Map<String, String> config, Boolean suspended, BackupSpec backup) {
-        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, null);
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, null, null);
+    }
+
+    public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
+                               Map<String, String> config, Boolean suspended, BackupSpec backup, String upgradeStrategy) {
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, null);
+    }
+
+    public DatabaseClusterSpec withReplicaOf(ReplicaOfSpec value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, value);
     }
 
     /**
@@ -87,22 +100,22 @@ public record DatabaseClusterSpec(
     }
 
     public DatabaseClusterSpec withSuspended(boolean value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy, replicaOf);
     }
 
     public DatabaseClusterSpec withRelease(String value) {
-        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy);
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf);
     }
 
     public DatabaseClusterSpec withConfig(Map<String, String> value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy, replicaOf);
     }
 
     public DatabaseClusterSpec withUpgradeStrategy(String value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value, replicaOf);
     }
 
     public DatabaseClusterSpec withBackup(BackupSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy, replicaOf);
     }
 }

@@ -15,7 +15,8 @@ public record DatabaseClusterStatus(
         String release,
         Endpoints endpoints,
         UpgradeStatus upgrade,
-        RebalanceStatus rebalance) {
+        RebalanceStatus rebalance,
+        ReplicationStatus replication) {
 
     public DatabaseClusterStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
@@ -24,11 +25,29 @@ public record DatabaseClusterStatus(
     /** A status with no rebalance under way. */
     public DatabaseClusterStatus(Phase phase, List<Condition> conditions, Long observedGeneration, NodeCounts aggregators,
                                  NodeCounts leaves, String release, Endpoints endpoints, UpgradeStatus upgrade) {
-        this(phase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, null);
+        this(phase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, null, null);
+    }
+
+    /** A status of a cluster that is no replica. */
+    public DatabaseClusterStatus(Phase phase, List<Condition> conditions, Long observedGeneration, NodeCounts aggregators,
+                                 NodeCounts leaves, String release, Endpoints endpoints, UpgradeStatus upgrade,
+                                 RebalanceStatus rebalance) {
+        this(phase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, rebalance, null);
+    }
+
+    public DatabaseClusterStatus withReplication(ReplicationStatus value) {
+        return new DatabaseClusterStatus(phase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade,
+                rebalance, value);
+    }
+
+    public DatabaseClusterStatus withEndpoints(Endpoints value) {
+        return new DatabaseClusterStatus(phase, conditions, observedGeneration, aggregators, leaves, release, value, upgrade,
+                rebalance, replication);
     }
 
     public DatabaseClusterStatus withPhase(Phase newPhase) {
-        return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade, rebalance);
+        return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade,
+                rebalance, replication);
     }
 
     public java.util.Optional<Condition> condition(String type) {

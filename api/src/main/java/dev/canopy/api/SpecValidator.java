@@ -69,6 +69,17 @@ public final class SpecValidator {
             problems.add("spec.upgradeStrategy: must be " + DatabaseClusterSpec.BLUE_GREEN + " or "
                     + DatabaseClusterSpec.COORDINATED_RESTART + ", got " + spec.upgradeStrategy());
         }
+        if (spec.replicaOf() != null) {
+            ReplicaOfSpec source = spec.replicaOf();
+            if (source.cluster() == null) {
+                problems.add("spec.replicaOf.cluster: is required");
+            } else if (!source.cluster().matches(Limits.NAME_PATTERN)) {
+                problems.add("spec.replicaOf.cluster: must be a cluster name (lower-case letters, digits and '-'), got " + source.cluster());
+            }
+            if (source.region() != null && !source.region().matches(Limits.REGION_PATTERN)) {
+                problems.add("spec.replicaOf.region: must be a region name (lower-case letters, digits and '-'), got " + source.region());
+            }
+        }
         if (spec.backup() != null) {
             validate(spec.backup(), problems);
         }

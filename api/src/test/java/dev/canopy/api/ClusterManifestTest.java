@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ClusterManifestTest {
 
-    private static final String SPEC_FIELDS = "aggregators, backup, config, leaves, redundancyLevel, release, suspended, upgradeStrategy";
+    private static final String SPEC_FIELDS = "aggregators, backup, config, leaves, redundancyLevel, release, replicaOf, suspended, upgradeStrategy";
 
     private static final String VALID = """
             apiVersion: canopy.dev/v1alpha1
@@ -418,6 +418,16 @@ class ClusterManifestTest {
                 .isEqualTo(DatabaseClusterSpec.BLUE_GREEN);
         assertThat(problems(manifest(MINIMAL_SPEC + "  upgradeStrategy: Rolling\n"))).containsExactly(
                 "spec.upgradeStrategy: must be BlueGreen or CoordinatedRestart, got Rolling");
+    }
+
+    @Test
+    void aReplicaNamesItsSourceClusterAndOptionallyItsRegion() {
+        ReplicaOfSpec source = ClusterManifest.parse(manifest(MINIMAL_SPEC + "  replicaOf:\n    cluster: orders\n    region: eu-west\n"))
+                .spec().replicaOf();
+        assertThat(source).isEqualTo(new ReplicaOfSpec("orders", "eu-west"));
+        assertThat(problems(manifest(MINIMAL_SPEC + "  replicaOf:\n    region: Eu\n"))).containsExactly(
+                "spec.replicaOf.cluster: is required",
+                "spec.replicaOf.region: must be a region name (lower-case letters, digits and '-'), got Eu");
     }
 
     @Test

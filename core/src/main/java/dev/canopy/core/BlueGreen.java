@@ -163,7 +163,8 @@ public final class BlueGreen {
         return declared;
     }
 
-    private static DatabaseClusterSpec capturing(DatabaseClusterSpec spec) {
+    /** The spec with its leaves capturing changes: the declared archive timeout, or the default one. */
+    public static DatabaseClusterSpec capturing(DatabaseClusterSpec spec) {
         String key = EngineSetting.cdcWalForceArchiveTimeoutMs.name();
         if (spec.config().containsKey(key)) {
             return spec;

@@ -54,6 +54,9 @@ public final class Replication {
         if (!engine.capturesChanges(source.spec())) {
             return off(running, "cannot stream to " + target.get().cluster() + ": " + engine.notCapturingReason());
         }
+        if (target.get().held()) {
+            return off(running, "capturing changes for " + target.get().cluster() + ", held until its copy is done");
+        }
         Set<NodeId> declared = new TreeSet<>(DesiredNodes.leaves(source.spec()));
         Map<NodeId, NodeLaunch> start = new TreeMap<>();
         for (NodeId leaf : declared) {

@@ -90,6 +90,17 @@ class ReplicationTest {
     }
 
     @Test
+    void aHeldTargetStartsNoCaptureAndStopsTheRunningOnes() {
+        ReplicationTarget held = new ReplicationTarget(GREEN.cluster(), GREEN.addresses(), true);
+        Replication.Plan plan = Replication.plan(topology(SOURCE, List.of()), nodes(running(LEAVES)), Optional.of(held),
+                capturing(LEAVES, GREEN), ENGINE);
+        assertThat(plan.start()).isEmpty();
+        assertThat(plan.stop()).containsExactlyInAnyOrderElementsOf(LEAVES);
+        assertThat(plan.streaming()).isFalse();
+        assertThat(plan.state()).isEqualTo("capturing changes for green, held until its copy is done");
+    }
+
+    @Test
     void aLeafThatIsDownGetsItsCaptureOnceItRunsAndKeepsOneItHad() {
         Map<NodeId, NodeState> states = merge(running(List.of(AG1_0, AG2_0, AG2_1)), Map.of(AG1_1, NodeState.RESTARTING));
         Replication.Plan fresh = Replication.plan(topology(SOURCE, List.of()), nodes(states), Optional.of(GREEN), Map.of(), ENGINE);

@@ -96,7 +96,12 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public UpdateControl<DatabaseCluster> reconcile(DatabaseCluster resource, Context<DatabaseCluster> context) {
         String name = resource.getMetadata().getName();
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        List<String> problems = SpecValidator.validate(resource.getSpec());
+        List<String> problems = new java.util.ArrayList<>(SpecValidator.validate(resource.getSpec()));
+        if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
+            // nothing here would feed it: better refused than a cluster that silently is no replica
+            problems.add("spec.replicaOf: this operator runs no replicas yet (no change capture beside the leaves); make"
+                    + " the replica in a local region");
+        }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
             return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",

@@ -102,6 +102,18 @@ public final class Workload implements AutoCloseable {
      * timeout. The writers and readers keep running meanwhile.
      */
     public Verification verify(Duration timeout) {
+        return verify(timeout, sql);
+    }
+
+    /**
+     * The same, read from another cluster that should hold the writes (a replica, a promoted one), through its URL;
+     * the load's own cluster may be gone.
+     */
+    public Verification verifyAt(String jdbcUrl, Duration timeout) {
+        return verify(timeout, new Sql(jdbcUrl, options.statementTimeout()));
+    }
+
+    private Verification verify(Duration timeout, Sql sql) {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         long[] acked = acknowledged.sortedSnapshot();

@@ -60,7 +60,7 @@ public final class BackupStatus {
                         : "backup " + b.id() + " failed: " + b.reason(),
                 b.finishedAt().toString())));
         return new DatabaseClusterStatus(phase, conditions, raw.observedGeneration(), raw.aggregators(), raw.leaves(), raw.release(),
-                raw.endpoints(), raw.upgrade());
+                raw.endpoints(), raw.upgrade(), raw.rebalance(), raw.replication());
     }
 
     private static void put(List<Condition> conditions, Condition condition) {

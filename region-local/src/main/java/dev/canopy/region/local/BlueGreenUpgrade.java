@@ -281,6 +281,6 @@ final class BlueGreenUpgrade {
         }
         Phase phase = progress.inProgress() ? Phase.Upgrading : status.phase();
         return new DatabaseClusterStatus(phase, conditions, status.observedGeneration(), status.aggregators(), status.leaves(),
-                status.release(), status.endpoints(), upgrade, status.rebalance());
+                status.release(), status.endpoints(), upgrade, status.rebalance(), status.replication());
     }
 }

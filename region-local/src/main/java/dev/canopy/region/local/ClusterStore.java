@@ -11,6 +11,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.core.BlueGreen;
+import dev.canopy.core.ReplicaFeed;
 import dev.canopy.core.ReplicationTarget;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ public final class ClusterStore {
     static final String REPLICATION_FILE = "replication.json";
     static final String DEPLOYMENT_FILE = "deployment";
     static final String BLUE_GREEN_FILE = "blue-green.json";
+    static final String REPLICA_FILE = "replica.json";
 
     private final Path dataDir;
 
@@ -184,6 +186,22 @@ public final class ClusterStore {
     public synchronized void writeBlueGreen(String name, BlueGreen.Progress progress) {
         if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
             writeJson(clusterDir(name).resolve(BLUE_GREEN_FILE), progress);
+        }
+    }
+
+    /** How the cluster is fed as a replica, or was until its promotion; empty when it never was one. */
+    public synchronized Optional<ReplicaFeed.Progress> replica(String name) {
+        Path file = clusterDir(name).resolve(REPLICA_FILE);
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), ReplicaFeed.Progress.class)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public synchronized void writeReplica(String name, ReplicaFeed.Progress progress) {
+        if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
+            writeJson(clusterDir(name).resolve(REPLICA_FILE), progress);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.canopy.region.local;
 
+import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.core.BlueGreen;
@@ -44,6 +45,10 @@ import java.util.stream.Collectors;
 public final class LocalRegion implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRegion.class);
     static final Duration TICK = Duration.ofMillis(500);
+    /** How often a replication source writes a heartbeat, by which its lag is measured. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** The name the platform's one local region goes by (the control plane's). */
+    public static final String DEFAULT_NAME = "local";
 
     private final ClusterStore store;
     private final LocalRuntime runtime;
@@ -56,6 +61,9 @@ public final class LocalRegion implements AutoCloseable {
     private final ChangeCapture captureEngine;
     /** Engine upgrades by blue/green, when the engine captures changes and can switch a cluster over; else none. */
     private final BlueGreenUpgrade blueGreen;
+    private final Engine engine;
+    /** Replica clusters fed from their sources; none without change capture and switch-over in the engine. */
+    private final ReplicaFeeds replicas;
     private final Map<String, String> replicationState = new ConcurrentHashMap<>();
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
@@ -81,6 +89,11 @@ public final class LocalRegion implements AutoCloseable {
         this.blueGreen = captureEngine != null && engine instanceof Switchover switchover
                 ? new BlueGreenUpgrade(store, runtime, reconciler, engine, captureEngine, switchover, clock, BlueGreen.Policy.DEFAULTS)
                 : null;
+        this.engine = engine;
+        this.replicas = captureEngine != null && engine instanceof Switchover switchover
+                ? new ReplicaFeeds(DEFAULT_NAME, store, runtime, switchover, clock,
+                name -> name.equals(DEFAULT_NAME) ? Optional.of(this) : Optional.empty())
+                : null;
         this.listener = listener;
         this.clock = clock;
     }
@@ -98,6 +111,54 @@ public final class LocalRegion implements AutoCloseable {
         if (backups != null) {
             backups.start();
         }
+    }
+
+    /**
+     * Names this region and tells it where the other local regions are, for replicas whose source is in another one
+     * (in one JVM: tests and benchmarks run two local regions side by side).
+     */
+    public void regions(String ownName, Map<String, LocalRegion> others) {
+        if (replicas != null) {
+            replicas.regions(name -> name.equals(ownName) ? Optional.of(this) : Optional.ofNullable(others.get(name)));
+        }
+    }
+
+    /** The cluster's topology where its nodes run, for a replica's copy and comparison; empty when there is no such cluster. */
+    public Optional<Topology> sourceTopology(String cluster) {
+        return store.get(cluster).filter(c -> !c.deleting()).map(stored -> {
+            String deployment = store.deployment(cluster);
+            DatabaseClusterSpec spec = effectiveSpec(stored);
+            return new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)));
+        });
+    }
+
+    /** Whether every declared leaf of the cluster runs with change capture on (its replicas may be copied). */
+    public boolean capturing(String cluster) {
+        Optional<Topology> topology = sourceTopology(cluster);
+        if (topology.isEmpty() || captureEngine == null || !captureEngine.capturesChanges(topology.get().spec())) {
+            return false;
+        }
+        Map<NodeId, NodeObservation> nodes = runtime.observe(topology.get().cluster()).stream()
+                .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
+        return DesiredNodes.leaves(topology.get().spec()).stream().allMatch(leaf -> {
+            NodeObservation seen = nodes.get(leaf);
+            return seen != null && seen.state() == dev.canopy.core.NodeState.RUNNING
+                    && engine.render(topology.get(), leaf).fingerprint().equals(seen.fingerprint());
+        });
+    }
+
+    /** Where the cluster's changes stream to, if anywhere. */
+    public Optional<ReplicationTarget> replicationTarget(String cluster) {
+        return store.replication(cluster);
+    }
+
+    /**
+     * The spec the cluster is reconciled at: the declared one, with change capture on while its changes stream to a
+     * target (a replica) and the spec does not turn it on itself.
+     */
+    private DatabaseClusterSpec effectiveSpec(StoredCluster cluster) {
+        return captureEngine != null && store.replication(cluster.name()).isPresent()
+                ? BlueGreen.capturing(cluster.spec()) : cluster.spec();
     }
 
     /** The region's backups and restores; empty when it was made without the engine's snapshots. */
@@ -143,8 +204,8 @@ public final class LocalRegion implements AutoCloseable {
             return Optional.empty();
         }
         String deployment = store.deployment(cluster);
-        return store.get(cluster).flatMap(stored -> captureEngine.replicatedUpTo(
-                        new Topology(deployment, stored.spec(), runtime.place(deployment, DesiredNodes.all(stored.spec())))))
+        return store.get(cluster).map(this::effectiveSpec).flatMap(spec -> captureEngine.replicatedUpTo(
+                        new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)))))
                 .map(upTo -> Duration.between(upTo, clock.instant()));
     }
 
@@ -167,7 +228,8 @@ public final class LocalRegion implements AutoCloseable {
             replicationState.remove(cluster.name());
             return;
         }
-        Topology topology = new Topology(deployment, cluster.spec(), runtime.place(deployment, DesiredNodes.all(cluster.spec())));
+        DatabaseClusterSpec spec = effectiveSpec(cluster);
+        Topology topology = new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)));
         Map<NodeId, NodeObservation> nodes = runtime.observe(deployment).stream()
                 .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
         Replication.Plan plan = Replication.plan(topology, nodes, Optional.ofNullable(target), running, captureEngine);
@@ -177,8 +239,10 @@ public final class LocalRegion implements AutoCloseable {
             Replication.apply(deployment, plan, runtime);
         }
         if (plan.streaming()) {
-            // on every pass of the cluster (every 5 s when it rests): the captures' lag is measured on it
+            // the captures' lag is measured on it: a source that streams is passed every second rather than every 5 s
+            // at rest, so that the lag the region reports trails the truth by a second, not five
             captureEngine.heartbeat(topology);
+            nextPass.merge(cluster.name(), clock.instant().plus(HEARTBEAT), (due, beat) -> due.isBefore(beat) ? due : beat);
         }
         if (target == null) {
             replicationState.remove(cluster.name());
@@ -216,7 +280,7 @@ public final class LocalRegion implements AutoCloseable {
         try {
             Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(cluster);
             ReconcileResult result = upgrade.isPresent() ? blueGreen.pass(cluster, upgrade.get())
-                    : reconciler.reconcile(store.deployment(cluster.name()), cluster.generation(), cluster.spec(), cluster.status());
+                    : reconciler.reconcile(store.deployment(cluster.name()), cluster.generation(), effectiveSpec(cluster), cluster.status());
             lastFailure.remove(cluster.name());
             if (result.step().acts()) {
                 listener.stepTaken(cluster.name(), result.step());
@@ -226,7 +290,8 @@ public final class LocalRegion implements AutoCloseable {
             runtime.keepEndpoints(cluster.name(), store.deployment(cluster.name()));
             DatabaseClusterStatus served = PublishedEndpoints.overlay(result.status(), cluster.spec(),
                     runtime.publishedEndpoints(cluster.name()));
-            DatabaseClusterStatus status = backups == null ? served : backups.observed(cluster.name(), served, before);
+            DatabaseClusterStatus fed = replicas == null ? served : replicas.pass(cluster, served);
+            DatabaseClusterStatus status = backups == null ? fed : backups.observed(cluster.name(), fed, before);
             if (!status.equals(before)) {
                 store.writeStatus(cluster.name(), status);
                 listener.statusChanged(cluster.name(), before, status);
@@ -248,6 +313,10 @@ public final class LocalRegion implements AutoCloseable {
 
     private void delete(String name) {
         LOG.info("{}: deleting: stopping every node and removing its storage", name);
+        if (replicas != null) {
+            // a replica going away: its source stops streaming to it
+            store.replica(name).filter(p -> p.promotedAt() == null).ifPresent(p -> replicas.stopFeed(name, p));
+        }
         replicationState.remove(name);
         // the other deployment first: the cluster's own directory holds the region's files too
         ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);

@@ -34,8 +34,6 @@ final class PublishedEndpoints {
             Integer port = i < aggregators.size() ? published.get(aggregators.get(i).name()) : null;
             addresses.add(port == null ? address : address.substring(0, address.lastIndexOf(':') + 1) + port);
         }
-        return new DatabaseClusterStatus(status.phase(), status.conditions(), status.observedGeneration(), status.aggregators(),
-                status.leaves(), status.release(), new Endpoints(Topology.jdbcUrl(addresses), addresses), status.upgrade(),
-                status.rebalance());
+        return status.withEndpoints(new Endpoints(Topology.jdbcUrl(addresses), addresses));
     }
 }
