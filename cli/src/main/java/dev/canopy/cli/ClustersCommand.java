@@ -16,11 +16,11 @@ import java.util.concurrent.Callable;
 
 /** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
 @Command(name = "clusters", mixinStandardHelpOptions = true,
-        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, delete, sql, "
-                + "backup, backups, backup-policy, restore).",
+        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, promote, delete, "
+                + "sql, backup, backups, backup-policy, restore).",
         subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
-                ClustersCommand.Resume.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
+                ClustersCommand.Resume.class, ClustersCommand.Promote.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
                 ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.BackupPolicy.class,
                 ClustersCommand.Restore.class})
 final class ClustersCommand {
@@ -54,6 +54,7 @@ final class ClustersCommand {
                             : where.has("s3") ? "s3://" + where.path("s3").path("bucket").asText() + "/" + where.path("s3").path("prefix").asText("")
                             : "the region's backup directory");
         }
+        Replicas.line(c).ifPresent(line -> System.out.println("  replication: " + line));
         System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
                 c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
         c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
@@ -159,6 +160,10 @@ final class ClustersCommand {
         double leafHeight;
         @Option(names = "--storage-gb", defaultValue = "10", description = "Storage per leaf in GiB (default ${DEFAULT-VALUE}).")
         int storageGB;
+        @Option(names = "--replica-of", paramLabel = "[REGION/]CLUSTER", description = "Make it a replica of this cluster"
+                + " of the organization (in this region unless named): its rows are copied, then its changes streamed;"
+                + " `clusters promote` ends it.")
+        String replicaOf;
 
         @Override
         public Integer call() {
@@ -169,6 +174,9 @@ final class ClustersCommand {
             body.put("redundancyLevel", redundancy);
             body.put("aggregators", Map.of("count", aggregators, "height", aggregatorHeight));
             body.put("leaves", Map.of("count", leaves, "height", leafHeight, "storageGB", storageGB));
+            if (replicaOf != null) {
+                body.put("replicaOf", Replicas.replicaOf(replicaOf));
+            }
             restoreFrom().ifPresent(source -> body.put("restoreFrom", source));
             return change(name, api -> api.call("POST", "/clusters", body), ClustersCommand::printCluster);
         }
@@ -258,10 +266,14 @@ final class ClustersCommand {
         public Integer call() {
             return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
                 System.out.printf("%-28s %-8s %-13s %-8s %-11s %-6s%n", "NAME", "REGION", "PHASE", "RELEASE", "AGGREGATORS", "LEAVES");
-                answer.path("items").forEach(c -> System.out.printf("%-28s %-8s %-13s %-8s %-11d %-6d%n",
-                        c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(),
-                        c.path("spec").path("release").asText(), c.path("spec").path("aggregators").path("count").asInt(),
-                        c.path("spec").path("leaves").path("count").asInt()));
+                answer.path("items").forEach(c -> {
+                    System.out.printf("%-28s %-8s %-13s %-8s %-11d %-6d%n",
+                            c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(),
+                            c.path("spec").path("release").asText(), c.path("spec").path("aggregators").path("count").asInt(),
+                            c.path("spec").path("leaves").path("count").asInt());
+                    // a replica's feed under its row: what a failover would lose matters more than fitting one line
+                    Replicas.line(c).ifPresent(line -> System.out.println("  " + line));
+                });
             });
         }
     }
@@ -368,6 +380,28 @@ final class ClustersCommand {
         @Override
         public Integer call() {
             return change(name, api -> api.call("POST", "/clusters/" + name + "/resume", null, ifMatch), ClustersCommand::printCluster);
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, description = "Promote a replica to a cluster of its own:"
+            + " its source is fenced (read-only) when it can be reached, the last changes come in, the feed stops."
+            + " Follows it until the region says it is promoted.")
+    static final class Promote implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+        @Parameters(index = "0", description = "The replica's name.")
+        String name;
+        @Option(names = "--if-match", description = "Only if the cluster's ETag is still this one.")
+        String ifMatch;
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to follow it (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+        @Option(names = "--no-wait", description = "Return once the promotion is asked for.")
+        boolean noWait;
+
+        @Override
+        public Integer call() {
+            int code = parent.run(api -> api.call("POST", "/clusters/" + name + "/promote", null, ifMatch), ClustersCommand::printCluster);
+            return code != 0 || noWait ? code : Replicas.followPromotion(parent.client(), name, timeout);
         }
     }
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +154,50 @@ class ClustersCommandTest {
         CliRun.Result result = suspending.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("cluster orders: suspend succeeded: Suspended at generation 2");
+    }
+
+    @Test
+    void aReplicaIsCreatedWithReplicaOfShownWithItsFeedAndPromotedUntilTheRegionSaysSo() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        CliRun.Result refused = clusters("create", "copy", "--replica-of", "nosuch");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.errLines()).contains("  replicaOf.cluster: no cluster named nosuch in region local");
+        assertThat(clusters("create", "copy", "--replica-of", "mars/orders").err()).contains("replicaOf.region: no region named mars");
+        assertThat(store.get("default-copy")).isEmpty();
+
+        CliRun.Result created = clusters("create", "copy", "--replica-of", "local/orders");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("replication: replica of local/orders: not reported by the region yet");
+        assertThat(store.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+        assertThat(clusters("create", "again", "--replica-of", "orders").code()).as("the region defaults to the replica's").isZero();
+        assertThat(store.get("default-again").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+
+        // what the region writes, in its names; the CLI shows the organization's
+        store.writeStatus("default-copy", replicaStatus(1, new ReplicationStatus("local/default-orders",
+                "Streaming: streaming from local/default-orders", 0.9, 3271L, null, null, null)));
+        assertThat(clusters("get", "copy").out()).contains("replication: replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s");
+        assertThat(clusters("list").out()).contains("  replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s");
+
+        store.writeStatus("default-copy", replicaStatus(1, new ReplicationStatus("local/default-orders",
+                "Promoting: fencing local/default-orders (read-only)", 0.9, 3271L, null, null, true)));
+        var promoting = java.util.concurrent.CompletableFuture.supplyAsync(() -> clusters("promote", "copy", "--timeout", "PT30S"));
+        await("the promotion to be stored").atMost(Duration.ofSeconds(10))
+                .until(() -> store.get("default-copy").orElseThrow().spec().replicaOf() == null);
+        assertThat(promoting).isNotDone();
+        store.writeStatus("default-copy", replicaStatus(2, new ReplicationStatus("local/default-orders",
+                "Promoted: every table equals the fenced source's", null, 3271L, "2026-12-03T06:00:00Z", 0.9, true)));
+        CliRun.Result promoted = promoting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(promoted.code()).as(promoted.err()).isZero();
+        assertThat(promoted.out()).contains("Promoting: fencing local/orders (read-only)")
+                .contains("cluster copy promoted at 2026-12-03T06:00:00Z, lag at promotion 0.9 s, source fenced");
+
+        CliRun.Result again = clusters("promote", "copy");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("copy is no replica");
+    }
+
+    private static DatabaseClusterStatus replicaStatus(long generation, ReplicationStatus replication) {
+        return new DatabaseClusterStatus(Phase.Ready, List.of(), generation, null, null, "2.17.0", null, null, null, replication);
     }
 
     @Test
