@@ -115,6 +115,7 @@ async function createForm() {
       name: v('name'), region: v('region'), release: v('release'), redundancyLevel: num('redundancyLevel'),
       aggregators: { count: num('aggregators.count'), height: num('aggregators.height') },
       leaves: { count: num('leaves.count'), height: num('leaves.height'), storageGB: num('leaves.storageGB') },
+      replicaOf: replicaOf(v('replicaOf')),
     };
     try {
       await api('POST', '/clusters', body, { 'Idempotency-Key': crypto.randomUUID() });
@@ -132,8 +133,31 @@ async function createForm() {
   h('div', {}, field('Leaves per availability group', 'leaves.count', { type: 'number', value: 1, min: 1 }),
     field('Leaf height', 'leaves.height', { type: 'number', value: 0.25, step: 0.25 }),
     field('Storage per leaf (GB)', 'leaves.storageGB', { type: 'number', value: 1, min: 1 })),
+  // the API names replicaOf.cluster or replicaOf.region: both messages land next to the one field
+  h('div', {}, h('label', {}, 'Replica of (optional, [region/]cluster)', h('input', { name: 'replicaOf', placeholder: 'orders' }),
+    h('span', { class: 'field-error', 'data-field': 'replicaOf.cluster' }), h('span', { class: 'field-error', 'data-field': 'replicaOf.region' }))),
   h('button', { type: 'submit' }, 'Create cluster'), error);
   return h('section', {}, h('h2', {}, 'Create a cluster'), form);
+}
+
+/** '[region/]cluster' as the API's replicaOf (the region defaults to the new cluster's), or undefined when empty. */
+function replicaOf(text) {
+  if (!text) return undefined;
+  const slash = text.indexOf('/');
+  return slash < 0 ? { cluster: text } : { region: text.slice(0, slash), cluster: text.slice(slash + 1) };
+}
+
+/** What a replica's feed does, or how it was promoted; empty for a cluster that never was a replica. */
+function replicationText(c) {
+  const r = c.status?.replication;
+  if (r?.promotedAt) {
+    return `Promoted at ${r.promotedAt}`
+      + `${r.lagAtPromotionSeconds != null ? `, lag at promotion ${r.lagAtPromotionSeconds.toFixed(1)} s` : ''}`
+      + `${r.sourceFenced ? `, ${r.source} fenced` : `, ${r.source} not fenced`}`;
+  }
+  if (r) return `Replica of ${r.source}: ${r.state}${r.lagSeconds != null ? `, lag ${r.lagSeconds.toFixed(1)} s` : ''}`;
+  const of = c.spec.replicaOf;
+  return of ? `Replica of ${of.region}/${of.cluster}: waiting for the region to report` : '';
 }
 
 /** A problem+json answer: each field's message next to its field, the rest (and unmatched fields) under the form. */
@@ -153,6 +177,7 @@ async function clusterPage(name) {
   const title = h('h2', {}, name, ' ', h('span', { id: 'phase' }));
   const progress = h('div', { id: 'progress', class: 'progress' });
   const lastUpgrade = h('div', { id: 'last-upgrade', class: 'progress' });
+  const replication = h('div', { id: 'replication', class: 'progress' });
   const events = h('ul', { id: 'events' });
   const connection = h('code', { id: 'connection', class: 'conn' });
   const topology = h('div', { id: 'topology' });
@@ -172,8 +197,8 @@ async function clusterPage(name) {
   ].map(([key, label, format]) => ({ key, label, format, el: h('div', { class: 'chart', 'data-series': key }) }));
   charts.replaceChildren(...chartDefs.map(c => c.el));
 
-  const act = async (what, method, suffix, body) => {
-    if (!confirm(`${what} cluster ${name}?`)) return;
+  const act = async (what, method, suffix, body, question = `${what} cluster ${name}?`) => {
+    if (!confirm(question)) return;
     actionError.textContent = '';
     try {
       await api(method, path + suffix, body, etag ? { 'If-Match': etag } : {});
@@ -199,6 +224,9 @@ async function clusterPage(name) {
         { release: upgradeTo.value, strategy: strategy.value || undefined }) }, 'Upgrade')),
     h('div', {}, h('button', { id: 'suspend', onclick: () => act('Suspend', 'POST', '/suspend') }, 'Suspend'),
       h('button', { id: 'resume', onclick: () => act('Resume', 'POST', '/resume') }, 'Resume'),
+      h('button', { id: 'promote', hidden: true, onclick: () => act('Promote', 'POST', '/promote', undefined,
+        `Promote cluster ${name}? It stops following its source and takes writes; the source is made read-only if it can be reached.`) },
+      'Promote'),
       h('button', { id: 'delete', onclick: () => act('Delete', 'DELETE', '') }, 'Delete')),
     actionError);
 
@@ -275,7 +303,7 @@ async function clusterPage(name) {
 
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Clusters')),
-    h('section', {}, title, progress, lastUpgrade, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
+    h('section', {}, title, progress, lastUpgrade, replication, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
     h('section', {}, h('h2', {}, 'Topology'), topology),
     h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
       ['Type', 'Status', 'Reason', 'Message', 'Since'].map(t => h('th', {}, t)))), conditions)),
@@ -318,6 +346,9 @@ async function clusterPage(name) {
       + `${u.strategy}${u.step ? `, step ${u.step}` : ''}`
       + `${u.writePauseSeconds != null ? `, writes paused ${u.writePauseSeconds.toFixed(2)} s` : ''}`
       + `${u.offlineSeconds != null && u.strategy === 'CoordinatedRestart' ? `, offline ${u.offlineSeconds.toFixed(1)} s` : ''}`;
+    replication.textContent = replicationText(c);
+    // only a replica can be promoted: the button goes once the spec no longer names a source
+    document.getElementById('promote').hidden = !c.spec.replicaOf;
     conditions.replaceChildren(...conds.map(x => h('tr', {}, h('td', {}, x.type), h('td', { class: `cond-${x.status}` }, x.status),
       h('td', {}, x.reason || ''), h('td', {}, x.message || ''), h('td', {}, x.lastTransitionTime || ''))));
     renderTopology(topology, c, latestSample);

@@ -5,6 +5,8 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.api.UpgradeStatus;
 import dev.canopy.controlplane.region.FakeRegion;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +119,51 @@ class PortalInChromiumWithFakeRegionTest {
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("clusters")));
         assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
+    }
+
+    @Test
+    void aReplicaIsCreatedShowsItsFeedAndIsPromotedFromItsPage() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        assertThat(api.admin.post("/api/v1/clusters", """
+                {"name": "orders", "release": "2.17.0", "redundancyLevel": 2,
+                 "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 1, "height": 0.5, "storageGB": 10}}""").status())
+                .isEqualTo(201);
+        browser.get("http://127.0.0.1:" + api.controlPlane.port() + "/");
+        chromium.signIn(api.admin.key());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "orders"));
+
+        WebElement form = browser.findElement(By.id("create"));
+        HeadlessChromium.type(form, "name", "copy");
+        HeadlessChromium.type(form, "replicaOf", "nosuch");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#create .field-error[data-field='replicaOf.cluster']"), "no cluster named nosuch in region local"));
+        HeadlessChromium.type(form, "replicaOf", "orders");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("#/clusters/copy"));
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replication"), "Replica of local/orders: waiting for the region"));
+
+        // what the region's feed writes, in the region's names
+        region.writeStatus("default-copy", status(Phase.Ready, 1, Condition.TRUE, "streaming from local/default-orders", null)
+                .withReplication(new ReplicationStatus("local/default-orders", "Streaming: streaming from local/default-orders",
+                        0.9, 3271L, null, null, null)));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replication"),
+                "Replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s"));
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("promote"))).click();
+        wait.until(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).as("dismissed: nothing asked").isNotNull();
+        browser.findElement(By.id("promote")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(d -> region.get("default-copy").orElseThrow().spec().replicaOf() == null);
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("promote")));
+
+        region.writeStatus("default-copy", status(Phase.Ready, 1, Condition.FALSE, "promoted", null)
+                .withReplication(new ReplicationStatus("local/default-orders", "Promoted: every table equals the fenced source's",
+                        null, 3271L, "2026-12-03T06:00:00Z", 0.9, true)));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replication"),
+                "Promoted at 2026-12-03T06:00:00Z, lag at promotion 0.9 s, local/orders fenced"));
     }
 
     private static DatabaseClusterStatus withUpgrade(DatabaseClusterStatus s, UpgradeStatus upgrade) {
