@@ -60,6 +60,12 @@ final class ReplicaSources {
             return problem("replicaOf.region", "no region named " + sourceRegion + "; regions: "
                     + String.join(", ", regions.all().stream().map(r -> r.name()).toList()));
         }
+        String kind = regions.find(sourceRegion).get().kind();
+        if (!kind.equals("local")) {
+            // nothing would ever feed the replica: only local regions run captures beside a source's leaves
+            return problem("replicaOf.region", "region " + sourceRegion + " (" + kind + ") runs no change capture yet;"
+                    + " a source must be in a local region");
+        }
         if (asked.cluster().equals(replicaName) && sourceRegion.equals(replicaRegion)) {
             return problem("replicaOf.cluster", "names the new cluster itself; a replica is fed from another cluster");
         }

@@ -61,6 +61,28 @@ class KubernetesRegionApiOnMockServerTest {
     }
 
     @Test
+    void noReplicaIsFedFromOrRunInAKubernetesRegion() {
+        installCrd();
+        assertThat(api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"").replace("orders", "home")).status())
+                .isEqualTo(201);
+
+        ApiClient.Response fromThere = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"")
+                .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
+        assertThat(fromThere.status()).as(fromThere.body()).isEqualTo(422);
+        assertThat(fromThere.fields()).containsExactly("replicaOf.region");
+        assertThat(fromThere.body()).contains("region eu (kubernetes) runs no change capture yet");
+
+        ApiClient.Response inThere = api.admin.post("/api/v1/clusters", ORDERS
+                .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"home\", \"region\": \"local\"}"));
+        assertThat(inThere.status()).as(inThere.body()).isEqualTo(422);
+        assertThat(inThere.fields()).containsExactly("replicaOf");
+        assertThat(inThere.body()).contains("runs no replicas yet");
+        assertThat(resource("default-copy")).isNull();
+    }
+
+    @Test
     void clustersOfAKubernetesRegionAreDatabaseClusterResourcesInItsNamespace() {
         installCrd();
         ApiClient.Response registered = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE));
