@@ -155,7 +155,9 @@ function replicationText(c) {
       + `${r.lagAtPromotionSeconds != null ? `, lag at promotion ${r.lagAtPromotionSeconds.toFixed(1)} s` : ''}`
       + `${r.sourceFenced ? `, ${r.source} fenced` : `, ${r.source} not fenced`}`;
   }
-  if (r) return `Replica of ${r.source}: ${r.state}${r.lagSeconds != null ? `, lag ${r.lagSeconds.toFixed(1)} s` : ''}`;
+  // the region's state says the lag itself while streaming; said once
+  const lag = r?.lagSeconds != null && !/\blag /.test(r.state || '') ? `, lag ${r.lagSeconds.toFixed(1)} s` : '';
+  if (r) return `Replica of ${r.source}: ${r.state}${lag}`;
   const of = c.spec.replicaOf;
   return of ? `Replica of ${of.region}/${of.cluster}: waiting for the region to report` : '';
 }

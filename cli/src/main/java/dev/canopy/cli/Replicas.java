@@ -47,8 +47,11 @@ final class Replicas {
                         ? ", lag at promotion " + replication.path("lagAtPromotionSeconds").asText() + " s" : "")
                         + (replication.path("sourceFenced").asBoolean() ? ", source fenced" : ", source not fenced"));
             }
-            return Optional.of("replica of " + source + ": " + replication.path("state").asText()
-                    + (replication.hasNonNull("lagSeconds") ? ", lag " + replication.path("lagSeconds").asText() + " s" : ""));
+            String state = replication.path("state").asText();
+            // the region's state says the lag itself while streaming; said once
+            boolean saysLag = state.matches("(?s).*\\blag .*");
+            return Optional.of("replica of " + source + ": " + state + (replication.hasNonNull("lagSeconds") && !saysLag
+                    ? ", lag " + replication.path("lagSeconds").asText() + " s" : ""));
         }
         JsonNode of = cluster.path("spec").path("replicaOf");
         if (of.isObject()) {

@@ -174,8 +174,9 @@ class ClustersCommandTest {
 
         // what the region writes, in its names; the CLI shows the organization's
         store.writeStatus("default-copy", replicaStatus(1, new ReplicationStatus("local/default-orders",
-                "Streaming: streaming from local/default-orders", 0.9, 3271L, null, null, null)));
-        assertThat(clusters("get", "copy").out()).contains("replication: replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s");
+                "Streaming: streaming from local/default-orders, lag 0.9 s", 0.9, 3271L, null, null, null)));
+        assertThat(clusters("get", "copy").out()).as("the lag said once")
+                .contains("replication: replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s\n");
         assertThat(clusters("list").out()).contains("  replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s");
 
         store.writeStatus("default-copy", replicaStatus(1, new ReplicationStatus("local/default-orders",

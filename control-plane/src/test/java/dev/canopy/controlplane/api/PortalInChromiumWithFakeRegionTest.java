@@ -146,10 +146,15 @@ class PortalInChromiumWithFakeRegionTest {
 
         // what the region's feed writes, in the region's names
         region.writeStatus("default-copy", status(Phase.Ready, 1, Condition.TRUE, "streaming from local/default-orders", null)
-                .withReplication(new ReplicationStatus("local/default-orders", "Streaming: streaming from local/default-orders",
-                        0.9, 3271L, null, null, null)));
+                .withReplication(new ReplicationStatus("local/default-orders", "Copying: copying rows from local/default-orders",
+                        0.9, null, null, null, null)));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replication"),
-                "Replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s"));
+                "Replica of local/orders: Copying: copying rows from local/orders, lag 0.9 s"));
+        region.writeStatus("default-copy", status(Phase.Ready, 1, Condition.TRUE, "streaming from local/default-orders", null)
+                .withReplication(new ReplicationStatus("local/default-orders", "Streaming: streaming from local/default-orders, lag 0.9 s",
+                        0.9, 3271L, null, null, null)));
+        wait.until(d -> d.findElement(By.id("replication")).getText()
+                .equals("Replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s"));
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("promote"))).click();
         wait.until(ExpectedConditions.alertIsPresent()).dismiss();
