@@ -28,9 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -121,7 +119,8 @@ final class BlueGreenUpgrade {
         }
         Optional<Duration> lag = streaming ? capture.replicatedUpTo(blueTopology).map(upTo -> Duration.between(upTo, clock.instant()))
                 : Optional.empty();
-        Optional<String> differ = progress.fencedAt() == null ? Optional.empty() : Optional.of(differences(blueTopology, greenTopology));
+        Optional<String> differ = progress.fencedAt() == null ? Optional.empty()
+                : Optional.of(TableComparison.differences(switchover, blueTopology, greenTopology));
         BlueGreen.Seen seen = new BlueGreen.Seen(clock.instant(), blue.status().phase() == Phase.Ready,
                 green.status().phase() == Phase.Ready, streaming, lag, differ, false);
         BlueGreen.Move move = BlueGreen.next(progress, seen, policy);
@@ -199,21 +198,6 @@ final class BlueGreenUpgrade {
             Replication.apply(blue.cluster(), plan, runtime);
         }
         return runtime.captures(blue.cluster()).keySet().containsAll(DesiredNodes.leaves(blue.spec()));
-    }
-
-    /** The tables whose rows or checksum differ (or that one side lacks), or "" when green holds blue's rows. */
-    private String differences(Topology blue, Topology green) {
-        Map<String, Switchover.TableDigest> expected = switchover.digest(blue);
-        Map<String, Switchover.TableDigest> actual = switchover.digest(green);
-        List<String> differ = new ArrayList<>();
-        for (String table : new TreeSet<>(expected.keySet())) {
-            Switchover.TableDigest have = actual.get(table);
-            if (!Objects.equals(expected.get(table), have)) {
-                differ.add(table + " (" + expected.get(table).rows() + " rows in blue, "
-                        + (have == null ? "missing" : have.rows() + " in green") + ")");
-            }
-        }
-        return String.join(", ", differ);
     }
 
     /**

@@ -17,12 +17,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -90,7 +88,7 @@ final class ReplicaFeeds {
                 .filter(s -> s.startsWith("streaming to " + replica.name())).isPresent();
         Optional<Duration> lag = source.isPresent() ? sourceRegion.get().replicationLag(progress.source()) : Optional.empty();
         Optional<String> differ = progress.promotingSince() != null && Boolean.TRUE.equals(progress.sourceFenced()) && source.isPresent()
-                ? Optional.of(differences(source.get(), target)) : Optional.empty();
+                ? Optional.of(TableComparison.differences(switchover, source.get(), target)) : Optional.empty();
         ReplicaFeed.Seen seen = new ReplicaFeed.Seen(clock.instant(), status.phase() == Phase.Ready, source.isPresent(), capturing,
                 streaming, lag, differ);
         ReplicaFeed.Move move = ReplicaFeed.next(progress, seen, promote);
@@ -170,15 +168,4 @@ final class ReplicaFeeds {
         return new ReplicationTarget(replica, target.aggregators().stream().map(NodePlacement::sqlAddress).toList(), held);
     }
 
-    private String differences(Topology source, Topology replica) {
-        Map<String, Switchover.TableDigest> expected = switchover.digest(source);
-        Map<String, Switchover.TableDigest> actual = switchover.digest(replica);
-        List<String> differ = new ArrayList<>();
-        for (String table : new TreeSet<>(expected.keySet())) {
-            if (!Objects.equals(expected.get(table), actual.get(table))) {
-                differ.add(table);
-            }
-        }
-        return String.join(", ", differ);
-    }
 }
