@@ -9,12 +9,14 @@ import java.util.List;
  * One look at a cluster: what its region's status says (nodes up, partitions balanced) and what its engine answered.
  * An engine that could not be asked leaves {@code reachable} false and says why in {@code error}; the status part is
  * there still. {@code queriesPerSecond} needs the sample before it, so the first one has none.
+ * {@code replicationLagSeconds}: a replica's lag behind its source, from its status (null for any other cluster).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterSample(Instant at, String phase, int nodesUp, int nodesTotal, boolean balanced,
                             boolean reachable, String error, Long queriesExecuted, Double queriesPerSecond,
                             Double cpuLoad, Long heapUsedBytes, Long heapMaxBytes,
-                            List<NodeSample> nodes, List<TableSample> tables, List<QuerySample> topQueries) {
+                            List<NodeSample> nodes, List<TableSample> tables, List<QuerySample> topQueries,
+                            Double replicationLagSeconds) {
     public ClusterSample {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         tables = tables == null ? List.of() : List.copyOf(tables);

@@ -23,8 +23,10 @@ public final class Samples {
         int total = total(status == null ? null : status.aggregators()) + total(status == null ? null : status.leaves());
         boolean balanced = status != null && status.isTrue(Condition.BALANCED);
         String phase = status == null || status.phase() == null ? "Pending" : status.phase().name();
+        Double lag = status == null || status.replication() == null || status.replication().promotedAt() != null
+                ? null : status.replication().lagSeconds();
         if (reading == null) {
-            return new ClusterSample(at, phase, up, total, balanced, false, error, null, null, null, null, null, null, null, null);
+            return new ClusterSample(at, phase, up, total, balanced, false, error, null, null, null, null, null, null, null, null, lag);
         }
         double cpu = reading.nodes().stream().filter(n -> !n.client()).mapToDouble(NodeSample::cpuLoad).average()
                 .orElse(reading.nodes().stream().mapToDouble(NodeSample::cpuLoad).average().orElse(0));
@@ -32,7 +34,7 @@ public final class Samples {
         long heapMax = reading.nodes().stream().mapToLong(NodeSample::heapMaxBytes).sum();
         return new ClusterSample(at, phase, up, total, balanced, true, null, reading.queriesExecuted(),
                 queriesPerSecond(at, reading.queriesExecuted(), previous), cpu, heapUsed, heapMax,
-                reading.nodes(), reading.tables(), reading.topQueries());
+                reading.nodes(), reading.tables(), reading.topQueries(), lag);
     }
 
     /** Null without an earlier count, and when the count went down (the aggregator restarted: its history is new). */

@@ -30,7 +30,9 @@ public final class TelemetryGauges {
                 series(registry, "canopy.cluster.queries.per.second", "SQL queries per second through the aggregators", ClusterSample::queriesPerSecond),
                 series(registry, "canopy.cluster.cpu.load", "Mean CPU load of the leaves, 0 to 1", ClusterSample::cpuLoad),
                 series(registry, "canopy.cluster.heap.used.bytes", "Heap used, summed over the nodes", ClusterSample::heapUsedBytes),
-                series(registry, "canopy.cluster.tables", "SQL tables", s -> s.reachable() ? s.tables().size() : null));
+                series(registry, "canopy.cluster.tables", "SQL tables", s -> s.reachable() ? s.tables().size() : null),
+                series(registry, "canopy.cluster.replication.lag.seconds", "A replica's lag behind its source, from heartbeats",
+                        ClusterSample::replicationLagSeconds));
         this.tableRows = MultiGauge.builder("canopy.cluster.table.rows").description("Rows of each SQL table").register(registry);
     }
 

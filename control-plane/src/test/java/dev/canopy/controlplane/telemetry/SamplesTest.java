@@ -2,6 +2,7 @@ package dev.canopy.controlplane.telemetry;
 
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,16 @@ class SamplesTest {
         assertThat(sample.balanced()).isTrue();
         assertThat(sample.phase()).isEqualTo("Ready");
         assertThat(sample.cpuLoad()).isNull();
+    }
+
+    @Test
+    void aReplicaGivesItsLagUntilItIsPromoted() {
+        assertThat(Samples.of(T0, READY, READING, null, null).replicationLagSeconds()).as("no replica").isNull();
+        DatabaseClusterStatus fed = READY.withReplication(new ReplicationStatus("local/orders", "Streaming", 0.9, 300L, null, null, null));
+        assertThat(Samples.of(T0, fed, null, "down", null).replicationLagSeconds()).isEqualTo(0.9);
+        DatabaseClusterStatus promoted = READY.withReplication(new ReplicationStatus("local/orders", "Promoted", null, 300L,
+                "2026-12-03T07:00:00Z", 1.2, false));
+        assertThat(Samples.of(T0, promoted, READING, null, null).replicationLagSeconds()).isNull();
     }
 
     @Test
