@@ -196,7 +196,9 @@ async function clusterPage(name) {
     ['queriesPerSecond', 'Queries per second', v => v.toFixed(1)],
     ['cpuLoad', 'CPU load (leaves)', v => `${(v * 100).toFixed(0)}%`],
     ['heapUsedBytes', 'Heap used', v => `${(v / 1048576).toFixed(0)} MiB`],
-  ].map(([key, label, format]) => ({ key, label, format, el: h('div', { class: 'chart', 'data-series': key }) }));
+    // a replica's only: hidden while no sample has it
+    ['replicationLagSeconds', 'Replication lag', v => `${v.toFixed(1)} s`, true],
+  ].map(([key, label, format, optional]) => ({ key, label, format, optional, el: h('div', { class: 'chart', 'data-series': key }) }));
   charts.replaceChildren(...chartDefs.map(c => c.el));
 
   const act = async (what, method, suffix, body, question = `${what} cluster ${name}?`) => {
@@ -366,7 +368,10 @@ async function clusterPage(name) {
       h('td', {}, t.rows ?? '?'), h('td', {}, mib(t.bytes)))));
     queries.replaceChildren(...(latestSample?.topQueries || []).map(q => h('tr', {}, h('td', {}, h('code', {}, q.sql)),
       h('td', {}, q.executions), h('td', {}, q.failures), h('td', {}, `${q.minMillis} ms`), h('td', {}, `${q.maxMillis} ms`))));
-    for (const c of chartDefs) drawChart(c, items);
+    for (const c of chartDefs) {
+      c.el.hidden = !!c.optional && !items.some(i => i[c.key] != null);
+      drawChart(c, items);
+    }
   };
   const refreshEvents = async () => {
     const { json } = await api('GET', `${path}/events?limit=8`);

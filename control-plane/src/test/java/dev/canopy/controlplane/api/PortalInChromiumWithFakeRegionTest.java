@@ -107,6 +107,8 @@ class PortalInChromiumWithFakeRegionTest {
         // the telemetry history grows every 100 ms here and the page polls it: a line of several points
         wait.until(d -> Integer.parseInt(d.findElement(By.cssSelector(".chart[data-series=nodesUp]")).getAttribute("data-points")) >= 3);
         assertThat(browser.findElements(By.cssSelector(".chart[data-series=nodesUp] polyline"))).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector(".chart[data-series=replicationLagSeconds]")).isDisplayed())
+                .as("no replica, no lag chart").isFalse();
         assertThat(browser.findElement(By.cssSelector(".chart[data-series=nodesUp] .value")).getText()).isEqualTo("3");
         Path shot = Path.of("target", "portal-cluster.png");
         Files.createDirectories(shot.getParent());
@@ -155,6 +157,8 @@ class PortalInChromiumWithFakeRegionTest {
                         0.9, 3271L, null, null, null)));
         wait.until(d -> d.findElement(By.id("replication")).getText()
                 .equals("Replica of local/orders: Streaming: streaming from local/orders, lag 0.9 s"));
+        // the telemetry samples carry the lag: its chart shows for a replica only
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".chart[data-series=replicationLagSeconds]")));
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("promote"))).click();
         wait.until(ExpectedConditions.alertIsPresent()).dismiss();
