@@ -180,12 +180,22 @@ public final class BlueGreen {
                     + progress.writePauseSeconds().map(s -> String.format("%.2f s", s)).orElse("?") + "): retiring blue");
         }
         Duration running = Duration.between(Instant.parse(progress.startedAt()), seen.now());
-        if (!seen.blueReady()) {
-            if (progress.copiedAt() != null) {
-                return abandon("blue stopped being Ready while green was fed: " + progress.fromRelease() + " keeps serving");
+        if (!seen.blueReady() && progress.fencedAt() == null) {
+            if (progress.copiedAt() == null) {
+                return new Move.Wait(CAPTURING, "turning change capture on in blue (" + progress.fromRelease()
+                        + ", a rolling restart of its leaves)");
             }
-            return new Move.Wait(CAPTURING, "turning change capture on in blue (" + progress.fromRelease()
-                    + ", a rolling restart of its leaves)");
+            // a table created, a leaf restarted: blue is not fenced while it is not whole, and not waited for forever
+            Instant since = Instant.parse(progress.streamingSince() != null ? progress.streamingSince() : progress.copiedAt());
+            if (Duration.between(since, seen.now()).compareTo(policy.streamTimeout()) > 0) {
+                return abandon("blue was not Ready for " + policy.streamTimeout().toMinutes() + " min while green was fed");
+            }
+            return new Move.Wait(STREAMING, "blue is not Ready: waiting for it before fencing it");
+        }
+        if (!seen.greenReady() && progress.copiedAt() != null) {
+            // a cache the stream creates on green rebalances for a moment: green was provisioned, it is being fed
+            return new Move.Wait(progress.streamingSince() == null ? COPYING : STREAMING,
+                    "green is not Ready for a moment (a rebalance of what the stream brings): waiting before going on");
         }
         if (!seen.greenReady()) {
             if (running.compareTo(policy.provisionTimeout()) > 0) {

@@ -57,6 +57,9 @@ class BlueGreenTest {
         assertThat(BlueGreen.next(copied, seen(s, true, true, false, Optional.empty(), Optional.empty()), POLICY))
                 .isInstanceOf(BlueGreen.Move.Stream.class);
         BlueGreen.Progress streaming = copied.streaming(T0.plusSeconds(21));
+        assertThat(BlueGreen.next(streaming, seen(Duration.ofSeconds(25), true, false, true, Optional.empty(), Optional.empty()), POLICY))
+                .as("green leaving Ready for a moment once fed").isInstanceOf(BlueGreen.Move.Wait.class)
+                .extracting(BlueGreen.Move::step).isEqualTo(BlueGreen.STREAMING);
         assertThat(BlueGreen.next(streaming, seen(Duration.ofSeconds(25), true, true, true, Optional.of(Duration.ofSeconds(5)),
                 Optional.empty()), POLICY)).as("lag over the bound").isInstanceOf(BlueGreen.Move.Wait.class)
                 .extracting(BlueGreen.Move::step).isEqualTo(BlueGreen.STREAMING);
@@ -88,7 +91,10 @@ class BlueGreenTest {
                 Optional.of("PUBLIC.T (10 rows in blue, 9 in green)")), POLICY)).isInstanceOf(BlueGreen.Move.Abandon.class)
                 .extracting(BlueGreen.Move::message).asString().contains("did not catch up within 60 s", "PUBLIC.T (10 rows in blue, 9 in green)");
         assertThat(BlueGreen.next(STARTED.copied(T0), seen(Duration.ofSeconds(30), false, true, false, Optional.empty(),
-                Optional.empty()), POLICY)).as("blue lost while green is fed").isInstanceOf(BlueGreen.Move.Abandon.class);
+                Optional.empty()), POLICY)).as("blue not Ready for a moment while green is fed").isInstanceOf(BlueGreen.Move.Wait.class);
+        assertThat(BlueGreen.next(STARTED.copied(T0), seen(Duration.ofMinutes(6), false, true, false, Optional.empty(),
+                Optional.empty()), POLICY)).as("blue not Ready for longer").isInstanceOf(BlueGreen.Move.Abandon.class)
+                .extracting(BlueGreen.Move::message).asString().contains("blue was not Ready for 5 min");
         BlueGreen.Progress abandoned = fenced.abandon("why", T0.plusSeconds(121));
         assertThat(abandoned.inProgress()).isFalse();
         assertThat(abandoned.abandoned()).isEqualTo("why");
