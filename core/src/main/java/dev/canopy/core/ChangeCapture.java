@@ -30,4 +30,13 @@ public interface ChangeCapture {
      * to the interval between heartbeats, so {@code now - replicatedUpTo} bounds the data a failover would lose.
      */
     Optional<Instant> replicatedUpTo(Topology source);
+
+    /**
+     * The same, read from the target: the oldest of the heartbeats it holds (each slot of the heartbeat reaches it
+     * through the capture of the leaf that owns it). Needs only the target's client addresses, so it works where the
+     * captures' own state cannot be read (on Kubernetes, inside the leaves' pods). Empty until every slot arrived.
+     */
+    default Optional<Instant> replicatedUpTo(Topology source, Topology target) {
+        return replicatedUpTo(source);
+    }
 }

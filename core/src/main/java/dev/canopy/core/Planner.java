@@ -49,7 +49,7 @@ public final class Planner {
                     .anyMatch(n -> n.release() != null && Release.sameEngine(n.release(), spec.release()));
             if (DatabaseClusterSpec.BLUE_GREEN.equals(spec.upgradeStrategy()) && !started) {
                 // a region that upgrades blue/green never hands this planner an engine change it asked blue/green for
-                return new Step.Blocked("BlueGreenUnavailable", "this region cannot upgrade blue/green (yet on Kubernetes):"
+                return new Step.Blocked("BlueGreenUnavailable", "this region cannot upgrade blue/green (its engine has no change capture and switch-over):"
                         + " the cluster stays at " + rollout.otherEngineRelease().orElseThrow() + "; set spec.upgradeStrategy"
                         + " to CoordinatedRestart to upgrade with every node restarted at once, or leave it out for the"
                         + " region's default");

@@ -5,7 +5,12 @@ import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.api.SpecValidator;
+import dev.canopy.core.BlueGreen;
+import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.Causes;
+import dev.canopy.core.ChangeCapture;
+import dev.canopy.core.Switchover;
+import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
@@ -40,6 +45,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +70,9 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     private final PlannerPolicy policy;
     private final MeterRegistry metrics;
     private final String instance;
+    /** The engine's change capture, if it has one; with switch-over too, engine upgrades go blue/green. */
+    private final ChangeCapture capture;
+    private final BlueGreenUpgrade blueGreen;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
@@ -75,6 +85,9 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         this.policy = policy;
         this.metrics = metrics;
         this.instance = instance;
+        this.capture = engine instanceof ChangeCapture capturing ? capturing : null;
+        this.blueGreen = capture != null && engine instanceof Switchover switchover
+                ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
     }
 
     /**
@@ -85,11 +98,26 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public List<EventSource<?, DatabaseCluster>> prepareEventSources(EventSourceContext<DatabaseCluster> context) {
         InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, DatabaseCluster.class)
                 .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGER)
-                .withSecondaryToPrimaryMapper(pod -> pod.getMetadata().getLabels().containsKey(Labels.INSTANCE)
-                        ? Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.INSTANCE), pod.getMetadata().getNamespace()))
-                        : Set.of())
+                .withSecondaryToPrimaryMapper(DatabaseClusterReconciler::clustersOf)
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    /**
+     * The cluster a pod belongs to: its instance label names its deployment, which is the cluster's name, or the
+     * cluster's name with the second deployment's suffix (green of a blue/green upgrade).
+     */
+    static Set<ResourceID> clustersOf(Pod pod) {
+        String instance = pod.getMetadata().getLabels().get(Labels.INSTANCE);
+        if (instance == null) {
+            return Set.of();
+        }
+        String namespace = pod.getMetadata().getNamespace();
+        if (instance.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)) {
+            String owner = instance.substring(0, instance.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length());
+            return Set.of(new ResourceID(instance, namespace), new ResourceID(owner, namespace));
+        }
+        return Set.of(new ResourceID(instance, namespace));
     }
 
     @Override
@@ -97,20 +125,40 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         String name = resource.getMetadata().getName();
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
         List<String> problems = new java.util.ArrayList<>(SpecValidator.validate(resource.getSpec()));
+        if (name.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)
+                && client.resources(DatabaseCluster.class).inNamespace(resource.getMetadata().getNamespace())
+                .withName(name.substring(0, name.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length())).get() != null) {
+            // its objects would be the other cluster's second deployment's (where a blue/green upgrade builds green)
+            problems.add("metadata.name: " + name + " is the name of the second deployment of the DatabaseCluster "
+                    + name.substring(0, name.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length())
+                    + " in this namespace; choose another name");
+        }
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
             // nothing here would feed it: better refused than a cluster that silently is no replica
-            problems.add("spec.replicaOf: this operator runs no replicas yet (no change capture beside the leaves); make"
-                    + " the replica in a local region");
+            problems.add("spec.replicaOf: this operator feeds no replica from another region yet (its captures serve"
+                    + " blue/green upgrades); make the replica in a local region");
         }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
             return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",
                     String.join("; ", problems), clock.instant()), null);
         }
-        KubernetesRuntime runtime = new KubernetesRuntime(client, settings, OwnedCluster.of(resource));
-        runtime.applyClusterObjects();
-        ReconcileResult result = new dev.canopy.core.Reconciler(runtime, engine, clock, policy)
-                .reconcile(name, generation, resource.getSpec(), resource.getStatus());
+        OwnedCluster owned = OwnedCluster.of(resource);
+        KubernetesDeployments deployments = new KubernetesDeployments(client, settings, owned);
+        BlueGreenUpgrade.Cluster subject = new BlueGreenUpgrade.Cluster(resource.getMetadata().getNamespace() + "/" + name, name,
+                generation, resource.getSpec(), resource.getStatus());
+        Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(subject, deployments);
+        boolean specCaptures = capture != null && capture.capturesChanges(resource.getSpec());
+        KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned,
+                owned.deployments().stream().filter(d -> specCaptures || deployments.capturingForUpgrade(d)).collect(Collectors.toSet()));
+        String serving = deployments.serving(name);
+        List<String> live = new ArrayList<>(List.of(serving));
+        deployments.building().filter(green -> !green.equals(serving)).ifPresent(live::add);
+        runtime.applyClusterObjects(serving, live);
+        dev.canopy.core.Reconciler reconciler = new dev.canopy.core.Reconciler(runtime, engine, clock, policy);
+        ReconcileResult result = upgrade.isPresent()
+                ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
+                : reconciler.reconcile(serving, generation, resource.getSpec(), resource.getStatus());
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
         recordPhase(resource, result.status().phase());

@@ -71,6 +71,26 @@ class OperatorOnMockServerWithoutServerSideApplyTest extends OperatorReconciliat
                 .isEmpty();
     }
 
+    /** The requests the server received from clients whose user agent contains {@code agent}, as RBAC sees them. */
+    static Set<ApiRequest> requestsMadeBy(KubernetesMockServer server, String agent) throws InterruptedException {
+        Set<ApiRequest> made = new TreeSet<>(java.util.Comparator.comparing(ApiRequest::toString));
+        for (RecordedRequest request = server.takeRequest(100, TimeUnit.MILLISECONDS); request != null;
+             request = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+            String userAgent = request.getHeaders().get("User-Agent");
+            if (userAgent != null && userAgent.contains(agent)) {
+                ApiRequest.parse(request.getMethod(), request.getPath()).ifPresent(made::add);
+            }
+        }
+        return made;
+    }
+
+    /** Every request is allowed by the chart's ClusterRole. */
+    static void assertTheChartAllows(Set<ApiRequest> made) {
+        JsonNode rules = Chart.ofKind(Chart.documents(Chart.render(Map.of())), "ClusterRole").get(0).path("rules");
+        assertThat(made).allSatisfy(request -> assertThat(Chart.allows(rules, request))
+                .as("the chart's ClusterRole allows %s", request).isTrue());
+    }
+
     /**
      * Last, once every other test has made the operator do its work: every request it made is allowed by the chart's
      * ClusterRole (leader election's Lease requests, off here, are checked against the Role). Nothing else is needed:
@@ -79,20 +99,11 @@ class OperatorOnMockServerWithoutServerSideApplyTest extends OperatorReconciliat
     @Test
     @Order(Integer.MAX_VALUE)
     void theChartsRbacAllowsEveryRequestTheOperatorMade() throws InterruptedException {
-        Set<ApiRequest> made = new TreeSet<>(java.util.Comparator.comparing(ApiRequest::toString));
-        for (RecordedRequest request = server.takeRequest(100, TimeUnit.MILLISECONDS); request != null;
-             request = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
-            String agent = request.getHeaders().get("User-Agent");
-            if (agent != null && agent.contains(OPERATOR_AGENT)) {
-                ApiRequest.parse(request.getMethod(), request.getPath()).ifPresent(made::add);
-            }
-        }
+        Set<ApiRequest> made = requestsMadeBy(server, OPERATOR_AGENT);
         assertThat(made).extracting(ApiRequest::toString).contains("create events", "patch canopy.dev/databaseclusters/status",
                 "delete pods", "delete persistentvolumeclaims", "watch pods", "create apps/statefulsets");
+        assertTheChartAllows(made);
         List<JsonNode> chart = Chart.documents(Chart.render(Map.of()));
-        JsonNode rules = Chart.ofKind(chart, "ClusterRole").get(0).path("rules");
-        assertThat(made).allSatisfy(request -> assertThat(Chart.allows(rules, request))
-                .as("the chart's ClusterRole allows %s", request).isTrue());
         JsonNode leaseRules = Chart.ofKind(chart, "Role").get(0).path("rules");
         for (String verb : List.of("get", "create", "update")) {
             assertThat(Chart.allows(leaseRules, new ApiRequest("coordination.k8s.io", "leases", verb))).isTrue();

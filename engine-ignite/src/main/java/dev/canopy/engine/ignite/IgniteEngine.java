@@ -27,6 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +167,33 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
             oldest = Math.min(oldest, upTo);
         }
         return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
+    }
+
+    /** From the heartbeats on the target, through its aggregators' thin-client ports. */
+    @Override
+    public Optional<Instant> replicatedUpTo(Topology source, Topology target) {
+        List<String> addresses = target.aggregators().stream().map(NodePlacement::sqlAddress).toList();
+        if (addresses.isEmpty()) {
+            return Optional.empty();
+        }
+        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
+                .setTimeout(5_000))) {
+            if (!client.cacheNames().contains(HEARTBEAT_CACHE)) {
+                return Optional.empty();
+            }
+            Set<Integer> keys = new HashSet<>();
+            for (int key = 0; key < HEARTBEAT_KEYS; key++) {
+                keys.add(key);
+            }
+            Map<Integer, Long> beats = client.<Integer, Long>cache(HEARTBEAT_CACHE).getAll(keys);
+            if (beats.size() < HEARTBEAT_KEYS) {
+                return Optional.empty();
+            }
+            return beats.values().stream().min(Long::compare).map(Instant::ofEpochMilli);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: heartbeats on {} not read: {}", source.cluster(), target.cluster(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.core.BlueGreen;
+import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
@@ -61,6 +62,7 @@ public final class LocalRegion implements AutoCloseable {
     private final ChangeCapture captureEngine;
     /** Engine upgrades by blue/green, when the engine captures changes and can switch a cluster over; else none. */
     private final BlueGreenUpgrade blueGreen;
+    private final LocalDeployments deployments;
     private final Engine engine;
     /** Replica clusters fed from their sources; none without change capture and switch-over in the engine. */
     private final ReplicaFeeds replicas;
@@ -87,8 +89,9 @@ public final class LocalRegion implements AutoCloseable {
         this.reconciler = new Reconciler(runtime, engine, clock, policy);
         this.captureEngine = engine instanceof ChangeCapture capturing ? capturing : null;
         this.blueGreen = captureEngine != null && engine instanceof Switchover switchover
-                ? new BlueGreenUpgrade(store, runtime, reconciler, engine, captureEngine, switchover, clock, BlueGreen.Policy.DEFAULTS)
+                ? new BlueGreenUpgrade(engine, captureEngine, switchover, clock, BlueGreen.Policy.DEFAULTS)
                 : null;
+        this.deployments = new LocalDeployments(store, runtime);
         this.engine = engine;
         this.replicas = captureEngine != null && engine instanceof Switchover switchover
                 ? new ReplicaFeeds(DEFAULT_NAME, store, runtime, switchover, clock,
@@ -278,8 +281,11 @@ public final class LocalRegion implements AutoCloseable {
 
     private void reconcile(StoredCluster cluster) {
         try {
-            Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(cluster);
-            ReconcileResult result = upgrade.isPresent() ? blueGreen.pass(cluster, upgrade.get())
+            BlueGreenUpgrade.Cluster subject = new BlueGreenUpgrade.Cluster(cluster.name(), cluster.name(), cluster.generation(),
+                    cluster.spec(), cluster.status());
+            Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(subject, deployments);
+            ReconcileResult result = upgrade.isPresent()
+                    ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
                     : reconciler.reconcile(store.deployment(cluster.name()), cluster.generation(), effectiveSpec(cluster), cluster.status());
             lastFailure.remove(cluster.name());
             if (result.step().acts()) {

@@ -9,6 +9,7 @@ import dev.canopy.core.NodePlacement;
 import dev.canopy.core.ReplicaFeed;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Switchover;
+import dev.canopy.core.TableComparison;
 import dev.canopy.core.Topology;
 import dev.canopy.runtime.local.LocalRuntime;
 import org.slf4j.Logger;

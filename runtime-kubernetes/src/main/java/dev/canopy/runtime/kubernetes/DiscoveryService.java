@@ -17,13 +17,13 @@ public final class DiscoveryService {
     public static Service build(OwnedCluster cluster, NodeGroup group) {
         return new ServiceBuilder()
                 .withNewMetadata()
-                .withName(ObjectNames.discoveryService(cluster.name(), group)).withNamespace(cluster.namespace())
-                .withLabels(Labels.group(cluster.name(), group)).withOwnerReferences(cluster.ownerReferences())
+                .withName(ObjectNames.discoveryService(cluster.deployment(), group)).withNamespace(cluster.namespace())
+                .withLabels(Labels.group(cluster.deployment(), group)).withOwnerReferences(cluster.ownerReferences())
                 .endMetadata()
                 .withNewSpec()
                 .withClusterIP("None")
                 .withPublishNotReadyAddresses(true)
-                .withSelector(Labels.group(cluster.name(), group))
+                .withSelector(Labels.group(cluster.deployment(), group))
                 .withPorts(
                         new ServicePortBuilder().withName("discovery").withPort(Ports.DISCOVERY).withProtocol("TCP").build(),
                         new ServicePortBuilder().withName("communication").withPort(Ports.COMMUNICATION).withProtocol("TCP").build(),

@@ -21,10 +21,10 @@ public final class EngineConfigMap {
     public static ConfigMap build(OwnedCluster cluster, NodeId node, String content) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(ObjectNames.configMap(cluster.name(), node)).withNamespace(cluster.namespace())
-                .withLabels(Labels.group(cluster.name(), NodeGroup.of(node))).withOwnerReferences(cluster.ownerReferences())
+                .withName(ObjectNames.configMap(cluster.deployment(), node)).withNamespace(cluster.namespace())
+                .withLabels(Labels.group(cluster.deployment(), NodeGroup.of(node))).withOwnerReferences(cluster.ownerReferences())
                 .endMetadata()
-                .withData(Map.of(ObjectNames.configKey(cluster.name(), node), content))
+                .withData(Map.of(ObjectNames.configKey(cluster.deployment(), node), content))
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.runtime.kubernetes;
 
+import dev.canopy.core.Captures;
 import dev.canopy.core.NodeId;
 import io.fabric8.kubernetes.api.model.Secret;
 import dev.canopy.core.NodeLaunch;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -31,45 +33,65 @@ import java.util.concurrent.TimeUnit;
  * from the top, which is how core stops nodes (scale-in removes the highest ordinals; suspend and a coordinated restart
  * stop them all). Claims outlive their pods until core deletes the node.
  */
-public final class KubernetesRuntime implements Runtime {
+public final class KubernetesRuntime implements Runtime, Captures {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
     private final OwnedCluster cluster;
     private final Applier applier;
+    /** The deployments whose leaves capture their changes: their pods carry a {@link CaptureSidecar}. */
+    private final Set<String> capturing;
 
     public KubernetesRuntime(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster) {
+        this(client, settings, cluster, Set.of());
+    }
+
+    /** @param capturing the cluster's deployments whose leaves capture their changes (a replication source, blue) */
+    public KubernetesRuntime(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster, Set<String> capturing) {
         this.client = client;
         this.settings = settings;
         this.cluster = cluster;
         this.applier = new Applier(client, settings.serverSideApply());
+        this.capturing = Set.copyOf(capturing);
     }
 
     /**
      * The objects that do not depend on which nodes run: the Services, the disruption budgets and the admin
-     * credentials. Called before every pass; applying what is already there changes nothing.
+     * credentials, for the cluster's own deployment. Called before every pass; applying what is already there changes
+     * nothing.
      */
     public void applyClusterObjects() {
-        for (NodeGroup group : NodeGroup.ALL) {
-            applier.apply(DiscoveryService.build(cluster, group));
+        applyClusterObjects(cluster.name(), List.of(cluster.name()));
+    }
+
+    /**
+     * The same, for each deployment that exists ({@code live}), with the client Service selecting the aggregators of
+     * {@code serving}.
+     */
+    public void applyClusterObjects(String serving, Collection<String> live) {
+        for (String deployment : live) {
+            OwnedCluster at = at(deployment);
+            for (NodeGroup group : NodeGroup.ALL) {
+                applier.apply(DiscoveryService.build(at, group));
+            }
+            applier.apply(NodeDisruptionBudget.build(at, true));
+            applier.apply(NodeDisruptionBudget.build(at, false));
+            growStorage(at, NodeGroup.LEAVES_AG1);
+            growStorage(at, NodeGroup.LEAVES_AG2);
         }
-        applier.apply(SqlService.build(cluster));
-        applier.apply(NodeDisruptionBudget.build(cluster, true));
-        applier.apply(NodeDisruptionBudget.build(cluster, false));
+        applier.apply(SqlService.build(at(serving)));
         applier.createIfAbsent(Secret.class, cluster.namespace(), ObjectNames.adminSecret(cluster.name()),
                 () -> AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
-        growStorage(NodeGroup.LEAVES_AG1);
-        growStorage(NodeGroup.LEAVES_AG2);
     }
 
     /** See {@link LeafStorage}: every existing claim first, then the StatefulSet's template, without touching a pod. */
-    private void growStorage(NodeGroup group) {
-        StatefulSet existing = statefulSet(group);
+    private void growStorage(OwnedCluster cluster, NodeGroup group) {
+        StatefulSet existing = statefulSet(cluster, group);
         LeafStorage.growTo(existing, cluster).ifPresent(size -> {
             String prefix = ObjectNames.DATA_VOLUME + "-" + existing.getMetadata().getName() + "-";
             for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(cluster.namespace())
-                    .withLabels(Labels.group(cluster.name(), group)).list().getItems()) {
+                    .withLabels(Labels.group(cluster.deployment(), group)).list().getItems()) {
                 Quantity current = LeafStorage.size(claim);
                 if (claim.getMetadata().getName().startsWith(prefix)
                         && (current == null || current.getNumericalAmount().compareTo(size.getNumericalAmount()) < 0)) {
@@ -100,10 +122,10 @@ public final class KubernetesRuntime implements Runtime {
 
     @Override
     public Map<NodeId, NodePlacement> place(String name, Collection<NodeId> nodes) {
-        requireOwn(name);
+        OwnedCluster at = at(name);
         Map<NodeId, NodePlacement> placements = new TreeMap<>();
         for (NodeId node : nodes) {
-            placements.put(node, placement(cluster.namespace(), cluster.name(), node));
+            placements.put(node, placement(at.namespace(), at.deployment(), node));
         }
         return placements;
     }
@@ -117,62 +139,62 @@ public final class KubernetesRuntime implements Runtime {
 
     @Override
     public List<NodeObservation> observe(String name) {
-        requireOwn(name);
-        Map<String, String> labels = Labels.cluster(cluster.name());
+        OwnedCluster cluster = at(name);
+        Map<String, String> labels = Labels.cluster(cluster.deployment());
         List<StatefulSet> sets = client.apps().statefulSets().inNamespace(cluster.namespace()).withLabels(labels).list().getItems();
         List<Pod> pods = client.pods().inNamespace(cluster.namespace()).withLabels(labels).list().getItems();
         List<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inNamespace(cluster.namespace())
                 .withLabels(labels).list().getItems();
-        return NodeObserver.observe(cluster.name(), sets, pods, claims);
+        return NodeObserver.observe(cluster.deployment(), sets, pods, claims);
     }
 
     @Override
     public void start(String name, NodeId node, NodeLaunch launch) {
-        requireOwn(name);
+        OwnedCluster cluster = at(name);
         NodeGroup group = NodeGroup.of(node);
-        setConfig(node, configFile(launch));
-        StatefulSet existing = statefulSet(group);
+        setConfig(cluster, node, configFile(launch));
+        StatefulSet existing = statefulSet(cluster, group);
         int replicas = Math.max(existing == null ? 0 : existing.getSpec().getReplicas(), node.ordinal() + 1);
         NodeLaunches launches = existing == null ? NodeLaunches.parse(null)
                 : NodeObserver.launches(existing.getSpec().getTemplate().getMetadata().getAnnotations());
         launches = launches.with(node, launch.release(), launch.fingerprint());
         StatefulSet desired = NodeStatefulSet.build(new NodeStatefulSet.Input(cluster, group, replicas, launches,
-                launch.release(), launch.jvmOptions()), settings);
+                launch.release(), launch.jvmOptions(), capturing.contains(name)), settings);
         if (existing != null) {
             // volume claim templates cannot change once the StatefulSet exists
             desired.getSpec().setVolumeClaimTemplates(existing.getSpec().getVolumeClaimTemplates());
         }
         applier.apply(desired);
-        Pod pod = pod(node);
+        Pod pod = pod(cluster, node);
         if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
             String running = NodeObserver.launches(pod.getMetadata().getAnnotations()).of(node)
                     .map(NodeLaunches.Entry::fingerprint).orElse(null);
             if (!launch.fingerprint().equals(running)) {
                 LOG.info("{}/{}: deleting pod {} to restart it with {}", cluster.namespace(), node,
                         pod.getMetadata().getName(), launch.fingerprint());
-                deletePod(node);
+                deletePod(cluster, node);
             }
         }
     }
 
     @Override
     public void replace(String name, NodeId node, NodeLaunch launch) {
-        requireOwn(name);
+        OwnedCluster cluster = at(name);
         // the template first, so that the pod the StatefulSet recreates runs this launch
         start(name, node, launch);
         if (node.isLeaf()) {
             // if the pod comes back before the claim is gone, it waits for a claim that no longer exists: observe reports
             // its storage lost, and core replaces it again, by which time the claim is gone and is made afresh
-            deleteClaim(node);
+            deleteClaim(cluster, node);
         }
-        deletePod(node);
+        deletePod(cluster, node);
         LOG.warn("{}/{}: storage deleted; the pod starts afresh", cluster.namespace(), node);
     }
 
     @Override
     public void stop(String name, NodeId node) {
-        requireOwn(name);
-        StatefulSet existing = statefulSet(NodeGroup.of(node));
+        OwnedCluster cluster = at(name);
+        StatefulSet existing = statefulSet(cluster, NodeGroup.of(node));
         if (existing == null || existing.getSpec().getReplicas() <= node.ordinal()) {
             return;
         }
@@ -186,19 +208,86 @@ public final class KubernetesRuntime implements Runtime {
 
     @Override
     public void delete(String name, NodeId node) {
+        OwnedCluster cluster = at(name);
         stop(name, node);
         if (node.isLeaf()) {
-            deleteClaim(node);
+            deleteClaim(cluster, node);
+            stopCapture(name, node);
         }
-        setConfig(node, null);
+        setConfig(cluster, node, null);
         LOG.info("{}/{}: deleted with its storage", cluster.namespace(), node);
     }
 
     /** Deletes every claim of the cluster's leaves: on deletion of the DatabaseCluster, unless it retains its volumes. */
     public void deleteAllClaims() {
         // one by one rather than as a collection: the operator's role then needs "delete" only, as for scale-in
-        client.persistentVolumeClaims().inNamespace(cluster.namespace()).withLabels(Labels.cluster(cluster.name())).list()
-                .getItems().forEach(claim -> client.resource(claim).delete());
+        for (String deployment : cluster.deployments()) {
+            client.persistentVolumeClaims().inNamespace(cluster.namespace()).withLabels(Labels.cluster(deployment)).list()
+                    .getItems().forEach(claim -> client.resource(claim).delete());
+        }
+    }
+
+    /**
+     * Deletes a deployment's nodes, storage, captures and the objects serving them (its StatefulSets, headless
+     * Services, disruption budgets, ConfigMaps and claims); the cluster's client Service and credentials stay.
+     */
+    public void retire(String deployment) {
+        OwnedCluster at = at(deployment);
+        LOG.info("{}/{}: retiring deployment {}: its StatefulSets, Services, ConfigMaps and volumes are deleted",
+                cluster.namespace(), cluster.name(), deployment);
+        for (NodeGroup group : NodeGroup.ALL) {
+            client.apps().statefulSets().inNamespace(cluster.namespace()).withName(ObjectNames.statefulSet(deployment, group))
+                    .delete();
+            client.services().inNamespace(cluster.namespace()).withName(ObjectNames.discoveryService(deployment, group)).delete();
+            client.persistentVolumeClaims().inNamespace(cluster.namespace()).withLabels(Labels.group(deployment, group)).list()
+                    .getItems().forEach(claim -> client.resource(claim).delete());
+        }
+        // the nodes' and captures' maps; the cluster's own (the upgrade's progress) carry another component
+        Set<String> nodeComponents = Set.of(NodeGroup.LEAVES_AG1.component(), NodeGroup.AGGREGATORS.component(),
+                CaptureConfigMap.COMPONENT);
+        client.configMaps().inNamespace(cluster.namespace()).withLabels(Labels.cluster(deployment)).list().getItems().stream()
+                .filter(map -> nodeComponents.contains(map.getMetadata().getLabels().get(Labels.COMPONENT)))
+                .forEach(map -> client.resource(map).delete());
+        client.policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
+                .withName(ObjectNames.disruptionBudget(at.deployment(), NodeGroup.LEAVES_AG1)).delete();
+        client.policy().v1().podDisruptionBudget().inNamespace(cluster.namespace())
+                .withName(ObjectNames.disruptionBudget(at.deployment(), NodeGroup.AGGREGATORS)).delete();
+    }
+
+    /**
+     * Writes the capture's configuration into its ConfigMap, which the leaf's {@link CaptureSidecar} runs from (the
+     * deployment must be {@code capturing}, or no sidecar waits for it).
+     */
+    @Override
+    public void startCapture(String name, NodeId leaf, NodeLaunch launch) {
+        OwnedCluster at = at(name);
+        if (launch.fingerprint().equals(captures(name).get(leaf))) {
+            return;
+        }
+        if (!capturing.contains(name)) {
+            LOG.warn("{}/{}: a capture beside {} is configured, but the deployment's leaves have no capture sidecar",
+                    cluster.namespace(), name, leaf);
+        }
+        LOG.info("{}/{}: change capture beside {} configured ({})", cluster.namespace(), name, leaf, launch.fingerprint());
+        applier.apply(CaptureConfigMap.build(at, leaf, configFile(launch), launch.fingerprint()));
+    }
+
+    @Override
+    public void stopCapture(String name, NodeId leaf) {
+        OwnedCluster at = at(name);
+        client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.captureConfigMap(at.deployment(), leaf)).delete();
+    }
+
+    @Override
+    public Map<NodeId, String> captures(String name) {
+        OwnedCluster at = at(name);
+        Map<NodeId, String> running = new TreeMap<>();
+        Map<String, String> labels = Labels.cluster(at.deployment());
+        labels.put(Labels.COMPONENT, CaptureConfigMap.COMPONENT);
+        for (ConfigMap map : client.configMaps().inNamespace(cluster.namespace()).withLabels(labels).list().getItems()) {
+            CaptureConfigMap.leaf(map).ifPresent(leaf -> running.put(leaf, CaptureConfigMap.fingerprint(map)));
+        }
+        return running;
     }
 
     /** The file the launch names as its configuration: its first argument, as for the local launcher. */
@@ -213,39 +302,42 @@ public final class KubernetesRuntime implements Runtime {
         return file;
     }
 
-    private void setConfig(NodeId node, String content) {
-        var map = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.configMap(cluster.name(), node));
+    private void setConfig(OwnedCluster cluster, NodeId node, String content) {
+        var map = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.configMap(cluster.deployment(), node));
         if (content == null) {
             map.delete();
             return;
         }
         ConfigMap existing = map.get();
         if (existing == null || existing.getData() == null
-                || !content.equals(existing.getData().get(ObjectNames.configKey(cluster.name(), node)))) {
+                || !content.equals(existing.getData().get(ObjectNames.configKey(cluster.deployment(), node)))) {
             applier.apply(EngineConfigMap.build(cluster, node, content));
         }
     }
 
-    private StatefulSet statefulSet(NodeGroup group) {
+    private StatefulSet statefulSet(OwnedCluster cluster, NodeGroup group) {
         return client.apps().statefulSets().inNamespace(cluster.namespace())
-                .withName(ObjectNames.statefulSet(cluster.name(), group)).get();
+                .withName(ObjectNames.statefulSet(cluster.deployment(), group)).get();
     }
 
-    private Pod pod(NodeId node) {
-        return client.pods().inNamespace(cluster.namespace()).withName(ObjectNames.pod(cluster.name(), node)).get();
+    private Pod pod(OwnedCluster cluster, NodeId node) {
+        return client.pods().inNamespace(cluster.namespace()).withName(ObjectNames.pod(cluster.deployment(), node)).get();
     }
 
-    private void deletePod(NodeId node) {
-        client.pods().inNamespace(cluster.namespace()).withName(ObjectNames.pod(cluster.name(), node)).delete();
+    private void deletePod(OwnedCluster cluster, NodeId node) {
+        client.pods().inNamespace(cluster.namespace()).withName(ObjectNames.pod(cluster.deployment(), node)).delete();
     }
 
-    private void deleteClaim(NodeId node) {
-        client.persistentVolumeClaims().inNamespace(cluster.namespace()).withName(ObjectNames.dataClaim(cluster.name(), node)).delete();
+    private void deleteClaim(OwnedCluster cluster, NodeId node) {
+        client.persistentVolumeClaims().inNamespace(cluster.namespace())
+                .withName(ObjectNames.dataClaim(cluster.deployment(), node)).delete();
     }
 
-    private void requireOwn(String name) {
-        if (!cluster.name().equals(name)) {
-            throw new IllegalArgumentException("this runtime serves " + cluster.name() + ", not " + name);
+    /** The cluster in one of its deployments; refuses a name that is none of them. */
+    private OwnedCluster at(String deployment) {
+        if (!cluster.deployments().contains(deployment)) {
+            throw new IllegalArgumentException("this runtime serves " + cluster.deployments() + ", not " + deployment);
         }
+        return cluster.in(deployment, cluster.spec());
     }
 }

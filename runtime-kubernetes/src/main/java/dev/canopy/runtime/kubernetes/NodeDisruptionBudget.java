@@ -19,13 +19,13 @@ public final class NodeDisruptionBudget {
         String component = leaves ? NodeGroup.LEAVES_AG1.component() : NodeGroup.AGGREGATORS.component();
         return new PodDisruptionBudgetBuilder()
                 .withNewMetadata()
-                .withName(ObjectNames.disruptionBudget(cluster.name(), leaves ? NodeGroup.LEAVES_AG1 : NodeGroup.AGGREGATORS))
+                .withName(ObjectNames.disruptionBudget(cluster.deployment(), leaves ? NodeGroup.LEAVES_AG1 : NodeGroup.AGGREGATORS))
                 .withNamespace(cluster.namespace())
-                .withLabels(Labels.component(cluster.name(), component)).withOwnerReferences(cluster.ownerReferences())
+                .withLabels(Labels.component(cluster.deployment(), component)).withOwnerReferences(cluster.ownerReferences())
                 .endMetadata()
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(Labels.component(cluster.name(), component)).endSelector()
+                .withNewSelector().withMatchLabels(Labels.component(cluster.deployment(), component)).endSelector()
                 .endSpec()
                 .build();
     }

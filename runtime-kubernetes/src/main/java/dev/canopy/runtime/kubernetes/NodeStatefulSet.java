@@ -51,9 +51,15 @@ public final class NodeStatefulSet {
      * @param launches   what each node was last started with (becomes the pod template's annotation)
      * @param release    the release the next pod to be created runs
      * @param jvmOptions the JVM flags of that release and height, as the engine rendered them
+     * @param capture    leaves get a {@link CaptureSidecar} (the cluster's changes are captured)
      */
     public record Input(OwnedCluster cluster, NodeGroup group, int replicas, NodeLaunches launches, String release,
-                        List<String> jvmOptions) {
+                        List<String> jvmOptions, boolean capture) {
+
+        public Input(OwnedCluster cluster, NodeGroup group, int replicas, NodeLaunches launches, String release,
+                     List<String> jvmOptions) {
+            this(cluster, group, replicas, launches, release, jvmOptions, false);
+        }
     }
 
     private NodeStatefulSet() {
@@ -62,10 +68,11 @@ public final class NodeStatefulSet {
     public static StatefulSet build(Input in, RuntimeSettings settings) {
         OwnedCluster cluster = in.cluster();
         NodeGroup group = in.group();
-        Map<String, String> labels = Labels.group(cluster.name(), group);
+        Map<String, String> labels = Labels.group(cluster.deployment(), group);
         double height = group.isLeaves() ? cluster.spec().leaves().height() : cluster.spec().aggregators().height();
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(configVolume(cluster.name(), in.launches()));
+        boolean capture = in.capture() && group.isLeaves();
+        volumes.add(configVolume(cluster.deployment(), in.launches(), capture));
         if (!group.isLeaves()) {
             volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
         }
@@ -78,12 +85,12 @@ public final class NodeStatefulSet {
         }
         return new StatefulSetBuilder()
                 .withNewMetadata()
-                .withName(ObjectNames.statefulSet(cluster.name(), group)).withNamespace(cluster.namespace())
+                .withName(ObjectNames.statefulSet(cluster.deployment(), group)).withNamespace(cluster.namespace())
                 .withLabels(labels).withOwnerReferences(cluster.ownerReferences())
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(in.replicas())
-                .withServiceName(ObjectNames.discoveryService(cluster.name(), group))
+                .withServiceName(ObjectNames.discoveryService(cluster.deployment(), group))
                 .withPodManagementPolicy("Parallel")
                 .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
                 .withNewSelector().withMatchLabels(labels).endSelector()
@@ -97,12 +104,13 @@ public final class NodeStatefulSet {
                 .withNewSpec()
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds((long) (group.isLeaves() ? LEAF_GRACE_SECONDS : AGGREGATOR_GRACE_SECONDS))
-                .withAffinity(affinity(cluster.name(), group))
+                .withAffinity(affinity(cluster.deployment(), group))
                 .withTopologySpreadConstraints(new TopologySpreadConstraintBuilder().withMaxSkew(1)
                         .withTopologyKey(HOST_KEY).withWhenUnsatisfiable("ScheduleAnyway")
                         .withNewLabelSelector().withMatchLabels(labels).endLabelSelector().build())
                 .withInitContainers(initContainers)
-                .withContainers(container(in, settings, height))
+                .withContainers(capture ? List.of(container(in, settings, height), CaptureSidecar.build(in.release(), settings))
+                        : List.of(container(in, settings, height)))
                 .withVolumes(volumes)
                 .endSpec()
                 .endTemplate()
@@ -164,11 +172,17 @@ public final class NodeStatefulSet {
      * ConfigMap in a template shared with the others, so each pod sees every file and reads its own. A node's map is
      * created before the template names it, and optional so that deleting a node never blocks the others' pods.
      */
-    static Volume configVolume(String cluster, NodeLaunches launches) {
-        List<VolumeProjection> sources = launches.entries().keySet().stream()
-                .map(node -> new VolumeProjectionBuilder().withNewConfigMap().withName(ObjectNames.configMap(cluster, node))
-                        .withOptional(true).endConfigMap().build())
-                .toList();
+    static Volume configVolume(String cluster, NodeLaunches launches, boolean capture) {
+        List<VolumeProjection> sources = new ArrayList<>();
+        for (var node : launches.entries().keySet()) {
+            sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(ObjectNames.configMap(cluster, node))
+                    .withOptional(true).endConfigMap().build());
+            if (capture) {
+                // present only while the capture runs: the sidecar starts it when the file appears, stops it when it goes
+                sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(ObjectNames.captureConfigMap(cluster, node))
+                        .withOptional(true).endConfigMap().build());
+            }
+        }
         return new VolumeBuilder().withName("config").withNewProjected().withSources(sources).endProjected().build();
     }
 
@@ -185,7 +199,7 @@ public final class NodeStatefulSet {
         return new ContainerPortBuilder().withName(name).withContainerPort(port).withProtocol("TCP").build();
     }
 
-    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    static VolumeMount mount(String volume, String path, boolean readOnly) {
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
     }
 }

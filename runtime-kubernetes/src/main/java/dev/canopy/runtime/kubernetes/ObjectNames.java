@@ -37,6 +37,21 @@ public final class ObjectNames {
         return pod(cluster, node) + "-config";
     }
 
+    /** The ConfigMap of the change capture beside a leaf: present while the capture should run. */
+    public static String captureConfigMap(String cluster, NodeId leaf) {
+        return pod(cluster, leaf) + "-capture";
+    }
+
+    /** The key of a capture's configuration, the file the capture sidecar waits for. */
+    public static String captureKey(String cluster, NodeId leaf) {
+        return pod(cluster, leaf) + "-capture.xml";
+    }
+
+    /** The cluster's upgrade ConfigMap: which deployment serves, and the blue/green upgrade's progress. */
+    public static String upgradeConfigMap(String cluster) {
+        return cluster + "-upgrade";
+    }
+
     public static String adminSecret(String cluster) {
         return cluster + "-admin";
     }

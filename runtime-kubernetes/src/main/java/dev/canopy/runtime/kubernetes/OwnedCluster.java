@@ -10,11 +10,34 @@ import java.util.Map;
 
 /**
  * The DatabaseCluster that owns the objects being built: its name, namespace, uid (for owner references), spec, and
- * whether its volumes outlive it.
+ * whether its volumes outlive it; and which of its two deployments the node objects are built for ({@link #deployments}):
+ * the nodes' StatefulSets, Services, ConfigMaps and claims are named after the deployment, the client Service and the
+ * credentials after the cluster.
  */
-public record OwnedCluster(String namespace, String name, String uid, DatabaseClusterSpec spec, boolean retainVolumes) {
+public record OwnedCluster(String namespace, String name, String uid, DatabaseClusterSpec spec, boolean retainVolumes,
+                           String deployment) {
     /** {@code "true"} on a DatabaseCluster keeps its leaves' volumes (PVCs) when it is deleted. */
     public static final String RETAIN_VOLUMES_ANNOTATION = "canopy.dev/retain-volumes";
+    /** The second deployment's name is the cluster's with this suffix: where a blue/green upgrade builds green. */
+    public static final String SECOND_DEPLOYMENT_SUFFIX = "-b";
+
+    /** The cluster in its first deployment, named after it. */
+    public OwnedCluster(String namespace, String name, String uid, DatabaseClusterSpec spec, boolean retainVolumes) {
+        this(namespace, name, uid, spec, retainVolumes, name);
+    }
+
+    /** The cluster's two deployments: its own name, and its name with {@link #SECOND_DEPLOYMENT_SUFFIX}. */
+    public List<String> deployments() {
+        return List.of(name, name + SECOND_DEPLOYMENT_SUFFIX);
+    }
+
+    /** The same cluster, building the objects of another of its deployments (with that deployment's spec). */
+    public OwnedCluster in(String otherDeployment, DatabaseClusterSpec deploymentSpec) {
+        if (!deployments().contains(otherDeployment)) {
+            throw new IllegalArgumentException(otherDeployment + " is not a deployment of " + name + " (" + deployments() + ")");
+        }
+        return new OwnedCluster(namespace, name, uid, deploymentSpec, retainVolumes, otherDeployment);
+    }
 
     public static OwnedCluster of(DatabaseCluster resource) {
         Map<String, String> annotations = resource.getMetadata().getAnnotations();

@@ -12,6 +12,7 @@ public final class SqlService {
     private SqlService() {
     }
 
+    /** The Service of the cluster, selecting the aggregators of the deployment that serves ({@code cluster.deployment()}). */
     public static Service build(OwnedCluster cluster) {
         return new ServiceBuilder()
                 .withNewMetadata()
@@ -20,7 +21,7 @@ public final class SqlService {
                 .endMetadata()
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(Labels.group(cluster.name(), NodeGroup.AGGREGATORS))
+                .withSelector(Labels.group(cluster.deployment(), NodeGroup.AGGREGATORS))
                 .withPorts(new ServicePortBuilder().withName("sql").withPort(Ports.SQL)
                         .withTargetPort(new IntOrString(Ports.SQL)).withProtocol("TCP").build())
                 .endSpec()

@@ -69,6 +69,49 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
     }
 
     @Test
+    void theSecondDeploymentHasObjectsOfItsOwnCapturesBesideItsLeavesAndIsRetiredWithoutTheClustersObjects() {
+        KubernetesRuntime both = new KubernetesRuntime(client, RuntimeSettings.defaults().withServerSideApply(false), cluster,
+                java.util.Set.of("orders-b"));
+        both.applyClusterObjects("orders-b", List.of("orders", "orders-b"));
+        NodeId leaf = NodeId.leaf(1, 0);
+        both.start("orders-b", leaf, TestClusters.launch(leaf, "f1"));
+        both.start("orders", leaf, TestClusters.launch(leaf, "f1"));
+        StatefulSet green = client.apps().statefulSets().inNamespace(TestClusters.NAMESPACE).withName("orders-b-leaves-ag1").get();
+        assertThat(green.getSpec().getServiceName()).isEqualTo("orders-b-leaves-ag1");
+        assertThat(green.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
+                .containsExactly(NodeStatefulSet.CONTAINER, CaptureSidecar.CONTAINER);
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getTemplate().getSpec().getContainers())
+                .as("a deployment that does not capture has no sidecar").hasSize(1);
+        assertThat(both.place("orders-b", List.of(leaf)).get(leaf).host())
+                .isEqualTo("orders-b-leaves-ag1-0.orders-b-leaves-ag1.db.svc");
+        assertThat(client.services().inNamespace(TestClusters.NAMESPACE).withName("orders-sql").get().getSpec().getSelector())
+                .containsEntry(Labels.INSTANCE, "orders-b");
+
+        both.startCapture("orders-b", leaf, new dev.canopy.core.NodeLaunch("2.17.0", List.of(), java.util.Map.of("cdc.xml", "<cdc/>"),
+                List.of("cdc.xml"), "c1"));
+        assertThat(both.captures("orders-b")).containsExactly(java.util.Map.entry(leaf, "c1"));
+        assertThat(both.captures("orders")).isEmpty();
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withName("orders-b-leaves-ag1-0-capture").get().getData())
+                .containsEntry("orders-b-leaves-ag1-0-capture.xml", "<cdc/>");
+        both.stopCapture("orders-b", leaf);
+        assertThat(both.captures("orders-b")).isEmpty();
+        both.startCapture("orders-b", leaf, new dev.canopy.core.NodeLaunch("2.17.0", List.of(), java.util.Map.of("cdc.xml", "<cdc/>"),
+                List.of("cdc.xml"), "c2"));
+
+        both.retire("orders-b");
+        assertThat(client.apps().statefulSets().inNamespace(TestClusters.NAMESPACE).withName("orders-b-leaves-ag1").get()).isNull();
+        assertThat(client.services().inNamespace(TestClusters.NAMESPACE).withName("orders-b-leaves-ag1").get()).isNull();
+        assertThat(client.configMaps().inNamespace(TestClusters.NAMESPACE).withLabels(Labels.cluster("orders-b")).list().getItems())
+                .as("its node and capture ConfigMaps").isEmpty();
+        assertThat(both.captures("orders-b")).isEmpty();
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1)).as("the other deployment stays").isNotNull();
+        assertThat(client.services().inNamespace(TestClusters.NAMESPACE).withName("orders-sql").get()).isNotNull();
+        assertThat(client.secrets().inNamespace(TestClusters.NAMESPACE).withName("orders-admin").get()).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.observe("orders-c"))
+                .hasMessageContaining("not orders-c");
+    }
+
+    @Test
     void clusterObjectsAreServicesBudgetsConfigAndCredentials() {
         assertThat(client.services().inNamespace(TestClusters.NAMESPACE).list().getItems())
                 .extracting(s -> s.getMetadata().getName())

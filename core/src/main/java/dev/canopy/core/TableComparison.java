@@ -1,7 +1,5 @@
-package dev.canopy.region.local;
+package dev.canopy.core;
 
-import dev.canopy.core.Switchover;
-import dev.canopy.core.Topology;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +11,17 @@ import java.util.TreeSet;
  * Whether a cluster holds another's rows: every table of the first with the same digest (rows and checksum) in the
  * second. Both a blue/green switch and a replica's promotion wait on it once the source is fenced.
  */
-final class TableComparison {
+public final class TableComparison {
 
     private TableComparison() {
     }
 
     /** The tables that differ, with their row counts, or "" when the target holds every row of the source. */
-    static String differences(Switchover switchover, Topology source, Topology target) {
+    public static String differences(Switchover switchover, Topology source, Topology target) {
         return differences(switchover.digest(source), switchover.digest(target));
     }
 
-    static String differences(Map<String, Switchover.TableDigest> expected, Map<String, Switchover.TableDigest> actual) {
+    public static String differences(Map<String, Switchover.TableDigest> expected, Map<String, Switchover.TableDigest> actual) {
         List<String> differ = new ArrayList<>();
         for (String table : new TreeSet<>(expected.keySet())) {
             Switchover.TableDigest have = actual.get(table);

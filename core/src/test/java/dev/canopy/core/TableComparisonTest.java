@@ -1,4 +1,4 @@
-package dev.canopy.region.local;
+package dev.canopy.core;
 
 import dev.canopy.core.Switchover.TableDigest;
 import org.junit.jupiter.api.Test;

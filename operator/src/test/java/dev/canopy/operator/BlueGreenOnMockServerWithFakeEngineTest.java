@@ -1,0 +1,182 @@
+package dev.canopy.operator;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.api.UpgradeStatus;
+import dev.canopy.core.BlueGreen;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.runtime.kubernetes.CaptureSidecar;
+import dev.canopy.runtime.kubernetes.Labels;
+import dev.canopy.runtime.kubernetes.NodeStatefulSet;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A blue/green engine upgrade by the operator, on fabric8's mock API server (no server-side apply, no kubelet: the
+ * {@link StatefulSetController} makes the pods) with a fake engine ({@link BlueGreenFakeEngine}: no Ignite runs here;
+ * the engine's copy, stream, fence and digests are tested on real nodes by engine-ignite and region-local). What is real
+ * is the operator's side: the second deployment's objects, the capture sidecars and their ConfigMaps, the upgrade's
+ * ConfigMap, the SQL Service's selector moving to green, blue's retirement, and the status on the way.
+ */
+class BlueGreenOnMockServerWithFakeEngineTest {
+    private static final String NAMESPACE = OperatorReconciliationTests.NAMESPACE;
+    private static final String AGENT = "canopy-operator-blue-green";
+    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+            new KubernetesCrudDispatcher(), false);
+    private KubernetesClient client;
+    private KubernetesClient operatorClient;
+    private StatefulSetController controller;
+    private Operator operator;
+    private BlueGreenFakeEngine engine;
+
+    @BeforeEach
+    void startOperator() throws Exception {
+        server.init();
+        client = server.createClient();
+        OperatorReconciliationTests.prepare(client);
+        engine = new BlueGreenFakeEngine(client, NAMESPACE);
+        controller = new StatefulSetController(client, NAMESPACE).start();
+        operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(AGENT).build()).build();
+        operator = CanopyOperator.create(operatorClient, OperatorReconciliationTests.settings(false), engine,
+                new SimpleMeterRegistry(), Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        operator.start();
+    }
+
+    @AfterEach
+    void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (operatorClient != null) {
+            operatorClient.close();
+        }
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void anEngineUpgradeBuildsGreenBesideBlueMovesTheSqlServiceAndRetiresBlue() throws Exception {
+        DatabaseCluster created = new DatabaseCluster();
+        created.getMetadata().setName("ledger");
+        created.getMetadata().setNamespace(NAMESPACE);
+        created.setSpec(new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null),
+                Map.of(), false));
+        client.resource(created).create();
+        awaitPhase(1, Phase.Ready);
+        assertThat(sqlServiceSelects()).isEqualTo("ledger");
+        assertThat(statefulSet("ledger-leaves-ag1").getSpec().getTemplate().getSpec().getContainers())
+                .extracting(Container::getName).as("no capture sidecar while nothing captures").containsExactly("node");
+
+        editRelease("2.17.0");
+        List<String> steps = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            DatabaseCluster now = get();
+            UpgradeStatus upgrade = now.getStatus().upgrade();
+            if (upgrade != null && upgrade.step() != null && (steps.isEmpty() || !steps.getLast().equals(upgrade.step()))) {
+                steps.add(upgrade.step());
+            }
+            assertThat(upgrade).isNotNull();
+            assertThat(upgrade.step()).isEqualTo(BlueGreen.DONE);
+            assertThat(now.getStatus().phase()).isEqualTo(Phase.Ready);
+        });
+        DatabaseCluster upgraded = get();
+        System.out.println("blue/green steps seen in status: " + steps + "; write pause "
+                + upgraded.getStatus().upgrade().writePauseSeconds() + " s");
+
+        assertThat(upgraded.getStatus().release()).isEqualTo("2.17.0");
+        assertThat(upgraded.getStatus().upgrade().strategy()).isEqualTo(UpgradeStatus.BLUE_GREEN);
+        assertThat(upgraded.getStatus().upgrade().writePauseSeconds()).isNotNull();
+        assertThat(steps).contains(BlueGreen.COPYING).doesNotContain(BlueGreen.ABANDONED);
+        assertThat(engine.calls()).containsExactly("copySchema ledger -> ledger-b", "copyRows ledger -> ledger-b", "fence ledger");
+        assertThat(engine.containersAtCopy()).as("blue's leaves ran a capture sidecar when green was filled")
+                .containsOnlyKeys("ledger-leaves-ag1-0", "ledger-leaves-ag2-0")
+                .allSatisfy((pod, containers) -> assertThat(containers).containsExactly(NodeStatefulSet.CONTAINER, CaptureSidecar.CONTAINER));
+
+        assertThat(sqlServiceSelects()).as("the client Service selects green's aggregators").isEqualTo("ledger-b");
+        for (String group : List.of("leaves-ag1", "leaves-ag2", "aggregators")) {
+            assertThat(statefulSet("ledger-" + group)).as("blue's %s are retired", group).isNull();
+            StatefulSet green = statefulSet("ledger-b-" + group);
+            assertThat(green.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo("apacheignite/ignite:2.17.0");
+            assertThat(green.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(ref -> assertThat(ref.getName()).isEqualTo("ledger"));
+        }
+        assertThat(client.services().inNamespace(NAMESPACE).withName("ledger-leaves-ag1").get()).isNull();
+        assertThat(client.services().inNamespace(NAMESPACE).withName("ledger-b-leaves-ag1").get()).isNotNull();
+        assertThat(client.configMaps().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger")).list().getItems())
+                .as("blue's node and capture ConfigMaps are gone; the upgrade's remains")
+                .extracting(m -> m.getMetadata().getName()).containsExactly("ledger-upgrade");
+        ConfigMap progress = client.configMaps().inNamespace(NAMESPACE).withName("ledger-upgrade").get();
+        assertThat(progress.getData()).containsEntry("serving", "ledger-b").containsKey("blue-green.json");
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger")).list().getItems())
+                .as("blue's volumes are deleted").isEmpty();
+        assertThat(client.secrets().inNamespace(NAMESPACE).withName("ledger-admin").get()).as("credentials stay").isNotNull();
+
+        OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
+                OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
+    }
+
+    private void awaitPhase(long generation, Phase phase) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            DatabaseCluster now = get();
+            assertThat(now.getStatus()).isNotNull();
+            assertThat(now.getStatus().observedGeneration()).isEqualTo(generation);
+            assertThat(now.getStatus().phase()).isEqualTo(phase);
+        });
+    }
+
+    private void editRelease(String release) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("ledger").edit(c -> {
+                c.setSpec(c.getSpec().withRelease(release));
+                return c;
+            });
+            return true;
+        });
+    }
+
+    private DatabaseCluster get() {
+        return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("ledger").get();
+    }
+
+    private StatefulSet statefulSet(String name) {
+        return client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private String sqlServiceSelects() {
+        return client.services().inNamespace(NAMESPACE).withName("ledger-sql").get().getSpec().getSelector().get(Labels.INSTANCE);
+    }
+}

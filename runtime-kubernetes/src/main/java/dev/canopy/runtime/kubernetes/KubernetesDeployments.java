@@ -1,0 +1,123 @@
+package dev.canopy.runtime.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.core.BlueGreen;
+import dev.canopy.core.Deployments;
+import dev.canopy.core.Topology;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A DatabaseCluster's two deployments ({@link OwnedCluster#deployments}) for blue/green upgrades: which one serves and
+ * the upgrade's progress are kept in the cluster's upgrade ConfigMap (owned by it: a restarted or failed-over operator
+ * carries on), and the client endpoint is the cluster's SQL Service, whose selector moves from blue's aggregators to
+ * green's. Made for one pass; reads the ConfigMap once and keeps what it writes.
+ */
+public final class KubernetesDeployments implements Deployments {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesDeployments.class);
+    static final String COMPONENT = "upgrade";
+    static final String PROGRESS_KEY = "blue-green.json";
+    static final String SERVING_KEY = "serving";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KubernetesClient client;
+    private final RuntimeSettings settings;
+    private final OwnedCluster cluster;
+    private final Applier applier;
+    private Map<String, String> data;
+
+    public KubernetesDeployments(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster) {
+        this.client = client;
+        this.settings = settings;
+        this.cluster = cluster;
+        this.applier = new Applier(client, settings.serverSideApply());
+    }
+
+    @Override
+    public String serving(String name) {
+        return data().getOrDefault(SERVING_KEY, cluster.name());
+    }
+
+    @Override
+    public String other(String name) {
+        String serving = serving(name);
+        return cluster.deployments().stream().filter(d -> !d.equals(serving)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public Optional<BlueGreen.Progress> progress(String name) {
+        String json = data().get(PROGRESS_KEY);
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(json, BlueGreen.Progress.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(ObjectNames.upgradeConfigMap(cluster.name()) + " holds no readable progress: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Whether the deployment is blue in an upgrade under way: its leaves capture their changes for green. */
+    public boolean capturingForUpgrade(String deployment) {
+        return progress(cluster.name()).filter(BlueGreen.Progress::inProgress).map(p -> p.blue().equals(deployment)).orElse(false);
+    }
+
+    /** Green while an upgrade builds it: it needs its Services before its pods start. */
+    public Optional<String> building() {
+        return progress(cluster.name()).filter(BlueGreen.Progress::inProgress).filter(p -> p.switchedAt() == null)
+                .map(BlueGreen.Progress::green);
+    }
+
+    @Override
+    public void saveProgress(String name, BlueGreen.Progress progress) {
+        try {
+            write(PROGRESS_KEY, JSON.writeValueAsString(progress));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the upgrade's progress: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The SQL Service selects green's aggregators from now on; green is recorded as serving first. */
+    @Override
+    public void moveClients(String name, Topology blue, Topology green) {
+        write(SERVING_KEY, green.cluster());
+        applier.apply(SqlService.build(cluster.in(green.cluster(), cluster.spec())));
+        LOG.info("{}/{}: the SQL Service now selects the aggregators of {} (was {})", cluster.namespace(), cluster.name(),
+                green.cluster(), blue.cluster());
+    }
+
+    @Override
+    public void retire(String deployment) {
+        new KubernetesRuntime(client, settings, cluster).retire(deployment);
+    }
+
+    private Map<String, String> data() {
+        if (data == null) {
+            ConfigMap map = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.upgradeConfigMap(cluster.name())).get();
+            data = map == null || map.getData() == null ? new HashMap<>() : new HashMap<>(map.getData());
+        }
+        return data;
+    }
+
+    private void write(String key, String value) {
+        Map<String, String> next = new HashMap<>(data());
+        next.put(key, value);
+        applier.apply(new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ObjectNames.upgradeConfigMap(cluster.name())).withNamespace(cluster.namespace())
+                .withLabels(Labels.component(cluster.name(), COMPONENT)).withOwnerReferences(cluster.ownerReferences())
+                .endMetadata()
+                .withData(next)
+                .build());
+        data = next;
+    }
+}
