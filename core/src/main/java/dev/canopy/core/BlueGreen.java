@@ -106,10 +106,16 @@ public final class BlueGreen {
     /**
      * What a pass sees. {@code blueReady}: blue is Ready at its spec with capture on ({@link #blueSpec}); {@code lag}:
      * how far green trails blue, once a heartbeat went through; {@code tablesDiffer}: after the fence, the tables whose
-     * digest differs between the two (empty: green holds blue's rows), not computed before.
+     * digest differs between the two (empty: green holds blue's rows), not computed before; {@code copying}: the copy
+     * into green runs (apart from the passes).
      */
     public record Seen(Instant now, boolean blueReady, boolean greenReady, boolean streaming, Optional<Duration> lag,
-                       Optional<String> tablesDiffer, boolean greenServes) {
+                       Optional<String> tablesDiffer, boolean greenServes, boolean copying) {
+
+        public Seen(Instant now, boolean blueReady, boolean greenReady, boolean streaming, Optional<Duration> lag,
+                    Optional<String> tablesDiffer, boolean greenServes) {
+            this(now, blueReady, greenReady, streaming, lag, tablesDiffer, greenServes, false);
+        }
     }
 
     /** What to do next; {@link #step()} is the step shown in status. */
@@ -181,6 +187,9 @@ public final class BlueGreen {
         }
         Duration running = Duration.between(Instant.parse(progress.startedAt()), seen.now());
         if (!seen.blueReady() && progress.fencedAt() == null) {
+            if (progress.copiedAt() == null && seen.copying()) {
+                return new Move.Wait(COPYING, "blue is not Ready for a moment while its rows are copied: waiting for it");
+            }
             if (progress.copiedAt() == null) {
                 return new Move.Wait(CAPTURING, "turning change capture on in blue (" + progress.fromRelease()
                         + ", a rolling restart of its leaves)");
@@ -192,7 +201,7 @@ public final class BlueGreen {
             }
             return new Move.Wait(STREAMING, "blue is not Ready: waiting for it before fencing it");
         }
-        if (!seen.greenReady() && progress.copiedAt() != null) {
+        if (!seen.greenReady() && (progress.copiedAt() != null || seen.copying())) {
             // a cache the stream creates on green rebalances for a moment: green was provisioned, it is being fed
             return new Move.Wait(progress.streamingSince() == null ? COPYING : STREAMING,
                     "green is not Ready for a moment (a rebalance of what the stream brings): waiting before going on");

@@ -36,6 +36,7 @@ public final class BlueGreenUpgrade {
     private final Switchover switchover;
     private final Clock clock;
     private final BlueGreen.Policy policy;
+    private final BackgroundCopies copies;
     /** Green's last status, per cluster key: green is no cluster of its own to keep a status in. */
     private final Map<String, DatabaseClusterStatus> greenStatus = new ConcurrentHashMap<>();
 
@@ -45,6 +46,7 @@ public final class BlueGreenUpgrade {
         this.switchover = switchover;
         this.clock = clock;
         this.policy = policy;
+        this.copies = new BackgroundCopies(switchover, clock);
     }
 
     /** The cluster as this pass sees it; {@code key} tells clusters apart across namespaces. */
@@ -110,20 +112,20 @@ public final class BlueGreenUpgrade {
         Optional<String> differ = progress.fencedAt() == null ? Optional.empty()
                 : Optional.of(TableComparison.differences(switchover, blueTopology, greenTopology));
         BlueGreen.Seen seen = new BlueGreen.Seen(clock.instant(), blue.status().phase() == Phase.Ready,
-                green.status().phase() == Phase.Ready, streaming, lag, differ, false);
+                green.status().phase() == Phase.Ready, streaming, lag, differ, false, copies.running(cluster.key()));
         BlueGreen.Move move = BlueGreen.next(progress, seen, policy);
         BlueGreen.Progress next = progress;
         DatabaseClusterStatus shown = blue.status();
         switch (move) {
             case BlueGreen.Move.Wait wait -> LOG.debug("{}: blue/green: {}", cluster.key(), wait.message());
             case BlueGreen.Move.Copy copy -> {
-                LOG.info("{}: blue/green: {}", cluster.key(), copy.message());
-                long started = System.nanoTime();
-                List<String> tables = switchover.copySchema(blueTopology, greenTopology);
-                Map<String, Long> rows = switchover.copyRows(blueTopology, greenTopology);
-                LOG.info("{}: blue/green: {} tables made in green ({}), rows copied {} in {} ms", cluster.key(), tables.size(),
-                        String.join(", ", tables), rows, (System.nanoTime() - started) / 1_000_000);
-                next = progress.copied(clock.instant());
+                Optional<BackgroundCopies.Result> copied = copies.poll(cluster.key(), blueTopology, greenTopology);
+                if (copied.isPresent()) {
+                    LOG.info("{}: blue/green: {} tables made in green ({}), rows copied {} in {} ms", cluster.key(),
+                            copied.get().tables().size(), String.join(", ", copied.get().tables()), copied.get().rows(),
+                            copied.get().millis());
+                    next = progress.copied(copied.get().finishedAt());
+                }
             }
             case BlueGreen.Move.Stream start -> {
                 LOG.info("{}: blue/green: {}", cluster.key(), start.message());
@@ -216,6 +218,7 @@ public final class BlueGreenUpgrade {
         site.captures().captures(progress.blue()).keySet().forEach(leaf -> site.captures().stopCapture(progress.blue(), leaf));
         site.deployments().retire(progress.green());
         greenStatus.remove(cluster.key());
+        copies.forget(cluster.key());
     }
 
     private static Topology topology(Runtime runtime, String deployment, DatabaseClusterSpec spec) {

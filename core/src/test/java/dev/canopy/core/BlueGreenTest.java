@@ -78,6 +78,22 @@ class BlueGreenTest {
     }
 
     @Test
+    void whileTheCopyRunsApartFromThePassesEitherSideLeavingReadyIsWaitedForAsCopying() {
+        Duration s = Duration.ofSeconds(30);
+        BlueGreen.Seen greenRebalancing = new BlueGreen.Seen(T0.plus(s), true, false, false, Optional.empty(), Optional.empty(),
+                false, true);
+        assertThat(BlueGreen.next(STARTED, greenRebalancing, POLICY)).isInstanceOf(BlueGreen.Move.Wait.class)
+                .extracting(BlueGreen.Move::step).isEqualTo(BlueGreen.COPYING);
+        BlueGreen.Seen blueRestarting = new BlueGreen.Seen(T0.plus(s), false, true, false, Optional.empty(), Optional.empty(),
+                false, true);
+        assertThat(BlueGreen.next(STARTED, blueRestarting, POLICY)).isInstanceOf(BlueGreen.Move.Wait.class)
+                .extracting(BlueGreen.Move::step).isEqualTo(BlueGreen.COPYING);
+        BlueGreen.Seen bothReady = new BlueGreen.Seen(T0.plus(s), true, true, false, Optional.empty(), Optional.empty(), false, true);
+        assertThat(BlueGreen.next(STARTED, bothReady, POLICY)).as("asked again until it is done")
+                .isInstanceOf(BlueGreen.Move.Copy.class);
+    }
+
+    @Test
     void everyFailureBeforeTheSwitchAbandonsWithTheReason() {
         assertThat(BlueGreen.next(STARTED, seen(Duration.ofMinutes(11), true, false, false, Optional.empty(), Optional.empty()), POLICY))
                 .isInstanceOf(BlueGreen.Move.Abandon.class).extracting(BlueGreen.Move::message).asString()

@@ -10,6 +10,9 @@ import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.Switchover;
+import dev.canopy.core.Topology;
+import dev.canopy.api.Endpoints;
+import dev.canopy.runtime.kubernetes.SqlService;
 import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
@@ -159,6 +162,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         ReconcileResult result = upgrade.isPresent()
                 ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
                 : reconciler.reconcile(serving, generation, resource.getSpec(), resource.getStatus());
+        result = withServiceEndpoint(result, owned);
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
         recordPhase(resource, result.status().phase());
@@ -166,6 +170,19 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             recordEvent(resource, result.step());
         }
         return withStatus(resource, result.status(), result);
+    }
+
+    /**
+     * Clients connect through the SQL Service: its URL stays when the aggregators behind it change (a blue/green switch
+     * moves it to another deployment's); the aggregators' own addresses are listed beside it.
+     */
+    private static ReconcileResult withServiceEndpoint(ReconcileResult result, OwnedCluster cluster) {
+        Endpoints endpoints = result.status().endpoints();
+        if (endpoints == null) {
+            return result;
+        }
+        Endpoints service = new Endpoints(Topology.jdbcUrl(List.of(SqlService.address(cluster))), endpoints.aggregators());
+        return new ReconcileResult(result.step(), result.status().withEndpoints(service), result.requeueAfter());
     }
 
     /**

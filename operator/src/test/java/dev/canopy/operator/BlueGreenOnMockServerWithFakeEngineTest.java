@@ -96,6 +96,7 @@ class BlueGreenOnMockServerWithFakeEngineTest {
         client.resource(created).create();
         awaitPhase(1, Phase.Ready);
         assertThat(sqlServiceSelects()).isEqualTo("ledger");
+        String url = get().getStatus().endpoints().jdbcUrl();
         assertThat(statefulSet("ledger-leaves-ag1").getSpec().getTemplate().getSpec().getContainers())
                 .extracting(Container::getName).as("no capture sidecar while nothing captures").containsExactly("node");
 
@@ -116,6 +117,9 @@ class BlueGreenOnMockServerWithFakeEngineTest {
                 + upgraded.getStatus().upgrade().writePauseSeconds() + " s");
 
         assertThat(upgraded.getStatus().release()).isEqualTo("2.17.0");
+        assertThat(upgraded.getStatus().endpoints().jdbcUrl()).as("clients keep their URL").isEqualTo(url)
+                .isEqualTo("jdbc:ignite:thin://ledger-sql.db.svc:10800");
+        assertThat(upgraded.getStatus().endpoints().aggregators()).containsExactly("ledger-b-aggregators-0.ledger-b-aggregators.db.svc:10800");
         assertThat(upgraded.getStatus().upgrade().strategy()).isEqualTo(UpgradeStatus.BLUE_GREEN);
         assertThat(upgraded.getStatus().upgrade().writePauseSeconds()).isNotNull();
         assertThat(steps).contains(BlueGreen.COPYING).doesNotContain(BlueGreen.ABANDONED);

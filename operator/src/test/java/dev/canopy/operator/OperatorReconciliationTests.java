@@ -164,9 +164,10 @@ abstract class OperatorReconciliationTests {
         assertThat(cluster.getStatus().isTrue(Condition.READY)).isTrue();
         assertThat(cluster.getStatus().leaves().ready()).isEqualTo(4);
         assertThat(cluster.getStatus().aggregators().ready()).isEqualTo(2);
-        assertThat(cluster.getStatus().endpoints().jdbcUrl())
-                .isEqualTo("jdbc:ignite:thin://orders-aggregators-0.orders-aggregators.db.svc:10800,"
-                        + "orders-aggregators-1.orders-aggregators.db.svc:10800");
+        assertThat(cluster.getStatus().endpoints().jdbcUrl()).as("through the SQL Service")
+                .isEqualTo("jdbc:ignite:thin://orders-sql.db.svc:10800");
+        assertThat(cluster.getStatus().endpoints().aggregators()).containsExactly(
+                "orders-aggregators-0.orders-aggregators.db.svc:10800", "orders-aggregators-1.orders-aggregators.db.svc:10800");
         assertThat(cluster.getMetadata().getFinalizers()).as("a finalizer, for the cleanup").isNotEmpty();
 
         for (String name : List.of("orders-leaves-ag1", "orders-leaves-ag2", "orders-aggregators")) {

@@ -67,6 +67,8 @@ public final class LocalRegion implements AutoCloseable {
     /** Replica clusters fed from their sources; none without change capture and switch-over in the engine. */
     private final ReplicaFeeds replicas;
     private final Map<String, String> replicationState = new ConcurrentHashMap<>();
+    /** The cluster each source streams its changes to, as of its last pass (held or stopped streams are not here). */
+    private final Map<String, String> streamingTo = new ConcurrentHashMap<>();
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
@@ -198,6 +200,11 @@ public final class LocalRegion implements AutoCloseable {
         return Optional.ofNullable(replicationState.get(cluster));
     }
 
+    /** The cluster this one streams its changes to, as of its last pass; empty while held, stopped or failing. */
+    public Optional<String> streamsTo(String cluster) {
+        return Optional.ofNullable(streamingTo.get(cluster));
+    }
+
     /**
      * How far behind the target is: now minus the source time up to which it holds every leaf's changes (see
      * {@link ChangeCapture#replicatedUpTo}); empty when the cluster is not replicated or no heartbeat went through yet.
@@ -216,6 +223,7 @@ public final class LocalRegion implements AutoCloseable {
         try {
             replicateOnce(cluster);
         } catch (RuntimeException e) {
+            streamingTo.remove(cluster.name());
             String message = "replication failed, retrying on the next pass: " + (e.getMessage() == null ? e : e.getMessage());
             if (!message.equals(replicationState.put(cluster.name(), message))) {
                 LOG.warn("{}: {}", cluster.name(), message, e);
@@ -229,6 +237,7 @@ public final class LocalRegion implements AutoCloseable {
         ReplicationTarget target = store.replication(cluster.name()).orElse(null);
         if (captureEngine == null || (target == null && running.isEmpty())) {
             replicationState.remove(cluster.name());
+            streamingTo.remove(cluster.name());
             return;
         }
         DatabaseClusterSpec spec = effectiveSpec(cluster);
@@ -246,6 +255,11 @@ public final class LocalRegion implements AutoCloseable {
             // at rest, so that the lag the region reports trails the truth by a second, not five
             captureEngine.heartbeat(topology);
             nextPass.merge(cluster.name(), clock.instant().plus(HEARTBEAT), (due, beat) -> due.isBefore(beat) ? due : beat);
+        }
+        if (plan.streaming() && target != null) {
+            streamingTo.put(cluster.name(), target.cluster());
+        } else {
+            streamingTo.remove(cluster.name());
         }
         if (target == null) {
             replicationState.remove(cluster.name());
@@ -324,6 +338,7 @@ public final class LocalRegion implements AutoCloseable {
             store.replica(name).filter(p -> p.promotedAt() == null).ifPresent(p -> replicas.stopFeed(name, p));
         }
         replicationState.remove(name);
+        streamingTo.remove(name);
         // the other deployment first: the cluster's own directory holds the region's files too
         ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
         nextPass.remove(name);

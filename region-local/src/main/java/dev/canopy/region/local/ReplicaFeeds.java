@@ -4,6 +4,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.ReplicationStatus;
+import dev.canopy.core.BackgroundCopies;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodePlacement;
 import dev.canopy.core.ReplicaFeed;
@@ -38,6 +39,7 @@ final class ReplicaFeeds {
     private final LocalRuntime runtime;
     private final Switchover switchover;
     private final Clock clock;
+    private final BackgroundCopies copies;
     private volatile Function<String, Optional<LocalRegion>> regions;
 
     ReplicaFeeds(String regionName, ClusterStore store, LocalRuntime runtime, Switchover switchover, Clock clock,
@@ -48,6 +50,7 @@ final class ReplicaFeeds {
         this.switchover = switchover;
         this.clock = clock;
         this.regions = regions;
+        this.copies = new BackgroundCopies(switchover, clock);
     }
 
     void regions(Function<String, Optional<LocalRegion>> resolver) {
@@ -85,8 +88,8 @@ final class ReplicaFeeds {
         String deployment = store.deployment(replica.name());
         Topology target = new Topology(deployment, replica.spec(), runtime.place(deployment, DesiredNodes.all(replica.spec())));
         boolean capturing = source.isPresent() && sourceRegion.get().capturing(progress.source());
-        boolean streaming = source.isPresent() && sourceRegion.get().replicationState(progress.source())
-                .filter(s -> s.startsWith("streaming to " + replica.name())).isPresent();
+        boolean streaming = source.isPresent() && sourceRegion.get().streamsTo(progress.source())
+                .filter(replica.name()::equals).isPresent();
         Optional<Duration> lag = source.isPresent() ? sourceRegion.get().replicationLag(progress.source()) : Optional.empty();
         Optional<String> differ = progress.promotingSince() != null && Boolean.TRUE.equals(progress.sourceFenced()) && source.isPresent()
                 ? Optional.of(TableComparison.differences(switchover, source.get(), target)) : Optional.empty();
@@ -102,14 +105,13 @@ final class ReplicaFeeds {
                 sourceRegion.orElseThrow().replicate(progress.source(), target(replica.name(), target, true));
             }
             case ReplicaFeed.Move.Copy copy -> {
-                LOG.info("{}: {}", replica.name(), copy.message());
-                long started = System.nanoTime();
-                List<String> tables = switchover.copySchema(source.orElseThrow(), target);
-                Map<String, Long> rows = switchover.copyRows(source.get(), target);
-                long total = rows.values().stream().mapToLong(Long::longValue).sum();
-                LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.name(), tables.size(),
-                        String.join(", ", tables), total, progress.describeSource(), (System.nanoTime() - started) / 1_000_000);
-                next = progress.copied(now, total);
+                Optional<BackgroundCopies.Result> copied = copies.poll(replica.name(), source.orElseThrow(), target);
+                if (copied.isPresent()) {
+                    LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.name(),
+                            copied.get().tables().size(), String.join(", ", copied.get().tables()), copied.get().totalRows(),
+                            progress.describeSource(), copied.get().millis());
+                    next = progress.copied(copied.get().finishedAt(), copied.get().totalRows());
+                }
             }
             case ReplicaFeed.Move.Stream start -> {
                 LOG.info("{}: {}", replica.name(), start.message());

@@ -47,6 +47,8 @@ class ChaosProcessesTest {
     Path dataDir;
     private RegionFixture fixture;
     private final List<String> report = new ArrayList<>();
+    /** Writes that failed and did not commit, as of the last check. */
+    private long failedNotCommittedBefore;
 
     @AfterEach
     void stopEverything() {
@@ -200,10 +202,16 @@ class ChaosProcessesTest {
         assertThat(verification.missingIds()).as("acknowledged writes missing after %s", stats.label()).isEmpty();
         assertThat(verification.complete()).as("verification read everything after %s", stats.label()).isTrue();
         assertThat(stats.writesOk()).as("writes acknowledged during %s", stats.label()).isPositive();
+        long failedNotCommitted = verification.inDoubt() - verification.inDoubtFound();
         if (noFailedStatements) {
-            assertThat(stats.writesFailed()).as("failed writes during %s", stats.label()).isZero();
+            // a failed write whose row is there is Ignite remapping an INSERT across a baseline change and meeting its own
+            // row ("Failed to INSERT some keys because they are already in cache": seen once in ~600 writes of a scale-in,
+            // in one run of several); nothing is lost, and nothing failed that did not happen
+            assertThat(failedNotCommitted).as("writes that failed and did not commit during %s (%d failed in all)",
+                    stats.label(), stats.writesFailed()).isEqualTo(failedNotCommittedBefore);
             assertThat(stats.readsFailed()).as("failed reads during %s", stats.label()).isZero();
         }
+        failedNotCommittedBefore = failedNotCommitted;
     }
 
     private long kill(NodeId node) {

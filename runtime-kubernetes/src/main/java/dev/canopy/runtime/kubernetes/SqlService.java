@@ -12,6 +12,11 @@ public final class SqlService {
     private SqlService() {
     }
 
+    /** The Service's address inside the Kubernetes cluster, host:port: the same whichever deployment serves. */
+    public static String address(OwnedCluster cluster) {
+        return ObjectNames.sqlService(cluster.name()) + "." + cluster.namespace() + ".svc:" + Ports.SQL;
+    }
+
     /** The Service of the cluster, selecting the aggregators of the deployment that serves ({@code cluster.deployment()}). */
     public static Service build(OwnedCluster cluster) {
         return new ServiceBuilder()

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private final Map<String, NodeProcess> captures = new ConcurrentHashMap<>();
     /** cluster/aggregator to the forwarder serving its published port. */
     private final Map<String, EndpointForwarder> endpoints = new ConcurrentHashMap<>();
+    /** The published endpoint ports per cluster, as in its endpoints file. */
+    private final Map<String, Map<String, Integer>> published = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "canopy-local-supervisor");
         t.setDaemon(true);
@@ -215,6 +218,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     /** Stops every node of the cluster, in parallel, and deletes everything it had on disk. */
     public void deleteCluster(String cluster) {
         closeEndpoints(cluster);
+        published.remove(cluster);
         stopAll(cluster + "/");
         processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         captures.keySet().removeIf(k -> k.startsWith(cluster + "/"));
@@ -244,13 +248,18 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
      * ports (until its first blue/green switch).
      */
     public synchronized Map<String, Integer> publishedEndpoints(String cluster) {
+        // asked several times per pass of every cluster: read once, then kept (only this runtime writes the file)
+        return published.computeIfAbsent(cluster, this::readEndpoints);
+    }
+
+    private Map<String, Integer> readEndpoints(String cluster) {
         Path file = clusterDirectory(cluster).resolve(ENDPOINTS_FILE);
         if (!Files.exists(file)) {
             return Map.of();
         }
         try {
-            return new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Integer>>() {
-            }));
+            return Collections.unmodifiableMap(new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Integer>>() {
+            })));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -274,6 +283,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + file, e);
             }
+            published.put(cluster, Collections.unmodifiableMap(new TreeMap<>(ports)));
         }
         for (Map.Entry<String, Integer> endpoint : ports.entrySet()) {
             String key = cluster + "/" + endpoint.getKey();
