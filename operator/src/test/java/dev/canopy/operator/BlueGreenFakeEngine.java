@@ -36,6 +36,7 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
     private final Set<String> filled = ConcurrentHashMap.newKeySet();
+    private final Set<String> behind = ConcurrentHashMap.newKeySet();
     /** At the copy: the containers of each of the source's leaf pods. */
     private final Map<String, List<String>> containersAtCopy = new ConcurrentHashMap<>();
 
@@ -118,7 +119,14 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
 
     @Override
     public Map<String, TableDigest> digest(Topology cluster) {
-        return Map.of("PUBLIC.ACCOUNTS", new TableDigest(10, filled.contains(cluster.cluster()) || fenced.contains(cluster.cluster()) ? 42 : 0));
+        boolean holdsBluesRows = !behind.contains(cluster.cluster())
+                && (filled.contains(cluster.cluster()) || fenced.contains(cluster.cluster()));
+        return Map.of("PUBLIC.ACCOUNTS", new TableDigest(10, holdsBluesRows ? 42 : 0));
+    }
+
+    /** The cluster never gets the rows of the cluster it is fed from: its digest always differs. */
+    void neverCatchesUp(String cluster) {
+        behind.add(cluster);
     }
 
     @Override

@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,6 +60,24 @@ class BlueGreenOnMockServerWithFakeEngineTest {
     private StatefulSetController controller;
     private Operator operator;
     private BlueGreenFakeEngine engine;
+    /** The system's time, moved ahead by the test to reach a time bound of the upgrade without waiting for it. */
+    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(ahead.get());
+        }
+    };
 
     @BeforeEach
     void startOperator() throws Exception {
@@ -67,7 +89,7 @@ class BlueGreenOnMockServerWithFakeEngineTest {
         operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(AGENT).build()).build();
         operator = CanopyOperator.create(operatorClient, OperatorReconciliationTests.settings(false), engine,
-                new SimpleMeterRegistry(), Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+                new SimpleMeterRegistry(), clock, PlannerPolicy.DEFAULTS);
         operator.start();
     }
 
@@ -88,12 +110,7 @@ class BlueGreenOnMockServerWithFakeEngineTest {
 
     @Test
     void anEngineUpgradeBuildsGreenBesideBlueMovesTheSqlServiceAndRetiresBlue() throws Exception {
-        DatabaseCluster created = new DatabaseCluster();
-        created.getMetadata().setName("ledger");
-        created.getMetadata().setNamespace(NAMESPACE);
-        created.setSpec(new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null),
-                Map.of(), false));
-        client.resource(created).create();
+        create("ledger");
         awaitPhase(1, Phase.Ready);
         assertThat(sqlServiceSelects()).isEqualTo("ledger");
         String url = get().getStatus().endpoints().jdbcUrl();
@@ -152,9 +169,52 @@ class BlueGreenOnMockServerWithFakeEngineTest {
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
     }
 
+    @Test
+    void aGreenThatDoesNotCatchUpAfterTheFenceIsAbandonedAndBlueKeepsServingUnfenced() {
+        create("audit");
+        awaitPhase("audit", 1, Phase.Ready);
+        engine.neverCatchesUp("audit-b");
+        editRelease("audit", "2.17.0");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(get("audit").getStatus().upgrade())
+                .isNotNull().extracting(UpgradeStatus::step).isEqualTo(BlueGreen.FENCED));
+        ahead.set(BlueGreen.Policy.DEFAULTS.catchUpTimeout().plusSeconds(1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("audit").getStatus().upgrade().step())
+                .isEqualTo(BlueGreen.ABANDONED));
+
+        DatabaseCluster abandoned = get("audit");
+        assertThat(abandoned.getStatus().condition(dev.canopy.api.Condition.PROGRESSING)).hasValueSatisfying(c ->
+                assertThat(c.message()).contains("did not catch up").contains("blue is unfenced and keeps serving"));
+        assertThat(abandoned.getStatus().release()).isEqualTo("2.16.0");
+        assertThat(engine.calls()).containsSubsequence("fence audit", "unfence audit");
+        assertThat(engine.fenced(new dev.canopy.core.Topology("audit", abandoned.getSpec(), Map.of()))).isFalse();
+        assertThat(sqlServiceSelects("audit")).as("the clients stay on blue").isEqualTo("audit");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withLabels(Labels.cluster("audit-b")).list().getItems())
+                    .as("green is deleted").isEmpty();
+            assertThat(client.configMaps().inNamespace(NAMESPACE).withLabels(Labels.cluster("audit")).list().getItems())
+                    .extracting(m -> m.getMetadata().getName()).as("blue's captures are stopped")
+                    .noneMatch(name -> name.endsWith("-capture"));
+        });
+        assertThat(statefulSet("audit-leaves-ag1")).as("blue stays").isNotNull();
+        assertThat(get("audit").getStatus().phase()).isEqualTo(Phase.Ready);
+    }
+
+    private void create(String name) {
+        DatabaseCluster created = new DatabaseCluster();
+        created.getMetadata().setName(name);
+        created.getMetadata().setNamespace(NAMESPACE);
+        created.setSpec(new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null),
+                Map.of(), false));
+        client.resource(created).create();
+    }
+
     private void awaitPhase(long generation, Phase phase) {
+        awaitPhase("ledger", generation, phase);
+    }
+
+    private void awaitPhase(String name, long generation, Phase phase) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            DatabaseCluster now = get();
+            DatabaseCluster now = get(name);
             assertThat(now.getStatus()).isNotNull();
             assertThat(now.getStatus().observedGeneration()).isEqualTo(generation);
             assertThat(now.getStatus().phase()).isEqualTo(phase);
@@ -162,9 +222,13 @@ class BlueGreenOnMockServerWithFakeEngineTest {
     }
 
     private void editRelease(String release) {
+        editRelease("ledger", release);
+    }
+
+    private void editRelease(String name, String release) {
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
                 && k.getCode() == 409).until(() -> {
-            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("ledger").edit(c -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
                 c.setSpec(c.getSpec().withRelease(release));
                 return c;
             });
@@ -173,7 +237,11 @@ class BlueGreenOnMockServerWithFakeEngineTest {
     }
 
     private DatabaseCluster get() {
-        return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("ledger").get();
+        return get("ledger");
+    }
+
+    private DatabaseCluster get(String name) {
+        return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     private StatefulSet statefulSet(String name) {
@@ -181,6 +249,10 @@ class BlueGreenOnMockServerWithFakeEngineTest {
     }
 
     private String sqlServiceSelects() {
-        return client.services().inNamespace(NAMESPACE).withName("ledger-sql").get().getSpec().getSelector().get(Labels.INSTANCE);
+        return sqlServiceSelects("ledger");
+    }
+
+    private String sqlServiceSelects(String name) {
+        return client.services().inNamespace(NAMESPACE).withName(name + "-sql").get().getSpec().getSelector().get(Labels.INSTANCE);
     }
 }

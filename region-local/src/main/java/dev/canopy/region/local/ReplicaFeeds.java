@@ -40,6 +40,8 @@ final class ReplicaFeeds {
     private final Switchover switchover;
     private final Clock clock;
     private final BackgroundCopies copies;
+    /** The newest lag of each replica (seconds): persisted only when it moved by a second or more. */
+    private final Map<String, Double> lastLag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Function<String, Optional<LocalRegion>> regions;
 
     ReplicaFeeds(String regionName, ClusterStore store, LocalRuntime runtime, Switchover switchover, Clock clock,
@@ -75,14 +77,19 @@ final class ReplicaFeeds {
                 stopFeed(replica.name(), progress);
             }
             progress = ReplicaFeed.Progress.start(wantedRegion, of.cluster());
+            lastLag.remove(replica.name());
             LOG.info("{}: a replica of {}: fed once it is Ready", replica.name(), progress.describeSource());
             store.writeReplica(replica.name(), progress);
         }
         return feed(replica, status, progress, of == null);
     }
 
-    private DatabaseClusterStatus feed(StoredCluster replica, DatabaseClusterStatus status, ReplicaFeed.Progress progress,
+    private DatabaseClusterStatus feed(StoredCluster replica, DatabaseClusterStatus status, ReplicaFeed.Progress stored,
                                        boolean promote) {
+        // the lag changes with every pass: kept here, and written with the progress only when it moved by a second or
+        // more (the promotion of a lost source reports the newest one, which a platform restart would lose)
+        Double known = lastLag.get(replica.name());
+        ReplicaFeed.Progress progress = known != null && stored.promotingSince() == null ? stored.lag(known) : stored;
         Optional<LocalRegion> sourceRegion = regions.apply(progress.sourceRegion());
         Optional<Topology> source = sourceRegion.flatMap(r -> r.sourceTopology(progress.source()));
         String deployment = store.deployment(replica.name());
@@ -142,8 +149,9 @@ final class ReplicaFeeds {
             if (!Objects.equals(seconds, next.lagSeconds())) {
                 next = next.lag(seconds);
             }
+            lastLag.put(replica.name(), seconds);
         }
-        if (!next.equals(progress)) {
+        if (!next.lag(null).equals(stored.lag(null)) || lagMoved(stored.lagSeconds(), next.lagSeconds())) {
             store.writeReplica(replica.name(), next);
         }
         String state = next.promotedAt() != null ? ReplicaFeed.PROMOTED : move.state();
@@ -151,6 +159,10 @@ final class ReplicaFeeds {
                 state + ": " + (next.promotedAt() != null ? next.caughtUp() : move.message()),
                 next.promotedAt() != null ? null : lag.map(l -> l.toMillis() / 1000.0).orElse(null), next.rowsCopied(),
                 next.promotedAt(), next.promotedAt() != null ? next.lagSeconds() : null, next.sourceFenced()));
+    }
+
+    private static boolean lagMoved(Double stored, Double now) {
+        return now != null && (stored == null || Math.abs(now - stored) >= 1.0);
     }
 
     private static ReplicationStatus promoted(ReplicaFeed.Progress progress) {
