@@ -18,8 +18,9 @@ public interface Switchover {
     List<String> copySchema(Topology source, Topology target);
 
     /**
-     * Copies every row of the source's user tables into the target's (which {@link #copySchema} made), overwriting a row
-     * of the same key. Returns the rows copied per table. The source keeps taking writes meanwhile: a change stream
+     * Copies every row of the source's user tables into the target's (which {@link #copySchema} made), in place of the
+     * rows the target's tables held (a cluster fed again from a new source, on failback, may hold rows since deleted
+     * there). Returns the rows copied per table. The source keeps taking writes meanwhile: a change stream
      * started before the copy and applied after it brings the target to the source's state.
      */
     Map<String, Long> copyRows(Topology source, Topology target);

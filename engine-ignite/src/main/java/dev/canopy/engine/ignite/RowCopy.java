@@ -63,7 +63,7 @@ final class RowCopy {
                 long tableStarted = System.nanoTime();
                 long rows;
                 try {
-                    rows = copyTable(from, to, table);
+                    rows = copyTable(from, to, table, source.cluster(), target.cluster());
                 } catch (SQLException | RuntimeException e) {
                     throw new IllegalStateException("could not copy the rows of " + table.qualifiedName() + " from " + source.cluster()
                             + " to " + target.cluster() + ": " + Causes.rootMessage(e), e);
@@ -83,12 +83,21 @@ final class RowCopy {
         return copied;
     }
 
-    private static long copyTable(Connection from, Connection to, TableSchema table) throws SQLException {
+    private static long copyTable(Connection from, Connection to, TableSchema table, String source, String target)
+            throws SQLException {
         String columns = table.columns().stream().map(c -> SchemaDdl.quoted(c.name())).collect(Collectors.joining(", "));
         String name = SchemaDdl.quoted(table.schema()) + "." + SchemaDdl.quoted(table.name());
         int width = table.columns().size();
         long rows = 0;
         try (Statement select = from.createStatement(); Statement mode = to.createStatement()) {
+            // the target's table ends with the source's rows only: a cluster fed again from a new source (failback to a
+            // former primary) holds rows the source has deleted since; an empty table (a new green, a new replica) costs
+            // nothing here
+            long stale = mode.executeUpdate("DELETE FROM " + name);
+            if (stale > 0) {
+                LOG.info("{}: {} rows of {} that {} may no longer have deleted before the copy", target, stale,
+                        table.qualifiedName(), source);
+            }
             select.setFetchSize(ClusterSql.PAGE);
             mode.execute("SET STREAMING ON BATCH_SIZE " + BATCH + " ALLOW_OVERWRITE ON");
             try (PreparedStatement insert = to.prepareStatement(insert(name, columns, width));

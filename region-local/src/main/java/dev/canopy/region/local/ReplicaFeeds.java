@@ -112,6 +112,13 @@ final class ReplicaFeeds {
                 sourceRegion.orElseThrow().replicate(progress.source(), target(replica.name(), target, true));
             }
             case ReplicaFeed.Move.Copy copy -> {
+                if (!copies.running(replica.name()) && switchover.fenced(target)) {
+                    // a former source that a replica was promoted away from, now fed back from it (failback): the copy and
+                    // the stream write into it
+                    LOG.warn("{}: read-only since {} was promoted away from it: taking writes again to be fed from {}",
+                            replica.name(), "a replica", progress.describeSource());
+                    switchover.unfence(target);
+                }
                 Optional<BackgroundCopies.Result> copied = copies.poll(replica.name(), source.orElseThrow(), target);
                 if (copied.isPresent()) {
                     LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.name(),

@@ -1,0 +1,145 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.core.PlannerPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failback, on real processes in two local regions: a replica ({@code b/orders-dr}) is promoted while its source
+ * ({@code a/orders}) is reachable, so the source is fenced; the new primary takes writes, deletes and updates; the
+ * former source is then made a replica of it (it is unfenced, its rows replaced by a copy, and fed), and promoted back:
+ * it ends with exactly the rows of the cluster it failed back from, takes writes, and that one is fenced in its turn.
+ */
+class FailbackProcessesTest {
+    private static final int ACCOUNTS = 200;
+
+    @TempDir
+    Path dataDir;
+    private RegionFixture a;
+    private RegionFixture b;
+
+    @AfterEach
+    void stopEverything() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private static DatabaseClusterSpec spec() {
+        return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
+    }
+
+    @Test
+    void aFormerSourceIsFedBackFromThePromotedReplicaAndPromotedAgain() throws Exception {
+        a = new RegionFixture(dataDir.resolve("a"), PlannerPolicy.DEFAULTS);
+        b = new RegionFixture(dataDir.resolve("b"), PlannerPolicy.DEFAULTS);
+        a.region.regions("a", Map.of("b", b.region));
+        b.region.regions("b", Map.of("a", a.region));
+
+        long generation = a.apply("orders", spec());
+        String sourceUrl = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        execute(sourceUrl, "CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR, balance BIGINT) WITH \"template=canopy\"");
+        insert(sourceUrl, 0, ACCOUNTS);
+
+        b.apply("orders-dr", spec().withReplicaOf(new ReplicaOfSpec("orders", "a")));
+        String replicaUrl = awaitStreaming(b, "orders-dr").endpoints().jdbcUrl();
+        insert(sourceUrl, ACCOUNTS, ACCOUNTS + 50);
+        awaitSameRows(sourceUrl, replicaUrl, "the replica has the rows written while it was fed");
+
+        // promoted with its source reachable: the source is fenced
+        b.apply("orders-dr", spec());
+        DatabaseClusterStatus promoted = b.awaitStatus("orders-dr", "promoted", s -> s.replication() != null
+                && s.replication().promotedAt() != null, Duration.ofMinutes(1));
+        assertThat(promoted.replication().sourceFenced()).isTrue();
+        assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = 0 WHERE id = 1"))
+                .as("the former source is read-only").hasMessageContaining("read-only");
+
+        // the new primary lives on: rows deleted, changed and added that the former source never had
+        execute(replicaUrl, "DELETE FROM accounts WHERE id < 10");
+        execute(replicaUrl, "UPDATE accounts SET balance = 999 WHERE id = 20");
+        insert(replicaUrl, 1000, 1020);
+
+        // failback: the former source becomes a replica of the new primary
+        a.apply("orders", spec().withReplicaOf(new ReplicaOfSpec("orders-dr", "b")));
+        DatabaseClusterStatus fedBack = awaitStreaming(a, "orders");
+        assertThat(fedBack.replication().source()).isEqualTo("b/orders-dr");
+        insert(replicaUrl, 1020, 1030);
+        awaitSameRows(replicaUrl, sourceUrl, "the former source holds the new primary's rows, deletions included");
+        assertThat(count(sourceUrl, "SELECT COUNT(*) FROM accounts WHERE id < 10")).as("rows deleted after the failover").isZero();
+        assertThat(count(sourceUrl, "SELECT balance FROM accounts WHERE id = 20")).isEqualTo(999);
+
+        // and promoted back: it takes writes, the cluster it failed back from is fenced
+        a.apply("orders", spec());
+        DatabaseClusterStatus back = a.awaitStatus("orders", "promoted back", s -> s.replication() != null
+                && s.replication().promotedAt() != null, Duration.ofMinutes(1));
+        System.out.println("failback: " + back.replication());
+        assertThat(back.replication().sourceFenced()).isTrue();
+        execute(sourceUrl, "INSERT INTO accounts VALUES (5000, 'after-failback', 1)");
+        assertThatThrownBy(() -> execute(replicaUrl, "INSERT INTO accounts VALUES (5001, 'fenced', 1)"))
+                .hasMessageContaining("read-only");
+        assertThat(count(sourceUrl, "SELECT COUNT(*) FROM accounts")).isEqualTo(ACCOUNTS + 50 - 10 + 30 + 1);
+    }
+
+    private static DatabaseClusterStatus awaitStreaming(RegionFixture region, String cluster) {
+        return region.awaitStatus(cluster, cluster + " streaming from its source (failures so far: " + region.failures + ")",
+                s -> s.replication() != null && s.replication().state().startsWith("Streaming")
+                        && s.replication().lagSeconds() != null, Duration.ofMinutes(5));
+    }
+
+    /** Polls until both hold the same rows (count, key sum and balance sum). */
+    private static void awaitSameRows(String from, String to, String what) {
+        String digest = "SELECT COUNT(*) * 1000000000 + SUM(id) * 1000 + SUM(balance) FROM accounts";
+        await(what).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(count(to, digest)).isEqualTo(count(from, digest)));
+    }
+
+    private static void insert(String url, int from, int to) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url);
+             PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?)")) {
+            for (int i = from; i < to; i++) {
+                insert.setInt(1, i);
+                insert.setString(2, "owner-" + i);
+                insert.setLong(3, i);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void execute(String url, String statement) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private static long count(String url, String query) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
