@@ -351,7 +351,7 @@ final class ClustersCommand {
         @Option(names = "--release", required = true, description = "The new release.")
         String release;
 
-        @Option(names = "--strategy", description = "How an engine version change rolls out: BlueGreen (the local default:"
+        @Option(names = "--strategy", description = "How an engine version change rolls out: BlueGreen (the default:"
                 + " writes pause about 2 s) or CoordinatedRestart (every node restarts at once). Default: the cluster's.")
         String strategy;
 
