@@ -16,7 +16,6 @@ import dev.canopy.core.Reconciler;
 import dev.canopy.core.Replication;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Snapshots;
-import dev.canopy.core.Step;
 import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import dev.canopy.runtime.local.LocalRuntime;

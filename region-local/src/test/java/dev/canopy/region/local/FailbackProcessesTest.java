@@ -1,17 +1,10 @@
 package dev.canopy.region.local;
 
-import dev.canopy.api.AggregatorsSpec;
-import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
-import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
-import dev.canopy.core.PlannerPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,34 +23,12 @@ import static org.awaitility.Awaitility.await;
  * former source is then made a replica of it (it is unfenced, its rows replaced by a copy, and fed), and promoted back:
  * it ends with exactly the rows of the cluster it failed back from, takes writes, and that one is fenced in its turn.
  */
-class FailbackProcessesTest {
+class FailbackProcessesTest extends TwoRegionsTest {
     private static final int ACCOUNTS = 200;
-
-    @TempDir
-    Path dataDir;
-    private RegionFixture a;
-    private RegionFixture b;
-
-    @AfterEach
-    void stopEverything() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
-
-    private static DatabaseClusterSpec spec() {
-        return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
-    }
 
     @Test
     void aFormerSourceIsFedBackFromThePromotedReplicaAndPromotedAgain() throws Exception {
-        a = new RegionFixture(dataDir.resolve("a"), PlannerPolicy.DEFAULTS);
-        b = new RegionFixture(dataDir.resolve("b"), PlannerPolicy.DEFAULTS);
-        a.region.regions("a", Map.of("b", b.region));
-        b.region.regions("b", Map.of("a", a.region));
+        startRegions();
 
         long generation = a.apply("orders", spec());
         String sourceUrl = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();

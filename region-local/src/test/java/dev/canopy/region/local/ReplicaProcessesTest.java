@@ -1,24 +1,18 @@
 package dev.canopy.region.local;
 
-import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
-import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.ReplicationStatus;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodeId;
-import dev.canopy.core.PlannerPolicy;
 import dev.canopy.workload.PhaseStats;
 import dev.canopy.workload.Verification;
 import dev.canopy.workload.Workload;
 import dev.canopy.workload.WorkloadOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,34 +34,12 @@ import static org.awaitility.Awaitility.await;
  * and takes writes. The acknowledged writes it lacks are printed, and must be no more than the source wrote in the
  * last lag the replica reported (plus a second and a half of slack).
  */
-class ReplicaProcessesTest {
+class ReplicaProcessesTest extends TwoRegionsTest {
     private static final int ACCOUNTS = 300;
-
-    @TempDir
-    Path dataDir;
-    private RegionFixture a;
-    private RegionFixture b;
-
-    @AfterEach
-    void stopEverything() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
-
-    private static DatabaseClusterSpec spec() {
-        return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
-    }
 
     @Test
     void aReplicaInAnotherRegionIsFedWithItsLagShownAndPromotedWhenItsSourceIsLost() throws Exception {
-        a = new RegionFixture(dataDir.resolve("a"), PlannerPolicy.DEFAULTS);
-        b = new RegionFixture(dataDir.resolve("b"), PlannerPolicy.DEFAULTS);
-        a.region.regions("a", Map.of("b", b.region));
-        b.region.regions("b", Map.of("a", a.region));
+        startRegions();
 
         long generation = a.apply("orders", spec());
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();

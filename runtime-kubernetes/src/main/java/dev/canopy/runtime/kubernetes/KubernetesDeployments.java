@@ -33,6 +33,7 @@ public final class KubernetesDeployments implements Deployments {
     private final OwnedCluster cluster;
     private final Applier applier;
     private Map<String, String> data;
+    private Optional<BlueGreen.Progress> progress;
 
     public KubernetesDeployments(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster) {
         this.client = client;
@@ -54,16 +55,17 @@ public final class KubernetesDeployments implements Deployments {
 
     @Override
     public Optional<BlueGreen.Progress> progress(String name) {
-        String json = data().get(PROGRESS_KEY);
-        if (json == null) {
-            return Optional.empty();
+        // asked several times a pass (which deployments capture, which are built, the upgrade itself): parsed once
+        if (progress == null) {
+            String json = data().get(PROGRESS_KEY);
+            try {
+                progress = json == null ? Optional.empty() : Optional.of(JSON.readValue(json, BlueGreen.Progress.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(ObjectNames.upgradeConfigMap(cluster.name()) + " holds no readable progress: "
+                        + e.getOriginalMessage(), e);
+            }
         }
-        try {
-            return Optional.of(JSON.readValue(json, BlueGreen.Progress.class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(ObjectNames.upgradeConfigMap(cluster.name()) + " holds no readable progress: "
-                    + e.getOriginalMessage(), e);
-        }
+        return progress;
     }
 
     /** Whether the deployment is blue in an upgrade under way: its leaves capture their changes for green. */
@@ -81,6 +83,7 @@ public final class KubernetesDeployments implements Deployments {
     public void saveProgress(String name, BlueGreen.Progress progress) {
         try {
             write(PROGRESS_KEY, JSON.writeValueAsString(progress));
+            this.progress = Optional.of(progress);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the upgrade's progress: " + e.getOriginalMessage(), e);
         }
