@@ -162,7 +162,8 @@ final class ClustersCommand {
         int storageGB;
         @Option(names = "--replica-of", paramLabel = "[REGION/]CLUSTER", description = "Make it a replica of this cluster"
                 + " of the organization (in this region unless named): its rows are copied, then its changes streamed;"
-                + " `clusters promote` ends it.")
+                + " `clusters promote` ends it. On a Kubernetes region the source must be in the same region; across"
+                + " regions, local regions only.")
         String replicaOf;
 
         @Override

@@ -76,6 +76,23 @@ public final class Replication {
                 + declared.size() + " leaves");
     }
 
+    /**
+     * Whether every declared leaf of the source runs with change capture on: its spec captures, and each leaf runs the
+     * launch rendered from it (a leaf still at its launch from before capture was turned on does not count).
+     *
+     * @param nodes the source's nodes as the runtime sees them
+     */
+    public static boolean leavesCapture(Topology source, Map<NodeId, NodeObservation> nodes, Engine engine, ChangeCapture capture) {
+        if (!capture.capturesChanges(source.spec())) {
+            return false;
+        }
+        return DesiredNodes.leaves(source.spec()).stream().allMatch(leaf -> {
+            NodeObservation seen = nodes.get(leaf);
+            return seen != null && seen.state() == NodeState.RUNNING
+                    && engine.render(source, leaf).fingerprint().equals(seen.fingerprint());
+        });
+    }
+
     private static Plan off(Map<NodeId, String> running, String state) {
         return new Plan(Map.of(), running.keySet(), false, state);
     }

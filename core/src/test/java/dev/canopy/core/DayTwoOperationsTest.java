@@ -33,7 +33,7 @@ class DayTwoOperationsTest {
 
     private final FakeRuntime runtime = new FakeRuntime();
     private final FakeEngine engine = new FakeEngine(runtime);
-    private final ManualClock clock = new ManualClock(START);
+    private final AheadClock clock = AheadClock.fixedAt(START);
     private Reconciler reconciler = new Reconciler(runtime, engine, clock, POLICY);
     private DatabaseClusterStatus status;
     private final List<Step> steps = new ArrayList<>();

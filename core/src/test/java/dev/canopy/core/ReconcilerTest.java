@@ -27,7 +27,7 @@ class ReconcilerTest {
 
     private FakeRuntime runtime;
     private FakeEngine engine;
-    private ManualClock clock;
+    private AheadClock clock;
     private Reconciler reconciler;
     private long generation = 1;
     private DatabaseClusterStatus status;
@@ -37,7 +37,7 @@ class ReconcilerTest {
     void setUp() {
         runtime = new FakeRuntime();
         engine = new FakeEngine(runtime);
-        clock = new ManualClock(START);
+        clock = AheadClock.fixedAt(START);
         reconciler = new Reconciler(runtime, engine, clock);
     }
 

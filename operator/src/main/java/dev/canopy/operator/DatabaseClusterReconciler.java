@@ -9,6 +9,14 @@ import dev.canopy.core.BlueGreen;
 import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
+import dev.canopy.core.ChangeStreams;
+import dev.canopy.core.DesiredNodes;
+import dev.canopy.core.ReplicaFeeder;
+import dev.canopy.core.ReplicationTarget;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.runtime.kubernetes.KubernetesReplication;
+import java.time.Duration;
 import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import dev.canopy.api.Endpoints;
@@ -65,6 +73,7 @@ import java.util.concurrent.TimeUnit;
 public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
     static final String PHASE_METRIC = "canopy.cluster.phase";
+    private static final Duration EVERY_SECOND = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
@@ -76,6 +85,11 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     /** The engine's change capture, if it has one; with switch-over too, engine upgrades go blue/green. */
     private final ChangeCapture capture;
     private final BlueGreenUpgrade blueGreen;
+    /** The source side of replication (captures streaming to replicas); none without change capture. */
+    private final ChangeStreams streams;
+    /** Replicas fed from sources of their namespace; none without capture and switch-over in the engine. */
+    private final ReplicaFeeder feeder;
+    private final NamespaceSources sources;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
@@ -91,6 +105,9 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         this.capture = engine instanceof ChangeCapture capturing ? capturing : null;
         this.blueGreen = capture != null && engine instanceof Switchover switchover
                 ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
+        this.streams = capture == null ? null : new ChangeStreams(capture);
+        this.feeder = capture != null && engine instanceof Switchover switchover ? new ReplicaFeeder(switchover, capture, clock) : null;
+        this.sources = streams == null ? null : new NamespaceSources(client, settings, engine, capture, streams);
     }
 
     /**
@@ -137,9 +154,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                     + " in this namespace; choose another name");
         }
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
-            // nothing here would feed it: better refused than a cluster that silently is no replica
-            problems.add("spec.replicaOf: this operator feeds no replica from another region yet (its captures serve"
-                    + " blue/green upgrades); make the replica in a local region");
+            problems.addAll(replicaProblems(name, resource.getSpec().replicaOf()));
         }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
@@ -147,11 +162,16 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                     String.join("; ", problems), clock.instant()), null);
         }
         OwnedCluster owned = OwnedCluster.of(resource);
+        String namespace = resource.getMetadata().getNamespace();
+        String key = NamespaceSources.key(namespace, name);
         KubernetesDeployments deployments = new KubernetesDeployments(client, settings, owned);
-        BlueGreenUpgrade.Cluster subject = new BlueGreenUpgrade.Cluster(resource.getMetadata().getNamespace() + "/" + name, name,
-                generation, resource.getSpec(), resource.getStatus());
+        KubernetesReplication replication = new KubernetesReplication(client, settings, owned);
+        BlueGreenUpgrade.Cluster subject = new BlueGreenUpgrade.Cluster(key, name, generation, resource.getSpec(), resource.getStatus());
         Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(subject, deployments);
-        boolean specCaptures = capture != null && capture.capturesChanges(resource.getSpec());
+        Optional<ReplicationTarget> streamTo = streams == null ? Optional.empty() : replication.target();
+        // a source streaming to a replica runs with change capture on, whatever its spec says
+        DatabaseClusterSpec spec = NamespaceSources.asSource(resource.getSpec(), streamTo.isPresent());
+        boolean specCaptures = capture != null && capture.capturesChanges(spec);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned,
                 owned.deployments().stream().filter(d -> specCaptures || deployments.capturingForUpgrade(d)).collect(Collectors.toSet()));
         String serving = deployments.serving(name);
@@ -161,7 +181,25 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         dev.canopy.core.Reconciler reconciler = new dev.canopy.core.Reconciler(runtime, engine, clock, policy);
         ReconcileResult result = upgrade.isPresent()
                 ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
-                : reconciler.reconcile(serving, generation, resource.getSpec(), resource.getStatus());
+                : reconciler.reconcile(serving, generation, spec, resource.getStatus());
+        if (streams != null && (upgrade.isEmpty() || !upgrade.get().inProgress())) {
+            // during a blue/green upgrade the captures beside blue's leaves are the upgrade's
+            Topology source = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));
+            if (streams.pass(key, source, streamTo, runtime, runtime)) {
+                // the lag is measured on the heartbeat each pass sends: a pass a second keeps it a second fresh
+                result = sooner(result, EVERY_SECOND);
+            }
+        }
+        if (feeder != null && (resource.getSpec().replicaOf() != null || replication.load(name).isPresent())) {
+            Topology target = new Topology(serving, resource.getSpec(), runtime.place(serving, DesiredNodes.all(resource.getSpec())));
+            DatabaseClusterStatus fed = feeder.pass(new ReplicaFeeder.Replica(key, name, resource.getSpec(), target), result.status(),
+                    namespace, sources, replication);
+            result = new ReconcileResult(result.step(), fed, result.requeueAfter());
+            if (fed.replication() != null && fed.replication().promotedAt() == null) {
+                // each move of the feed waits on the source's passes or on a copy: asked again every second
+                result = sooner(result, EVERY_SECOND);
+            }
+        }
         result = withServiceEndpoint(result, owned);
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
@@ -170,6 +208,30 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             recordEvent(resource, result.step());
         }
         return withStatus(resource, result.status(), result);
+    }
+
+    /**
+     * What the operator cannot do with a replica's {@code replicaOf}: its source must be a DatabaseCluster of the same
+     * namespace (no region is named), another one than itself, and the engine must capture changes and switch over.
+     */
+    private List<String> replicaProblems(String name, ReplicaOfSpec of) {
+        if (feeder == null) {
+            return List.of("spec.replicaOf: this operator's engine has no change capture and switch-over: nothing would feed"
+                    + " the replica");
+        }
+        if (of.region() != null) {
+            return List.of("spec.replicaOf.region: the operator feeds a replica from a DatabaseCluster of the replica's own"
+                    + " namespace only, named in replicaOf.cluster; leave region out (replicas across Kubernetes clusters are"
+                    + " not fed yet)");
+        }
+        if (of.cluster().equals(name)) {
+            return List.of("spec.replicaOf.cluster: names this cluster itself; a replica is fed from another cluster");
+        }
+        return List.of();
+    }
+
+    private static ReconcileResult sooner(ReconcileResult result, Duration at) {
+        return at.compareTo(result.requeueAfter()) < 0 ? new ReconcileResult(result.step(), result.status(), at) : result;
     }
 
     /**
@@ -248,6 +310,12 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     @Override
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
+        if (feeder != null) {
+            // a replica going away: its source stops streaming to it (a source's captures go with its owned objects)
+            new KubernetesReplication(client, settings, cluster).load(cluster.name()).filter(p -> p.promotedAt() == null)
+                    .ifPresent(p -> feeder.stopFeed(cluster.name(), p, sources));
+            streams.forget(NamespaceSources.key(cluster.namespace(), cluster.name()));
+        }
         if (cluster.retainVolumes()) {
             LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),
                     OwnedCluster.RETAIN_VOLUMES_ANNOTATION);

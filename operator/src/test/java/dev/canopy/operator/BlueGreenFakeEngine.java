@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake engine with change capture and switch-over, for the operator's blue/green wiring without Ignite (the real
@@ -37,6 +38,7 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
     private final Set<String> filled = ConcurrentHashMap.newKeySet();
     private final Set<String> behind = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger failingCopies = new AtomicInteger();
     /** At the copy: the containers of each of the source's leaf pods. */
     private final Map<String, List<String>> containersAtCopy = new ConcurrentHashMap<>();
 
@@ -102,6 +104,9 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     @Override
     public List<String> copySchema(Topology source, Topology target) {
         calls.add("copySchema " + source.cluster() + " -> " + target.cluster());
+        if (failingCopies.getAndDecrement() > 0) {
+            throw new IllegalStateException("connection refused by " + target.cluster() + "'s aggregators");
+        }
         for (Pod pod : client.pods().inNamespace(namespace).withLabels(Labels.cluster(source.cluster())).list().getItems()) {
             if ("leaf".equals(pod.getMetadata().getLabels().get(Labels.COMPONENT))) {
                 containersAtCopy.put(pod.getMetadata().getName(), pod.getSpec().getContainers().stream().map(Container::getName).toList());
@@ -122,6 +127,11 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
         boolean holdsBluesRows = !behind.contains(cluster.cluster())
                 && (filled.contains(cluster.cluster()) || fenced.contains(cluster.cluster()));
         return Map.of("PUBLIC.ACCOUNTS", new TableDigest(10, holdsBluesRows ? 42 : 0));
+    }
+
+    /** The next {@code count} copies fail at their start. */
+    void failNextCopies(int count) {
+        failingCopies.set(count);
     }
 
     /** The cluster never gets the rows of the cluster it is fed from: its digest always differs. */

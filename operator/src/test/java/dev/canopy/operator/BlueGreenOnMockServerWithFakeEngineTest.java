@@ -1,41 +1,19 @@
 package dev.canopy.operator;
 
-import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.DatabaseCluster;
-import dev.canopy.api.DatabaseClusterSpec;
-import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.api.UpgradeStatus;
 import dev.canopy.core.BlueGreen;
-import dev.canopy.core.PlannerPolicy;
 import dev.canopy.runtime.kubernetes.CaptureSidecar;
 import dev.canopy.runtime.kubernetes.Labels;
 import dev.canopy.runtime.kubernetes.NodeStatefulSet;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,64 +27,7 @@ import static org.awaitility.Awaitility.await;
  * is the operator's side: the second deployment's objects, the capture sidecars and their ConfigMaps, the upgrade's
  * ConfigMap, the SQL Service's selector moving to green, blue's retirement, and the status on the way.
  */
-class BlueGreenOnMockServerWithFakeEngineTest {
-    private static final String NAMESPACE = OperatorReconciliationTests.NAMESPACE;
-    private static final String AGENT = "canopy-operator-blue-green";
-    private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-            new KubernetesCrudDispatcher(), false);
-    private KubernetesClient client;
-    private KubernetesClient operatorClient;
-    private StatefulSetController controller;
-    private Operator operator;
-    private BlueGreenFakeEngine engine;
-    /** The system's time, moved ahead by the test to reach a time bound of the upgrade without waiting for it. */
-    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(ahead.get());
-        }
-    };
-
-    @BeforeEach
-    void startOperator() throws Exception {
-        server.init();
-        client = server.createClient();
-        OperatorReconciliationTests.prepare(client);
-        engine = new BlueGreenFakeEngine(client, NAMESPACE);
-        controller = new StatefulSetController(client, NAMESPACE).start();
-        operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withUserAgent(AGENT).build()).build();
-        operator = CanopyOperator.create(operatorClient, OperatorReconciliationTests.settings(false), engine,
-                new SimpleMeterRegistry(), clock, PlannerPolicy.DEFAULTS);
-        operator.start();
-    }
-
-    @AfterEach
-    void stopOperator() {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (controller != null) {
-            controller.close();
-        }
-        if (operatorClient != null) {
-            operatorClient.close();
-        }
-        client.close();
-        server.destroy();
-    }
-
+class BlueGreenOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
     @Test
     void anEngineUpgradeBuildsGreenBesideBlueMovesTheSqlServiceAndRetiresBlue() throws Exception {
         create("ledger");
@@ -176,7 +97,7 @@ class BlueGreenOnMockServerWithFakeEngineTest {
         editRelease("audit", "2.17.0");
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(get("audit").getStatus().upgrade())
                 .isNotNull().extracting(UpgradeStatus::step).isEqualTo(BlueGreen.FENCED));
-        ahead.set(BlueGreen.Policy.DEFAULTS.catchUpTimeout().plusSeconds(1));
+        clock.moveAhead(BlueGreen.Policy.DEFAULTS.catchUpTimeout().plusSeconds(1));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("audit").getStatus().upgrade().step())
                 .isEqualTo(BlueGreen.ABANDONED));
 
@@ -198,60 +119,4 @@ class BlueGreenOnMockServerWithFakeEngineTest {
         assertThat(get("audit").getStatus().phase()).isEqualTo(Phase.Ready);
     }
 
-    private void create(String name) {
-        DatabaseCluster created = new DatabaseCluster();
-        created.getMetadata().setName(name);
-        created.getMetadata().setNamespace(NAMESPACE);
-        created.setSpec(new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, 10, null),
-                Map.of(), false));
-        client.resource(created).create();
-    }
-
-    private void awaitPhase(long generation, Phase phase) {
-        awaitPhase("ledger", generation, phase);
-    }
-
-    private void awaitPhase(String name, long generation, Phase phase) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            DatabaseCluster now = get(name);
-            assertThat(now.getStatus()).isNotNull();
-            assertThat(now.getStatus().observedGeneration()).isEqualTo(generation);
-            assertThat(now.getStatus().phase()).isEqualTo(phase);
-        });
-    }
-
-    private void editRelease(String release) {
-        editRelease("ledger", release);
-    }
-
-    private void editRelease(String name, String release) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
-                && k.getCode() == 409).until(() -> {
-            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
-                c.setSpec(c.getSpec().withRelease(release));
-                return c;
-            });
-            return true;
-        });
-    }
-
-    private DatabaseCluster get() {
-        return get("ledger");
-    }
-
-    private DatabaseCluster get(String name) {
-        return client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    private StatefulSet statefulSet(String name) {
-        return client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    private String sqlServiceSelects() {
-        return sqlServiceSelects("ledger");
-    }
-
-    private String sqlServiceSelects(String name) {
-        return client.services().inNamespace(NAMESPACE).withName(name + "-sql").get().getSpec().getSelector().get(Labels.INSTANCE);
-    }
 }

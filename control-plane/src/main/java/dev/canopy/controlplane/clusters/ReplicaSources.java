@@ -1,19 +1,16 @@
 package dev.canopy.controlplane.clusters;
 
-import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.ReplicaOfSpec;
-import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.region.ReplicationSourceNames;
 import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.StoreTransaction;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A replica's source in the two namings: users name a cluster of their own organization ({@code orders}, in a region
@@ -51,7 +48,9 @@ final class ReplicaSources {
 
     /**
      * Finds the source a create names: a cluster of the same organization in the given region (the replica's own by
-     * default), which the control plane knows, and not the new cluster itself.
+     * default), which the control plane knows, and not the new cluster itself. A replica is fed across regions only
+     * between local regions; a Kubernetes region's operator feeds a replica from a cluster of its own namespace, so
+     * there the source must be in the replica's region.
      */
     static Resolved resolve(StoreTransaction tx, Regions regions, String organization, String replicaName,
                             String replicaRegion, ReplicaOfSpec asked) {
@@ -60,11 +59,18 @@ final class ReplicaSources {
             return problem("replicaOf.region", "no region named " + sourceRegion + "; regions: "
                     + String.join(", ", regions.all().stream().map(r -> r.name()).toList()));
         }
-        String kind = regions.find(sourceRegion).get().kind();
-        if (!kind.equals("local")) {
-            // nothing would ever feed the replica: only local regions run captures beside a source's leaves
-            return problem("replicaOf.region", "region " + sourceRegion + " (" + kind + ") runs no change capture yet;"
-                    + " a source must be in a local region");
+        String sourceKind = regions.find(sourceRegion).get().kind();
+        String replicaKind = regions.find(replicaRegion).map(r -> r.kind()).orElse(sourceKind);
+        if (!sourceRegion.equals(replicaRegion) && !(isLocal(sourceKind) && isLocal(replicaKind))) {
+            // a Kubernetes region's operator feeds a replica from a cluster of its own namespace only; across regions,
+            // only local regions run captures that reach the replica
+            String across = sourceKind.equals(replicaKind)
+                    ? "replicas across Kubernetes clusters are not fed yet"
+                    : "replicas between kinds of regions (" + sourceKind + " and " + replicaKind + ") are not fed yet";
+            return problem("replicaOf.region", "source region " + sourceRegion + " (" + sourceKind + ") and the replica's"
+                    + " region " + replicaRegion + " (" + replicaKind + "): " + across + " (no network path between the"
+                    + " source's change captures and the replica is set up); make the replica in region " + sourceRegion
+                    + ", the source's");
         }
         if (asked.cluster().equals(replicaName) && sourceRegion.equals(replicaRegion)) {
             return problem("replicaOf.cluster", "names the new cluster itself; a replica is fed from another cluster");
@@ -78,6 +84,10 @@ final class ReplicaSources {
                     + "; it is in region " + source.get().region() + " (give replicaOf.region)");
         }
         return new Resolved(new ReplicaOfSpec(source.get().regionName(), sourceRegion), List.of());
+    }
+
+    private static boolean isLocal(String kind) {
+        return kind.equals("local");
     }
 
     private static Resolved problem(String field, String message) {
@@ -104,29 +114,14 @@ final class ReplicaSources {
         if (status == null || status.replication() == null || status.replication().source() == null) {
             return status;
         }
-        ReplicationStatus r = status.replication();
-        int slash = r.source().indexOf('/');
+        String source = status.replication().source();
+        int slash = source.indexOf('/');
         if (slash < 0) {
             return status;
         }
-        String region = r.source().substring(0, slash);
-        String translated = region + "/" + apiName(names, organization, region, r.source().substring(slash + 1));
-        if (translated.equals(r.source())) {
-            return status;
-        }
-        Pattern written = Pattern.compile("(?<![-a-z0-9/])" + Pattern.quote(r.source()) + "(?![-a-z0-9])");
-        List<Condition> conditions = status.conditions().stream()
-                .map(c -> new Condition(c.type(), c.status(), c.reason(), replace(written, c.message(), translated),
-                        c.lastTransitionTime()))
-                .toList();
-        ReplicationStatus replication = new ReplicationStatus(translated, replace(written, r.state(), translated),
-                r.lagSeconds(), r.rowsCopied(), r.promotedAt(), r.lagAtPromotionSeconds(), r.sourceFenced());
-        return new DatabaseClusterStatus(status.phase(), conditions, status.observedGeneration(), status.aggregators(),
-                status.leaves(), status.release(), status.endpoints(), status.upgrade(), status.rebalance(), replication);
-    }
-
-    private static String replace(Pattern written, String text, String translated) {
-        return text == null ? null : written.matcher(text).replaceAll(Matcher.quoteReplacement(translated));
+        String region = source.substring(0, slash);
+        return ReplicationSourceNames.renamed(status,
+                region + "/" + apiName(names, organization, region, source.substring(slash + 1)));
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.canopy.controlplane.region;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.ReplicaOfSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -62,8 +64,16 @@ public final class KubernetesRegion implements Region, AutoCloseable {
                     + " leave backup out here, or run the cluster in a local region"));
         }
         if (spec.replicaOf() != null) {
-            throw new InvalidSpecException(List.of("spec.replicaOf: region " + name + " (kubernetes) runs no replicas yet"
-                    + " (no change capture beside its leaves); make the replica in a local region"));
+            String sourceRegion = spec.replicaOf().region();
+            if (sourceRegion != null && !sourceRegion.equals(name)) {
+                // the operator feeds a replica from a DatabaseCluster of its own namespace only
+                throw new InvalidSpecException(List.of("spec.replicaOf.region: region " + name + " (kubernetes) feeds a"
+                        + " replica only from a cluster of its own (namespace " + namespace + "), not from region "
+                        + sourceRegion + ": no network path between another region's change captures and the replica is"
+                        + " set up; make the replica in region " + sourceRegion + ", the source's"));
+            }
+            // the operator knows no region names: a source without one is in the replica's namespace
+            spec = spec.withReplicaOf(new ReplicaOfSpec(spec.replicaOf().cluster(), null));
         }
         if (current == null) {
             DatabaseCluster fresh = new DatabaseCluster();
@@ -82,7 +92,7 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     @Override
     public Optional<RegionCluster> get(String clusterName) {
         return answer("read " + clusterName, () ->
-                Optional.ofNullable(resources().withName(clusterName).get()).map(KubernetesRegion::toRegionCluster));
+                Optional.ofNullable(resources().withName(clusterName).get()).map(this::toRegionCluster));
     }
 
     @Override
@@ -93,7 +103,7 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     @Override
     public List<RegionCluster> list() {
         return answer("list clusters", () ->
-                resources().list().getItems().stream().map(KubernetesRegion::toRegionCluster).toList());
+                resources().list().getItems().stream().map(this::toRegionCluster).toList());
     }
 
     /** The operator validates the release against its image; the control plane does not know that list. */
@@ -160,8 +170,22 @@ public final class KubernetesRegion implements Region, AutoCloseable {
         return generation == null ? 1 : generation;
     }
 
-    private static RegionCluster toRegionCluster(DatabaseCluster c) {
-        return new RegionCluster(c.getMetadata().getName(), generation(c), c.getSpec(), c.getStatus(),
+    /**
+     * The resource as a local region would report it: a replica's source, which the operator names without a region in
+     * the spec and as {@code <namespace>/<cluster>} in the status, named {@code <region>/<cluster>} as in every region.
+     */
+    private RegionCluster toRegionCluster(DatabaseCluster c) {
+        DatabaseClusterSpec spec = c.getSpec();
+        if (spec != null && spec.replicaOf() != null && spec.replicaOf().region() == null) {
+            spec = spec.withReplicaOf(new ReplicaOfSpec(spec.replicaOf().cluster(), name));
+        }
+        DatabaseClusterStatus status = c.getStatus();
+        String source = status == null || status.replication() == null ? null : status.replication().source();
+        String ours = namespace + "/";
+        if (source != null && source.startsWith(ours) && source.indexOf('/', ours.length()) < 0) {
+            status = ReplicationSourceNames.renamed(status, name + "/" + source.substring(ours.length()));
+        }
+        return new RegionCluster(c.getMetadata().getName(), generation(c), spec, status,
                 c.getMetadata().getDeletionTimestamp() != null);
     }
 }

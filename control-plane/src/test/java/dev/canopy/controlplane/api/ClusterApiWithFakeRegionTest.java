@@ -336,6 +336,50 @@ class ClusterApiWithFakeRegionTest {
     }
 
     @Test
+    void aReplicaOnKubernetesIsFedFromItsOwnRegionOnlyAndAcrossRegionsOnlyLocalRegionsFeedReplicas() {
+        FakeRegion eu = new FakeRegion("eu", "kubernetes", List.of("2.17.0"));
+        FakeRegion us = new FakeRegion("us", "kubernetes", List.of("2.17.0"));
+        FakeRegion second = new FakeRegion("second", List.of("2.17.0"));
+        api.close();
+        api = new ApiFixture(region, second, eu, us);
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"local\"", "\"eu\"").replace("orders", "euro")).status())
+                .isEqualTo(201);
+
+        ApiClient.Response sameRegion = api.admin.post("/api/v1/clusters", replicaIn("eu", "copy", "{\"cluster\": \"euro\"}"));
+        assertThat(sameRegion.status()).as(sameRegion.body()).isEqualTo(201);
+        assertThat(eu.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-euro", "eu"));
+        ApiClient.Response betweenLocals = api.admin.post("/api/v1/clusters", replicaIn("second", "copy2", "{\"cluster\": \"orders\", \"region\": \"local\"}"));
+        assertThat(betweenLocals.status()).as(betweenLocals.body()).isEqualTo(201);
+
+        ApiClient.Response acrossKubernetes = api.admin.post("/api/v1/clusters",
+                replicaIn("us", "copy3", "{\"cluster\": \"euro\", \"region\": \"eu\"}"));
+        assertThat(acrossKubernetes.status()).as(acrossKubernetes.body()).isEqualTo(422);
+        assertThat(fields(acrossKubernetes)).containsExactly("replicaOf.region");
+        assertThat(acrossKubernetes.body()).contains("replicas across Kubernetes clusters are not fed yet", "make the replica in region eu");
+        ApiClient.Response kubernetesToLocal = api.admin.post("/api/v1/clusters",
+                replicaIn("local", "copy3", "{\"cluster\": \"euro\", \"region\": \"eu\"}"));
+        assertThat(fields(kubernetesToLocal)).containsExactly("replicaOf.region");
+        assertThat(kubernetesToLocal.body()).contains("between kinds of regions", "make the replica in region eu");
+        ApiClient.Response localToKubernetes = api.admin.post("/api/v1/clusters",
+                replicaIn("eu", "copy3", "{\"cluster\": \"orders\", \"region\": \"local\"}"));
+        assertThat(fields(localToKubernetes)).containsExactly("replicaOf.region");
+        assertThat(localToKubernetes.body()).contains("between kinds of regions", "make the replica in region local");
+        // the region's own rules still come first: there is none of that name in the replica's region
+        ApiClient.Response notThere = api.admin.post("/api/v1/clusters", replicaIn("eu", "copy3", "{\"cluster\": \"orders\"}"));
+        assertThat(fields(notThere)).containsExactly("replicaOf.cluster");
+        assertThat(notThere.body()).contains("it is in region local");
+
+        assertThat(api.admin.get("/api/v1/clusters/copy3").status()).isEqualTo(404);
+        assertThat(us.list()).isEmpty();
+    }
+
+    /** ORDERS under another name in the given region, as a replica of the given source ({@code "replicaOf": ...}). */
+    private static String replicaIn(String regionName, String name, String replicaOf) {
+        return replica(name, replicaOf).replace("\"region\": \"local\",", "\"region\": \"" + regionName + "\",");
+    }
+
+    @Test
     void promoteRemovesTheSourceAndEndsWhenTheRegionSaysItIsPromoted() {
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
         assertThat(api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}")).status()).isEqualTo(201);

@@ -5,10 +5,14 @@ import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
+import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.region.FakeRegion;
+import dev.canopy.controlplane.region.KubernetesRegion;
 import dev.canopy.controlplane.region.MockKubeconfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,24 +66,105 @@ class KubernetesRegionApiOnMockServerTest {
     }
 
     @Test
-    void noReplicaIsFedFromOrRunInAKubernetesRegion() {
+    void aReplicaInAKubernetesRegionIsFedFromTheSameNamespaceAndReadBackWithTheOrganizationsNames() {
         installCrd();
         assertThat(api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+
+        ApiClient.Response created = api.admin.post("/api/v1/clusters", ORDERS
+                .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\"}"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        assertThat(created.json().path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
+        // the operator knows no region names: its source is a DatabaseCluster of the same namespace, by its name there
+        assertThat(resource("default-copy").getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", null));
+        ApiClient.Response named = api.admin.post("/api/v1/clusters", ORDERS
+                .replace("\"orders\"", "\"again\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
+        assertThat(named.status()).as("the region named: the same").isEqualTo(201);
+        assertThat(resource("default-again").getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", null));
+
+        // what the operator would write: the source as <namespace>/<cluster>
+        DatabaseCluster copy = resource("default-copy");
+        copy.setStatus(new DatabaseClusterStatus(Phase.Ready, List.of(
+                new Condition(Condition.READY, Condition.TRUE, "AllNodesReady", "every node is up", null),
+                new Condition(Condition.PROGRESSING, Condition.TRUE, "Replicating",
+                        "streaming from canopy/default-orders (not canopy/default-orders-old)", null)),
+                copy.getMetadata().getGeneration(), new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0", null, null, null,
+                new ReplicationStatus("canopy/default-orders", "Streaming: streaming from canopy/default-orders, lag 0.9 s",
+                        0.9, 3271L, null, null, null)));
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(copy).updateStatus();
+
+        // read back as a local region's replica reads: <region>/<the organization's name>
+        JsonNode got = api.admin.get("/api/v1/clusters/copy").json();
+        assertThat(got.path("spec").path("replicaOf").path("cluster").asText()).as(got.toString()).isEqualTo("orders");
+        assertThat(got.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
+        JsonNode replication = got.path("status").path("replication");
+        assertThat(replication.path("source").asText()).isEqualTo("eu/orders");
+        assertThat(replication.path("state").asText()).isEqualTo("Streaming: streaming from eu/orders, lag 0.9 s");
+        assertThat(replication.path("lagSeconds").asDouble()).isEqualTo(0.9);
+        assertThat(got.path("status").path("conditions").get(1).path("message").asText())
+                .as("a longer name is not renamed").isEqualTo("streaming from eu/orders (not canopy/default-orders-old)");
+        JsonNode listed = api.admin.get("/api/v1/clusters").json().path("items");
+        assertThat(listed).filteredOn(c -> c.path("name").asText().equals("copy")).singleElement()
+                .satisfies(c -> assertThat(c.path("status").path("replication").path("source").asText()).isEqualTo("eu/orders"))
+                .satisfies(c -> assertThat(c.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu"));
+
+        // a change of the resource's spec made there (its generation ahead) reads back with the region's name too
+        DatabaseCluster changedThere = resource("default-copy");
+        changedThere.setSpec(changedThere.getSpec().withSuspended(true));
+        kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(changedThere).update();
+        JsonNode ahead = api.admin.get("/api/v1/clusters/copy").json();
+        assertThat(ahead.path("spec").path("suspended").asBoolean()).as(ahead.toString()).isTrue();
+        assertThat(ahead.path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        assertThat(ahead.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
+
+        // every other change keeps the source as the operator knows it; promoting removes it
+        ApiClient.Response resized = api.admin.post("/api/v1/clusters/copy/resize", "{\"leaves\": {\"count\": 4}}");
+        assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+        assertThat(resource("default-copy").getSpec().leaves().count()).isEqualTo(4);
+        assertThat(resource("default-copy").getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", null));
+        ApiClient.Response promoted = api.admin.post("/api/v1/clusters/copy/promote", null);
+        assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
+        assertThat(resource("default-copy").getSpec().replicaOf()).isNull();
+    }
+
+    @Test
+    void aReplicaAndItsSourceInDifferentRegionsOfWhichOneIsKubernetesAreRefusedNamingTheRegion() {
+        installCrd();
+        assertThat(api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/regions", registration("us", "mock", "canopy-us")).status()).isEqualTo(201);
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
         assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"").replace("orders", "home")).status())
                 .isEqualTo(201);
 
-        ApiClient.Response fromThere = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"")
+        ApiClient.Response kubernetesToLocal = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"")
                 .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
-        assertThat(fromThere.status()).as(fromThere.body()).isEqualTo(422);
-        assertThat(fromThere.fields()).containsExactly("replicaOf.region");
-        assertThat(fromThere.body()).contains("region eu (kubernetes) runs no change capture yet");
+        assertThat(kubernetesToLocal.status()).as(kubernetesToLocal.body()).isEqualTo(422);
+        assertThat(kubernetesToLocal.fields()).containsExactly("replicaOf.region");
+        assertThat(kubernetesToLocal.body()).contains("between kinds of regions", "make the replica in region eu");
 
-        ApiClient.Response inThere = api.admin.post("/api/v1/clusters", ORDERS
+        ApiClient.Response localToKubernetes = api.admin.post("/api/v1/clusters", ORDERS
                 .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"home\", \"region\": \"local\"}"));
-        assertThat(inThere.status()).as(inThere.body()).isEqualTo(422);
-        assertThat(inThere.fields()).containsExactly("replicaOf");
-        assertThat(inThere.body()).contains("runs no replicas yet");
+        assertThat(localToKubernetes.status()).as(localToKubernetes.body()).isEqualTo(422);
+        assertThat(localToKubernetes.fields()).containsExactly("replicaOf.region");
+        assertThat(localToKubernetes.body()).contains("between kinds of regions", "make the replica in region local");
+
+        ApiClient.Response acrossKubernetes = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"us\"")
+                .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
+        assertThat(acrossKubernetes.status()).as(acrossKubernetes.body()).isEqualTo(422);
+        assertThat(acrossKubernetes.fields()).containsExactly("replicaOf.region");
+        assertThat(acrossKubernetes.body()).contains("across Kubernetes clusters", "no network path", "make the replica in region eu");
+
+        assertThat(resource("default-copy")).isNull();
+        assertThat(kubernetes.resources(DatabaseCluster.class).inNamespace("canopy-us").withName("default-copy").get()).isNull();
+        assertThat(api.admin.get("/api/v1/clusters/copy").status()).isEqualTo(404);
+
+        // the region itself refuses a source it cannot feed from, should a spec get past the control plane's checks
+        KubernetesRegion eu = new KubernetesRegion("eu", NAMESPACE, kubernetes);
+        var spec = resource("default-orders").getSpec().withReplicaOf(new ReplicaOfSpec("default-home", "local"));
+        assertThatThrownBy(() -> eu.apply("default-copy", spec))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("spec.replicaOf.region: region eu (kubernetes)").contains("not from region local"));
         assertThat(resource("default-copy")).isNull();
     }
 

@@ -16,11 +16,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FakeRegion implements Region {
     private final String name;
+    private final String kind;
     private final List<String> releases;
     private final Map<String, RegionCluster> clusters = new ConcurrentHashMap<>();
 
     public FakeRegion(String name, List<String> releases) {
+        this(name, "local", releases);
+    }
+
+    /** A region that says it is of another kind ({@code kubernetes}), for the rules that depend on it. */
+    public FakeRegion(String name, String kind, List<String> releases) {
         this.name = name;
+        this.kind = kind;
         this.releases = List.copyOf(releases);
     }
 
@@ -31,7 +38,7 @@ public final class FakeRegion implements Region {
 
     @Override
     public String kind() {
-        return "local";
+        return kind;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.canopy.api.Phase;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.ChangeCapture;
+import dev.canopy.core.ChangeStreams;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.NodeId;
@@ -65,9 +66,8 @@ public final class LocalRegion implements AutoCloseable {
     private final Engine engine;
     /** Replica clusters fed from their sources; none without change capture and switch-over in the engine. */
     private final ReplicaFeeds replicas;
-    private final Map<String, String> replicationState = new ConcurrentHashMap<>();
-    /** The cluster each source streams its changes to, as of its last pass (held or stopped streams are not here). */
-    private final Map<String, String> streamingTo = new ConcurrentHashMap<>();
+    /** The source side of replication: the captures of the clusters that stream their changes; none without capture. */
+    private final ChangeStreams streams;
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
@@ -93,9 +93,10 @@ public final class LocalRegion implements AutoCloseable {
                 ? new BlueGreenUpgrade(engine, captureEngine, switchover, clock, BlueGreen.Policy.DEFAULTS)
                 : null;
         this.deployments = new LocalDeployments(store, runtime);
+        this.streams = captureEngine == null ? null : new ChangeStreams(captureEngine);
         this.engine = engine;
         this.replicas = captureEngine != null && engine instanceof Switchover switchover
-                ? new ReplicaFeeds(DEFAULT_NAME, store, runtime, switchover, clock,
+                ? new ReplicaFeeds(DEFAULT_NAME, store, runtime, switchover, captureEngine, clock,
                 name -> name.equals(DEFAULT_NAME) ? Optional.of(this) : Optional.empty())
                 : null;
         this.listener = listener;
@@ -139,16 +140,12 @@ public final class LocalRegion implements AutoCloseable {
     /** Whether every declared leaf of the cluster runs with change capture on (its replicas may be copied). */
     public boolean capturing(String cluster) {
         Optional<Topology> topology = sourceTopology(cluster);
-        if (topology.isEmpty() || captureEngine == null || !captureEngine.capturesChanges(topology.get().spec())) {
+        if (topology.isEmpty() || captureEngine == null) {
             return false;
         }
         Map<NodeId, NodeObservation> nodes = runtime.observe(topology.get().cluster()).stream()
                 .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
-        return DesiredNodes.leaves(topology.get().spec()).stream().allMatch(leaf -> {
-            NodeObservation seen = nodes.get(leaf);
-            return seen != null && seen.state() == dev.canopy.core.NodeState.RUNNING
-                    && engine.render(topology.get(), leaf).fingerprint().equals(seen.fingerprint());
-        });
+        return Replication.leavesCapture(topology.get(), nodes, engine, captureEngine);
     }
 
     /** Where the cluster's changes stream to, if anywhere. */
@@ -196,12 +193,12 @@ public final class LocalRegion implements AutoCloseable {
 
     /** What replication of the cluster does now, as of the last pass: e.g. "streaming to green from 2 of 2 leaves". */
     public Optional<String> replicationState(String cluster) {
-        return Optional.ofNullable(replicationState.get(cluster));
+        return streams == null ? Optional.empty() : streams.state(cluster);
     }
 
     /** The cluster this one streams its changes to, as of its last pass; empty while held, stopped or failing. */
     public Optional<String> streamsTo(String cluster) {
-        return Optional.ofNullable(streamingTo.get(cluster));
+        return streams == null ? Optional.empty() : streams.streamsTo(cluster);
     }
 
     /**
@@ -218,52 +215,17 @@ public final class LocalRegion implements AutoCloseable {
                 .map(upTo -> Duration.between(upTo, clock.instant()));
     }
 
-    private void replicateSafely(StoredCluster cluster) {
-        try {
-            replicateOnce(cluster);
-        } catch (RuntimeException e) {
-            streamingTo.remove(cluster.name());
-            String message = "replication failed, retrying on the next pass: " + (e.getMessage() == null ? e : e.getMessage());
-            if (!message.equals(replicationState.put(cluster.name(), message))) {
-                LOG.warn("{}: {}", cluster.name(), message, e);
-            }
-        }
-    }
-
-    private void replicateOnce(StoredCluster cluster) {
-        String deployment = store.deployment(cluster.name());
-        Map<NodeId, String> running = runtime.captures(deployment);
-        ReplicationTarget target = store.replication(cluster.name()).orElse(null);
-        if (captureEngine == null || (target == null && running.isEmpty())) {
-            replicationState.remove(cluster.name());
-            streamingTo.remove(cluster.name());
+    private void replicate(StoredCluster cluster) {
+        if (captureEngine == null) {
             return;
         }
+        String deployment = store.deployment(cluster.name());
         DatabaseClusterSpec spec = effectiveSpec(cluster);
         Topology topology = new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)));
-        Map<NodeId, NodeObservation> nodes = runtime.observe(deployment).stream()
-                .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
-        Replication.Plan plan = Replication.plan(topology, nodes, Optional.ofNullable(target), running, captureEngine);
-        if (!plan.idle()) {
-            LOG.info("{}: replication: starting captures beside {}, stopping {}; {}", cluster.name(), plan.start().keySet(),
-                    plan.stop(), plan.state());
-            Replication.apply(deployment, plan, runtime);
-        }
-        if (plan.streaming()) {
-            // the captures' lag is measured on it: a source that streams is passed every second rather than every 5 s
-            // at rest, so that the lag the region reports trails the truth by a second, not five
-            captureEngine.heartbeat(topology);
+        if (streams.pass(cluster.name(), topology, store.replication(cluster.name()), runtime, runtime)) {
+            // the captures' lag is measured on the heartbeat: a source that streams is passed every second rather than
+            // every 5 s at rest, so that the lag its replicas report trails the truth by a second, not five
             nextPass.merge(cluster.name(), clock.instant().plus(HEARTBEAT), (due, beat) -> due.isBefore(beat) ? due : beat);
-        }
-        if (plan.streaming() && target != null) {
-            streamingTo.put(cluster.name(), target.cluster());
-        } else {
-            streamingTo.remove(cluster.name());
-        }
-        if (target == null) {
-            replicationState.remove(cluster.name());
-        } else if (!plan.state().equals(replicationState.put(cluster.name(), plan.state()))) {
-            LOG.info("{}: replication: {}", cluster.name(), plan.state());
         }
     }
 
@@ -318,7 +280,7 @@ public final class LocalRegion implements AutoCloseable {
             nextPass.put(cluster.name(), clock.instant().plus(result.requeueAfter()));
             if (upgrade.isEmpty() || !upgrade.get().inProgress()) {
                 // during a blue/green upgrade the captures beside blue's leaves are the upgrade's
-                replicateSafely(cluster);
+                replicate(cluster);
             }
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -336,8 +298,9 @@ public final class LocalRegion implements AutoCloseable {
             // a replica going away: its source stops streaming to it
             store.replica(name).filter(p -> p.promotedAt() == null).ifPresent(p -> replicas.stopFeed(name, p));
         }
-        replicationState.remove(name);
-        streamingTo.remove(name);
+        if (streams != null) {
+            streams.forget(name);
+        }
         // the other deployment first: the cluster's own directory holds the region's files too
         ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
         nextPass.remove(name);

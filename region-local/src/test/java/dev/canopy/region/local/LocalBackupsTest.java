@@ -1,5 +1,7 @@
 package dev.canopy.region.local;
 
+import dev.canopy.core.AheadClock;
+
 import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.ClusterManifest;

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.Deployments;
 import dev.canopy.core.Topology;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +28,7 @@ public final class KubernetesDeployments implements Deployments {
     private final RuntimeSettings settings;
     private final OwnedCluster cluster;
     private final Applier applier;
-    private Map<String, String> data;
+    private final OwnedConfigMap map;
     private Optional<BlueGreen.Progress> progress;
 
     public KubernetesDeployments(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster) {
@@ -40,11 +36,13 @@ public final class KubernetesDeployments implements Deployments {
         this.settings = settings;
         this.cluster = cluster;
         this.applier = new Applier(client, settings.serverSideApply());
+        this.map = new OwnedConfigMap(client, applier, cluster, ObjectNames.upgradeConfigMap(cluster.name()), COMPONENT);
     }
 
     @Override
     public String serving(String name) {
-        return data().getOrDefault(SERVING_KEY, cluster.name());
+        String serving = map.get(SERVING_KEY);
+        return serving == null ? cluster.name() : serving;
     }
 
     @Override
@@ -57,7 +55,7 @@ public final class KubernetesDeployments implements Deployments {
     public Optional<BlueGreen.Progress> progress(String name) {
         // asked several times a pass (which deployments capture, which are built, the upgrade itself): parsed once
         if (progress == null) {
-            String json = data().get(PROGRESS_KEY);
+            String json = map.get(PROGRESS_KEY);
             try {
                 progress = json == null ? Optional.empty() : Optional.of(JSON.readValue(json, BlueGreen.Progress.class));
             } catch (JsonProcessingException e) {
@@ -82,7 +80,7 @@ public final class KubernetesDeployments implements Deployments {
     @Override
     public void saveProgress(String name, BlueGreen.Progress progress) {
         try {
-            write(PROGRESS_KEY, JSON.writeValueAsString(progress));
+            map.put(PROGRESS_KEY, JSON.writeValueAsString(progress));
             this.progress = Optional.of(progress);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the upgrade's progress: " + e.getOriginalMessage(), e);
@@ -92,7 +90,7 @@ public final class KubernetesDeployments implements Deployments {
     /** The SQL Service selects green's aggregators from now on; green is recorded as serving first. */
     @Override
     public void moveClients(String name, Topology blue, Topology green) {
-        write(SERVING_KEY, green.cluster());
+        map.put(SERVING_KEY, green.cluster());
         applier.apply(SqlService.build(cluster.in(green.cluster(), cluster.spec())));
         LOG.info("{}/{}: the SQL Service now selects the aggregators of {} (was {})", cluster.namespace(), cluster.name(),
                 green.cluster(), blue.cluster());
@@ -101,26 +99,5 @@ public final class KubernetesDeployments implements Deployments {
     @Override
     public void retire(String deployment) {
         new KubernetesRuntime(client, settings, cluster).retire(deployment);
-    }
-
-    private Map<String, String> data() {
-        if (data == null) {
-            ConfigMap map = client.configMaps().inNamespace(cluster.namespace()).withName(ObjectNames.upgradeConfigMap(cluster.name())).get();
-            data = map == null || map.getData() == null ? new HashMap<>() : new HashMap<>(map.getData());
-        }
-        return data;
-    }
-
-    private void write(String key, String value) {
-        Map<String, String> next = new HashMap<>(data());
-        next.put(key, value);
-        applier.apply(new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(ObjectNames.upgradeConfigMap(cluster.name())).withNamespace(cluster.namespace())
-                .withLabels(Labels.component(cluster.name(), COMPONENT)).withOwnerReferences(cluster.ownerReferences())
-                .endMetadata()
-                .withData(next)
-                .build());
-        data = next;
     }
 }

@@ -320,6 +320,23 @@ public final class KubernetesRuntime implements Runtime, Captures {
                 .withName(ObjectNames.statefulSet(cluster.deployment(), group)).get();
     }
 
+    /**
+     * Whether the node's pod is there, Ready, and was started with the launch of this fingerprint. Stricter than
+     * {@link #observe}, which reports a pod being replaced, or still to be made, as running what its StatefulSet will start:
+     * what a capture needs to have read is what the pod running now writes.
+     */
+    public boolean podRuns(String name, NodeId node, String fingerprint) {
+        Pod pod = pod(at(name), node);
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
+                || pod.getStatus().getConditions() == null) {
+            return false;
+        }
+        boolean ready = pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return ready && fingerprint.equals(NodeObserver.launches(pod.getMetadata().getAnnotations()).of(node)
+                .map(NodeLaunches.Entry::fingerprint).orElse(null));
+    }
+
     private Pod pod(OwnedCluster cluster, NodeId node) {
         return client.pods().inNamespace(cluster.namespace()).withName(ObjectNames.pod(cluster.deployment(), node)).get();
     }

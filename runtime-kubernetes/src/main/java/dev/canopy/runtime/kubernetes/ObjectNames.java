@@ -52,6 +52,11 @@ public final class ObjectNames {
         return cluster + "-upgrade";
     }
 
+    /** The cluster's replication ConfigMap: where it streams its changes, and how it is fed when it is a replica. */
+    public static String replicationConfigMap(String cluster) {
+        return cluster + "-replication";
+    }
+
     public static String adminSecret(String cluster) {
         return cluster + "-admin";
     }

@@ -1,4 +1,4 @@
-package dev.canopy.region.local;
+package dev.canopy.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +8,11 @@ import java.time.ZoneOffset;
 import java.util.function.Supplier;
 
 /**
- * A time a test moves ahead, for what the region decides by time (a backup schedule): either the system's time, which
- * keeps flowing so that nodes and the region's pass run as usual on real processes, or a fixed instant.
+ * A time a test moves ahead, for what is decided by time (a backup schedule, a step's deadline): either the system's
+ * time, which keeps flowing so that nodes and passes run as usual, or a fixed instant. Shared with other modules' tests
+ * through core's test jar.
  */
-final class AheadClock extends Clock {
+public final class AheadClock extends Clock {
     private final Supplier<Instant> base;
     private volatile Duration ahead = Duration.ZERO;
 
@@ -19,16 +20,20 @@ final class AheadClock extends Clock {
         this.base = base;
     }
 
-    static AheadClock flowing() {
+    public static AheadClock flowing() {
         return new AheadClock(Instant::now);
     }
 
-    static AheadClock fixedAt(Instant start) {
+    public static AheadClock fixedAt(Instant start) {
         return new AheadClock(() -> start);
     }
 
-    void moveAhead(Duration by) {
+    public void moveAhead(Duration by) {
         ahead = ahead.plus(by);
+    }
+
+    public void advanceSeconds(long seconds) {
+        moveAhead(Duration.ofSeconds(seconds));
     }
 
     @Override

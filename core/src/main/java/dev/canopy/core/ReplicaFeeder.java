@@ -1,0 +1,223 @@
+package dev.canopy.core;
+
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Feeds replica clusters from their sources on either runtime, one {@link ReplicaFeed#next} move per pass of the
+ * replica: the source is asked to capture (held), the rows are copied, the hold is released; removing
+ * {@code replicaOf} promotes. The I/O goes through the engine ({@link Switchover}, {@link ChangeCapture}), the
+ * {@link ReplicaSource} the region finds, and the region's {@link ProgressStore}; the replica's status gets
+ * {@code status.replication}.
+ */
+public final class ReplicaFeeder {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaFeeder.class);
+
+    private final Switchover switchover;
+    private final ChangeCapture capture;
+    private final Clock clock;
+    private final BackgroundCopies copies;
+    /** The newest lag of each replica (seconds): stored only when it moved by a second or more. */
+    private final Map<String, Double> lastLag = new ConcurrentHashMap<>();
+
+    public ReplicaFeeder(Switchover switchover, ChangeCapture capture, Clock clock) {
+        this.switchover = switchover;
+        this.capture = capture;
+        this.clock = clock;
+        this.copies = new BackgroundCopies(switchover, clock);
+    }
+
+    /** Finds a source by its region and its name there; empty when the region or the cluster cannot be reached. */
+    public interface Sources {
+        Optional<ReplicaSource> find(String region, String cluster);
+    }
+
+    /** Where the region keeps each replica's {@link ReplicaFeed.Progress} (a restarted region carries on). */
+    public interface ProgressStore {
+        Optional<ReplicaFeed.Progress> load(String replica);
+
+        void save(String replica, ReplicaFeed.Progress progress);
+    }
+
+    /**
+     * The replica as this pass sees it: {@code key} tells replicas apart in logs and across namespaces, {@code name}
+     * is what the source streams to and the store knows, {@code target} its declared nodes where they run.
+     */
+    public record Replica(String key, String name, DatabaseClusterSpec spec, Topology target) {
+    }
+
+    /**
+     * One pass of the replica (a cluster whose spec names a source, or that was fed and is not yet promoted).
+     *
+     * @param ownRegion the region a {@code replicaOf} without a region means
+     */
+    public DatabaseClusterStatus pass(Replica replica, DatabaseClusterStatus status, String ownRegion, Sources sources,
+                                      ProgressStore store) {
+        ReplicaOfSpec of = replica.spec().replicaOf();
+        Optional<ReplicaFeed.Progress> stored = store.load(replica.name());
+        if (of == null && stored.isEmpty()) {
+            return status;
+        }
+        ReplicaFeed.Progress progress = stored.orElse(null);
+        if (of == null && progress.promotedAt() != null) {
+            return status.withReplication(promoted(progress));
+        }
+        String wantedRegion = of == null ? null : of.region() == null ? ownRegion : of.region();
+        if (of != null && (progress == null || progress.promotedAt() != null
+                || !progress.source().equals(of.cluster()) || !progress.sourceRegion().equals(wantedRegion))) {
+            if (progress != null && progress.promotedAt() == null) {
+                stopFeed(replica.name(), progress, sources);
+            }
+            progress = ReplicaFeed.Progress.start(wantedRegion, of.cluster());
+            lastLag.remove(replica.key());
+            LOG.info("{}: a replica of {}: fed once it is Ready", replica.key(), progress.describeSource());
+            store.save(replica.name(), progress);
+        }
+        return feed(replica, status, progress, of == null, sources, store);
+    }
+
+    private DatabaseClusterStatus feed(Replica replica, DatabaseClusterStatus status, ReplicaFeed.Progress stored,
+                                       boolean promote, Sources sources, ProgressStore store) {
+        // the lag changes with every pass: kept here, and stored with the progress only when it moved by a second or
+        // more (the promotion of a lost source reports the newest one, which a restart would lose)
+        Double known = lastLag.get(replica.key());
+        ReplicaFeed.Progress progress = known != null && stored.promotingSince() == null ? stored.lag(known) : stored;
+        Optional<ReplicaSource> source = sources.find(progress.sourceRegion(), progress.source());
+        Topology target = replica.target();
+        boolean capturing = source.isPresent() && source.get().capturing();
+        boolean streaming = source.isPresent() && source.get().streamsTo().filter(replica.name()::equals).isPresent();
+        Optional<Duration> lag = streaming ? lag(replica, source.get(), target) : Optional.empty();
+        Optional<String> differ = progress.promotingSince() != null && Boolean.TRUE.equals(progress.sourceFenced()) && source.isPresent()
+                ? Optional.of(TableComparison.differences(switchover, source.get().topology(), target)) : Optional.empty();
+        ReplicaFeed.Seen seen = new ReplicaFeed.Seen(clock.instant(), status.phase() == Phase.Ready, source.isPresent(), capturing,
+                streaming, lag, differ);
+        ReplicaFeed.Move move = ReplicaFeed.next(progress, seen, promote);
+        ReplicaFeed.Progress next = progress;
+        String failure = null;
+        Instant now = clock.instant();
+        switch (move) {
+            case ReplicaFeed.Move.Wait wait -> LOG.debug("{}: {}", replica.key(), wait.message());
+            case ReplicaFeed.Move.Hold hold -> ask(replica, source.orElseThrow(), target(replica.name(), target, true), hold.message());
+            case ReplicaFeed.Move.Copy copy -> {
+                if (!copies.running(replica.key()) && switchover.fenced(target)) {
+                    // a former source that a replica was promoted away from, now fed back from it (failback): the copy and
+                    // the stream write into it
+                    LOG.warn("{}: read-only since a replica was promoted away from it: taking writes again to be fed from {}",
+                            replica.key(), progress.describeSource());
+                    switchover.unfence(target);
+                }
+                Optional<BackgroundCopies.Result> copied;
+                try {
+                    copied = copies.poll(replica.key(), source.orElseThrow().topology(), target);
+                } catch (RuntimeException e) {
+                    // started again by the next pass; meanwhile the status says why the replica is not filled
+                    failure = "the copy failed, starting it again: " + Causes.rootMessage(e);
+                    LOG.warn("{}: {}", replica.key(), failure, e);
+                    copied = Optional.empty();
+                }
+                if (copied.isPresent()) {
+                    LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.key(),
+                            copied.get().tables().size(), String.join(", ", copied.get().tables()), copied.get().totalRows(),
+                            progress.describeSource(), copied.get().millis());
+                    next = progress.copied(copied.get().finishedAt(), copied.get().totalRows());
+                }
+            }
+            case ReplicaFeed.Move.Stream start -> {
+                ask(replica, source.orElseThrow(), target(replica.name(), target, false), start.message());
+                next = progress.streaming(now);
+            }
+            case ReplicaFeed.Move.Fence fence -> {
+                LOG.warn("{}: {}", replica.key(), fence.message());
+                boolean fenced = false;
+                if (source.isPresent()) {
+                    try {
+                        switchover.fence(source.get().topology());
+                        fenced = true;
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: could not fence {}: {}", replica.key(), progress.describeSource(), e.getMessage());
+                    }
+                }
+                next = progress.promoting(now, fenced);
+            }
+            case ReplicaFeed.Move.Promote promotion -> {
+                LOG.warn("{}: {}", replica.key(), promotion.message());
+                stopFeed(replica.name(), progress, sources);
+                copies.forget(replica.key());
+                next = progress.promoted(now, promotion.message());
+            }
+        }
+        if (lag.isPresent() && next.promotingSince() == null) {
+            double seconds = Math.round(lag.get().toMillis() / 100.0) / 10.0;
+            if (!Objects.equals(seconds, next.lagSeconds())) {
+                next = next.lag(seconds);
+            }
+            lastLag.put(replica.key(), seconds);
+        }
+        if (!next.lag(null).equals(stored.lag(null)) || lagMoved(stored.lagSeconds(), next.lagSeconds())) {
+            store.save(replica.name(), next);
+        }
+        String state = next.promotedAt() != null ? ReplicaFeed.PROMOTED : move.state();
+        return status.withReplication(new ReplicationStatus(next.describeSource(),
+                state + ": " + (next.promotedAt() != null ? next.caughtUp() : failure != null ? failure : move.message()),
+                next.promotedAt() != null ? null : lag.map(l -> l.toMillis() / 1000.0).orElse(null), next.rowsCopied(),
+                next.promotedAt(), next.promotedAt() != null ? next.lagSeconds() : null, next.sourceFenced()));
+    }
+
+    /**
+     * Asks the source to capture for the replica; said once at INFO (the move repeats until the source's next pass has
+     * acted on it).
+     */
+    private static void ask(Replica replica, ReplicaSource source, ReplicationTarget wanted, String message) {
+        if (source.replicationTarget().filter(wanted::equals).isPresent()) {
+            LOG.debug("{}: {} (asked, waiting for the source's pass)", replica.key(), message);
+            return;
+        }
+        LOG.info("{}: {}", replica.key(), message);
+        source.replicate(wanted);
+    }
+
+    /** Now minus the source time up to which the replica holds every leaf's changes; empty when not measured yet. */
+    private Optional<Duration> lag(Replica replica, ReplicaSource source, Topology target) {
+        try {
+            return capture.replicatedUpTo(source.topology(), target).map(upTo -> Duration.between(upTo, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.debug("{}: lag not measured: {}", replica.key(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean lagMoved(Double stored, Double now) {
+        return now != null && (stored == null || Math.abs(now - stored) >= 1.0);
+    }
+
+    private static ReplicationStatus promoted(ReplicaFeed.Progress progress) {
+        return new ReplicationStatus(progress.describeSource(), ReplicaFeed.PROMOTED + ": " + progress.caughtUp(), null,
+                progress.rowsCopied(), progress.promotedAt(), progress.lagSeconds(), progress.sourceFenced());
+    }
+
+    /** Stops the source streaming to this replica, when the source can be reached and streams to it. */
+    public void stopFeed(String replica, ReplicaFeed.Progress progress, Sources sources) {
+        sources.find(progress.sourceRegion(), progress.source()).ifPresent(source -> {
+            if (source.replicationTarget().filter(t -> t.cluster().equals(replica)).isPresent()) {
+                source.stopReplicating();
+            }
+        });
+    }
+
+    private static ReplicationTarget target(String replica, Topology target, boolean held) {
+        return new ReplicationTarget(replica, target.aggregators().stream().map(NodePlacement::sqlAddress).toList(), held);
+    }
+}

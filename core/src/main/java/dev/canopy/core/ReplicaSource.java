@@ -1,0 +1,28 @@
+package dev.canopy.core;
+
+import java.util.Optional;
+
+/**
+ * A replica's source as the replica's pass reaches it, in the replica's region or another one: what a
+ * {@link ReplicaFeeder} reads of it and asks of it.
+ */
+public interface ReplicaSource {
+
+    /** The source's declared nodes where they run (for the copy, the comparison and the lag). */
+    Topology topology();
+
+    /** Whether every declared leaf runs with change capture on (its rows may be copied). */
+    boolean capturing();
+
+    /** The cluster it streams its changes to, as of its last pass; empty while held, stopped or failing. */
+    Optional<String> streamsTo();
+
+    /** Where it is asked to stream its changes (held or not); empty when it is not. */
+    Optional<ReplicationTarget> replicationTarget();
+
+    /** Captures its changes for the target from its next pass on, streaming them unless {@code target.held()}. */
+    void replicate(ReplicationTarget target);
+
+    /** Stops capturing for any target (on its next pass); what reached the target stays there. */
+    void stopReplicating();
+}

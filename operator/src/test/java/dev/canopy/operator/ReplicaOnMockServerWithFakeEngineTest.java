@@ -1,0 +1,162 @@
+package dev.canopy.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.api.Phase;
+import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.ReplicationStatus;
+import dev.canopy.core.ReplicaFeed;
+import dev.canopy.core.ReplicationTarget;
+import dev.canopy.runtime.kubernetes.CaptureSidecar;
+import dev.canopy.runtime.kubernetes.NodeStatefulSet;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A replica fed by the operator from a DatabaseCluster of its namespace, then promoted, on the mock API server with the
+ * fake engine (see {@link OnMockServerWithFakeEngine}). What is real is the operator's side: the replication ConfigMaps,
+ * the source's capture sidecars and capture ConfigMaps aimed at the replica's aggregators, the order of the engine's
+ * calls, and the replica's {@code status.replication} on the way.
+ */
+class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aReplicaIsFedFromASourceOfItsNamespaceAndPromotedWithTheSourceFenced() throws Exception {
+        create("orders");
+        awaitPhase("orders", 1, Phase.Ready);
+        createReplica("orders-dr", new ReplicaOfSpec("orders", null));
+
+        List<String> states = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            ReplicationStatus replication = get("orders-dr").getStatus() == null ? null : get("orders-dr").getStatus().replication();
+            assertThat(replication).isNotNull();
+            String state = replication.state().substring(0, replication.state().indexOf(':'));
+            if (states.isEmpty() || !states.getLast().equals(state)) {
+                states.add(state);
+            }
+            assertThat(state).isEqualTo(ReplicaFeed.STREAMING);
+            assertThat(replication.lagSeconds()).as("the lag, once streaming").isNotNull();
+        });
+        System.out.println("replica states seen in status: " + states);
+        ReplicationStatus fed = get("orders-dr").getStatus().replication();
+        assertThat(fed.source()).isEqualTo(NAMESPACE + "/orders");
+        assertThat(fed.rowsCopied()).isEqualTo(10);
+        assertThat(states).contains(ReplicaFeed.COPYING).doesNotContain(ReplicaFeed.PROMOTED);
+        assertThat(engine.calls()).containsExactly("copySchema orders -> orders-dr", "copyRows orders -> orders-dr");
+        assertThat(engine.containersAtCopy()).as("the source's leaves ran a capture sidecar when the replica was filled")
+                .containsOnlyKeys("orders-leaves-ag1-0", "orders-leaves-ag2-0")
+                .allSatisfy((pod, containers) -> assertThat(containers).containsExactly(NodeStatefulSet.CONTAINER, CaptureSidecar.CONTAINER));
+        ReplicationTarget target = JSON.readValue(configMap("orders-replication").getData().get("target.json"), ReplicationTarget.class);
+        assertThat(target.cluster()).isEqualTo("orders-dr");
+        assertThat(target.held()).as("released once the copy was done").isFalse();
+        assertThat(target.addresses()).containsExactly("orders-dr-aggregators-0.orders-dr-aggregators." + NAMESPACE + ".svc:10800");
+        for (String leaf : List.of("orders-leaves-ag1-0", "orders-leaves-ag2-0")) {
+            assertThat(configMap(leaf + "-capture")).as("the capture beside %s", leaf).isNotNull()
+                    .satisfies(map -> assertThat(String.join("", map.getData().values()))
+                            .contains("orders-dr-aggregators-0.orders-dr-aggregators." + NAMESPACE + ".svc:10800"));
+        }
+        assertThat(configMap("orders-dr-replication").getData()).containsKey("replica.json");
+        assertThat(get("orders").getStatus().phase()).as("the source keeps serving").isEqualTo(Phase.Ready);
+
+        edit("orders-dr", c -> c.setSpec(c.getSpec().withReplicaOf(null)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("orders-dr").getStatus().replication().promotedAt()).isNotNull());
+        ReplicationStatus promoted = get("orders-dr").getStatus().replication();
+        assertThat(promoted.state()).startsWith(ReplicaFeed.PROMOTED).contains("every table equals the fenced source's");
+        assertThat(promoted.sourceFenced()).isTrue();
+        assertThat(engine.calls()).containsExactly("copySchema orders -> orders-dr", "copyRows orders -> orders-dr",
+                "fence orders");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(configMap("orders-replication").getData()).as("the source streams no more").doesNotContainKey("target.json");
+            assertThat(configMap("orders-leaves-ag1-0-capture")).as("its captures stop").isNull();
+            assertThat(configMap("orders-leaves-ag2-0-capture")).isNull();
+        });
+        assertThat(get("orders-dr").getStatus().phase()).isEqualTo(Phase.Ready);
+
+        OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
+                OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
+    }
+
+    @Test
+    void aFailedCopyIsReportedAndStartedAgainAndADeletedReplicaIsNoLongerFed() {
+        engine.failNextCopies(1);
+        create("books");
+        awaitPhase("books", 1, Phase.Ready);
+        createReplica("books-dr", new ReplicaOfSpec("books", null));
+        List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            DatabaseCluster now = get("books-dr");
+            ReplicationStatus replication = now.getStatus() == null ? null : now.getStatus().replication();
+            assertThat(replication).isNotNull();
+            states.add(replication.state());
+            assertThat(replication.state()).startsWith(ReplicaFeed.STREAMING);
+        });
+        assertThat(states).as("the failure was in the status before the copy was started again")
+                .anySatisfy(state -> assertThat(state).startsWith(ReplicaFeed.COPYING + ": the copy failed, starting it again:")
+                        .contains("connection refused by books-dr's aggregators"));
+        assertThat(engine.calls()).containsSubsequence("copySchema books -> books-dr", "copySchema books -> books-dr",
+                "copyRows books -> books-dr");
+
+        client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("books-dr").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(get("books-dr")).isNull();
+            assertThat(configMap("books-replication").getData()).as("the source streams no more").doesNotContainKey("target.json");
+            assertThat(configMap("books-leaves-ag1-0-capture")).as("its captures stop").isNull();
+        });
+        assertThat(engine.calls()).as("a deleted replica fences nothing").doesNotContain("fence books");
+        assertThat(get("books").getStatus().phase()).isEqualTo(Phase.Ready);
+    }
+
+    @Test
+    void aReplicaOfAnotherRegionOrOfItselfIsRefusedNamingTheField() {
+        create("ledger");
+        createReplica("ledger-eu", new ReplicaOfSpec("ledger", "eu"));
+        createReplica("ledger-self", new ReplicaOfSpec("ledger-self", null));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(get("ledger-eu").getStatus()).isNotNull();
+            assertThat(get("ledger-eu").getStatus().phase()).isEqualTo(Phase.Failed);
+            assertThat(get("ledger-eu").getStatus().condition(Condition.READY)).hasValueSatisfying(c -> {
+                assertThat(c.reason()).isEqualTo("InvalidSpec");
+                assertThat(c.message()).contains("spec.replicaOf.region").contains("own namespace");
+            });
+            assertThat(get("ledger-self").getStatus()).isNotNull();
+            assertThat(get("ledger-self").getStatus().condition(Condition.READY)).hasValueSatisfying(c ->
+                    assertThat(c.message()).contains("spec.replicaOf.cluster").contains("itself"));
+        });
+        assertThat(statefulSet("ledger-eu-leaves-ag1")).as("nothing is made for a refused spec").isNull();
+        assertThat(configMap("ledger-replication")).as("the source is not asked to capture").isNull();
+    }
+
+    private void createReplica(String name, ReplicaOfSpec of) {
+        DatabaseCluster created = new DatabaseCluster();
+        created.getMetadata().setName(name);
+        created.getMetadata().setNamespace(NAMESPACE);
+        created.setSpec(spec().withReplicaOf(of));
+        client.resource(created).create();
+    }
+
+    private void edit(String name, java.util.function.Consumer<DatabaseCluster> change) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
+                change.accept(c);
+                return c;
+            });
+            return true;
+        });
+    }
+
+    private ConfigMap configMap(String name) {
+        return client.configMaps().inNamespace(NAMESPACE).withName(name).get();
+    }
+}
