@@ -29,40 +29,47 @@ public final class ReplicaFeed {
 
     /**
      * What the replica's region remembers (persisted). {@code sourceRegion}/{@code source} name the source;
-     * {@code lagSeconds} is the last lag measured, kept for the promotion of a source that is gone.
+     * {@code lagSeconds} is the last lag measured, kept for the promotion of a source that is gone; {@code failedBackAt}:
+     * when the source, fenced by this replica's promotion, was made a replica of it (from then on it is not kept fenced).
      */
     public record Progress(String sourceRegion, String source, String copiedAt, Long rowsCopied, String streamingSince,
                            Double lagSeconds, String promotingSince, String promotedAt, Boolean sourceFenced,
-                           String caughtUp) {
+                           String caughtUp, String failedBackAt) {
 
         public static Progress start(String sourceRegion, String source) {
-            return new Progress(sourceRegion, source, null, null, null, null, null, null, null, null);
+            return new Progress(sourceRegion, source, null, null, null, null, null, null, null, null, null);
         }
 
         public Progress copied(Instant at, long rows) {
             return new Progress(sourceRegion, source, at.toString(), rows, streamingSince, lagSeconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp);
+                    sourceFenced, caughtUp, failedBackAt);
         }
 
         public Progress streaming(Instant at) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, at.toString(), lagSeconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp);
+                    sourceFenced, caughtUp, failedBackAt);
         }
 
         public Progress lag(Double seconds) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, seconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp);
+                    sourceFenced, caughtUp, failedBackAt);
         }
 
         public Progress promoting(Instant at, boolean fenced) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, at.toString(), promotedAt,
-                    fenced, caughtUp);
+                    fenced, caughtUp, failedBackAt);
         }
 
         /** @param caughtUp how the replica ended: every table equal, or why not */
         public Progress promoted(Instant at, String caughtUp) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince,
-                    at.toString(), sourceFenced, caughtUp);
+                    at.toString(), sourceFenced, caughtUp, failedBackAt);
+        }
+
+        /** The source was made a replica of this one (failback): no longer this replica's to keep fenced. */
+        public Progress failedBack(Instant at) {
+            return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince, promotedAt,
+                    sourceFenced, caughtUp, at.toString());
         }
 
         public String describeSource() {

@@ -73,6 +73,7 @@ public final class ReplicaFeeder {
         }
         ReplicaFeed.Progress progress = stored.orElse(null);
         if (of == null && progress.promotedAt() != null) {
+            keepSourceFenced(replica, progress, sources, store);
             return status.withReplication(promoted(progress));
         }
         String wantedRegion = of == null ? null : of.region() == null ? ownRegion : of.region();
@@ -187,6 +188,40 @@ public final class ReplicaFeeder {
         }
         LOG.info("{}: {}", replica.key(), message);
         source.replicate(wanted);
+    }
+
+    /**
+     * A source fenced by this replica's promotion stays read-only until it is fed back from it (failback): Ignite comes
+     * back taking writes after all its nodes restarted (measured: a suspend and resume), and two clusters taking writes
+     * for the same keys would split the data. Each pass of the promoted replica fences it again when it finds it
+     * writable; what was written in between (the pass's interval at most) stays only there.
+     */
+    private void keepSourceFenced(Replica replica, ReplicaFeed.Progress progress, Sources sources, ProgressStore store) {
+        if (!Boolean.TRUE.equals(progress.sourceFenced()) || progress.failedBackAt() != null) {
+            return;
+        }
+        Optional<ReplicaSource> source = sources.find(progress.sourceRegion(), progress.source());
+        if (source.isEmpty()) {
+            return;
+        }
+        ReplicaOfSpec back = source.get().topology().spec().replicaOf();
+        if (back != null && back.cluster().equals(replica.name())) {
+            // failback: unfenced on purpose, to be fed from this replica, and promoted back some day (then it fences this one)
+            LOG.info("{}: {} is now fed from this cluster (failback): it is no longer kept fenced", replica.key(),
+                    progress.describeSource());
+            store.save(replica.name(), progress.failedBack(clock.instant()));
+            return;
+        }
+        try {
+            if (!switchover.fenced(source.get().topology())) {
+                LOG.warn("{}: {} takes writes again (all its nodes restarted) though this replica was promoted away from"
+                        + " it: fencing it again", replica.key(), progress.describeSource());
+                switchover.fence(source.get().topology());
+            }
+        } catch (RuntimeException e) {
+            // down, or starting: asked again on the next pass
+            LOG.debug("{}: could not check that {} is still fenced: {}", replica.key(), progress.describeSource(), e.getMessage());
+        }
     }
 
     /** Now minus the source time up to which the replica holds every leaf's changes; empty when not measured yet. */

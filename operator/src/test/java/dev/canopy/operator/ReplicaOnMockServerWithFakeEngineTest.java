@@ -83,6 +83,12 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
         });
         assertThat(get("orders-dr").getStatus().phase()).isEqualTo(Phase.Ready);
 
+        // the former source taking writes again (as Ignite does after all its nodes restarted) is fenced again
+        dev.canopy.core.Topology source = new dev.canopy.core.Topology("orders", get("orders").getSpec(), java.util.Map.of());
+        engine.unfence(source);
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.fenced(source));
+        assertThat(engine.calls()).endsWith("fence orders", "unfence orders", "fence orders");
+
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
     }

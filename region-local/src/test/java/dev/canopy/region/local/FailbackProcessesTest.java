@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Failback, on real processes in two local regions: a replica ({@code b/orders-dr}) is promoted while its source
- * ({@code a/orders}) is reachable, so the source is fenced; the new primary takes writes, deletes and updates; the
+ * ({@code a/orders}) is reachable, so the source is fenced (and fenced again after all its nodes restarted, which
+ * Ignite brings back taking writes); the new primary takes writes, deletes and updates; the
  * former source is then made a replica of it (it is unfenced, its rows replaced by a copy, and fed), and promoted back:
  * it ends with exactly the rows of the cluster it failed back from, takes writes, and that one is fenced in its turn.
  */
@@ -47,6 +48,19 @@ class FailbackProcessesTest extends TwoRegionsTest {
         assertThat(promoted.replication().sourceFenced()).isTrue();
         assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = 0 WHERE id = 1"))
                 .as("the former source is read-only").hasMessageContaining("read-only");
+
+        // every node of the former source restarted: Ignite brings it back taking writes, the promoted replica fences
+        // it again
+        long suspended = a.apply("orders", spec().withSuspended(true));
+        a.awaitPhase("orders", suspended, Phase.Suspended, Duration.ofMinutes(2));
+        long resumed = a.apply("orders", spec());
+        assertThat(a.awaitPhase("orders", resumed, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl()).isEqualTo(sourceUrl);
+        long restarted = System.nanoTime();
+        await("the restarted former source fenced again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = balance WHERE id = 1"))
+                        .hasMessageContaining("read-only"));
+        System.out.printf("the restarted former source was fenced again %.1f s after it was Ready%n",
+                (System.nanoTime() - restarted) / 1e9);
 
         // the new primary lives on: rows deleted, changed and added that the former source never had
         execute(replicaUrl, "DELETE FROM accounts WHERE id < 10");
