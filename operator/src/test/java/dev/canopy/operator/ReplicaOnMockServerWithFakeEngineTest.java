@@ -65,7 +65,7 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
                     .satisfies(map -> assertThat(String.join("", map.getData().values()))
                             .contains("orders-dr-aggregators-0.orders-dr-aggregators." + NAMESPACE + ".svc:10800"));
         }
-        assertThat(configMap("orders-dr-replication").getData()).containsKey("replica.json");
+        assertThat(configMap("orders-dr-replica").getData()).containsKey("replica.json");
         assertThat(get("orders").getStatus().phase()).as("the source keeps serving").isEqualTo(Phase.Ready);
 
         edit("orders-dr", c -> c.setSpec(c.getSpec().withReplicaOf(null)));

@@ -52,9 +52,14 @@ public final class ObjectNames {
         return cluster + "-upgrade";
     }
 
-    /** The cluster's replication ConfigMap: where it streams its changes, and how it is fed when it is a replica. */
+    /** The cluster's replication ConfigMap, as a source: where it streams its changes (written by its replica's passes). */
     public static String replicationConfigMap(String cluster) {
         return cluster + "-replication";
+    }
+
+    /** The cluster's replica ConfigMap: how it is fed as a replica (written by its own passes). */
+    public static String replicaConfigMap(String cluster) {
+        return cluster + "-replica";
     }
 
     public static String adminSecret(String cluster) {
