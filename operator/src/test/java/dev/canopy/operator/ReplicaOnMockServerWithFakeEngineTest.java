@@ -66,7 +66,8 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
                             .contains("orders-dr-aggregators-0.orders-dr-aggregators." + NAMESPACE + ".svc:10800"));
         }
         assertThat(configMap("orders-dr-replica").getData()).containsKey("replica.json");
-        assertThat(get("orders").getStatus().phase()).as("the source keeps serving").isEqualTo(Phase.Ready);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(get("orders").getStatus().phase()).as("the source serves, capturing").isEqualTo(Phase.Ready));
 
         edit("orders-dr", c -> c.setSpec(c.getSpec().withReplicaOf(null)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -120,7 +121,12 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
             assertThat(configMap("books-leaves-ag1-0-capture")).as("its captures stop").isNull();
         });
         assertThat(engine.calls()).as("a deleted replica fences nothing").doesNotContain("fence books");
-        assertThat(get("books").getStatus().phase()).isEqualTo(Phase.Ready);
+        // no longer a source: its leaves roll back to running without capture (no log kept for a capture)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(get("books").getStatus().phase()).isEqualTo(Phase.Ready);
+            assertThat(statefulSet("books-leaves-ag1").getSpec().getTemplate().getSpec().getContainers())
+                    .extracting(io.fabric8.kubernetes.api.model.Container::getName).containsExactly(NodeStatefulSet.CONTAINER);
+        });
     }
 
     @Test
