@@ -26,6 +26,14 @@ public final class ChangeStreams {
     }
 
     /**
+     * The spec a cluster is reconciled at on either runtime: the declared one, with change capture on while its changes
+     * stream to a target (a replica) and the spec does not turn it on itself.
+     */
+    public static dev.canopy.api.DatabaseClusterSpec sourceSpec(dev.canopy.api.DatabaseClusterSpec declared, boolean replicated) {
+        return replicated ? BlueGreen.capturing(declared) : declared;
+    }
+
+    /**
      * One pass of the cluster known by {@code key}, whose declared nodes are in {@code topology}.
      *
      * @return whether it streams to its target (a heartbeat was sent)

@@ -11,6 +11,7 @@ import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
 import dev.canopy.core.DesiredNodes;
+import dev.canopy.core.ReplicaFeed;
 import dev.canopy.core.ReplicaFeeder;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.api.DatabaseClusterSpec;
@@ -170,7 +171,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(subject, deployments);
         Optional<ReplicationTarget> streamTo = streams == null ? Optional.empty() : replication.target();
         // a source streaming to a replica runs with change capture on, whatever its spec says
-        DatabaseClusterSpec spec = NamespaceSources.asSource(resource.getSpec(), streamTo.isPresent());
+        DatabaseClusterSpec spec = ChangeStreams.sourceSpec(resource.getSpec(), streamTo.isPresent());
         boolean specCaptures = capture != null && capture.capturesChanges(spec);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned,
                 owned.deployments().stream().filter(d -> specCaptures || deployments.capturingForUpgrade(d)).collect(Collectors.toSet()));
@@ -195,8 +196,12 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             DatabaseClusterStatus fed = feeder.pass(new ReplicaFeeder.Replica(key, name, resource.getSpec(), target), result.status(),
                     namespace, sources, replication);
             result = new ReconcileResult(result.step(), fed, result.requeueAfter());
-            if (fed.replication() != null && fed.replication().promotedAt() == null) {
-                // each move of the feed waits on the source's passes or on a copy: asked again every second
+            if (fed.replication() != null && fed.replication().promotedAt() == null
+                    && !fed.replication().state().startsWith(ReplicaFeed.STREAMING)
+                    && !fed.replication().state().startsWith(ReplicaFeed.WAITING)) {
+                // while the feed moves (capture, copy, release, promotion) each step waits on the source's passes or on
+                // a copy: asked again every second; streaming or waiting, the usual interval (each pass reads the
+                // source's objects and the lag)
                 result = sooner(result, EVERY_SECOND);
             }
         }

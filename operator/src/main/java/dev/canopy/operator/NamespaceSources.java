@@ -2,7 +2,6 @@ package dev.canopy.operator;
 
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
-import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
 import dev.canopy.core.DesiredNodes;
@@ -46,11 +45,6 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
         this.streams = streams;
     }
 
-    /** The spec a cluster is reconciled at: the declared one, with change capture on while it streams to a replica. */
-    static DatabaseClusterSpec asSource(DatabaseClusterSpec declared, boolean replicated) {
-        return replicated ? BlueGreen.capturing(declared) : declared;
-    }
-
     /** How the operator tells clusters apart (in logs, and in the streams it remembers). */
     static String key(String namespace, String cluster) {
         return namespace + "/" + cluster;
@@ -64,7 +58,7 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
         }
         OwnedCluster owned = OwnedCluster.of(resource);
         KubernetesReplication replication = new KubernetesReplication(client, settings, owned);
-        DatabaseClusterSpec spec = asSource(resource.getSpec(), replication.target().isPresent());
+        DatabaseClusterSpec spec = ChangeStreams.sourceSpec(resource.getSpec(), replication.target().isPresent());
         String serving = new KubernetesDeployments(client, settings, owned).serving(cluster);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned);
         Topology topology = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));

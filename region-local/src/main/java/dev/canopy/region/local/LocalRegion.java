@@ -158,8 +158,7 @@ public final class LocalRegion implements AutoCloseable {
      * target (a replica) and the spec does not turn it on itself.
      */
     private DatabaseClusterSpec effectiveSpec(StoredCluster cluster) {
-        return captureEngine != null && store.replication(cluster.name()).isPresent()
-                ? BlueGreen.capturing(cluster.spec()) : cluster.spec();
+        return ChangeStreams.sourceSpec(cluster.spec(), captureEngine != null && store.replication(cluster.name()).isPresent());
     }
 
     /** The region's backups and restores; empty when it was made without the engine's snapshots. */
