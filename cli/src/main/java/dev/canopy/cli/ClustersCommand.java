@@ -162,8 +162,7 @@ final class ClustersCommand {
         int storageGB;
         @Option(names = "--replica-of", paramLabel = "[REGION/]CLUSTER", description = "Make it a replica of this cluster"
                 + " of the organization (in this region unless named): its rows are copied, then its changes streamed;"
-                + " `clusters promote` ends it. On a Kubernetes region the source must be in the same region; across"
-                + " regions, local regions only.")
+                + " `clusters promote` ends it. Across regions, both of one kind: local regions, or Kubernetes regions.")
         String replicaOf;
 
         @Override

@@ -85,7 +85,7 @@ public final class ControlPlane implements AutoCloseable {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
             ClusterService clusters = new ClusterService(store, regions, clock);
-            regionService = new RegionService(store, regions, clock, RegionService::openKubernetes);
+            regionService = new RegionService(store, regions, clock, RegionService.openKubernetes(regions));
 
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
             Path keyFile = settings.dataDir().resolve("admin.key");

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,9 +55,19 @@ public final class ReplicaFeeder {
 
     /**
      * The replica as this pass sees it: {@code key} tells replicas apart in logs and across namespaces, {@code name}
-     * is what the source streams to and the store knows, {@code target} its declared nodes where they run.
+     * is what the source streams to and the store knows, {@code target} its declared nodes where they run,
+     * {@code reachableAt} the thin-client addresses its source's change captures reach it at (its aggregators', or a
+     * load balancer's when the source is in another Kubernetes cluster).
      */
-    public record Replica(String key, String name, DatabaseClusterSpec spec, Topology target) {
+    public record Replica(String key, String name, DatabaseClusterSpec spec, Topology target, List<String> reachableAt) {
+        public Replica {
+            reachableAt = List.copyOf(reachableAt);
+        }
+
+        /** A replica its source reaches at its aggregators' own addresses. */
+        public Replica(String key, String name, DatabaseClusterSpec spec, Topology target) {
+            this(key, name, spec, target, target.aggregators().stream().map(NodePlacement::sqlAddress).toList());
+        }
     }
 
     /**
@@ -111,7 +122,7 @@ public final class ReplicaFeeder {
         Instant now = clock.instant();
         switch (move) {
             case ReplicaFeed.Move.Wait wait -> LOG.debug("{}: {}", replica.key(), wait.message());
-            case ReplicaFeed.Move.Hold hold -> ask(replica, source.orElseThrow(), target(replica.name(), target, true), hold.message());
+            case ReplicaFeed.Move.Hold hold -> ask(replica, source.orElseThrow(), target(replica, true), hold.message());
             case ReplicaFeed.Move.Copy copy -> {
                 if (!copies.running(replica.key()) && switchover.fenced(target)) {
                     // a former source that a replica was promoted away from, now fed back from it (failback): the copy and
@@ -137,7 +148,7 @@ public final class ReplicaFeeder {
                 }
             }
             case ReplicaFeed.Move.Stream start -> {
-                ask(replica, source.orElseThrow(), target(replica.name(), target, false), start.message());
+                ask(replica, source.orElseThrow(), target(replica, false), start.message());
                 next = progress.streaming(now);
             }
             case ReplicaFeed.Move.Fence fence -> {
@@ -155,7 +166,8 @@ public final class ReplicaFeeder {
             }
             case ReplicaFeed.Move.Promote promotion -> {
                 LOG.warn("{}: {}", replica.key(), promotion.message());
-                stopFeed(replica.name(), progress, sources);
+                // still reached afterwards when fenced: each pass of the promoted replica checks it stays fenced
+                stopStream(replica.name(), source, !Boolean.TRUE.equals(progress.sourceFenced()));
                 copies.forget(replica.key());
                 next = progress.promoted(now, promotion.message());
             }
@@ -209,6 +221,7 @@ public final class ReplicaFeeder {
             // failback: unfenced on purpose, to be fed from this replica, and promoted back some day (then it fences this one)
             LOG.info("{}: {} is now fed from this cluster (failback): it is no longer kept fenced", replica.key(),
                     progress.describeSource());
+            source.get().release();
             store.save(replica.name(), progress.failedBack(clock.instant()));
             return;
         }
@@ -243,16 +256,26 @@ public final class ReplicaFeeder {
                 progress.rowsCopied(), progress.promotedAt(), progress.lagSeconds(), progress.sourceFenced());
     }
 
-    /** Stops the source streaming to this replica, when the source can be reached and streams to it. */
+    /**
+     * The replica is no longer fed from the source (deleted, or fed from another one): the source stops streaming to it,
+     * when it can be reached and streams to it, and is released.
+     */
     public void stopFeed(String replica, ReplicaFeed.Progress progress, Sources sources) {
-        sources.find(progress.sourceRegion(), progress.source()).ifPresent(source -> {
-            if (source.replicationTarget().filter(t -> t.cluster().equals(replica)).isPresent()) {
-                source.stopReplicating();
+        stopStream(replica, sources.find(progress.sourceRegion(), progress.source()), true);
+    }
+
+    private static void stopStream(String replica, Optional<ReplicaSource> source, boolean release) {
+        source.ifPresent(found -> {
+            if (found.replicationTarget().filter(t -> t.cluster().equals(replica)).isPresent()) {
+                found.stopReplicating();
+            }
+            if (release) {
+                found.release();
             }
         });
     }
 
-    private static ReplicationTarget target(String replica, Topology target, boolean held) {
-        return new ReplicationTarget(replica, target.aggregators().stream().map(NodePlacement::sqlAddress).toList(), held);
+    private static ReplicationTarget target(Replica replica, boolean held) {
+        return new ReplicationTarget(replica.name(), replica.reachableAt(), held);
     }
 }

@@ -25,4 +25,11 @@ public interface ReplicaSource {
 
     /** Stops capturing for any target (on its next pass); what reached the target stays there. */
     void stopReplicating();
+
+    /**
+     * The replica no longer reaches it at all (deleted, fed from elsewhere, or its promotion no longer keeps it fenced):
+     * what was opened for a replica of another region may close. Nothing to do where nothing was opened.
+     */
+    default void release() {
+    }
 }

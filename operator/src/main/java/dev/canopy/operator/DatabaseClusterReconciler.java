@@ -22,6 +22,9 @@ import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import dev.canopy.api.Endpoints;
 import dev.canopy.runtime.kubernetes.SqlService;
+import dev.canopy.runtime.kubernetes.CrossRegionEndpoint;
+import dev.canopy.runtime.kubernetes.ObjectNames;
+import dev.canopy.api.ReplicationStatus;
 import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
@@ -88,9 +91,9 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     private final BlueGreenUpgrade blueGreen;
     /** The source side of replication (captures streaming to replicas); none without change capture. */
     private final ChangeStreams streams;
-    /** Replicas fed from sources of their namespace; none without capture and switch-over in the engine. */
+    /** Replicas fed from sources of their namespace or another region; none without capture and switch-over in the engine. */
     private final ReplicaFeeder feeder;
-    private final NamespaceSources sources;
+    private final RegionSources sources;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
@@ -108,7 +111,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
         this.streams = capture == null ? null : new ChangeStreams(capture);
         this.feeder = capture != null && engine instanceof Switchover switchover ? new ReplicaFeeder(switchover, capture, clock) : null;
-        this.sources = streams == null ? null : new NamespaceSources(client, settings, engine, capture, streams);
+        // its clients of other regions live as long as the process: an operator reconciles until it exits
+        this.sources = streams == null ? null : new RegionSources(client, settings, engine, capture);
     }
 
     /**
@@ -155,7 +159,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                     + " in this namespace; choose another name");
         }
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
-            problems.addAll(replicaProblems(name, resource.getSpec().replicaOf()));
+            problems.addAll(replicaProblems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));
         }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
@@ -186,15 +190,32 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         if (streams != null && (upgrade.isEmpty() || !upgrade.get().inProgress())) {
             // during a blue/green upgrade the captures beside blue's leaves are the upgrade's
             Topology source = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));
-            if (streams.pass(key, source, streamTo, runtime, runtime)) {
+            boolean streaming = streams.pass(key, source, streamTo, runtime, runtime);
+            // read by its replicas' passes, whichever operator runs them (a replica in another region has another)
+            replication.streamsTo(streaming ? streamTo.map(ReplicationTarget::cluster) : Optional.empty());
+            if (streaming) {
                 // the lag is measured on the heartbeat each pass sends: a pass a second keeps it a second fresh
                 result = sooner(result, EVERY_SECOND);
             }
         }
-        if (feeder != null && (resource.getSpec().replicaOf() != null || replication.load(name).isPresent())) {
+        Optional<ReplicaFeed.Progress> fedAs = feeder == null ? Optional.empty() : replication.load(name);
+        boolean remoteReplica = resource.getSpec().replicaOf() != null ? resource.getSpec().replicaOf().region() != null
+                : fedAs.filter(p -> p.promotedAt() == null && !p.sourceRegion().equals(namespace)).isPresent();
+        CrossRegionEndpoint endpoint = new CrossRegionEndpoint(client, settings, owned);
+        Optional<String> reachable = Optional.empty();
+        if (remoteReplica || (streams != null && replication.acrossRegions())) {
+            reachable = endpoint.expose(serving);
+        } else {
+            endpoint.withdraw();
+        }
+        if (feeder != null && (resource.getSpec().replicaOf() != null || fedAs.isPresent())) {
             Topology target = new Topology(serving, resource.getSpec(), runtime.place(serving, DesiredNodes.all(resource.getSpec())));
-            DatabaseClusterStatus fed = feeder.pass(new ReplicaFeeder.Replica(key, name, resource.getSpec(), target), result.status(),
-                    namespace, sources, replication);
+            ReplicaFeeder.Replica replica = remoteReplica && reachable.isPresent()
+                    ? new ReplicaFeeder.Replica(key, name, resource.getSpec(), target, List.of(reachable.get()))
+                    : new ReplicaFeeder.Replica(key, name, resource.getSpec(), target);
+            DatabaseClusterStatus fed = remoteReplica && reachable.isEmpty() && resource.getSpec().replicaOf() != null
+                    ? result.status().withReplication(awaitingAddress(resource.getSpec().replicaOf(), name))
+                    : feeder.pass(replica, result.status(), namespace, sources.of(namespace), replication);
             result = new ReconcileResult(result.step(), fed, result.requeueAfter());
             if (fed.replication() != null && fed.replication().promotedAt() == null
                     && !fed.replication().state().startsWith(ReplicaFeed.STREAMING)
@@ -216,18 +237,27 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     }
 
     /**
-     * What the operator cannot do with a replica's {@code replicaOf}: its source must be a DatabaseCluster of the same
-     * namespace (no region is named), another one than itself, and the engine must capture changes and switch over.
+     * A replica of another region, before it is fed: its source's change captures reach it only through its load
+     * balancer, which has no address yet.
      */
-    private List<String> replicaProblems(String name, ReplicaOfSpec of) {
+    private static ReplicationStatus awaitingAddress(ReplicaOfSpec of, String name) {
+        return new ReplicationStatus(of.region() + "/" + of.cluster(), ReplicaFeed.WAITING + ": for an address of the load"
+                + " balancer of Service " + ObjectNames.crossRegionService(name) + ", where the change captures of region "
+                + of.region() + " reach this replica", null, null, null, null, null);
+    }
+
+    /**
+     * What the operator cannot do with a replica's {@code replicaOf}: its source must be a DatabaseCluster of the same
+     * namespace, or of a region whose Kubernetes API it can reach, another one than itself, and the engine must capture
+     * changes and switch over.
+     */
+    private List<String> replicaProblems(String namespace, String name, ReplicaOfSpec of) {
         if (feeder == null) {
             return List.of("spec.replicaOf: this operator's engine has no change capture and switch-over: nothing would feed"
                     + " the replica");
         }
         if (of.region() != null) {
-            return List.of("spec.replicaOf.region: the operator feeds a replica from a DatabaseCluster of the replica's own"
-                    + " namespace only, named in replicaOf.cluster; leave region out (replicas across Kubernetes clusters are"
-                    + " not fed yet)");
+            return sources.problem(namespace, of.region()).map(p -> List.of("spec.replicaOf.region: " + p)).orElse(List.of());
         }
         if (of.cluster().equals(name)) {
             return List.of("spec.replicaOf.cluster: names this cluster itself; a replica is fed from another cluster");
@@ -316,9 +346,11 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
         if (feeder != null) {
-            // a replica going away: its source stops streaming to it (a source's captures go with its owned objects)
-            new KubernetesReplication(client, settings, cluster).load(cluster.name()).filter(p -> p.promotedAt() == null)
-                    .ifPresent(p -> feeder.stopFeed(cluster.name(), p, sources));
+            // a replica going away: its source stops streaming to it and is released (a promoted one no longer keeps it
+            // fenced); a source's captures go with its owned objects
+            new KubernetesReplication(client, settings, cluster).load(cluster.name())
+                    .filter(p -> p.promotedAt() == null || (Boolean.TRUE.equals(p.sourceFenced()) && p.failedBackAt() == null))
+                    .ifPresent(p -> feeder.stopFeed(cluster.name(), p, sources.of(cluster.namespace())));
             streams.forget(NamespaceSources.key(cluster.namespace(), cluster.name()));
         }
         if (cluster.retainVolumes()) {

@@ -8,11 +8,12 @@ import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeObservation;
-import dev.canopy.core.ReplicaFeeder;
+import dev.canopy.core.NodePlacement;
 import dev.canopy.core.ReplicaSource;
 import dev.canopy.core.Replication;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Topology;
+import dev.canopy.runtime.kubernetes.CrossRegionEndpoint;
 import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.runtime.kubernetes.KubernetesReplication;
 import dev.canopy.runtime.kubernetes.KubernetesRuntime;
@@ -26,23 +27,21 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A replica's sources as the operator finds them: DatabaseClusters of the replica's own namespace (what a replica names
- * as the source's region is, here, that namespace: the operator sees one Kubernetes cluster, and the source's captures
- * reach the replica's aggregators through the cluster's network).
+ * Replicas' sources among the DatabaseClusters of one namespace of one Kubernetes cluster, read through
+ * {@code client}: the replica's own namespace (its captures reach the replica through the cluster's network), or the
+ * namespace of another region (see {@link #findFromAnotherRegion}).
  */
-final class NamespaceSources implements ReplicaFeeder.Sources {
+final class NamespaceSources {
     private final KubernetesClient client;
     private final RuntimeSettings settings;
     private final Engine engine;
     private final ChangeCapture capture;
-    private final ChangeStreams streams;
 
-    NamespaceSources(KubernetesClient client, RuntimeSettings settings, Engine engine, ChangeCapture capture, ChangeStreams streams) {
+    NamespaceSources(KubernetesClient client, RuntimeSettings settings, Engine engine, ChangeCapture capture) {
         this.client = client;
         this.settings = settings;
         this.engine = engine;
         this.capture = capture;
-        this.streams = streams;
     }
 
     /** How the operator tells clusters apart (in logs, and in the streams it remembers). */
@@ -50,8 +49,31 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
         return namespace + "/" + cluster;
     }
 
-    @Override
-    public Optional<ReplicaSource> find(String namespace, String cluster) {
+    /** The source as a replica of the same Kubernetes cluster reaches it: at its pods' own addresses. */
+    Optional<ReplicaSource> find(String namespace, String cluster) {
+        return resolve(namespace, cluster).map(source -> source);
+    }
+
+    /**
+     * The source as a replica in another Kubernetes cluster reaches it: marked as fed across regions (its operator then
+     * opens its {@link CrossRegionEndpoint}), every node at that endpoint's address; empty until a load balancer gave
+     * the endpoint an address, which {@code unreachable} is told.
+     */
+    Optional<ReplicaSource> findFromAnotherRegion(String namespace, String cluster, Runnable unreachable) {
+        Optional<Source> found = resolve(namespace, cluster);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        found.get().replication.acrossRegions(true);
+        Optional<String> address = new CrossRegionEndpoint(client, settings, found.get().owned).address();
+        if (address.isEmpty()) {
+            unreachable.run();
+            return Optional.empty();
+        }
+        return Optional.of(found.get().reachedAt(address.get()));
+    }
+
+    private Optional<Source> resolve(String namespace, String cluster) {
         DatabaseCluster resource = client.resources(DatabaseCluster.class).inNamespace(namespace).withName(cluster).get();
         if (resource == null || resource.getSpec() == null || resource.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
@@ -62,21 +84,36 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
         String serving = new KubernetesDeployments(client, settings, owned).serving(cluster);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned);
         Topology topology = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));
-        return Optional.of(new Source(key(namespace, cluster), topology, runtime, replication));
+        return Optional.of(new Source(owned, topology, topology, runtime, replication));
     }
 
     /** A DatabaseCluster as a replica's source, read at the replica's pass. */
     private final class Source implements ReplicaSource {
-        private final String key;
+        private final OwnedCluster owned;
+        /** Its nodes at their pods' addresses, as its own operator renders and observes them. */
+        private final Topology pods;
+        /** Its nodes where the replica's operator reaches them. */
         private final Topology topology;
         private final KubernetesRuntime runtime;
         private final KubernetesReplication replication;
 
-        Source(String key, Topology topology, KubernetesRuntime runtime, KubernetesReplication replication) {
-            this.key = key;
+        Source(OwnedCluster owned, Topology pods, Topology topology, KubernetesRuntime runtime, KubernetesReplication replication) {
+            this.owned = owned;
+            this.pods = pods;
             this.topology = topology;
             this.runtime = runtime;
             this.replication = replication;
+        }
+
+        /** The same source with every node at {@code address} (host:port): its cross-region endpoint. */
+        Source reachedAt(String address) {
+            int colon = address.lastIndexOf(':');
+            String host = address.substring(0, colon);
+            int port = Integer.parseInt(address.substring(colon + 1));
+            Map<NodeId, NodePlacement> placements = pods.placements().values().stream()
+                    .map(p -> new NodePlacement(p.node(), host, p.discoveryPort(), p.communicationPort(), port, p.workDirectory()))
+                    .collect(Collectors.toMap(NodePlacement::node, Function.identity()));
+            return new Source(owned, pods, new Topology(pods.cluster(), pods.spec(), placements), runtime, replication);
         }
 
         @Override
@@ -86,17 +123,17 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
 
         @Override
         public boolean capturing() {
-            Map<NodeId, NodeObservation> nodes = runtime.observe(topology.cluster()).stream()
+            Map<NodeId, NodeObservation> nodes = runtime.observe(pods.cluster()).stream()
                     .collect(Collectors.toMap(NodeObservation::node, Function.identity()));
             // every leaf's pod itself, not only its StatefulSet, must run the capturing launch: a copy taken while a leaf
             // still runs without capture would miss that leaf's writes until it restarts
-            return Replication.leavesCapture(topology, nodes, engine, capture) && DesiredNodes.leaves(topology.spec()).stream()
-                    .allMatch(leaf -> runtime.podRuns(topology.cluster(), leaf, engine.render(topology, leaf).fingerprint()));
+            return Replication.leavesCapture(pods, nodes, engine, capture) && DesiredNodes.leaves(pods.spec()).stream()
+                    .allMatch(leaf -> runtime.podRuns(pods.cluster(), leaf, engine.render(pods, leaf).fingerprint()));
         }
 
         @Override
         public Optional<String> streamsTo() {
-            return streams.streamsTo(key);
+            return replication.streamsTo();
         }
 
         @Override
@@ -112,6 +149,11 @@ final class NamespaceSources implements ReplicaFeeder.Sources {
         @Override
         public void stopReplicating() {
             replication.target(Optional.empty());
+        }
+
+        @Override
+        public void release() {
+            replication.acrossRegions(false);
         }
     }
 }

@@ -41,6 +41,8 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     private final AtomicInteger failingCopies = new AtomicInteger();
     /** At the copy: the containers of each of the source's leaf pods. */
     private final Map<String, List<String>> containersAtCopy = new ConcurrentHashMap<>();
+    /** The addresses the copy and the fence reached each cluster at, by cluster. */
+    private final Map<String, Set<String>> reachedAt = new ConcurrentHashMap<>();
 
     BlueGreenFakeEngine(KubernetesClient client, String namespace) {
         this.nodes = new PodReadinessEngine(client, namespace);
@@ -104,6 +106,7 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     @Override
     public List<String> copySchema(Topology source, Topology target) {
         calls.add("copySchema " + source.cluster() + " -> " + target.cluster());
+        reached(source);
         if (failingCopies.getAndDecrement() > 0) {
             throw new IllegalStateException("connection refused by " + target.cluster() + "'s aggregators");
         }
@@ -142,6 +145,7 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     @Override
     public void fence(Topology cluster) {
         calls.add("fence " + cluster.cluster());
+        reached(cluster);
         fenced.add(cluster.cluster());
     }
 
@@ -154,6 +158,16 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     @Override
     public boolean fenced(Topology cluster) {
         return fenced.contains(cluster.cluster());
+    }
+
+    private void reached(Topology cluster) {
+        reachedAt.computeIfAbsent(cluster.cluster(), c -> ConcurrentHashMap.newKeySet())
+                .addAll(cluster.placements().values().stream().map(dev.canopy.core.NodePlacement::sqlAddress).toList());
+    }
+
+    /** Every address a copy or a fence reached the cluster at. */
+    Set<String> reachedAt(String cluster) {
+        return Set.copyOf(reachedAt.getOrDefault(cluster, Set.of()));
     }
 
     List<String> calls() {

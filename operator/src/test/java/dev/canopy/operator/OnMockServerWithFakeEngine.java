@@ -138,4 +138,33 @@ abstract class OnMockServerWithFakeEngine {
     String sqlServiceSelects(String name) {
         return client.services().inNamespace(NAMESPACE).withName(name + "-sql").get().getSpec().getSelector().get(Labels.INSTANCE);
     }
+
+    /** Waits until the replica streams with its lag measured; the states its status went through, in order. */
+    java.util.List<String> awaitStreaming(String replica) {
+        java.util.List<String> states = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            DatabaseCluster now = get(replica);
+            dev.canopy.api.ReplicationStatus replication = now.getStatus() == null ? null : now.getStatus().replication();
+            assertThat(replication).isNotNull();
+            String state = replication.state().substring(0, replication.state().indexOf(':'));
+            if (states.isEmpty() || !states.getLast().equals(state)) {
+                states.add(state);
+            }
+            assertThat(state).isEqualTo(dev.canopy.core.ReplicaFeed.STREAMING);
+            assertThat(replication.lagSeconds()).as("the lag, once streaming").isNotNull();
+        });
+        System.out.println(replica + ": replica states seen in status: " + states);
+        return states;
+    }
+
+    void edit(String name, java.util.function.Consumer<DatabaseCluster> change) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+                && k.getCode() == 409).until(() -> {
+            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
+                change.accept(c);
+                return c;
+            });
+            return true;
+        });
+    }
 }

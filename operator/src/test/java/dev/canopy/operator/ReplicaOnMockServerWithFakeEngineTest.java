@@ -36,18 +36,7 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
         awaitPhase("orders", 1, Phase.Ready);
         createReplica("orders-dr", new ReplicaOfSpec("orders", null));
 
-        List<String> states = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            ReplicationStatus replication = get("orders-dr").getStatus() == null ? null : get("orders-dr").getStatus().replication();
-            assertThat(replication).isNotNull();
-            String state = replication.state().substring(0, replication.state().indexOf(':'));
-            if (states.isEmpty() || !states.getLast().equals(state)) {
-                states.add(state);
-            }
-            assertThat(state).isEqualTo(ReplicaFeed.STREAMING);
-            assertThat(replication.lagSeconds()).as("the lag, once streaming").isNotNull();
-        });
-        System.out.println("replica states seen in status: " + states);
+        List<String> states = awaitStreaming("orders-dr");
         ReplicationStatus fed = get("orders-dr").getStatus().replication();
         assertThat(fed.source()).isEqualTo(NAMESPACE + "/orders");
         assertThat(fed.rowsCopied()).isEqualTo(10);
@@ -139,7 +128,7 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
             assertThat(get("ledger-eu").getStatus().phase()).isEqualTo(Phase.Failed);
             assertThat(get("ledger-eu").getStatus().condition(Condition.READY)).hasValueSatisfying(c -> {
                 assertThat(c.reason()).isEqualTo("InvalidSpec");
-                assertThat(c.message()).contains("spec.replicaOf.region").contains("own namespace");
+                assertThat(c.message()).contains("spec.replicaOf.region").contains("no Secret canopy-region-eu");
             });
             assertThat(get("ledger-self").getStatus()).isNotNull();
             assertThat(get("ledger-self").getStatus().condition(Condition.READY)).hasValueSatisfying(c ->
@@ -155,17 +144,6 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
         created.getMetadata().setNamespace(NAMESPACE);
         created.setSpec(spec().withReplicaOf(of));
         client.resource(created).create();
-    }
-
-    private void edit(String name, java.util.function.Consumer<DatabaseCluster> change) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
-                && k.getCode() == 409).until(() -> {
-            client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name).edit(c -> {
-                change.accept(c);
-                return c;
-            });
-            return true;
-        });
     }
 
     private ConfigMap configMap(String name) {

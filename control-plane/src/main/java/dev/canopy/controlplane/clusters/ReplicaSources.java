@@ -48,9 +48,9 @@ final class ReplicaSources {
 
     /**
      * Finds the source a create names: a cluster of the same organization in the given region (the replica's own by
-     * default), which the control plane knows, and not the new cluster itself. A replica is fed across regions only
-     * between local regions; a Kubernetes region's operator feeds a replica from a cluster of its own namespace, so
-     * there the source must be in the replica's region.
+     * default), which the control plane knows, and not the new cluster itself. Across regions, the source and the
+     * replica must be regions of one kind: local regions feed each other, and a Kubernetes region's operator reaches
+     * another Kubernetes region through its kubeconfig.
      */
     static Resolved resolve(StoreTransaction tx, Regions regions, String organization, String replicaName,
                             String replicaRegion, ReplicaOfSpec asked) {
@@ -61,16 +61,13 @@ final class ReplicaSources {
         }
         String sourceKind = regions.find(sourceRegion).get().kind();
         String replicaKind = regions.find(replicaRegion).map(r -> r.kind()).orElse(sourceKind);
-        if (!sourceRegion.equals(replicaRegion) && !(isLocal(sourceKind) && isLocal(replicaKind))) {
-            // a Kubernetes region's operator feeds a replica from a cluster of its own namespace only; across regions,
-            // only local regions run captures that reach the replica
-            String across = sourceKind.equals(replicaKind)
-                    ? "replicas across Kubernetes clusters are not fed yet"
-                    : "replicas between kinds of regions (" + sourceKind + " and " + replicaKind + ") are not fed yet";
+        if (!sourceKind.equals(replicaKind)) {
+            // a local region's captures stream to local processes and an operator reaches other regions through a
+            // kubeconfig: neither reaches the other kind
             return problem("replicaOf.region", "source region " + sourceRegion + " (" + sourceKind + ") and the replica's"
-                    + " region " + replicaRegion + " (" + replicaKind + "): " + across + " (no network path between the"
-                    + " source's change captures and the replica is set up); make the replica in region " + sourceRegion
-                    + ", the source's");
+                    + " region " + replicaRegion + " (" + replicaKind + "): replicas between kinds of regions are not fed"
+                    + " yet (no network path between the source's change captures and the replica is set up); make the"
+                    + " replica in region " + sourceRegion + ", the source's, or in another " + sourceKind + " region");
         }
         if (asked.cluster().equals(replicaName) && sourceRegion.equals(replicaRegion)) {
             return problem("replicaOf.cluster", "names the new cluster itself; a replica is fed from another cluster");
@@ -84,10 +81,6 @@ final class ReplicaSources {
                     + "; it is in region " + source.get().region() + " (give replicaOf.region)");
         }
         return new Resolved(new ReplicaOfSpec(source.get().regionName(), sourceRegion), List.of());
-    }
-
-    private static boolean isLocal(String kind) {
-        return kind.equals("local");
     }
 
     private static Resolved problem(String field, String message) {

@@ -2,6 +2,8 @@ package dev.canopy.controlplane.region;
 
 import dev.canopy.controlplane.problem.FieldProblem;
 import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.ContextBuilder;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -10,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.util.List;
 import java.util.Optional;
@@ -91,6 +94,24 @@ public final class Kubeconfigs {
         config.setRequestTimeout(REQUEST_TIMEOUT_MS);
         config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+    }
+
+    /**
+     * The kubeconfig as another region's operator is to use it: only the registered context (the other contexts'
+     * credentials are not that operator's to have), made the current one, its namespace the region's.
+     */
+    public static String forOperator(String kubeconfig, String context, String namespace) {
+        io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfigFromString(kubeconfig);
+        NamedContext named = parsed.getContexts().stream().filter(c -> context.equals(c.getName())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the kubeconfig has no context " + context));
+        String clusterName = named.getContext().getCluster();
+        String userName = named.getContext().getUser();
+        List<NamedCluster> clusters = parsed.getClusters().stream().filter(c -> c.getName().equals(clusterName)).toList();
+        List<NamedAuthInfo> users = parsed.getUsers() == null ? List.of()
+                : parsed.getUsers().stream().filter(u -> u.getName().equals(userName)).toList();
+        NamedContext narrowed = new NamedContext(new ContextBuilder(named.getContext()).withNamespace(namespace).build(), context);
+        return new KubernetesSerialization().asYaml(new ConfigBuilder().withApiVersion("v1").withKind("Config")
+                .withClusters(clusters).withUsers(users).withContexts(narrowed).withCurrentContext(context).build());
     }
 
     private static String firstLine(String message) {

@@ -7,14 +7,21 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.ReplicaOfSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +33,33 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     public static final String KIND = "kubernetes";
     public static final String CRD_NAME = "databaseclusters." + DatabaseCluster.GROUP;
 
+    /** The Secret, in a replica's namespace, with the kubeconfig of its source's region ({@code canopy-region-<region>}). */
+    public static final String SOURCE_REGION_SECRET_PREFIX = "canopy-region-";
+    public static final String SOURCE_REGION_SECRET_KEY = "kubeconfig";
+
     private final String name;
     private final String namespace;
     private final KubernetesClient client;
+    private final String operatorKubeconfig;
+    private final Function<String, Optional<Region>> otherRegions;
 
+    /** A region that neither feeds replicas in other regions nor hosts replicas of theirs. */
     public KubernetesRegion(String name, String namespace, KubernetesClient client) {
+        this(name, namespace, client, null, region -> Optional.empty());
+    }
+
+    /**
+     * @param operatorKubeconfig what another region's operator is given to reach this one's namespace, to feed a
+     *                           replica from a cluster here ({@link Kubeconfigs#forOperator}); null: none is given
+     * @param otherRegions       the platform's regions by name, where a replica's source region is found
+     */
+    public KubernetesRegion(String name, String namespace, KubernetesClient client, String operatorKubeconfig,
+                            Function<String, Optional<Region>> otherRegions) {
         this.name = name;
         this.namespace = namespace;
         this.client = client;
+        this.operatorKubeconfig = operatorKubeconfig;
+        this.otherRegions = otherRegions;
     }
 
     @Override
@@ -63,30 +89,56 @@ public final class KubernetesRegion implements Region, AutoCloseable {
             throw new InvalidSpecException(List.of("spec.backup: region " + name + " (kubernetes) takes no backups yet;"
                     + " leave backup out here, or run the cluster in a local region"));
         }
+        Optional<Secret> sourceKubeconfig = Optional.empty();
         if (spec.replicaOf() != null) {
             String sourceRegion = spec.replicaOf().region();
-            if (sourceRegion != null && !sourceRegion.equals(name)) {
-                // the operator feeds a replica from a DatabaseCluster of its own namespace only
-                throw new InvalidSpecException(List.of("spec.replicaOf.region: region " + name + " (kubernetes) feeds a"
-                        + " replica only from a cluster of its own (namespace " + namespace + "), not from region "
-                        + sourceRegion + ": no network path between another region's change captures and the replica is"
-                        + " set up; make the replica in region " + sourceRegion + ", the source's"));
+            if (sourceRegion == null || sourceRegion.equals(name)) {
+                // the operator's contract: a source without a region is a DatabaseCluster of the replica's namespace
+                spec = spec.withReplicaOf(new ReplicaOfSpec(spec.replicaOf().cluster(), null));
+            } else {
+                sourceKubeconfig = Optional.of(sourceRegionSecret(sourceRegion));
             }
-            // the operator knows no region names: a source without one is in the replica's namespace
-            spec = spec.withReplicaOf(new ReplicaOfSpec(spec.replicaOf().cluster(), null));
         }
+        if (current != null && current.getMetadata().getDeletionTimestamp() != null) {
+            throw new RegionConflictException("cluster " + clusterName + " is being deleted in region " + name);
+        }
+        // before the resource, so the operator finds it on its first pass. Left in place when the replica is deleted:
+        // other replicas of that region's clusters may use it, and it is the same for all of them
+        sourceKubeconfig.ifPresent(secret -> client.secrets().inNamespace(namespace).resource(secret)
+                .createOr(NonDeletingOperation::update));
         if (current == null) {
             DatabaseCluster fresh = new DatabaseCluster();
             fresh.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(namespace).build());
             fresh.setSpec(spec);
             return generation(resources().resource(fresh).create());
         }
-        if (current.getMetadata().getDeletionTimestamp() != null) {
-            throw new RegionConflictException("cluster " + clusterName + " is being deleted in region " + name);
-        }
         current.setSpec(spec);
         // an update with the resource version read above: a concurrent writer makes it fail rather than be overwritten
         return generation(resources().resource(current).update());
+    }
+
+    /**
+     * The Secret through which this region's operator reaches the source's region: that region's kubeconfig, in its
+     * namespace. Refused, naming the field, when the source region is no Kubernetes region registered here.
+     */
+    private Secret sourceRegionSecret(String sourceRegion) {
+        Optional<Region> found = otherRegions.apply(sourceRegion);
+        if (found.isEmpty() || !(found.get() instanceof KubernetesRegion source) || source.operatorKubeconfig == null) {
+            String what = found.map(r -> r.name() + " (" + r.kind() + ")").orElse(sourceRegion + " (unknown here)");
+            // the operator reaches another Kubernetes cluster through a kubeconfig; a local region has no API to reach
+            throw new InvalidSpecException(List.of("spec.replicaOf.region: region " + name + " (kubernetes) feeds a"
+                    + " replica only from a cluster of its own namespace or of another registered Kubernetes region, not"
+                    + " from region " + what + ": no network path between that region's change captures and the replica"
+                    + " is set up; make the replica in region " + sourceRegion + ", the source's"));
+        }
+        return new SecretBuilder()
+                .withNewMetadata().withName(SOURCE_REGION_SECRET_PREFIX + sourceRegion).withNamespace(namespace)
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "canopy-control-plane"))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(Map.of(SOURCE_REGION_SECRET_KEY, Base64.getEncoder().encodeToString(
+                        source.operatorKubeconfig.getBytes(StandardCharsets.UTF_8))))
+                .build();
     }
 
     @Override
@@ -171,18 +223,22 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     }
 
     /**
-     * The resource as a local region would report it: a replica's source, which the operator names without a region in
-     * the spec and as {@code <namespace>/<cluster>} in the status, named {@code <region>/<cluster>} as in every region.
+     * The resource as a local region would report it: a replica of a cluster of this namespace, which the operator
+     * names without a region in the spec and as {@code <namespace>/<cluster>} in the status, named
+     * {@code <region>/<cluster>} as in every region. A source in another region is named by its region already.
      */
     private RegionCluster toRegionCluster(DatabaseCluster c) {
         DatabaseClusterSpec spec = c.getSpec();
+        // by the spec, not by the source's prefix: another region may be named as this namespace; a promoted replica
+        // (no replicaOf left) has only the prefix to go by
+        boolean sourceHere = spec == null || spec.replicaOf() == null || spec.replicaOf().region() == null;
         if (spec != null && spec.replicaOf() != null && spec.replicaOf().region() == null) {
             spec = spec.withReplicaOf(new ReplicaOfSpec(spec.replicaOf().cluster(), name));
         }
         DatabaseClusterStatus status = c.getStatus();
         String source = status == null || status.replication() == null ? null : status.replication().source();
         String ours = namespace + "/";
-        if (source != null && source.startsWith(ours) && source.indexOf('/', ours.length()) < 0) {
+        if (sourceHere && source != null && source.startsWith(ours) && source.indexOf('/', ours.length()) < 0) {
             status = ReplicationSourceNames.renamed(status, name + "/" + source.substring(ours.length()));
         }
         return new RegionCluster(c.getMetadata().getName(), generation(c), spec, status,

@@ -43,9 +43,14 @@ public final class RegionService {
         this.open = open;
     }
 
-    /** Opens a Kubernetes region through the registration's kubeconfig context. */
-    public static Region openKubernetes(RegionRecord record) {
-        return new KubernetesRegion(record.name(), record.namespace(), Kubeconfigs.client(record.kubeconfig(), record.context()));
+    /**
+     * Opens a Kubernetes region through the registration's kubeconfig context; it finds a replica's source region
+     * among {@code regions}, and hands its own context to the operators of replicas elsewhere.
+     */
+    public static Function<RegionRecord, Region> openKubernetes(Regions regions) {
+        return record -> new KubernetesRegion(record.name(), record.namespace(),
+                Kubeconfigs.client(record.kubeconfig(), record.context()),
+                Kubeconfigs.forOperator(record.kubeconfig(), record.context(), record.namespace()), regions::find);
     }
 
     public record RegisterRegionRequest(String name, String kind, String kubeconfig, String context, String namespace) {

@@ -336,7 +336,7 @@ class ClusterApiWithFakeRegionTest {
     }
 
     @Test
-    void aReplicaOnKubernetesIsFedFromItsOwnRegionOnlyAndAcrossRegionsOnlyLocalRegionsFeedReplicas() {
+    void aReplicaIsFedAcrossRegionsOfOneKindOnly() {
         FakeRegion eu = new FakeRegion("eu", "kubernetes", List.of("2.17.0"));
         FakeRegion us = new FakeRegion("us", "kubernetes", List.of("2.17.0"));
         FakeRegion second = new FakeRegion("second", List.of("2.17.0"));
@@ -351,27 +351,29 @@ class ClusterApiWithFakeRegionTest {
         assertThat(eu.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-euro", "eu"));
         ApiClient.Response betweenLocals = api.admin.post("/api/v1/clusters", replicaIn("second", "copy2", "{\"cluster\": \"orders\", \"region\": \"local\"}"));
         assertThat(betweenLocals.status()).as(betweenLocals.body()).isEqualTo(201);
-
         ApiClient.Response acrossKubernetes = api.admin.post("/api/v1/clusters",
                 replicaIn("us", "copy3", "{\"cluster\": \"euro\", \"region\": \"eu\"}"));
-        assertThat(acrossKubernetes.status()).as(acrossKubernetes.body()).isEqualTo(422);
-        assertThat(fields(acrossKubernetes)).containsExactly("replicaOf.region");
-        assertThat(acrossKubernetes.body()).contains("replicas across Kubernetes clusters are not fed yet", "make the replica in region eu");
+        assertThat(acrossKubernetes.status()).as(acrossKubernetes.body()).isEqualTo(201);
+        assertThat(us.get("default-copy3").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-euro", "eu"));
+
         ApiClient.Response kubernetesToLocal = api.admin.post("/api/v1/clusters",
-                replicaIn("local", "copy3", "{\"cluster\": \"euro\", \"region\": \"eu\"}"));
+                replicaIn("local", "copy4", "{\"cluster\": \"euro\", \"region\": \"eu\"}"));
+        assertThat(kubernetesToLocal.status()).as(kubernetesToLocal.body()).isEqualTo(422);
         assertThat(fields(kubernetesToLocal)).containsExactly("replicaOf.region");
         assertThat(kubernetesToLocal.body()).contains("between kinds of regions", "make the replica in region eu");
         ApiClient.Response localToKubernetes = api.admin.post("/api/v1/clusters",
-                replicaIn("eu", "copy3", "{\"cluster\": \"orders\", \"region\": \"local\"}"));
+                replicaIn("eu", "copy4", "{\"cluster\": \"orders\", \"region\": \"local\"}"));
+        assertThat(localToKubernetes.status()).as(localToKubernetes.body()).isEqualTo(422);
         assertThat(fields(localToKubernetes)).containsExactly("replicaOf.region");
         assertThat(localToKubernetes.body()).contains("between kinds of regions", "make the replica in region local");
         // the region's own rules still come first: there is none of that name in the replica's region
-        ApiClient.Response notThere = api.admin.post("/api/v1/clusters", replicaIn("eu", "copy3", "{\"cluster\": \"orders\"}"));
+        ApiClient.Response notThere = api.admin.post("/api/v1/clusters", replicaIn("eu", "copy4", "{\"cluster\": \"orders\"}"));
         assertThat(fields(notThere)).containsExactly("replicaOf.cluster");
         assertThat(notThere.body()).contains("it is in region local");
 
-        assertThat(api.admin.get("/api/v1/clusters/copy3").status()).isEqualTo(404);
-        assertThat(us.list()).isEmpty();
+        assertThat(api.admin.get("/api/v1/clusters/copy4").status()).isEqualTo(404);
+        assertThat(region.list()).extracting(c -> c.name()).doesNotContain("default-copy4");
+        assertThat(eu.list()).extracting(c -> c.name()).doesNotContain("default-copy4");
     }
 
     /** ORDERS under another name in the given region, as a replica of the given source ({@code "replicaOf": ...}). */

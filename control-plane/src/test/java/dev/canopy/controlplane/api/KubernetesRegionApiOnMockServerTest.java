@@ -12,9 +12,12 @@ import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.ReplicationStatus;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.region.FakeRegion;
+import dev.canopy.controlplane.region.Kubeconfigs;
 import dev.canopy.controlplane.region.KubernetesRegion;
 import dev.canopy.controlplane.region.MockKubeconfig;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -23,8 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,10 +134,9 @@ class KubernetesRegionApiOnMockServerTest {
     }
 
     @Test
-    void aReplicaAndItsSourceInDifferentRegionsOfWhichOneIsKubernetesAreRefusedNamingTheRegion() {
+    void aReplicaAndItsSourceInRegionsOfDifferentKindsAreRefusedNamingTheRegion() {
         installCrd();
         assertThat(api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(201);
-        assertThat(api.admin.post("/api/v1/regions", registration("us", "mock", "canopy-us")).status()).isEqualTo(201);
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
         assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"local\"").replace("orders", "home")).status())
                 .isEqualTo(201);
@@ -141,7 +145,7 @@ class KubernetesRegionApiOnMockServerTest {
                 .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
         assertThat(kubernetesToLocal.status()).as(kubernetesToLocal.body()).isEqualTo(422);
         assertThat(kubernetesToLocal.fields()).containsExactly("replicaOf.region");
-        assertThat(kubernetesToLocal.body()).contains("between kinds of regions", "make the replica in region eu");
+        assertThat(kubernetesToLocal.body()).contains("between kinds of regions", "no network path", "make the replica in region eu");
 
         ApiClient.Response localToKubernetes = api.admin.post("/api/v1/clusters", ORDERS
                 .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"home\", \"region\": \"local\"}"));
@@ -149,14 +153,8 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(localToKubernetes.fields()).containsExactly("replicaOf.region");
         assertThat(localToKubernetes.body()).contains("between kinds of regions", "make the replica in region local");
 
-        ApiClient.Response acrossKubernetes = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"us\"")
-                .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
-        assertThat(acrossKubernetes.status()).as(acrossKubernetes.body()).isEqualTo(422);
-        assertThat(acrossKubernetes.fields()).containsExactly("replicaOf.region");
-        assertThat(acrossKubernetes.body()).contains("across Kubernetes clusters", "no network path", "make the replica in region eu");
-
         assertThat(resource("default-copy")).isNull();
-        assertThat(kubernetes.resources(DatabaseCluster.class).inNamespace("canopy-us").withName("default-copy").get()).isNull();
+        assertThat(kubernetes.secrets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
         assertThat(api.admin.get("/api/v1/clusters/copy").status()).isEqualTo(404);
 
         // the region itself refuses a source it cannot feed from, should a spec get past the control plane's checks
@@ -166,6 +164,81 @@ class KubernetesRegionApiOnMockServerTest {
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).singleElement()
                         .asString().startsWith("spec.replicaOf.region: region eu (kubernetes)").contains("not from region local"));
         assertThat(resource("default-copy")).isNull();
+    }
+
+    @Test
+    void aReplicaInOneKubernetesRegionOfASourceInAnotherGetsThatRegionsKubeconfigAndReadsBackInTheOrganizationsNames() {
+        KubernetesMockServer usServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        usServer.init();
+        try (KubernetesClient us = usServer.createClient()) {
+            installCrd();
+            us.apiextensions().v1().customResourceDefinitions().load(CRD.toFile()).create();
+            // us's namespace is named as the source's region: the source is told apart by the spec, not by its prefix
+            String usNamespace = "eu";
+            assertThat(api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE)).status()).isEqualTo(201);
+            ApiClient.Response usRegistered = api.admin.post("/api/v1/regions", registration(usServer, "us", usNamespace));
+            assertThat(usRegistered.status()).as(usRegistered.body()).isEqualTo(201);
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+
+            ApiClient.Response created = api.admin.post("/api/v1/clusters", ORDERS.replace("\"eu\"", "\"us\"")
+                    .replace("\"orders\"", "\"copy\", \"replicaOf\": {\"cluster\": \"orders\", \"region\": \"eu\"}"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+            assertThat(created.json().path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
+
+            // us's operator is told the source by eu's name for it and the region, and given eu's kubeconfig
+            DatabaseCluster copy = us.resources(DatabaseCluster.class).inNamespace(usNamespace).withName("default-copy").get();
+            assertThat(copy.getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "eu"));
+            Secret handed = us.secrets().inNamespace(usNamespace).withName("canopy-region-eu").get();
+            assertThat(handed).as("the Secret in the replica's namespace").isNotNull();
+            assertThat(handed.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "canopy-control-plane");
+            String kubeconfig = new String(Base64.getDecoder().decode(handed.getData().get("kubeconfig")), StandardCharsets.UTF_8);
+            io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfigFromString(kubeconfig);
+            assertThat(parsed.getCurrentContext()).isEqualTo("mock");
+            assertThat(parsed.getContexts()).as("only the registered context").singleElement()
+                    .satisfies(c -> assertThat(c.getContext().getNamespace()).isEqualTo(NAMESPACE));
+            assertThat(parsed.getClusters()).singleElement()
+                    .satisfies(c -> assertThat(c.getCluster().getServer()).isEqualTo(server.url("/")));
+            // what us's operator would do with it: reach the source in eu's namespace
+            try (KubernetesClient fromUs = Kubeconfigs.client(kubeconfig, parsed.getCurrentContext())) {
+                assertThat(fromUs.getNamespace()).isEqualTo(NAMESPACE);
+                assertThat(fromUs.resources(DatabaseCluster.class).withName("default-orders").get()).isNotNull();
+            }
+
+            // what us's operator would write: the source as <region>/<cluster>, by eu's name for it
+            copy.setStatus(new DatabaseClusterStatus(Phase.Ready, List.of(
+                    new Condition(Condition.READY, Condition.TRUE, "AllNodesReady", "every node is up", null)),
+                    copy.getMetadata().getGeneration(), new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0", null, null, null,
+                    new ReplicationStatus("eu/default-orders", "Streaming: streaming from eu/default-orders, lag 1.2 s",
+                            1.2, 3271L, null, null, null)));
+            us.resources(DatabaseCluster.class).inNamespace(usNamespace).resource(copy).updateStatus();
+            JsonNode got = api.admin.get("/api/v1/clusters/copy").json();
+            assertThat(got.path("spec").path("replicaOf").path("cluster").asText()).as(got.toString()).isEqualTo("orders");
+            assertThat(got.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
+            JsonNode replication = got.path("status").path("replication");
+            assertThat(replication.path("source").asText()).isEqualTo("eu/orders");
+            assertThat(replication.path("state").asText()).isEqualTo("Streaming: streaming from eu/orders, lag 1.2 s");
+
+            // every later write of the replica's spec hands the kubeconfig over again (here: after it was removed)
+            us.secrets().inNamespace(usNamespace).withName("canopy-region-eu").delete();
+            ApiClient.Response resized = api.admin.post("/api/v1/clusters/copy/resize", "{\"leaves\": {\"count\": 4}}");
+            assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+            DatabaseCluster resizedThere = us.resources(DatabaseCluster.class).inNamespace(usNamespace).withName("default-copy").get();
+            assertThat(resizedThere.getSpec().leaves().count()).isEqualTo(4);
+            assertThat(resizedThere.getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "eu"));
+            assertThat(us.secrets().inNamespace(usNamespace).withName("canopy-region-eu").get()).isNotNull();
+
+            // the Secret stays when the replica goes: other replicas of eu's clusters may use it
+            assertThat(api.admin.delete("/api/v1/clusters/copy", Map.of()).status()).isEqualTo(202);
+            await("the replica is gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> us.resources(DatabaseCluster.class).inNamespace(usNamespace).withName("default-copy").get() == null);
+            assertThat(us.secrets().inNamespace(usNamespace).withName("canopy-region-eu").get()).isNotNull();
+            assertThat(kubernetes.secrets().inNamespace(NAMESPACE).list().getItems()).as("nothing handed to the source's region")
+                    .isEmpty();
+        } finally {
+            usServer.destroy();
+        }
     }
 
     @Test
@@ -323,6 +396,15 @@ class KubernetesRegionApiOnMockServerTest {
 
     /** A registration whose kubeconfig has two contexts: {@code mock} reaches the mock server, {@code other} nothing. */
     private String registration(String name, String context, String namespace) {
+        return registration(server, name, context, namespace);
+    }
+
+    /** A registration of the given mock server through its context {@code mock}. */
+    private static String registration(KubernetesMockServer server, String name, String namespace) {
+        return registration(server, name, "mock", namespace);
+    }
+
+    private static String registration(KubernetesMockServer server, String name, String context, String namespace) {
         String kubeconfig = MockKubeconfig.of(server.url("/"));
         return Json.write(Map.of("name", name, "kind", "kubernetes", "kubeconfig", kubeconfig, "context", context,
                 "namespace", namespace));

@@ -14,12 +14,17 @@ import java.util.Optional;
  * source, the target its changes stream to ({@value #TARGET_KEY} in {@code <name>-replication}, written by its replica's
  * passes and read by its own); as a replica, how it is fed ({@value #PROGRESS_KEY} in {@code <name>-replica}, written by
  * its own passes). Two maps, so that a cluster that is both (a replica of a replica) is never written whole by two
- * passes at once. Reads each map once and keeps what it writes.
+ * passes at once. Reads each map once and keeps what it writes. Also in the first: whether a replica in another region
+ * feeds from it ({@value #ACROSS_REGIONS_KEY}, written by that replica's passes: the source then opens a
+ * {@link CrossRegionEndpoint}); in the second, the replica its changes stream to as of its last pass
+ * ({@value #STREAMS_TO_KEY}, read by its replicas' passes, in its region or another one).
  */
 public final class KubernetesReplication implements ReplicaFeeder.ProgressStore {
     static final String COMPONENT = "replication";
     static final String TARGET_KEY = "target.json";
     static final String PROGRESS_KEY = "replica.json";
+    static final String ACROSS_REGIONS_KEY = "across-regions";
+    static final String STREAMS_TO_KEY = "streams-to";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String REPLICA_COMPONENT = "replica";
@@ -41,6 +46,26 @@ public final class KubernetesReplication implements ReplicaFeeder.ProgressStore 
     /** Streams the cluster's changes to the target from its next pass on; empty stops it. */
     public void target(Optional<ReplicationTarget> target) {
         asSource.put(TARGET_KEY, target.map(KubernetesReplication::json).orElse(null));
+    }
+
+    /** Whether a replica in another region is fed from this cluster (then it is reached through a load balancer). */
+    public boolean acrossRegions() {
+        return asSource.get(ACROSS_REGIONS_KEY) != null;
+    }
+
+    /** Marks (or unmarks) the cluster as the source of a replica in another region. */
+    public void acrossRegions(boolean across) {
+        asSource.put(ACROSS_REGIONS_KEY, across ? "true" : null);
+    }
+
+    /** The replica this cluster's changes streamed to on its last pass; empty while held, stopped or failing. */
+    public Optional<String> streamsTo() {
+        return Optional.ofNullable(asReplica.get(STREAMS_TO_KEY));
+    }
+
+    /** Records what the cluster's changes stream to, as of this pass. */
+    public void streamsTo(Optional<String> replica) {
+        asReplica.put(STREAMS_TO_KEY, replica.orElse(null));
     }
 
     @Override

@@ -62,6 +62,11 @@ public final class ObjectNames {
         return cluster + "-replica";
     }
 
+    /** The cluster's Service for replication across regions: its aggregators behind a load balancer. */
+    public static String crossRegionService(String cluster) {
+        return cluster + "-cross-region";
+    }
+
     public static String adminSecret(String cluster) {
         return cluster + "-admin";
     }
