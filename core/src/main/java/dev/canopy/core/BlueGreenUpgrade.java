@@ -103,6 +103,9 @@ public final class BlueGreenUpgrade {
         greenStatus.put(cluster.key(), green.status());
         Topology blueTopology = topology(site.runtime(), progress.blue(), blueSpec);
         Topology greenTopology = topology(site.runtime(), progress.green(), cluster.spec());
+        if (progress.copiedAt() == null) {
+            stopOtherStreams(cluster, site, blueTopology);
+        }
         boolean streaming = progress.copiedAt() != null && stream(site, blueTopology, greenTopology);
         if (streaming && progress.fencedAt() == null) {
             capture.heartbeat(blueTopology);
@@ -172,6 +175,22 @@ public final class BlueGreenUpgrade {
         ReconcileResult green = site.reconciler().reconcile(progress.green(), cluster.generation(), cluster.spec(), cluster.status());
         return new ReconcileResult(green.step(), overlay(green.status(), done, BlueGreen.DONE,
                 "upgraded blue/green to " + progress.toRelease()), green.requeueAfter());
+    }
+
+    /**
+     * Stops the captures beside blue's leaves that stream elsewhere (to a replica of the cluster): a leaf's changes stream
+     * to one place at a time (its capture position is the leaf's), and from green's copy on every change must reach
+     * green. Stopped before the copy, they leave every later change to the upgrade's captures; the replica is filled
+     * again once the upgrade is over (see {@link ReplicaFeeder}).
+     */
+    private void stopOtherStreams(Cluster cluster, Site site, Topology blue) {
+        Map<NodeId, String> running = site.captures().captures(blue.cluster());
+        if (running.isEmpty()) {
+            return;
+        }
+        LOG.warn("{}: blue/green: stopping the captures beside {} that stream to a replica: the upgrade streams the leaves'"
+                + " changes to green; the replica is filled again once the upgrade is over", cluster.key(), running.keySet());
+        running.keySet().forEach(leaf -> site.captures().stopCapture(blue.cluster(), leaf));
     }
 
     /** Makes the captures beside blue's leaves stream to green; whether every declared leaf has one. */

@@ -30,46 +30,49 @@ public final class ReplicaFeed {
     /**
      * What the replica's region remembers (persisted). {@code sourceRegion}/{@code source} name the source;
      * {@code lagSeconds} is the last lag measured, kept for the promotion of a source that is gone; {@code failedBackAt}:
-     * when the source, fenced by this replica's promotion, was made a replica of it (from then on it is not kept fenced).
+     * when the source, fenced by this replica's promotion, was made a replica of it (from then on it is not kept fenced);
+     * {@code sourceUpgradeAtCopy}: when the source's last blue/green upgrade began, as of the copy (an upgrade since took
+     * its leaves' captures, so the replica missed what they streamed to green: it is filled again).
      */
     public record Progress(String sourceRegion, String source, String copiedAt, Long rowsCopied, String streamingSince,
                            Double lagSeconds, String promotingSince, String promotedAt, Boolean sourceFenced,
-                           String caughtUp, String failedBackAt) {
+                           String caughtUp, String failedBackAt, String sourceUpgradeAtCopy) {
 
         public static Progress start(String sourceRegion, String source) {
-            return new Progress(sourceRegion, source, null, null, null, null, null, null, null, null, null);
+            return new Progress(sourceRegion, source, null, null, null, null, null, null, null, null, null, null);
         }
 
-        public Progress copied(Instant at, long rows) {
+        /** @param sourceUpgrade when the source's last blue/green upgrade began, as the copy began; null: it had none */
+        public Progress copied(Instant at, long rows, String sourceUpgrade) {
             return new Progress(sourceRegion, source, at.toString(), rows, streamingSince, lagSeconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp, failedBackAt);
+                    sourceFenced, caughtUp, failedBackAt, sourceUpgrade);
         }
 
         public Progress streaming(Instant at) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, at.toString(), lagSeconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp, failedBackAt);
+                    sourceFenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
         }
 
         public Progress lag(Double seconds) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, seconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp, failedBackAt);
+                    sourceFenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
         }
 
         public Progress promoting(Instant at, boolean fenced) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, at.toString(), promotedAt,
-                    fenced, caughtUp, failedBackAt);
+                    fenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
         }
 
         /** @param caughtUp how the replica ended: every table equal, or why not */
         public Progress promoted(Instant at, String caughtUp) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince,
-                    at.toString(), sourceFenced, caughtUp, failedBackAt);
+                    at.toString(), sourceFenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
         }
 
         /** The source was made a replica of this one (failback): no longer this replica's to keep fenced. */
         public Progress failedBack(Instant at) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince, promotedAt,
-                    sourceFenced, caughtUp, at.toString());
+                    sourceFenced, caughtUp, at.toString(), sourceUpgradeAtCopy);
         }
 
         public String describeSource() {
@@ -153,6 +156,11 @@ public final class ReplicaFeed {
             if (!seen.sourceCapturing()) {
                 return new Move.Hold(CAPTURING, "turning change capture on in " + progress.describeSource()
                         + " (a rolling restart of its leaves when it was off), the stream held");
+            }
+            if (seen.streaming()) {
+                // filled again while the source still streams to it: a change streamed during the copy could be overwritten
+                // by an older copied row; held, every change reaches it after the copy, in order
+                return new Move.Hold(CAPTURING, "holding the stream of " + progress.describeSource() + " before it is copied again");
             }
             return new Move.Copy(COPYING, "copying the tables and rows of " + progress.describeSource());
         }

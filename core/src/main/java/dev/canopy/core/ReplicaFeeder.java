@@ -31,6 +31,8 @@ public final class ReplicaFeeder {
     private final ChangeCapture capture;
     private final Clock clock;
     private final BackgroundCopies copies;
+    /** When the source's last upgrade began as each replica's running copy started (none: absent). */
+    private final Map<String, String> copyUpgrade = new ConcurrentHashMap<>();
     /** The newest lag of each replica (seconds): stored only when it moved by a second or more. */
     private final Map<String, Double> lastLag = new ConcurrentHashMap<>();
 
@@ -101,6 +103,27 @@ public final class ReplicaFeeder {
         return feed(replica, status, progress, of == null, sources, store);
     }
 
+    /**
+     * A blue/green upgrade of the source since the replica's copy took the source's leaves' captures (a leaf's changes
+     * stream to one place at a time), and green, which serves now, has its own: what was written meanwhile reached green
+     * only. Once the upgrade is over (done or abandoned), the replica starts again from a copy, which replaces its rows.
+     */
+    private ReplicaFeed.Progress refilledAfterSourceUpgrade(Replica replica, ReplicaFeed.Progress progress,
+                                                           Optional<ReplicaSource> source, ProgressStore store) {
+        if (progress.copiedAt() == null || progress.promotingSince() != null || source.isEmpty() || source.get().upgrading()
+                || Objects.equals(source.get().lastUpgradeStartedAt().orElse(null), progress.sourceUpgradeAtCopy())) {
+            return progress;
+        }
+        LOG.warn("{}: {} was upgraded blue/green (from {}) since this replica was copied; its changes during the upgrade"
+                        + " went to its new deployment only: filling the replica again (a new copy replaces its rows)", replica.key(),
+                progress.describeSource(), source.get().lastUpgradeStartedAt().orElse("?"));
+        ReplicaFeed.Progress again = ReplicaFeed.Progress.start(progress.sourceRegion(), progress.source());
+        copies.forget(replica.key());
+        lastLag.remove(replica.key());
+        store.save(replica.name(), again);
+        return again;
+    }
+
     private DatabaseClusterStatus feed(Replica replica, DatabaseClusterStatus status, ReplicaFeed.Progress stored,
                                        boolean promote, Sources sources, ProgressStore store) {
         // the lag changes with every pass: kept here, and stored with the progress only when it moved by a second or
@@ -108,6 +131,9 @@ public final class ReplicaFeeder {
         Double known = lastLag.get(replica.key());
         ReplicaFeed.Progress progress = known != null && stored.promotingSince() == null ? stored.lag(known) : stored;
         Optional<ReplicaSource> source = sources.find(progress.sourceRegion(), progress.source());
+        if (!promote) {
+            progress = refilledAfterSourceUpgrade(replica, progress, source, store);
+        }
         Topology target = replica.target();
         boolean capturing = source.isPresent() && source.get().capturing();
         boolean streaming = source.isPresent() && source.get().streamsTo().filter(replica.name()::equals).isPresent();
@@ -131,6 +157,11 @@ public final class ReplicaFeeder {
                             replica.key(), progress.describeSource());
                     switchover.unfence(target);
                 }
+                if (!copies.running(replica.key())) {
+                    // as the copy starts: an upgrade of the source that begins later is one the copy does not cover
+                    source.orElseThrow().lastUpgradeStartedAt().ifPresentOrElse(at -> copyUpgrade.put(replica.key(), at),
+                            () -> copyUpgrade.remove(replica.key()));
+                }
                 Optional<BackgroundCopies.Result> copied;
                 try {
                     copied = copies.poll(replica.key(), source.orElseThrow().topology(), target);
@@ -144,7 +175,7 @@ public final class ReplicaFeeder {
                     LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.key(),
                             copied.get().tables().size(), String.join(", ", copied.get().tables()), copied.get().totalRows(),
                             progress.describeSource(), copied.get().millis());
-                    next = progress.copied(copied.get().finishedAt(), copied.get().totalRows());
+                    next = progress.copied(copied.get().finishedAt(), copied.get().totalRows(), copyUpgrade.get(replica.key()));
                 }
             }
             case ReplicaFeed.Move.Stream start -> {

@@ -11,6 +11,15 @@ public interface ReplicaSource {
     /** The source's declared nodes where they run (for the copy, the comparison and the lag). */
     Topology topology();
 
+    /**
+     * When its last blue/green upgrade began (current or done); empty when it never had one. Such an upgrade takes its
+     * leaves' captures for itself: what they stream to green meanwhile does not reach the replica.
+     */
+    Optional<String> lastUpgradeStartedAt();
+
+    /** Whether a blue/green upgrade of it is in progress. */
+    boolean upgrading();
+
     /** Whether every declared leaf runs with change capture on (its rows may be copied). */
     boolean capturing();
 

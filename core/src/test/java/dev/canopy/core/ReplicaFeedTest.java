@@ -25,7 +25,10 @@ class ReplicaFeedTest {
                 .isInstanceOf(ReplicaFeed.Move.Wait.class).extracting(ReplicaFeed.Move::message).asString().contains("cannot be reached");
         assertThat(ReplicaFeed.next(NEW, seen(true, true, false, false, Optional.empty()), false)).isInstanceOf(ReplicaFeed.Move.Hold.class);
         assertThat(ReplicaFeed.next(NEW, seen(true, true, true, false, Optional.empty()), false)).isInstanceOf(ReplicaFeed.Move.Copy.class);
-        ReplicaFeed.Progress copied = NEW.copied(T0, 300);
+        assertThat(ReplicaFeed.next(NEW, seen(true, true, true, true, Optional.empty()), false))
+                .as("filled again while the source still streams to it: held before the copy")
+                .isInstanceOf(ReplicaFeed.Move.Hold.class);
+        ReplicaFeed.Progress copied = NEW.copied(T0, 300, null);
         assertThat(ReplicaFeed.next(copied, seen(true, true, true, false, Optional.empty()), false)).isInstanceOf(ReplicaFeed.Move.Stream.class);
         ReplicaFeed.Progress streaming = copied.streaming(T0);
         assertThat(ReplicaFeed.next(streaming, seen(true, true, true, true, Optional.empty()), false))
@@ -34,7 +37,7 @@ class ReplicaFeedTest {
 
     @Test
     void promotionFencesAReachableSourceAndWaitsBoundedForTheLastChanges() {
-        ReplicaFeed.Progress streaming = NEW.copied(T0, 300).streaming(T0).lag(1.2);
+        ReplicaFeed.Progress streaming = NEW.copied(T0, 300, null).streaming(T0).lag(1.2);
         assertThat(ReplicaFeed.next(streaming, seen(true, true, true, true, Optional.empty()), true)).isInstanceOf(ReplicaFeed.Move.Fence.class);
         ReplicaFeed.Progress fenced = streaming.promoting(T0, true);
         assertThat(ReplicaFeed.next(fenced, seen(true, true, true, true, Optional.of("PUBLIC.T")), true))
@@ -48,7 +51,7 @@ class ReplicaFeedTest {
 
     @Test
     void aLostSourceIsNotWaitedForAndTheLagItTookIsSaid() {
-        ReplicaFeed.Progress streaming = NEW.copied(T0, 300).streaming(T0).lag(1.2);
+        ReplicaFeed.Progress streaming = NEW.copied(T0, 300, null).streaming(T0).lag(1.2);
         assertThat(ReplicaFeed.next(streaming, seen(true, false, false, false, Optional.empty()), true))
                 .isInstanceOf(ReplicaFeed.Move.Fence.class).extracting(ReplicaFeed.Move::message).asString()
                 .contains("cannot be reached", "1.2 s");

@@ -2,6 +2,7 @@ package dev.canopy.operator;
 
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
 import dev.canopy.core.DesiredNodes;
@@ -119,6 +120,20 @@ final class NamespaceSources {
         @Override
         public Topology topology() {
             return topology;
+        }
+
+        @Override
+        public Optional<String> lastUpgradeStartedAt() {
+            return lastUpgrade().map(BlueGreen.Progress::startedAt);
+        }
+
+        @Override
+        public boolean upgrading() {
+            return lastUpgrade().filter(BlueGreen.Progress::inProgress).isPresent();
+        }
+
+        private Optional<BlueGreen.Progress> lastUpgrade() {
+            return new KubernetesDeployments(client, settings, owned).progress(owned.name());
         }
 
         @Override

@@ -81,10 +81,14 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
         }, 0, 50, TimeUnit.MILLISECONDS);
     }
 
+    private void stopCloud() throws InterruptedException {
+        cloud.shutdownNow();
+        assertThat(cloud.awaitTermination(10, TimeUnit.SECONDS)).as("the fake cloud controller stopped").isTrue();
+    }
+
     @AfterEach
     void stopSourceRegion() throws InterruptedException {
-        cloud.shutdownNow();
-        cloud.awaitTermination(10, TimeUnit.SECONDS);
+        stopCloud();
         if (usOperator != null) {
             usOperator.stop();
         }
@@ -161,6 +165,8 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
                     .as("its load balancer goes").isNull();
         });
 
+        // the fake cloud asks both servers every 50 ms: stopped, so that reading the requests made finds an end
+        stopCloud();
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(

@@ -137,6 +137,11 @@ public final class LocalRegion implements AutoCloseable {
         });
     }
 
+    /** The cluster's last blue/green upgrade, current or done; empty when it never had one. */
+    public Optional<BlueGreen.Progress> lastUpgrade(String cluster) {
+        return deployments.progress(cluster);
+    }
+
     /** Whether every declared leaf of the cluster runs with change capture on (its replicas may be copied). */
     public boolean capturing(String cluster) {
         Optional<Topology> topology = sourceTopology(cluster);

@@ -1,6 +1,7 @@
 package dev.canopy.region.local;
 
 import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.ReplicaFeed;
@@ -74,6 +75,16 @@ final class ReplicaFeeds {
 
     /** A cluster of a local region as a replica's source. */
     private record Source(LocalRegion region, String cluster, Topology topology) implements ReplicaSource {
+        @Override
+        public Optional<String> lastUpgradeStartedAt() {
+            return region.lastUpgrade(cluster).map(BlueGreen.Progress::startedAt);
+        }
+
+        @Override
+        public boolean upgrading() {
+            return region.lastUpgrade(cluster).filter(BlueGreen.Progress::inProgress).isPresent();
+        }
+
         @Override
         public boolean capturing() {
             return region.capturing(cluster);
