@@ -31,6 +31,14 @@ public final class ReplicaFeeder {
     private final ChangeCapture capture;
     private final Clock clock;
     private final BackgroundCopies copies;
+    private static final Duration COPY_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration COPY_RETRY_MAX = Duration.ofMinutes(1);
+
+    /** A replica's copy that failed: when to start it again (1 s, doubling each time, at most a minute), and why. */
+    private record CopyRetry(Instant at, int failures, String message) {
+    }
+
+    private final Map<String, CopyRetry> retries = new ConcurrentHashMap<>();
     /** When the source's last upgrade began as each replica's running copy started (none: absent). */
     private final Map<String, String> copyUpgrade = new ConcurrentHashMap<>();
     /** The newest lag of each replica (seconds): stored only when it moved by a second or more. */
@@ -119,6 +127,7 @@ public final class ReplicaFeeder {
                 progress.describeSource(), source.get().lastUpgradeStartedAt().orElse("?"));
         ReplicaFeed.Progress again = ReplicaFeed.Progress.start(progress.sourceRegion(), progress.source());
         copies.forget(replica.key());
+        retries.remove(replica.key());
         lastLag.remove(replica.key());
         store.save(replica.name(), again);
         return again;
@@ -162,14 +171,27 @@ public final class ReplicaFeeder {
                     source.orElseThrow().lastUpgradeStartedAt().ifPresentOrElse(at -> copyUpgrade.put(replica.key(), at),
                             () -> copyUpgrade.remove(replica.key()));
                 }
-                Optional<BackgroundCopies.Result> copied;
-                try {
-                    copied = copies.poll(replica.key(), source.orElseThrow().topology(), target);
-                } catch (RuntimeException e) {
-                    // started again by the next pass; meanwhile the status says why the replica is not filled
-                    failure = "the copy failed, starting it again: " + Causes.rootMessage(e);
-                    LOG.warn("{}: {}", replica.key(), failure, e);
-                    copied = Optional.empty();
+                Optional<BackgroundCopies.Result> copied = Optional.empty();
+                CopyRetry retry = retries.get(replica.key());
+                if (retry != null && !copies.running(replica.key()) && now.isBefore(retry.at())) {
+                    // a copy failing at once (the replica unreachable, say) is not started again on every pass
+                    failure = retry.message();
+                } else {
+                    try {
+                        copied = copies.poll(replica.key(), source.orElseThrow().topology(), target);
+                    } catch (RuntimeException e) {
+                        // meanwhile the status says why the replica is not filled
+                        int failures = retry == null ? 1 : retry.failures() + 1;
+                        Duration wait = COPY_RETRY_FIRST.multipliedBy(1L << Math.min(failures - 1, 10));
+                        wait = wait.compareTo(COPY_RETRY_MAX) > 0 ? COPY_RETRY_MAX : wait;
+                        failure = "the copy failed, starting it again in " + wait.toSeconds() + " s (failures so far: "
+                                + failures + "): " + Causes.rootMessage(e);
+                        LOG.warn("{}: {}", replica.key(), failure, e);
+                        retries.put(replica.key(), new CopyRetry(now.plus(wait), failures, failure));
+                    }
+                }
+                if (copied.isPresent()) {
+                    retries.remove(replica.key());
                 }
                 if (copied.isPresent()) {
                     LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.key(),
@@ -200,6 +222,7 @@ public final class ReplicaFeeder {
                 // still reached afterwards when fenced: each pass of the promoted replica checks it stays fenced
                 stopStream(replica.name(), source, !Boolean.TRUE.equals(progress.sourceFenced()));
                 copies.forget(replica.key());
+                retries.remove(replica.key());
                 next = progress.promoted(now, promotion.message());
             }
         }

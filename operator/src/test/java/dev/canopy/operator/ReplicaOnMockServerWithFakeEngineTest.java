@@ -98,7 +98,7 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
             assertThat(replication.state()).startsWith(ReplicaFeed.STREAMING);
         });
         assertThat(states).as("the failure was in the status before the copy was started again")
-                .anySatisfy(state -> assertThat(state).startsWith(ReplicaFeed.COPYING + ": the copy failed, starting it again:")
+                .anySatisfy(state -> assertThat(state).startsWith(ReplicaFeed.COPYING + ": the copy failed, starting it again in 1 s (failures so far: 1):")
                         .contains("connection refused by books-dr's aggregators"));
         assertThat(engine.calls()).containsSubsequence("copySchema books -> books-dr", "copySchema books -> books-dr",
                 "copyRows books -> books-dr");
