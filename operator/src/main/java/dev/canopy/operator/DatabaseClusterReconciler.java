@@ -10,21 +10,12 @@ import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
-import dev.canopy.core.DesiredNodes;
-import dev.canopy.core.ReplicaFeed;
-import dev.canopy.core.ReplicaFeeder;
-import dev.canopy.core.ReplicationTarget;
 import dev.canopy.api.DatabaseClusterSpec;
-import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.runtime.kubernetes.KubernetesReplication;
-import java.time.Duration;
 import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
 import dev.canopy.api.Endpoints;
 import dev.canopy.runtime.kubernetes.SqlService;
-import dev.canopy.runtime.kubernetes.CrossRegionEndpoint;
-import dev.canopy.runtime.kubernetes.ObjectNames;
-import dev.canopy.api.ReplicationStatus;
 import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
@@ -77,7 +68,6 @@ import java.util.concurrent.TimeUnit;
 public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
     static final String PHASE_METRIC = "canopy.cluster.phase";
-    private static final Duration EVERY_SECOND = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
@@ -89,11 +79,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     /** The engine's change capture, if it has one; with switch-over too, engine upgrades go blue/green. */
     private final ChangeCapture capture;
     private final BlueGreenUpgrade blueGreen;
-    /** The source side of replication (captures streaming to replicas); none without change capture. */
-    private final ChangeStreams streams;
-    /** Replicas fed from sources of their namespace or another region; none without capture and switch-over in the engine. */
-    private final ReplicaFeeder feeder;
-    private final RegionSources sources;
+    private final ClusterReplication replication;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
@@ -109,10 +95,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         this.capture = engine instanceof ChangeCapture capturing ? capturing : null;
         this.blueGreen = capture != null && engine instanceof Switchover switchover
                 ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
-        this.streams = capture == null ? null : new ChangeStreams(capture);
-        this.feeder = capture != null && engine instanceof Switchover switchover ? new ReplicaFeeder(switchover, capture, clock) : null;
-        // its clients of other regions live as long as the process: an operator reconciles until it exits
-        this.sources = streams == null ? null : new RegionSources(client, settings, engine, capture);
+        this.replication = new ClusterReplication(client, settings, engine, clock);
     }
 
     /**
@@ -159,7 +142,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                     + " in this namespace; choose another name");
         }
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
-            problems.addAll(replicaProblems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));
+            problems.addAll(replication.problems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));
         }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
@@ -170,12 +153,11 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         String namespace = resource.getMetadata().getNamespace();
         String key = NamespaceSources.key(namespace, name);
         KubernetesDeployments deployments = new KubernetesDeployments(client, settings, owned);
-        KubernetesReplication replication = new KubernetesReplication(client, settings, owned);
+        KubernetesReplication replicationMaps = new KubernetesReplication(client, settings, owned);
         BlueGreenUpgrade.Cluster subject = new BlueGreenUpgrade.Cluster(key, name, generation, resource.getSpec(), resource.getStatus());
         Optional<BlueGreen.Progress> upgrade = blueGreen == null ? Optional.empty() : blueGreen.upgradeOf(subject, deployments);
-        Optional<ReplicationTarget> streamTo = streams == null ? Optional.empty() : replication.target();
         // a source streaming to a replica runs with change capture on, whatever its spec says
-        DatabaseClusterSpec spec = ChangeStreams.sourceSpec(resource.getSpec(), streamTo.isPresent());
+        DatabaseClusterSpec spec = ChangeStreams.sourceSpec(resource.getSpec(), replication.target(replicationMaps).isPresent());
         boolean specCaptures = capture != null && capture.capturesChanges(spec);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned,
                 owned.deployments().stream().filter(d -> specCaptures || deployments.capturingForUpgrade(d)).collect(Collectors.toSet()));
@@ -187,45 +169,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         ReconcileResult result = upgrade.isPresent()
                 ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
                 : reconciler.reconcile(serving, generation, spec, resource.getStatus());
-        if (streams != null && (upgrade.isEmpty() || !upgrade.get().inProgress())) {
-            // during a blue/green upgrade the captures beside blue's leaves are the upgrade's
-            Topology source = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));
-            boolean streaming = streams.pass(key, source, streamTo, runtime, runtime);
-            // read by its replicas' passes, whichever operator runs them (a replica in another region has another)
-            replication.streamsTo(streaming ? streamTo.map(ReplicationTarget::cluster) : Optional.empty());
-            if (streaming) {
-                // the lag is measured on the heartbeat each pass sends: a pass a second keeps it a second fresh
-                result = sooner(result, EVERY_SECOND);
-            }
-        }
-        Optional<ReplicaFeed.Progress> fedAs = feeder == null ? Optional.empty() : replication.load(name);
-        boolean remoteReplica = resource.getSpec().replicaOf() != null ? resource.getSpec().replicaOf().region() != null
-                : fedAs.filter(p -> p.promotedAt() == null && !p.sourceRegion().equals(namespace)).isPresent();
-        CrossRegionEndpoint endpoint = new CrossRegionEndpoint(client, settings, owned);
-        Optional<String> reachable = Optional.empty();
-        if (remoteReplica || (streams != null && replication.acrossRegions())) {
-            reachable = endpoint.expose(serving);
-        } else {
-            endpoint.withdraw();
-        }
-        if (feeder != null && (resource.getSpec().replicaOf() != null || fedAs.isPresent())) {
-            Topology target = new Topology(serving, resource.getSpec(), runtime.place(serving, DesiredNodes.all(resource.getSpec())));
-            ReplicaFeeder.Replica replica = remoteReplica && reachable.isPresent()
-                    ? new ReplicaFeeder.Replica(key, name, resource.getSpec(), target, List.of(reachable.get()))
-                    : new ReplicaFeeder.Replica(key, name, resource.getSpec(), target);
-            DatabaseClusterStatus fed = remoteReplica && reachable.isEmpty() && resource.getSpec().replicaOf() != null
-                    ? result.status().withReplication(awaitingAddress(resource.getSpec().replicaOf(), name))
-                    : feeder.pass(replica, result.status(), namespace, sources.of(namespace), replication);
-            result = new ReconcileResult(result.step(), fed, result.requeueAfter());
-            if (fed.replication() != null && fed.replication().promotedAt() == null
-                    && !fed.replication().state().startsWith(ReplicaFeed.STREAMING)
-                    && !fed.replication().state().startsWith(ReplicaFeed.WAITING)) {
-                // while the feed moves (capture, copy, release, promotion) each step waits on the source's passes or on
-                // a copy: asked again every second; streaming or waiting, the usual interval (each pass reads the
-                // source's objects and the lag)
-                result = sooner(result, EVERY_SECOND);
-            }
-        }
+        result = replication.pass(new ClusterReplication.Pass(key, owned, resource.getSpec(), serving, runtime, replicationMaps),
+                spec, result, upgrade.isPresent() && upgrade.get().inProgress());
         result = withServiceEndpoint(result, owned);
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
@@ -234,39 +179,6 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             recordEvent(resource, result.step());
         }
         return withStatus(resource, result.status(), result);
-    }
-
-    /**
-     * A replica of another region, before it is fed: its source's change captures reach it only through its load
-     * balancer, which has no address yet.
-     */
-    private static ReplicationStatus awaitingAddress(ReplicaOfSpec of, String name) {
-        return new ReplicationStatus(of.region() + "/" + of.cluster(), ReplicaFeed.WAITING + ": for an address of the load"
-                + " balancer of Service " + ObjectNames.crossRegionService(name) + ", where the change captures of region "
-                + of.region() + " reach this replica", null, null, null, null, null);
-    }
-
-    /**
-     * What the operator cannot do with a replica's {@code replicaOf}: its source must be a DatabaseCluster of the same
-     * namespace, or of a region whose Kubernetes API it can reach, another one than itself, and the engine must capture
-     * changes and switch over.
-     */
-    private List<String> replicaProblems(String namespace, String name, ReplicaOfSpec of) {
-        if (feeder == null) {
-            return List.of("spec.replicaOf: this operator's engine has no change capture and switch-over: nothing would feed"
-                    + " the replica");
-        }
-        if (of.region() != null) {
-            return sources.problem(namespace, of.region()).map(p -> List.of("spec.replicaOf.region: " + p)).orElse(List.of());
-        }
-        if (of.cluster().equals(name)) {
-            return List.of("spec.replicaOf.cluster: names this cluster itself; a replica is fed from another cluster");
-        }
-        return List.of();
-    }
-
-    private static ReconcileResult sooner(ReconcileResult result, Duration at) {
-        return at.compareTo(result.requeueAfter()) < 0 ? new ReconcileResult(result.step(), result.status(), at) : result;
     }
 
     /**
@@ -345,14 +257,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     @Override
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
-        if (feeder != null) {
-            // a replica going away: its source stops streaming to it and is released (a promoted one no longer keeps it
-            // fenced); a source's captures go with its owned objects
-            new KubernetesReplication(client, settings, cluster).load(cluster.name())
-                    .filter(p -> p.promotedAt() == null || (Boolean.TRUE.equals(p.sourceFenced()) && p.failedBackAt() == null))
-                    .ifPresent(p -> feeder.stopFeed(cluster.name(), p, sources.of(cluster.namespace())));
-            streams.forget(NamespaceSources.key(cluster.namespace(), cluster.name()));
-        }
+        replication.cleanup(cluster);
         if (cluster.retainVolumes()) {
             LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),
                     OwnedCluster.RETAIN_VOLUMES_ANNOTATION);
