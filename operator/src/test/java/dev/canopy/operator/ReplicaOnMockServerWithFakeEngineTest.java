@@ -119,6 +119,24 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
     }
 
     @Test
+    void aReplicaOfAReplicaIsFedFromItWhileItIsFedItself() {
+        create("ledger");
+        awaitPhase("ledger", 1, Phase.Ready);
+        createReplica("ledger-dr", new ReplicaOfSpec("ledger", null));
+        awaitStreaming("ledger-dr");
+        createReplica("ledger-dr2", new ReplicaOfSpec("ledger-dr", null));
+        awaitStreaming("ledger-dr2");
+        assertThat(get("ledger-dr2").getStatus().replication().source()).isEqualTo(NAMESPACE + "/ledger-dr");
+        assertThat(engine.calls()).containsSubsequence("copyRows ledger -> ledger-dr", "copyRows ledger-dr -> ledger-dr2");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(get("ledger-dr").getStatus().replication().state()).as("the middle one is still fed")
+                    .startsWith(ReplicaFeed.STREAMING);
+            assertThat(configMap("ledger-dr-replica").getData()).as("and streams to the last one")
+                    .containsEntry("streams-to", "ledger-dr2").containsKey("replica.json");
+        });
+    }
+
+    @Test
     void aReplicaOfAnotherRegionOrOfItselfIsRefusedNamingTheField() {
         create("ledger");
         createReplica("ledger-eu", new ReplicaOfSpec("ledger", "eu"));
