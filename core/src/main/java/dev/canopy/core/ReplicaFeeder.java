@@ -152,6 +152,13 @@ public final class ReplicaFeeder {
         ReplicaFeed.Seen seen = new ReplicaFeed.Seen(clock.instant(), status.phase() == Phase.Ready, source.isPresent(), capturing,
                 streaming, lag, differ);
         ReplicaFeed.Move move = ReplicaFeed.next(progress, seen, promote);
+        if ((move instanceof ReplicaFeed.Move.Hold || move instanceof ReplicaFeed.Move.Copy) && !copies.running(replica.key())
+                && source.isPresent() && source.get().upgrading()) {
+            // copied from blue, the replica would miss what blue streams to green until the switch: fed from the cluster
+            // the upgrade leaves
+            move = new ReplicaFeed.Move.Wait(ReplicaFeed.WAITING, "source " + progress.describeSource()
+                    + " is being upgraded blue/green: fed once the upgrade is over");
+        }
         ReplicaFeed.Progress next = progress;
         String failure = null;
         Instant now = clock.instant();
@@ -192,8 +199,6 @@ public final class ReplicaFeeder {
                 }
                 if (copied.isPresent()) {
                     retries.remove(replica.key());
-                }
-                if (copied.isPresent()) {
                     LOG.info("{}: {} tables made ({}), {} rows copied from {} in {} ms", replica.key(),
                             copied.get().tables().size(), String.join(", ", copied.get().tables()), copied.get().totalRows(),
                             progress.describeSource(), copied.get().millis());
