@@ -119,7 +119,8 @@ final class ClusterReplication {
         Optional<String> reachable = Optional.empty();
         if (remoteReplica || pass.replication().acrossRegions()) {
             reachable = endpoint.expose(pass.serving());
-        } else {
+        } else if (pass.replication().everReplicated()) {
+            // not a request per pass for every cluster: only one that replicated can have the Service
             endpoint.withdraw();
         }
         if (of == null && fedAs.isEmpty()) {

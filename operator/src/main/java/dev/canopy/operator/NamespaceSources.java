@@ -82,10 +82,11 @@ final class NamespaceSources {
         OwnedCluster owned = OwnedCluster.of(resource);
         KubernetesReplication replication = new KubernetesReplication(client, settings, owned);
         DatabaseClusterSpec spec = ChangeStreams.sourceSpec(resource.getSpec(), replication.target().isPresent());
-        String serving = new KubernetesDeployments(client, settings, owned).serving(cluster);
+        KubernetesDeployments deployments = new KubernetesDeployments(client, settings, owned);
+        String serving = deployments.serving(cluster);
         KubernetesRuntime runtime = new KubernetesRuntime(client, settings, owned);
         Topology topology = new Topology(serving, spec, runtime.place(serving, DesiredNodes.all(spec)));
-        return Optional.of(new Source(owned, topology, topology, runtime, replication));
+        return Optional.of(new Source(owned, topology, topology, runtime, replication, deployments));
     }
 
     /** A DatabaseCluster as a replica's source, read at the replica's pass. */
@@ -97,13 +98,17 @@ final class NamespaceSources {
         private final Topology topology;
         private final KubernetesRuntime runtime;
         private final KubernetesReplication replication;
+        /** Which deployment serves and its last blue/green upgrade: one read of its upgrade ConfigMap. */
+        private final KubernetesDeployments deployments;
 
-        Source(OwnedCluster owned, Topology pods, Topology topology, KubernetesRuntime runtime, KubernetesReplication replication) {
+        Source(OwnedCluster owned, Topology pods, Topology topology, KubernetesRuntime runtime, KubernetesReplication replication,
+               KubernetesDeployments deployments) {
             this.owned = owned;
             this.pods = pods;
             this.topology = topology;
             this.runtime = runtime;
             this.replication = replication;
+            this.deployments = deployments;
         }
 
         /** The same source with every node at {@code address} (host:port): its cross-region endpoint. */
@@ -114,7 +119,7 @@ final class NamespaceSources {
             Map<NodeId, NodePlacement> placements = pods.placements().values().stream()
                     .map(p -> new NodePlacement(p.node(), host, p.discoveryPort(), p.communicationPort(), port, p.workDirectory()))
                     .collect(Collectors.toMap(NodePlacement::node, Function.identity()));
-            return new Source(owned, pods, new Topology(pods.cluster(), pods.spec(), placements), runtime, replication);
+            return new Source(owned, pods, new Topology(pods.cluster(), pods.spec(), placements), runtime, replication, deployments);
         }
 
         @Override
@@ -133,7 +138,7 @@ final class NamespaceSources {
         }
 
         private Optional<BlueGreen.Progress> lastUpgrade() {
-            return new KubernetesDeployments(client, settings, owned).progress(owned.name());
+            return deployments.progress(owned.name());
         }
 
         @Override

@@ -167,4 +167,14 @@ abstract class OnMockServerWithFakeEngine {
             return true;
         });
     }
+
+    /** Removes the replica's {@code replicaOf} and waits until it is promoted with every table equal to its fenced source's. */
+    void promoteWithSourceFenced(String replica) {
+        edit(replica, c -> c.setSpec(c.getSpec().withReplicaOf(null)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get(replica).getStatus().replication().promotedAt()).isNotNull());
+        dev.canopy.api.ReplicationStatus promoted = get(replica).getStatus().replication();
+        assertThat(promoted.state()).startsWith(dev.canopy.core.ReplicaFeed.PROMOTED).contains("every table equals the fenced source's");
+        assertThat(promoted.sourceFenced()).isTrue();
+    }
 }

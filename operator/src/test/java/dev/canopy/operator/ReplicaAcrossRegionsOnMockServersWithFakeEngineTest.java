@@ -138,12 +138,7 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
                 .containsEntry("streams-to", "orders-dr");
         assertThat(usEngine.calls()).as("the source's own operator copies and fences nothing").isEmpty();
 
-        edit("orders-dr", c -> c.setSpec(c.getSpec().withReplicaOf(null)));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(get("orders-dr").getStatus().replication().promotedAt()).isNotNull());
-        ReplicationStatus promoted = get("orders-dr").getStatus().replication();
-        assertThat(promoted.state()).startsWith(ReplicaFeed.PROMOTED).contains("every table equals the fenced source's");
-        assertThat(promoted.sourceFenced()).isTrue();
+        promoteWithSourceFenced("orders-dr");
         assertThat(engine.calls()).endsWith("fence orders");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(configMap(us, "orders-replication").getData()).as("the source streams no more").doesNotContainKey("target.json");

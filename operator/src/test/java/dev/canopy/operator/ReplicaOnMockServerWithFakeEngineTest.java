@@ -58,12 +58,7 @@ class ReplicaOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(get("orders").getStatus().phase()).as("the source serves, capturing").isEqualTo(Phase.Ready));
 
-        edit("orders-dr", c -> c.setSpec(c.getSpec().withReplicaOf(null)));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(get("orders-dr").getStatus().replication().promotedAt()).isNotNull());
-        ReplicationStatus promoted = get("orders-dr").getStatus().replication();
-        assertThat(promoted.state()).startsWith(ReplicaFeed.PROMOTED).contains("every table equals the fenced source's");
-        assertThat(promoted.sourceFenced()).isTrue();
+        promoteWithSourceFenced("orders-dr");
         assertThat(engine.calls()).containsExactly("copySchema orders -> orders-dr", "copyRows orders -> orders-dr",
                 "fence orders");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -48,6 +48,14 @@ public final class KubernetesReplication implements ReplicaFeeder.ProgressStore 
         asSource.put(TARGET_KEY, target.map(KubernetesReplication::json).orElse(null));
     }
 
+    /**
+     * Whether the cluster ever took part in replication (as a source or a replica: one of its maps exists); read from
+     * the maps this pass reads anyway.
+     */
+    public boolean everReplicated() {
+        return asSource.exists() || asReplica.exists();
+    }
+
     /** Whether a replica in another region is fed from this cluster (then it is reached through a load balancer). */
     public boolean acrossRegions() {
         return asSource.get(ACROSS_REGIONS_KEY) != null;

@@ -18,6 +18,7 @@ final class OwnedConfigMap {
     private final String name;
     private final String component;
     private Map<String, String> data;
+    private boolean exists;
 
     OwnedConfigMap(KubernetesClient client, Applier applier, OwnedCluster cluster, String name, String component) {
         this.client = client;
@@ -29,6 +30,12 @@ final class OwnedConfigMap {
 
     String name() {
         return name;
+    }
+
+    /** Whether the map exists (it may hold no key). */
+    boolean exists() {
+        data();
+        return exists;
     }
 
     /** The value of the key; null when the map or the key is absent. */
@@ -55,11 +62,13 @@ final class OwnedConfigMap {
                 .withData(next)
                 .build());
         data = next;
+        exists = true;
     }
 
     private Map<String, String> data() {
         if (data == null) {
             ConfigMap map = client.configMaps().inNamespace(cluster.namespace()).withName(name).get();
+            exists = map != null;
             data = map == null || map.getData() == null ? new HashMap<>() : new HashMap<>(map.getData());
         }
         return data;
