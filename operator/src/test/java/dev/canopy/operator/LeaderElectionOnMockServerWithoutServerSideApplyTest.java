@@ -6,7 +6,10 @@ import dev.canopy.api.Phase;
 import dev.canopy.core.PlannerPolicy;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -34,9 +37,14 @@ import static org.awaitility.Awaitility.await;
  */
 class LeaderElectionOnMockServerWithoutServerSideApplyTest {
     private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final String REPLICA_AGENT = "canopy-operator-replica";
+    /** The chart's leader-election Role: what the real authorizer would allow the replicas. */
+    private static final JsonNode LEASE_RULES = Chart.ofKind(Chart.documents(Chart.render(Map.of())), "Role").get(0).path("rules");
     private final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-            new LeaseRulesReviewingDispatcher(), false);
+            new LeaseRulesReviewingDispatcher(LEASE_RULES), false);
     private KubernetesClient client;
+    /** The replicas' own client, told apart by its user agent: the test checks the Lease requests they made. */
+    private KubernetesClient replicaClient;
     private StatefulSetController controller;
     private final Map<String, Operator> replicas = new HashMap<>();
 
@@ -44,13 +52,14 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
     void stop() {
         replicas.values().forEach(Operator::stop);
         controller.close();
+        replicaClient.close();
         client.close();
         server.destroy();
     }
 
     private Operator replica(String name, PodReadinessEngine engine) {
         OperatorSettings settings = OperatorReconciliationTests.settings(false).electing(name, LEASE, false);
-        Operator operator = CanopyOperator.create(client, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(),
+        Operator operator = CanopyOperator.create(replicaClient, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(),
                 PlannerPolicy.DEFAULTS);
         replicas.put(name, operator);
         return operator;
@@ -82,6 +91,8 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
     void onlyTheLeaseHolderReconcilesAndTheOtherReplicaTakesOverWhenItStops() throws Exception {
         server.init();
         client = server.createClient();
+        replicaClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(REPLICA_AGENT).build()).build();
         OperatorReconciliationTests.prepare(client);
         controller = new StatefulSetController(client, NAMESPACE).start();
         PodReadinessEngine engine = new PodReadinessEngine(client, NAMESPACE);
@@ -113,5 +124,13 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
         });
         awaitReady(2);
         assertThat(reporters()).containsExactlyInAnyOrder("replica-a", "replica-b");
+
+        // what the real authorizer checks: each Lease request's verb against the chart's Role (fabric8 renews with PATCH,
+        // which a Role of get, create and update refuses: the leader then stops leading and exits)
+        Set<ApiRequest> leaseRequests = OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, REPLICA_AGENT)
+                .stream().filter(r -> r.resource().equals("leases")).collect(Collectors.toSet());
+        assertThat(leaseRequests).extracting(ApiRequest::verb).contains("create", "get");
+        assertThat(leaseRequests).allSatisfy(request -> assertThat(Chart.allows(LEASE_RULES, request))
+                .as("the chart's leader-election Role allows %s", request).isTrue());
     }
 }
