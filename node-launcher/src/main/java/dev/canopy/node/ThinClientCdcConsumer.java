@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Canopy's change-data-capture consumer: applies the changes a leaf's CDC process reads from the leaf's write-ahead
@@ -106,36 +107,38 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     @Override
     @SuppressWarnings("unchecked")
     public Object invoke(Object proxy, Method method, Object[] args) {
-        return switch (method.getName()) {
-            case "start" -> {
+        switch (method.getName()) {
+            case "start":
                 start(args[0]);
-                yield null;
-            }
-            case "onEvents" -> onEvents((Iterator<CdcEvent>) args[0]);
-            case "onTypes" -> {
+                return null;
+            case "onEvents":
+                return onEvents((Iterator<CdcEvent>) args[0]);
+            case "onTypes":
                 onTypes((Iterator<BinaryType>) args[0]);
-                yield null;
-            }
-            case "onCacheChange" -> {
+                return null;
+            case "onCacheChange":
                 ((Iterator<CdcCacheEvent>) args[0]).forEachRemaining(e -> cacheNames.put(e.cacheId(), e.configuration().getName()));
-                yield null;
-            }
-            case "onMappings", "onCacheDestroy" -> {
+                return null;
+            case "onMappings":
+            case "onCacheDestroy":
                 // class-name mappings matter to Java objects, not to SQL rows; a destroyed cache is not destroyed on
                 // the target (a table dropped on the source stays on a replica until it is dropped there)
                 ((Iterator<?>) args[0]).forEachRemaining(ignored -> { });
-                yield null;
-            }
-            case "stop" -> {
+                return null;
+            case "stop":
                 stop();
-                yield null;
-            }
-            case "alive" -> true;
-            case "toString" -> "ThinClientCdcConsumer" + Arrays.toString(addresses);
-            case "hashCode" -> System.identityHashCode(proxy);
-            case "equals" -> proxy == args[0];
-            default -> throw new UnsupportedOperationException(method.toString());
-        };
+                return null;
+            case "alive":
+                return true;
+            case "toString":
+                return "ThinClientCdcConsumer" + Arrays.toString(addresses);
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "equals":
+                return proxy == args[0];
+            default:
+                throw new UnsupportedOperationException(method.toString());
+        }
     }
 
     private void start(Object registry) {
@@ -334,7 +337,7 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
                 + "skippedEvents=" + skipped.get() + "\n"
                 + "lagMs=" + lastLagMs.get() + "\n"
                 + "replicatedUpTo=" + replicatedUpTo.get() + "\n"
-                + "lagSamplesMs=" + String.join(",", recent.stream().map(String::valueOf).toList()) + "\n";
+                + "lagSamplesMs=" + recent.stream().map(String::valueOf).collect(Collectors.joining(",")) + "\n";
         try {
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
             Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
