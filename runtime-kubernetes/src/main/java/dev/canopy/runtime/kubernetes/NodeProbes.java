@@ -27,12 +27,15 @@ final class NodeProbes {
     }
 
     /**
-     * Alive while the discovery listener accepts connections, which it does from the start of a node's join. Not the
-     * engine's probe: a leaf replaying its write-ahead log after a crash has not started yet, and killing it then would
-     * only make it start over. Generous for the same reason.
+     * Alive while the node's own listener accepts connections: a leaf's discovery port, which it opens from the start
+     * of its join; an aggregator's SQL port, since a client node never opens a discovery port (probing it there had the
+     * kubelet kill every aggregator about every two minutes). Not the engine's probe: a leaf replaying its write-ahead
+     * log after a crash has not started yet, and killing it then would only make it start over. Generous for the same
+     * reason.
      */
-    static Probe liveness() {
-        return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(Ports.DISCOVERY)).endTcpSocket()
+    static Probe liveness(NodeGroup group) {
+        int port = group.isLeaves() ? Ports.DISCOVERY : Ports.SQL;
+        return new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket()
                 .withInitialDelaySeconds(60).withPeriodSeconds(10).withFailureThreshold(6).build();
     }
 

@@ -141,7 +141,7 @@ public final class NodeStatefulSet {
                         port("health", Ports.HEALTH))
                 .withResources(NodeResources.of(height))
                 .withReadinessProbe(NodeProbes.readiness())
-                .withLivenessProbe(NodeProbes.liveness())
+                .withLivenessProbe(NodeProbes.liveness(group))
                 .withVolumeMounts(mounts)
                 .build();
     }

@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeProbesTest {
 
+    /** A client node (an aggregator) never listens on the discovery port: a probe there fails forever. */
+    @Test
+    void anAggregatorIsAliveWhileItsSqlListenerAnswersALeafWhileItsDiscoveryListenerDoes() {
+        assertThat(NodeProbes.liveness(NodeGroup.AGGREGATORS).getTcpSocket().getPort().getIntVal()).isEqualTo(Ports.SQL);
+        assertThat(NodeProbes.liveness(NodeGroup.LEAVES_AG1).getTcpSocket().getPort().getIntVal()).isEqualTo(Ports.DISCOVERY);
+        assertThat(NodeProbes.liveness(NodeGroup.LEAVES_AG2).getTcpSocket().getPort().getIntVal()).isEqualTo(Ports.DISCOVERY);
+    }
+
     @Test
     void theRestModuleIsAddedOnceToTheOperatorsOwnModules() {
         assertThat(NodeProbes.optionLibs("")).isEqualTo("ignite-rest-http");

@@ -96,6 +96,8 @@ class NodeStatefulSetTest {
         assertThat(node.getResources().getRequests()).containsEntry("cpu", new Quantity("500m"))
                 .containsEntry("memory", new Quantity("2048Mi"));
         assertThat(set.getSpec().getVolumeClaimTemplates()).isEmpty();
+        // a client node opens no discovery port: alive while its SQL listener answers
+        assertThat(node.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(10800);
         assertThat(set.getSpec().getTemplate().getSpec().getInitContainers()).singleElement()
                 .satisfies(init -> assertThat(init.getImage()).isEqualTo("canopy/operator:1"));
         assertThat(node.getVolumeMounts()).extracting(m -> m.getMountPath()).contains(NodeStatefulSet.NODE_LIBS_DIR);
