@@ -2,7 +2,17 @@ package dev.canopy.core;
 
 /**
  * A node as its runtime sees it: its state, the release and fingerprint it was started with (null when this runtime
- * has not started it), and how often it was restarted after dying.
+ * has not started it), how often it was restarted after dying, and in one line what the runtime knows of why it does
+ * not run (null when it runs, or when nothing is known).
  */
-public record NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts) {
+public record NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts, String detail) {
+
+    public NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts) {
+        this(node, state, release, fingerprint, restarts, null);
+    }
+
+    /** The node's name, with why it does not run when the runtime said. */
+    public String describe() {
+        return detail == null || detail.isBlank() ? node.name() : node.name() + " (" + detail + ")";
+    }
 }

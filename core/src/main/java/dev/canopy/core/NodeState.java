@@ -4,6 +4,12 @@ package dev.canopy.core;
 public enum NodeState {
     /** The process runs; the engine says whether it has joined the cluster. */
     RUNNING,
+    /**
+     * Started, but not running yet: its pod is still to be made or placed, or its image, volume or init container is
+     * not ready. The observation's {@code detail} says what it waits for (a pod the scheduler cannot place, an image
+     * that cannot be pulled): not up, and not crashed either.
+     */
+    PENDING,
     /** It died without being asked to and its runtime is bringing it back. */
     RESTARTING,
     /** Not running, by request; its storage is kept. */

@@ -48,9 +48,10 @@ public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, En
         return Optional.ofNullable(nodes.get(id));
     }
 
-    /** Running, or being brought back by its runtime. */
+    /** Started: running, waiting to run, or being brought back by its runtime (starting it again would change nothing). */
     public boolean isUp(NodeId id) {
-        return node(id).map(n -> n.state() == NodeState.RUNNING || n.state() == NodeState.RESTARTING).orElse(false);
+        return node(id).map(n -> n.state() == NodeState.RUNNING || n.state() == NodeState.PENDING
+                || n.state() == NodeState.RESTARTING).orElse(false);
     }
 
     /** It died with its storage: see {@link NodeState#STORAGE_LOST}. */

@@ -64,7 +64,9 @@ public final class Planner {
         EngineView engine = observed.engine();
         List<NodeId> leavesAway = leaves.stream().filter(n -> !engine.joined(n)).toList();
         if (!engine.reachable()) {
-            return new Step.Wait("LeavesJoining", "waiting for " + names(leaves) + " to join (" + engine.detail() + ")");
+            return new Step.Wait("LeavesJoining", "waiting for " + leaves.stream()
+                    .map(n -> observed.node(n).map(Planner::away).orElse(n.name())).collect(Collectors.joining(", "))
+                    + " to join (" + engine.detail() + ")");
         }
         List<NodeId> lost = observed.nodes().keySet().stream().filter(observed::lostStorage).sorted().toList();
         if (!lost.isEmpty()) {
@@ -119,7 +121,9 @@ public final class Planner {
         List<NodeId> aggregatorsAway = aggregators.stream().filter(n -> !engine.joined(n)).toList();
         if (!aggregatorsAway.isEmpty()) {
             return new Step.Wait(rollout.underway() ? "RollingRestart" : "AggregatorsJoining",
-                    progress(rollout) + "waiting for " + names(aggregatorsAway) + " to join");
+                    progress(rollout) + "waiting for " + aggregatorsAway.stream()
+                            .map(n -> observed.node(n).map(Planner::away).orElse(n.name())).collect(Collectors.joining(", "))
+                            + " to join");
         }
         if (engine.partitionsNotOwning() > 0) {
             // a leaf that came back, or a new one, is still being filled: not Ready until every copy is owned
@@ -167,9 +171,7 @@ public final class Planner {
         }
         List<String> parts = new ArrayList<>();
         for (NodeId node : away) {
-            NodeObservation seen = observed.node(node).orElseThrow();
-            parts.add(node.name() + (seen.state() != NodeState.RESTARTING ? ""
-                    : seen.restarts() > 1 ? " (crashed, restarted " + seen.restarts() + " times)" : " (crashed, restarting)"));
+            parts.add(observed.node(node).map(Planner::away).orElse(node.name()));
         }
         return new Step.Wait(rollout.underway() ? "RollingRestart" : "LeavesJoining",
                 progress(rollout) + "waiting for " + String.join(", ", parts) + " to join");
@@ -301,6 +303,20 @@ public final class Planner {
         int to = rollout.restarted() + batch.size();
         return new Step.RestartNodes(batch, "RollingRestart", "restarting " + names(batch) + " ("
                 + (from == to ? from : from + "-" + to) + " of " + rollout.total() + ")");
+    }
+
+    /** A node that has not joined, with what its runtime says of it: crashed, or waiting for something to run. */
+    static String away(NodeObservation seen) {
+        return switch (seen.state()) {
+            case RESTARTING -> crashed(seen);
+            case PENDING -> seen.describe();
+            default -> seen.node().name();
+        };
+    }
+
+    static String crashed(NodeObservation seen) {
+        String times = seen.restarts() > 1 ? "crashed, restarted " + seen.restarts() + " times" : "crashed, restarting";
+        return seen.node().name() + " (" + times + (seen.detail() == null ? "" : "; " + seen.detail()) + ")";
     }
 
     /** Where the copies that are not owned yet are, and in which state, when the engine said. */

@@ -68,8 +68,7 @@ public final class StatusBuilder {
         conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
         conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked) && !(step instanceof Step.Failed),
                 step.reason(), done ? "nothing to do" : step.message(), now));
-        conditions.add(condition(previous, Condition.DEGRADED, !down.isEmpty(), down.isEmpty() ? "AllNodesUp" : "NodesDown",
-                down.isEmpty() ? "every node is up" : Planner.names(down) + " not in the cluster", now));
+        conditions.add(degraded(previous, observed, down, now));
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
 
@@ -82,6 +81,43 @@ public final class StatusBuilder {
         return new DatabaseClusterStatus(phase, conditions, generation,
                 new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
                 release, endpoints, upgrade(previous, observed, rollout, done, now), rebalance(previous, engine, step, now));
+    }
+
+    /**
+     * Whether a node the spec declares is away, said as it is: not in the cluster (the engine said so), crash-looping (its
+     * runtime said so, during provisioning too), or unknown because no node answered the platform's admin calls; nodes
+     * still starting (a pod not placed, an image not pulled) are not degraded but are not called up either.
+     */
+    static Condition degraded(DatabaseClusterStatus previous, Observed observed, List<NodeId> down, Instant now) {
+        DatabaseClusterSpec spec = observed.topology().spec();
+        EngineView engine = observed.engine();
+        if (spec.isSuspended()) {
+            return condition(previous, Condition.DEGRADED, false, "Suspended", "suspended: every node is stopped, by request", now);
+        }
+        List<NodeId> declared = new ArrayList<>(DesiredNodes.leaves(spec));
+        declared.addAll(DesiredNodes.aggregators(spec));
+        List<NodeId> crashing = declared.stream().filter(n -> !engine.joined(n) && !down.contains(n) && observed.isCrashing(n))
+                .toList();
+        if (!down.isEmpty() && !engine.reachable()) {
+            return condition(previous, Condition.DEGRADED, true, "EngineNotAnswering", "no node answered the platform's admin "
+                    + "calls, so whether " + Planner.names(down) + " are in the cluster is unknown: " + engine.detail(), now);
+        }
+        if (!down.isEmpty() || !crashing.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!down.isEmpty()) {
+                parts.add(Planner.names(down) + " not in the cluster");
+            }
+            crashing.forEach(n -> parts.add(observed.node(n).map(Planner::crashed).orElse(n.name())));
+            return condition(previous, Condition.DEGRADED, true, "NodesDown", String.join("; ", parts), now);
+        }
+        List<String> starting = declared.stream().filter(n -> !engine.joined(n))
+                .map(n -> observed.node(n).map(o -> o.state() == NodeState.PENDING ? o.describe() : n.name()).orElse(n.name()))
+                .toList();
+        if (!starting.isEmpty()) {
+            return condition(previous, Condition.DEGRADED, false, "NodesStarting", String.join(", ", starting)
+                    + " not up yet", now);
+        }
+        return condition(previous, Condition.DEGRADED, false, "AllNodesUp", "every node is up", now);
     }
 
     /**

@@ -288,6 +288,20 @@ class PlannerTest {
         Step step = next(merge(running(everything), all(List.of(AGG_0), NodeState.RESTARTING)),
                 view(true, LEAVES, LEAF_NAMES), false);
 
-        assertThat(step).isEqualTo(new Step.Wait("AggregatorsJoining", "waiting for aggregator-0 to join"));
+        assertThat(step).isEqualTo(new Step.Wait("AggregatorsJoining", "waiting for aggregator-0 (crashed, restarting) to join"));
+    }
+
+    /** What keeps a node from running is in the step's message: a user sees a pod the scheduler cannot place. */
+    @Test
+    void aLeafThatCannotRunYetIsWaitedForSayingWhy() {
+        Map<NodeId, NodeObservation> nodes = new java.util.TreeMap<>();
+        LEAVES.forEach(n -> nodes.put(n, new NodeObservation(n, NodeState.RUNNING, "2.17.0", null, 0)));
+        nodes.put(AG1_0, new NodeObservation(AG1_0, NodeState.PENDING, "2.17.0", null, 0,
+                "not scheduled: 0/1 nodes are available: 1 Insufficient cpu"));
+        Observed observed = new Observed(TestClusters.topology(spec(), nodes.keySet()), nodes,
+                view(true, List.of(AG1_1, AG2_0, AG2_1), LEAF_NAMES), false);
+
+        assertThat(Planner.next(observed, PlannerPolicy.DEFAULTS)).isEqualTo(new Step.Wait("LeavesJoining",
+                "waiting for leaf-ag1-0 (not scheduled: 0/1 nodes are available: 1 Insufficient cpu) to join"));
     }
 }

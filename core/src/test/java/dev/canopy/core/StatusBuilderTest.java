@@ -73,8 +73,9 @@ class StatusBuilderTest {
                 new Condition(Condition.READY, Condition.FALSE, "StartingLeaves", "starting the leaves", T1.toString()));
         assertThat(condition(status, Condition.PROGRESSING)).isEqualTo(
                 new Condition(Condition.PROGRESSING, Condition.TRUE, "StartingLeaves", "starting the leaves", T1.toString()));
-        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(
-                new Condition(Condition.DEGRADED, Condition.FALSE, "AllNodesUp", "every node is up", T1.toString()));
+        // no node runs yet: not degraded, but not up either
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(new Condition(Condition.DEGRADED, Condition.FALSE,
+                "NodesStarting", "leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1, aggregator-0 not up yet", T1.toString()));
         assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(
                 new Condition(Condition.REDUNDANCY_MET, Condition.UNKNOWN, "NotActive", "the cluster is not active", T1.toString()));
         assertThat(condition(status, Condition.BALANCED)).isEqualTo(
@@ -153,6 +154,58 @@ class StatusBuilderTest {
         assertThat(status.aggregators()).isEqualTo(new NodeCounts(1, 1));
         // the release that was reached is kept while not Ready
         assertThat(status.release()).isEqualTo("2.17.0");
+    }
+
+    /** Leaves that crash-loop while the cluster is first provisioned (a class the image's JVM cannot load) are degraded. */
+    @Test
+    void leavesCrashLoopingWhileProvisioningAreDegradedNotUp() {
+        Map<NodeId, NodeObservation> nodes = new java.util.TreeMap<>();
+        EVERYTHING.forEach(n -> nodes.put(n, new NodeObservation(n, n.isLeaf() ? NodeState.RESTARTING : NodeState.PENDING,
+                "2.17.0", null, n.isLeaf() ? 6 : 0, n.isLeaf() ? "last exit code 1 (Error)" : null)));
+        Observed observed = new Observed(TestClusters.topology(SPEC, nodes.keySet()), nodes,
+                EngineView.unreachable("no leaf is running"), false);
+        DatabaseClusterStatus status = build(null, observed, LEAVES_JOINING, T1);
+
+        assertThat(status.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(new Condition(Condition.DEGRADED, Condition.TRUE, "NodesDown",
+                "leaf-ag1-0 (crashed, restarted 6 times; last exit code 1 (Error)); leaf-ag1-1 (crashed, restarted 6 times; "
+                        + "last exit code 1 (Error)); leaf-ag2-0 (crashed, restarted 6 times; last exit code 1 (Error)); "
+                        + "leaf-ag2-1 (crashed, restarted 6 times; last exit code 1 (Error))", T1.toString()));
+    }
+
+    /** A pod the scheduler cannot place is said so, not called up nor merely "waiting to join". */
+    @Test
+    void aNodeThatCannotBePlacedIsNotUpAndSaysWhy() {
+        Map<NodeId, NodeObservation> nodes = new java.util.TreeMap<>();
+        EVERYTHING.forEach(n -> nodes.put(n, new NodeObservation(n, NodeState.RUNNING, "2.17.0", null, 0)));
+        nodes.put(AG2_1, new NodeObservation(AG2_1, NodeState.PENDING, "2.17.0", null, 0,
+                "not scheduled: 0/1 nodes are available: 1 Insufficient cpu"));
+        Observed observed = new Observed(TestClusters.topology(SPEC, nodes.keySet()), nodes,
+                view(false, List.of(AG1_0, AG1_1, AG2_0), List.of()), false);
+        DatabaseClusterStatus status = build(null, observed, LEAVES_JOINING, T1);
+
+        assertThat(condition(status, Condition.DEGRADED)).isEqualTo(new Condition(Condition.DEGRADED, Condition.FALSE,
+                "NodesStarting", "leaf-ag2-1 (not scheduled: 0/1 nodes are available: 1 Insufficient cpu), aggregator-0 not up yet",
+                T1.toString()));
+    }
+
+    /** An admin call that timed out says nothing of which nodes are in the cluster: the status says what is known. */
+    @Test
+    void anEngineThatDoesNotAnswerIsNotReportedAsNodesOutOfTheCluster() {
+        Observed observed = observed(SPEC, running(EVERYTHING), EngineView.unreachable("admin call timed out after 10 s"), false);
+        DatabaseClusterStatus status = build(ready(), observed, LEAVES_JOINING, T2);
+
+        assertThat(condition(status, Condition.DEGRADED).reason()).isEqualTo("EngineNotAnswering");
+        assertThat(condition(status, Condition.DEGRADED).message()).doesNotContain("not in the cluster")
+                .endsWith("is unknown: admin call timed out after 10 s");
+    }
+
+    @Test
+    void aSuspendedClusterIsNotCalledUp() {
+        DatabaseClusterStatus status = build(ready(), observed(suspended(SPEC), Map.of(), EngineView.unreachable("no leaf is running"),
+                false), new Step.Done("Suspended", "every node is stopped; storage is kept"), T2);
+
+        assertThat(condition(status, Condition.DEGRADED).reason()).isEqualTo("Suspended");
     }
 
     @Test

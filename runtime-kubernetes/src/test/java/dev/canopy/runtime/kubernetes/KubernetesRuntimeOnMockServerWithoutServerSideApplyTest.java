@@ -142,7 +142,9 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
                 .containsOnlyKeys("orders-leaves-ag1-1.xml");
         assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getTemplate().getSpec().getVolumes().get(0).getProjected()
                 .getSources()).extracting(source -> source.getConfigMap().getName()).containsExactly("orders-leaves-ag1-1-config");
-        assertThat(runtime.observe("orders")).contains(new NodeObservation(leaf, NodeState.RUNNING, "2.17.0", "f1", 0));
+        // started, but no pod runs it yet
+        assertThat(runtime.observe("orders")).contains(new NodeObservation(leaf, NodeState.PENDING, "2.17.0", "f1", 0,
+                "its pod is not made yet"));
     }
 
     @Test

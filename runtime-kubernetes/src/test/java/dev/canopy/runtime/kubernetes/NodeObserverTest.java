@@ -3,6 +3,7 @@ package dev.canopy.runtime.kubernetes;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeObservation;
 import dev.canopy.core.NodeState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -24,11 +25,19 @@ class NodeObserverTest {
                 List.of()), RuntimeSettings.defaults());
     }
 
+    /** A pod whose node container runs, or waits for the given reason. */
     private static Pod pod(String name, String launches, boolean ready, int restarts, String waiting) {
+        ContainerStateBuilder state = new ContainerStateBuilder();
+        if (waiting == null) {
+            state.withNewRunning().endRunning();
+        } else {
+            state.withNewWaiting().withReason(waiting).endWaiting();
+        }
         return new PodBuilder().withNewMetadata().withName(name).withAnnotations(Map.of(NodeLaunches.ANNOTATION, launches))
                 .endMetadata().withNewStatus().withPhase("Running")
                 .withContainerStatuses(new ContainerStatusBuilder().withName("node").withReady(ready).withRestartCount(restarts)
-                        .withNewState().withNewWaiting().withReason(waiting).endWaiting().endState().build())
+                        .withState(state.build()).withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+                        .endTerminated().endLastState().build())
                 .endStatus().build();
     }
 
@@ -50,10 +59,34 @@ class NodeObserverTest {
         assertThat(seen).containsExactly(new NodeObservation(NodeId.leaf(1, 0), NodeState.RUNNING, "2.16.0", "old", 0));
     }
 
+    /** A pod that never ran is not up: the status said "every node is up" of a cluster with no pod running. */
     @Test
-    void aPodTheStatefulSetIsStillCreatingRunsWhatTheTemplateSays() {
+    void aPodTheStatefulSetIsStillCreatingIsPendingWithWhatTheTemplateSays() {
         List<NodeObservation> seen = observe(leaves(1, NodeLaunches.parse("leaf-ag1-0=2.17.0/new")), List.of(), List.of());
-        assertThat(seen).containsExactly(new NodeObservation(NodeId.leaf(1, 0), NodeState.RUNNING, "2.17.0", "new", 0));
+        assertThat(seen).containsExactly(new NodeObservation(NodeId.leaf(1, 0), NodeState.PENDING, "2.17.0", "new", 0,
+                "its pod is not made yet"));
+    }
+
+    @Test
+    void aPodTheSchedulerCannotPlaceIsPendingWithTheSchedulersReason() {
+        Pod unschedulable = new PodBuilder().withNewMetadata().withName("orders-leaves-ag1-0")
+                .withAnnotations(Map.of(NodeLaunches.ANNOTATION, "leaf-ag1-0=2.17.0/new")).endMetadata()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.\n  preemption: 0/1 nodes")
+                .endCondition().endStatus().build();
+        List<NodeObservation> seen = observe(leaves(1, NodeLaunches.parse("leaf-ag1-0=2.17.0/new")), List.of(unschedulable),
+                List.of(claim("data-orders-leaves-ag1-0", "Pending")));
+        assertThat(seen).containsExactly(new NodeObservation(NodeId.leaf(1, 0), NodeState.PENDING, "2.17.0", "new", 0,
+                "not scheduled: 0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes"));
+    }
+
+    @Test
+    void aPodWhoseImageCannotBePulledIsPendingSayingSo() {
+        List<NodeObservation> seen = observe(leaves(1, NodeLaunches.parse(null)),
+                List.of(pod("orders-leaves-ag1-0", "", false, 0, "ImagePullBackOff")),
+                List.of(claim("data-orders-leaves-ag1-0", "Bound")));
+        assertThat(seen).extracting(NodeObservation::state, NodeObservation::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(NodeState.PENDING, "ImagePullBackOff"));
     }
 
     @Test
@@ -64,6 +97,7 @@ class NodeObserverTest {
                 List.of(claim("data-orders-leaves-ag1-0", "Bound"), claim("data-orders-leaves-ag1-1", "Bound")));
         assertThat(seen).extracting(NodeObservation::state).containsExactly(NodeState.RESTARTING, NodeState.RUNNING);
         assertThat(seen).extracting(NodeObservation::restarts).containsExactly(3, 1);
+        assertThat(seen.get(0).detail()).isEqualTo("last exit code 1 (Error)");
     }
 
     @Test
