@@ -11,6 +11,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String DEGRADED = "Degraded";
     public static final String REDUNDANCY_MET = "RedundancyMet";
     public static final String BALANCED = "Balanced";
+    /** Kubernetes: whether every leaf's volume has the size the spec asks for (present once it ever had to grow). */
+    public static final String STORAGE = "Storage";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

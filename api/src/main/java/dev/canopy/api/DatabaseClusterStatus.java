@@ -45,6 +45,14 @@ public record DatabaseClusterStatus(
                 rebalance, replication);
     }
 
+    /** This status with the condition of that type replaced by (or added as) {@code condition}. */
+    public DatabaseClusterStatus withCondition(Condition condition) {
+        List<Condition> changed = new java.util.ArrayList<>(conditions.stream().filter(c -> !c.type().equals(condition.type())).toList());
+        changed.add(condition);
+        return new DatabaseClusterStatus(phase, changed, observedGeneration, aggregators, leaves, release, endpoints, upgrade,
+                rebalance, replication);
+    }
+
     public DatabaseClusterStatus withPhase(Phase newPhase) {
         return new DatabaseClusterStatus(newPhase, conditions, observedGeneration, aggregators, leaves, release, endpoints, upgrade,
                 rebalance, replication);

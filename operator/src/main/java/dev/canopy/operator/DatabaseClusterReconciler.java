@@ -7,7 +7,6 @@ import dev.canopy.api.Phase;
 import dev.canopy.api.SpecValidator;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.BlueGreenUpgrade;
-import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
 import dev.canopy.api.DatabaseClusterSpec;
@@ -22,7 +21,9 @@ import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
 import dev.canopy.core.StatusBuilder;
 import dev.canopy.core.Step;
+import dev.canopy.runtime.kubernetes.ApiErrors;
 import dev.canopy.runtime.kubernetes.KubernetesRuntime;
+import dev.canopy.runtime.kubernetes.LeafStorage;
 import dev.canopy.runtime.kubernetes.OwnedCluster;
 import dev.canopy.runtime.kubernetes.RuntimeSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -164,7 +165,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         String serving = deployments.serving(name);
         List<String> live = new ArrayList<>(List.of(serving));
         deployments.building().filter(green -> !green.equals(serving)).ifPresent(live::add);
-        runtime.applyClusterObjects(serving, live);
+        LeafStorage.Report storage = runtime.applyClusterObjects(serving, live);
         dev.canopy.core.Reconciler reconciler = new dev.canopy.core.Reconciler(runtime, engine, clock, policy);
         ReconcileResult result = upgrade.isPresent()
                 ? blueGreen.pass(subject, upgrade.get(), new BlueGreenUpgrade.Site(reconciler, runtime, runtime, deployments))
@@ -172,6 +173,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         result = replication.pass(new ClusterReplication.Pass(key, owned, resource.getSpec(), serving, runtime, replicationMaps),
                 spec, result, upgrade.isPresent() && upgrade.get().inProgress());
         result = withServiceEndpoint(result, owned);
+        result = withStorage(result, storage, resource.getStatus(), clock.instant());
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
         recordPhase(resource, result.status().phase());
@@ -195,6 +197,21 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     }
 
     /**
+     * Whether the leaves' volumes have the size the spec asks for, once they ever had to grow: claims not bound yet wait
+     * (said so, the cluster is not Failed for it), a growth the API server refused is named in one line.
+     */
+    static ReconcileResult withStorage(ReconcileResult result, LeafStorage.Report storage, DatabaseClusterStatus previous,
+                                       Instant now) {
+        boolean reported = previous != null && previous.condition(Condition.STORAGE).isPresent();
+        if (!storage.eventful() && !reported) {
+            return result;
+        }
+        String reason = storage.complete() ? "VolumesGrown" : storage.refused().isEmpty() ? "WaitingForClaims" : "GrowthRefused";
+        Condition condition = StatusBuilder.condition(previous, Condition.STORAGE, storage.complete(), reason, storage.summary(), now);
+        return new ReconcileResult(result.step(), result.status().withCondition(condition), result.requeueAfter());
+    }
+
+    /**
      * A pass that failed before core could take its step (the API server refused a read or a write): the status says
      * so, and JOSDK retries.
      */
@@ -202,7 +219,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public ErrorStatusUpdateControl<DatabaseCluster> updateErrorStatus(DatabaseCluster resource, Context<DatabaseCluster> context,
                                                                       Exception e) {
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", Causes.rootMessage(e), clock.instant()));
+        // one readable line: the log has the exception whole (JOSDK logs it), a 422's message alone is 3 KB
+        resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", ApiErrors.oneLine(e), clock.instant()));
         resource.getMetadata().setManagedFields(null);
         return ErrorStatusUpdateControl.patchStatus(resource);
     }

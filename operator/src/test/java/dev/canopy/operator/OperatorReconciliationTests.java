@@ -344,5 +344,10 @@ abstract class OperatorReconciliationTests {
         });
         awaitReady("ledger2", 2);
         assertThat(controller.created("ledger2")).as("no pod was restarted").hasSize(before);
+        await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("ledger2").getStatus().condition(Condition.STORAGE))
+                .hasValueSatisfying(c -> {
+                    assertThat(c.status()).isEqualTo(Condition.TRUE);
+                    assertThat(c.message()).isEqualTo("every leaf's volume asks for 25Gi");
+                }));
     }
 }

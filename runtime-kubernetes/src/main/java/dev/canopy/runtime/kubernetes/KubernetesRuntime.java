@@ -15,9 +15,11 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +63,16 @@ public final class KubernetesRuntime implements Runtime, Captures {
      * credentials, for the cluster's own deployment. Called before every pass; applying what is already there changes
      * nothing.
      */
-    public void applyClusterObjects() {
-        applyClusterObjects(cluster.name(), List.of(cluster.name()));
+    public LeafStorage.Report applyClusterObjects() {
+        return applyClusterObjects(cluster.name(), List.of(cluster.name()));
     }
 
     /**
      * The same, for each deployment that exists ({@code live}), with the client Service selecting the aggregators of
-     * {@code serving}.
+     * {@code serving}. Says where the leaves' volumes stand against the spec's size.
      */
-    public void applyClusterObjects(String serving, Collection<String> live) {
+    public LeafStorage.Report applyClusterObjects(String serving, Collection<String> live) {
+        LeafStorage.Report storage = LeafStorage.Report.none(LeafStorage.wanted(cluster).toString());
         for (String deployment : live) {
             OwnedCluster at = at(deployment);
             for (NodeGroup group : NodeGroup.ALL) {
@@ -77,47 +80,71 @@ public final class KubernetesRuntime implements Runtime, Captures {
             }
             applier.apply(NodeDisruptionBudget.build(at, true));
             applier.apply(NodeDisruptionBudget.build(at, false));
-            growStorage(at, NodeGroup.LEAVES_AG1);
-            growStorage(at, NodeGroup.LEAVES_AG2);
+            storage = storage.plus(growStorage(at, NodeGroup.LEAVES_AG1)).plus(growStorage(at, NodeGroup.LEAVES_AG2));
         }
         applier.apply(SqlService.build(at(serving)));
         applier.createIfAbsent(Secret.class, cluster.namespace(), ObjectNames.adminSecret(cluster.name()),
                 () -> AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
+        return storage;
     }
 
-    /** See {@link LeafStorage}: every existing claim first, then the StatefulSet's template, without touching a pod. */
-    private void growStorage(OwnedCluster cluster, NodeGroup group) {
+    /**
+     * See {@link LeafStorage}: every Bound claim below the spec's size grows (one the API server refuses is reported, not
+     * thrown: the others and the rest of the pass go on), those not bound yet wait for a later pass; the StatefulSet's
+     * template grows once, without touching a pod.
+     */
+    private LeafStorage.Report growStorage(OwnedCluster cluster, NodeGroup group) {
         StatefulSet existing = statefulSet(cluster, group);
-        LeafStorage.growTo(existing, cluster).ifPresent(size -> {
-            String prefix = ObjectNames.DATA_VOLUME + "-" + existing.getMetadata().getName() + "-";
-            for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(cluster.namespace())
-                    .withLabels(Labels.group(cluster.deployment(), group)).list().getItems()) {
-                Quantity current = LeafStorage.size(claim);
-                if (claim.getMetadata().getName().startsWith(prefix)
-                        && (current == null || current.getNumericalAmount().compareTo(size.getNumericalAmount()) < 0)) {
-                    client.persistentVolumeClaims().inNamespace(cluster.namespace()).withName(claim.getMetadata().getName())
-                            .edit(c -> {
-                                c.getSpec().getResources().getRequests().put("storage", size);
-                                return c;
-                            });
-                }
+        Quantity wanted = LeafStorage.wanted(cluster);
+        if (existing == null || existing.getSpec().getVolumeClaimTemplates() == null
+                || existing.getSpec().getVolumeClaimTemplates().isEmpty()) {
+            return LeafStorage.Report.none(wanted.toString());
+        }
+        String prefix = ObjectNames.DATA_VOLUME + "-" + existing.getMetadata().getName() + "-";
+        List<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inNamespace(cluster.namespace())
+                .withLabels(Labels.group(cluster.deployment(), group)).list().getItems().stream()
+                .filter(claim -> claim.getMetadata().getName().startsWith(prefix)).toList();
+        LeafStorage.Growth growth = LeafStorage.plan(claims, wanted);
+        List<String> grown = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String claim : growth.toGrow()) {
+            try {
+                client.persistentVolumeClaims().inNamespace(cluster.namespace()).withName(claim).edit(c -> {
+                    c.getSpec().getResources().getRequests().put("storage", wanted);
+                    return c;
+                });
+                LOG.info("{}/{}: growing claim {} to {}", cluster.namespace(), cluster.deployment(), claim, wanted);
+                grown.add(claim);
+            } catch (KubernetesClientException e) {
+                LOG.warn("{}/{}: claim {} could not grow to {}", cluster.namespace(), cluster.deployment(), claim, wanted, e);
+                refused.add(claim + ": " + ApiErrors.oneLine(e));
             }
-            StatefulSet grown = new StatefulSetBuilder()
-                    .withNewMetadata().withName(existing.getMetadata().getName()).withNamespace(cluster.namespace())
-                    .withLabels(existing.getMetadata().getLabels()).withOwnerReferences(cluster.ownerReferences()).endMetadata()
-                    .withSpec(existing.getSpec()).build();
-            grown.getSpec().getVolumeClaimTemplates().forEach(template -> {
-                template.getSpec().getResources().getRequests().put("storage", size);
-                template.setStatus(null);
-            });
-            LOG.info("{}/{}: growing the leaves' volumes to {}; the StatefulSet is made again, its pods keep running",
-                    cluster.namespace(), existing.getMetadata().getName(), size);
-            client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
-                    .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
-            client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
-                    .waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
-            applier.apply(grown);
+        }
+        if (!growth.waiting().isEmpty()) {
+            LOG.info("{}/{}: {} not bound yet: they grow to {} once bound", cluster.namespace(), cluster.deployment(),
+                    growth.waiting(), wanted);
+        }
+        LeafStorage.growTo(existing, cluster).ifPresent(size -> remakeWithLargerClaims(cluster, existing, size));
+        return new LeafStorage.Report(wanted.toString(), grown, growth.waiting(), refused);
+    }
+
+    /** A claim template cannot change: the StatefulSet is deleted without its pods and made again. */
+    private void remakeWithLargerClaims(OwnedCluster cluster, StatefulSet existing, Quantity size) {
+        StatefulSet grown = new StatefulSetBuilder()
+                .withNewMetadata().withName(existing.getMetadata().getName()).withNamespace(cluster.namespace())
+                .withLabels(existing.getMetadata().getLabels()).withOwnerReferences(cluster.ownerReferences()).endMetadata()
+                .withSpec(existing.getSpec()).build();
+        grown.getSpec().getVolumeClaimTemplates().forEach(template -> {
+            template.getSpec().getResources().getRequests().put("storage", size);
+            template.setStatus(null);
         });
+        LOG.info("{}/{}: growing the leaves' volumes to {}; the StatefulSet is made again, its pods keep running",
+                cluster.namespace(), existing.getMetadata().getName(), size);
+        client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
+                .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+        client.apps().statefulSets().inNamespace(cluster.namespace()).withName(existing.getMetadata().getName())
+                .waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
+        applier.apply(grown);
     }
 
     @Override

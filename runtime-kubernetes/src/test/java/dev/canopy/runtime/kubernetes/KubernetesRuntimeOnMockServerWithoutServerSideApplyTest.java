@@ -133,6 +133,46 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
                 .as("the generated password is kept").isEqualTo(password);
     }
 
+    /**
+     * A real API server refuses any change of an unbound claim's request (422), and claims wait unbound in normal
+     * operation: only Bound claims grow, the others are reported and grow on a later pass, once bound.
+     */
+    @Test
+    void growingTheStorageGrowsBoundClaimsAndWaitsForTheOthers() {
+        NodeId bound = NodeId.leaf(1, 0);
+        NodeId pending = NodeId.leaf(1, 1);
+        startWithPods(bound, pending);
+        for (NodeId leaf : List.of(bound, pending)) {
+            var claim = client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.dataClaim("orders", leaf))
+                    .edit(c -> new PersistentVolumeClaimBuilder(c).withNewSpec().withNewResources()
+                            .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("20Gi")).endResources().endSpec()
+                            .withNewStatus().withPhase(leaf.equals(bound) ? "Bound" : "Pending").endStatus().build());
+            assertThat(claim.getStatus().getPhase()).isNotNull();
+        }
+        KubernetesRuntime grown = new KubernetesRuntime(client, RuntimeSettings.defaults().withServerSideApply(false),
+                TestClusters.withStorage(cluster, 40));
+
+        LeafStorage.Report report = grown.applyClusterObjects();
+
+        assertThat(claimSize(bound)).isEqualTo("40Gi");
+        assertThat(claimSize(pending)).as("an unbound claim is left as it is").isEqualTo("20Gi");
+        assertThat(report.grown()).containsExactly("data-orders-leaves-ag1-0");
+        assertThat(report.waiting()).containsExactly("data-orders-leaves-ag1-1 (Pending)");
+        assertThat(report.summary()).isEqualTo("data-orders-leaves-ag1-1 (Pending) not bound yet: grows to 40Gi once bound");
+        assertThat(statefulSet(NodeGroup.LEAVES_AG1).getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources()
+                .getRequests().get("storage").toString()).isEqualTo("40Gi");
+
+        client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.dataClaim("orders", pending))
+                .edit(c -> new PersistentVolumeClaimBuilder(c).withNewStatus().withPhase("Bound").endStatus().build());
+        assertThat(grown.applyClusterObjects().complete()).isTrue();
+        assertThat(claimSize(pending)).as("grown once bound, the template being already grown").isEqualTo("40Gi");
+    }
+
+    private String claimSize(NodeId leaf) {
+        return client.persistentVolumeClaims().inNamespace(TestClusters.NAMESPACE).withName(ObjectNames.dataClaim("orders", leaf)).get()
+                .getSpec().getResources().getRequests().get("storage").toString();
+    }
+
     @Test
     void startingANodeWritesItsConfigAndCoversItsOrdinal() {
         NodeId leaf = NodeId.leaf(1, 1);

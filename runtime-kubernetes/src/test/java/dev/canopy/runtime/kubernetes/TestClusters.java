@@ -21,6 +21,14 @@ final class TestClusters {
                 false);
     }
 
+    /** The same cluster with leaves of another storage size. */
+    static OwnedCluster withStorage(OwnedCluster cluster, int gb) {
+        DatabaseClusterSpec s = cluster.spec();
+        return new OwnedCluster(cluster.namespace(), cluster.name(), cluster.uid(), new DatabaseClusterSpec(s.release(),
+                s.redundancyLevel(), s.aggregators(), new LeavesSpec(s.leaves().count(), s.leaves().height(), gb,
+                s.leaves().storageClass()), s.config(), s.suspended()), false);
+    }
+
     static NodeLaunch launch(NodeId node, String fingerprint) {
         return new NodeLaunch("2.17.0", List.of("-Xmx2048m", "--sun-misc-unsafe-memory-access=allow"),
                 Map.of("node.xml", "<beans><!-- " + node + " --></beans>"), List.of("node.xml"), fingerprint);
