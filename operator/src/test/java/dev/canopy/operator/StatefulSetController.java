@@ -3,12 +3,21 @@ package dev.canopy.operator;
 import dev.canopy.core.NodeId;
 import dev.canopy.runtime.kubernetes.NodeGroup;
 import dev.canopy.runtime.kubernetes.ObjectNames;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,13 +30,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the mock server lacks: a StatefulSet controller and a kubelet, much simplified. Every 100 ms it creates the
- * missing pods (from the template, with a claim for a leaf), deletes pods beyond the replicas, and marks pods Ready
- * unless the test holds them back. Every pod it creates is recorded, in order.
+ * What the API server lacks here: a StatefulSet controller and a kubelet, much simplified. Every 100 ms it creates the
+ * missing pods (from the template, with a claim for a leaf and the volume naming it, as the real controller adds),
+ * deletes pods beyond the replicas, and marks pods running, and Ready unless the test holds them back. Status is
+ * written as a real server takes it: through the status subresource, after the object is made (a real server drops the
+ * status given at creation). Every pod it creates is recorded, in order; a round that fails is logged, not swallowed.
  */
 final class StatefulSetController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
     private final KubernetesClient client;
     private final String namespace;
+    private String lastFailure;
     private final Set<String> heldBack = new HashSet<>();
     private final Set<String> heldBackNext = new HashSet<>();
     private final List<String> created = new CopyOnWriteArrayList<>();
@@ -64,8 +77,13 @@ final class StatefulSetController implements AutoCloseable {
     private void syncQuietly() {
         try {
             sync();
+            lastFailure = null;
         } catch (RuntimeException e) {
-            // the next round tries again, as a controller would
+            // the next round tries again, as a controller would; a real server's refusal must show in the test's log
+            if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
+                LOG.warn("fake StatefulSet controller: {}", e.getMessage());
+            }
+            lastFailure = String.valueOf(e.getMessage());
         }
     }
 
@@ -103,21 +121,30 @@ final class StatefulSetController implements AutoCloseable {
     }
 
     private void create(StatefulSet set, String podName) {
+        PodSpec spec = new PodSpecBuilder(set.getSpec().getTemplate().getSpec()).build();
         if (!set.getSpec().getVolumeClaimTemplates().isEmpty()) {
-            String claim = ObjectNames.DATA_VOLUME + "-" + podName;
+            PersistentVolumeClaim template = set.getSpec().getVolumeClaimTemplates().get(0);
+            String claim = template.getMetadata().getName() + "-" + podName;
             if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
-                client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                        .withNewMetadata().withName(claim)
-                        .withLabels(set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getLabels()).endMetadata()
-                        .withSpec(set.getSpec().getVolumeClaimTemplates().get(0).getSpec())
-                        .withNewStatus().withPhase("Bound").endStatus().build()).create();
+                PersistentVolumeClaim made = client.persistentVolumeClaims().inNamespace(namespace).resource(
+                        new PersistentVolumeClaimBuilder()
+                                .withNewMetadata().withName(claim).withLabels(template.getMetadata().getLabels()).endMetadata()
+                                .withSpec(template.getSpec()).build()).create();
+                made.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Bound").build());
+                client.persistentVolumeClaims().inNamespace(namespace).resource(made).updateStatus();
             }
+            spec.getVolumes().add(new VolumeBuilder().withName(template.getMetadata().getName())
+                    .withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().build());
         }
-        client.pods().inNamespace(namespace).resource(new PodBuilder()
+        Pod made = client.pods().inNamespace(namespace).resource(new PodBuilder()
                 .withNewMetadata().withName(podName).withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
                 .withAnnotations(set.getSpec().getTemplate().getMetadata().getAnnotations()).endMetadata()
-                .withSpec(set.getSpec().getTemplate().getSpec())
-                .withNewStatus().withPhase("Running").endStatus().build()).create();
+                .withSpec(spec).build()).create();
+        made.setStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(spec.getContainers().stream()
+                .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
+                        .withRestartCount(0).withReady(false).withNewState().withNewRunning().endRunning().endState().build())
+                .toList()).build());
+        client.pods().inNamespace(namespace).resource(made).updateStatus();
         created.add(podName);
         if (heldBackNext.remove(podName)) {
             heldBack.add(podName);
@@ -130,9 +157,15 @@ final class StatefulSetController implements AutoCloseable {
     }
 
     private void setReady(Pod pod, boolean ready) {
+        if (pod.getStatus() == null) {
+            return; // made a moment ago: its status comes next
+        }
         List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new ArrayList<>();
         conditions.add(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build());
         pod.getStatus().setConditions(conditions);
+        if (pod.getStatus().getContainerStatuses() != null) {
+            pod.getStatus().getContainerStatuses().forEach(c -> c.setReady(ready));
+        }
         client.pods().inNamespace(namespace).resource(pod).updateStatus();
     }
 
