@@ -64,13 +64,20 @@ public final class CanopyOperator {
     }
 
     public static void main(String[] args) {
-        OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+        OperatorSettings settings;
+        try {
+            settings = OperatorSettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error("the operator could not start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();
         // admin calls reach the leaves at their pods' DNS names: the operator runs inside the cluster
         Engine engine = IgniteEngine.kubernetes();
         Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
-        HttpEndpoints http = new HttpEndpoints(settings.httpPort(), registry, () -> ready(operator)).start();
+        HttpEndpoints http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: finishing the passes in progress (at most {} s)", GRACEFUL_SHUTDOWN.toSeconds());
             operator.stop();
@@ -84,7 +91,7 @@ public final class CanopyOperator {
             LOG.error("the operator could not start: {}", e.getMessage(), e);
             System.exit(1);
         }
-        LOG.info("Canopy operator started: namespaces {}, leader election {}, http port {}",
-                settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.leaderElection(), http.port());
+        LOG.info("Canopy operator started: namespaces {}, leader election {}, /metrics, /healthz and /readyz on {}",
+                settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.leaderElection(), http.url());
     }
 }

@@ -2,6 +2,8 @@ package dev.canopy.operator;
 
 import dev.canopy.runtime.kubernetes.RuntimeSettings;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -20,16 +22,18 @@ import java.util.stream.Collectors;
  * @param identity        this replica's name in the Lease and in Events: its pod's name
  * @param exitWhenNoLongerLeader a replica that lost the Lease exits, so that it cannot reconcile alongside the new leader
  * @param httpPort        the port of /metrics, /healthz and /readyz
+ * @param httpAddress     the address they listen on: every interface by default, so that the kubelet's probes reach them
+ *                        in a pod
  * @param runtime         how nodes run
  */
 public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseName, String leaseNamespace,
                                Duration leaseDuration, String identity, boolean exitWhenNoLongerLeader, int httpPort,
-                               RuntimeSettings runtime) {
+                               InetAddress httpAddress, RuntimeSettings runtime) {
 
     /** Every environment variable {@link #fromEnvironment} reads. */
     public static final Set<String> VARIABLES = Set.of("CANOPY_WATCH_NAMESPACES", "CANOPY_LEADER_ELECTION", "CANOPY_LEASE_NAME",
-            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_NODE_IMAGE", "CANOPY_NODE_LIBS_IMAGE", "CANOPY_NODE_LIBS_PATH",
-            "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME", "POD_NAMESPACE", "HOSTNAME");
+            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_HTTP_ADDRESS", "CANOPY_NODE_IMAGE", "CANOPY_NODE_LIBS_IMAGE",
+            "CANOPY_NODE_LIBS_PATH", "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME", "POD_NAMESPACE", "HOSTNAME");
 
     public OperatorSettings {
         watchNamespaces = Set.copyOf(watchNamespaces);
@@ -38,7 +42,7 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
     /** These settings for a replica of another name, with leader election on and the given lease; for tests. */
     public OperatorSettings electing(String replica, Duration lease, boolean exitWhenNotLeader) {
         return new OperatorSettings(watchNamespaces, true, leaseName, leaseNamespace, lease, replica, exitWhenNotLeader,
-                httpPort, runtime);
+                httpPort, httpAddress, runtime);
     }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -59,7 +63,34 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("CANOPY_LEASE_SECONDS", "15"))),
                 env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "canopy-operator")),
                 true,
-                Integer.parseInt(env.getOrDefault("CANOPY_HTTP_PORT", "8080")),
+                httpPort(env.getOrDefault("CANOPY_HTTP_PORT", "8080")),
+                httpAddress(env.getOrDefault("CANOPY_HTTP_ADDRESS", "0.0.0.0")),
                 runtime);
+    }
+
+    private static int httpPort(String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("CANOPY_HTTP_PORT is not a port (0-65535): '" + value + "'");
+    }
+
+    /** An IP address or a host name of this machine (localhost); a name is resolved here, so that a bad one fails at once. */
+    private static InetAddress httpAddress(String value) {
+        String address = value.strip();
+        if (address.isEmpty()) {
+            throw new IllegalArgumentException("CANOPY_HTTP_ADDRESS is empty: give an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("CANOPY_HTTP_ADDRESS is not an address to listen on: '" + value
+                    + "' (give an IP address, e.g. 127.0.0.1 or 0.0.0.0)", e);
+        }
     }
 }

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -103,7 +104,7 @@ abstract class OperatorReconciliationTests {
     /** Watching the test namespace, no leader election, server-side apply as the API server allows. */
     static OperatorSettings settings(boolean serverSideApply) {
         return new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, Duration.ofSeconds(15),
-                "canopy-operator-0", false, 0, RuntimeSettings.defaults().withServerSideApply(serverSideApply));
+                "canopy-operator-0", false, 0, InetAddress.getLoopbackAddress(), RuntimeSettings.defaults().withServerSideApply(serverSideApply));
     }
 
     static DatabaseClusterSpec spec(int leaves, double leafHeight) {

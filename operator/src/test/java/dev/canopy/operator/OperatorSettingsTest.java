@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OperatorSettingsTest {
 
@@ -15,6 +16,7 @@ class OperatorSettingsTest {
         assertThat(settings.watchNamespaces()).isEmpty();
         assertThat(settings.leaderElection()).isTrue();
         assertThat(settings.httpPort()).isEqualTo(8080);
+        assertThat(settings.httpAddress().isAnyLocalAddress()).as("every interface, for the kubelet's probes").isTrue();
         assertThat(settings.leaseDuration()).hasSeconds(15);
         assertThat(settings.exitWhenNoLongerLeader()).isTrue();
         assertThat(settings.runtime()).isEqualTo(RuntimeSettings.defaults());
@@ -35,5 +37,28 @@ class OperatorSettingsTest {
         assertThat(settings.runtime().imageOf("2.16.0")).isEqualTo("registry.local/ignite:2.16.0-jdk17");
         assertThat(settings.runtime().nodeLibsImage()).isEqualTo("canopy/operator:0.1.0");
         assertThat(settings.runtime().serverSideApply()).isTrue();
+    }
+
+    @Test
+    void readsTheAddressToListenOn() {
+        OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
+                "CANOPY_HTTP_ADDRESS", "127.0.0.1", "CANOPY_HTTP_PORT", "8081"));
+        assertThat(settings.httpAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(settings.httpAddress().isLoopbackAddress()).isTrue();
+        assertThat(settings.httpPort()).isEqualTo(8081);
+        assertThat(OperatorSettings.VARIABLES).contains("CANOPY_HTTP_ADDRESS");
+    }
+
+    @Test
+    void aBadAddressOrPortIsRefusedNamingItsVariable() {
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("CANOPY_HTTP_ADDRESS", "127.0.0.1:8081")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CANOPY_HTTP_ADDRESS").hasMessageContaining("'127.0.0.1:8081'");
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("CANOPY_HTTP_ADDRESS", " ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CANOPY_HTTP_ADDRESS is empty");
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("CANOPY_HTTP_PORT", "http")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CANOPY_HTTP_PORT").hasMessageContaining("'http'");
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("CANOPY_HTTP_PORT", "70000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CANOPY_HTTP_PORT");
     }
 }
