@@ -1,10 +1,17 @@
 package dev.canopy.operator;
 
+import dev.canopy.api.DatabaseCluster;
+import dev.canopy.core.Causes;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.engine.ignite.IgniteEngine;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -14,8 +21,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /** The operator's process: JOSDK with Canopy's reconciler, leader election, metrics and health endpoints. */
 public final class CanopyOperator {
@@ -73,11 +82,33 @@ public final class CanopyOperator {
             return;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        // admin calls reach the leaves at their pods' DNS names: the operator runs inside the cluster
+        KubernetesClient client;
+        try {
+            client = client(settings.kubeContext());
+        } catch (RuntimeException e) {
+            exit(e.getMessage(), e);
+            return;
+        }
+        LOG.info("Kubernetes API server {}{}: namespaces {}, leader election {}", client.getConfiguration().getMasterUrl(),
+                settings.kubeContext() == null ? "" : " (context " + settings.kubeContext() + ")",
+                settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
+                settings.leaderElection() ? "on (Lease " + settings.leaseNamespace() + "/" + settings.leaseName() + ")" : "off");
+        try {
+            checkApiServer(client, settings.watchNamespaces());
+        } catch (IllegalStateException e) {
+            exit(e.getMessage(), e);
+            return;
+        }
+        // admin calls reach the leaves at their pods' DNS names: in a pod, or where the cluster's names resolve
         Engine engine = IgniteEngine.kubernetes();
         Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
-        HttpEndpoints http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();
+        HttpEndpoints http;
+        try {
+            http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();
+        } catch (RuntimeException e) {
+            exit(e.getMessage(), e);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: finishing the passes in progress (at most {} s)", GRACEFUL_SHUTDOWN.toSeconds());
             operator.stop();
@@ -88,10 +119,85 @@ public final class CanopyOperator {
             operator.start();
         } catch (RuntimeException e) {
             // the HTTP server would keep the process alive, not ready for ever: exit, and let Kubernetes restart it
-            LOG.error("the operator could not start: {}", e.getMessage(), e);
-            System.exit(1);
+            exit(reason(e), e);
         }
-        LOG.info("Canopy operator started: namespaces {}, leader election {}, /metrics, /healthz and /readyz on {}",
-                settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.leaderElection(), http.url());
+        LOG.info("Canopy operator started: /metrics, /healthz and /readyz on {}", http.url());
+    }
+
+    /** From the kubeconfig ($KUBECONFIG, ~/.kube/config) at the given context or its current one; in a pod, its service account. */
+    static KubernetesClient client(String context) {
+        KubernetesClientBuilder builder = new KubernetesClientBuilder();
+        if (context != null) {
+            Config config = Config.autoConfigure(context);
+            if (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName())) {
+                throw new IllegalArgumentException("the kubeconfig has no context '" + context + "'");
+            }
+            builder.withConfig(config);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Lists DatabaseClusters once, as the informers will: one sentence, rather than their stack traces, when the API
+     * server cannot be reached, refuses the credentials or the list, or has no DatabaseCluster resource (CRD).
+     */
+    static void checkApiServer(KubernetesClient client, Set<String> namespaces) {
+        String server = client.getConfiguration().getMasterUrl();
+        ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+        try {
+            if (namespaces.isEmpty()) {
+                client.resources(DatabaseCluster.class).inAnyNamespace().list(one);
+            } else {
+                for (String namespace : namespaces) {
+                    client.resources(DatabaseCluster.class).inNamespace(namespace).list(one);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException(apiServerProblem(server, e), e);
+        }
+    }
+
+    static String apiServerProblem(String server, KubernetesClientException e) {
+        String said = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        return switch (e.getCode()) {
+            case 401 -> "the Kubernetes API server at " + server + " does not accept the kubeconfig's credentials (401 Unauthorized)";
+            case 403 -> "the Kubernetes API server at " + server + " refuses: " + said;
+            case 404 -> "the Kubernetes API server at " + server + " has no DatabaseCluster resource ("
+                    + HasMetadata.getPlural(DatabaseCluster.class) + "." + HasMetadata.getGroup(DatabaseCluster.class) + "/"
+                    + HasMetadata.getVersion(DatabaseCluster.class) + "): install its CRD first, "
+                    + "e.g. kubectl apply --server-side -f deploy/helm/canopy-operator/crds/";
+            default -> e.getCode() > 0
+                    ? "the Kubernetes API server at " + server + " answers " + e.getCode() + ": " + said
+                    : "cannot reach the Kubernetes API server at " + server + ": " + firstMessage(e.getCause() == null ? e : e.getCause());
+        };
+    }
+
+    /** The first message along the chain of causes; a refused or failed connection often has none. */
+    private static String firstMessage(Throwable e) {
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+            if (t instanceof ConnectException) {
+                return "no connection (" + t.getClass().getSimpleName() + ")";
+            }
+            deepest = t;
+        }
+        return deepest.getClass().getSimpleName();
+    }
+
+    /** One line that says why; the stack trace at debug level, for whoever needs it. */
+    private static void exit(String reason, RuntimeException e) {
+        LOG.error("the operator could not start: {}", reason);
+        LOG.debug("the operator could not start", e);
+        System.exit(1);
+    }
+
+    /** The outermost message and the innermost, when they differ: what failed and why, without the wrappers between. */
+    static String reason(Throwable e) {
+        String outer = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String root = Causes.rootMessage(e);
+        return outer.contains(root) ? outer : outer + ": " + root;
     }
 }

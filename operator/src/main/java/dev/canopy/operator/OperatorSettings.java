@@ -23,17 +23,19 @@ import java.util.stream.Collectors;
  * @param exitWhenNoLongerLeader a replica that lost the Lease exits, so that it cannot reconcile alongside the new leader
  * @param httpPort        the port of /metrics, /healthz and /readyz
  * @param httpAddress     the address they listen on: every interface by default, so that the kubelet's probes reach them
- *                        in a pod
+ *                        in a pod; {@code ./canopy operator} sets 127.0.0.1
+ * @param kubeContext     the kubeconfig context to use; null for its current context (or, in a pod, the service account)
  * @param runtime         how nodes run
  */
 public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseName, String leaseNamespace,
                                Duration leaseDuration, String identity, boolean exitWhenNoLongerLeader, int httpPort,
-                               InetAddress httpAddress, RuntimeSettings runtime) {
+                               InetAddress httpAddress, String kubeContext, RuntimeSettings runtime) {
 
     /** Every environment variable {@link #fromEnvironment} reads. */
     public static final Set<String> VARIABLES = Set.of("CANOPY_WATCH_NAMESPACES", "CANOPY_LEADER_ELECTION", "CANOPY_LEASE_NAME",
-            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_HTTP_ADDRESS", "CANOPY_NODE_IMAGE", "CANOPY_NODE_LIBS_IMAGE",
-            "CANOPY_NODE_LIBS_PATH", "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME", "POD_NAMESPACE", "HOSTNAME");
+            "CANOPY_LEASE_SECONDS", "CANOPY_HTTP_PORT", "CANOPY_HTTP_ADDRESS", "CANOPY_KUBE_CONTEXT", "CANOPY_NODE_IMAGE",
+            "CANOPY_NODE_LIBS_IMAGE", "CANOPY_NODE_LIBS_PATH", "CANOPY_NODE_OPTION_LIBS", "CANOPY_SERVER_SIDE_APPLY", "POD_NAME",
+            "POD_NAMESPACE", "HOSTNAME");
 
     public OperatorSettings {
         watchNamespaces = Set.copyOf(watchNamespaces);
@@ -42,7 +44,7 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
     /** These settings for a replica of another name, with leader election on and the given lease; for tests. */
     public OperatorSettings electing(String replica, Duration lease, boolean exitWhenNotLeader) {
         return new OperatorSettings(watchNamespaces, true, leaseName, leaseNamespace, lease, replica, exitWhenNotLeader,
-                httpPort, httpAddress, runtime);
+                httpPort, httpAddress, kubeContext, runtime);
     }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -65,6 +67,7 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
                 true,
                 httpPort(env.getOrDefault("CANOPY_HTTP_PORT", "8080")),
                 httpAddress(env.getOrDefault("CANOPY_HTTP_ADDRESS", "0.0.0.0")),
+                blankToNull(env.get("CANOPY_KUBE_CONTEXT")),
                 runtime);
     }
 
@@ -92,5 +95,9 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
             throw new IllegalArgumentException("CANOPY_HTTP_ADDRESS is not an address to listen on: '" + value
                     + "' (give an IP address, e.g. 127.0.0.1 or 0.0.0.0)", e);
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

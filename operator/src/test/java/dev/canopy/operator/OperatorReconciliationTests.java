@@ -104,7 +104,7 @@ abstract class OperatorReconciliationTests {
     /** Watching the test namespace, no leader election, server-side apply as the API server allows. */
     static OperatorSettings settings(boolean serverSideApply) {
         return new OperatorSettings(Set.of(NAMESPACE), false, "canopy-operator", NAMESPACE, Duration.ofSeconds(15),
-                "canopy-operator-0", false, 0, InetAddress.getLoopbackAddress(), RuntimeSettings.defaults().withServerSideApply(serverSideApply));
+                "canopy-operator-0", false, 0, InetAddress.getLoopbackAddress(), null, RuntimeSettings.defaults().withServerSideApply(serverSideApply));
     }
 
     static DatabaseClusterSpec spec(int leaves, double leafHeight) {

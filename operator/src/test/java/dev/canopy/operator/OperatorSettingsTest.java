@@ -17,6 +17,7 @@ class OperatorSettingsTest {
         assertThat(settings.leaderElection()).isTrue();
         assertThat(settings.httpPort()).isEqualTo(8080);
         assertThat(settings.httpAddress().isAnyLocalAddress()).as("every interface, for the kubelet's probes").isTrue();
+        assertThat(settings.kubeContext()).isNull();
         assertThat(settings.leaseDuration()).hasSeconds(15);
         assertThat(settings.exitWhenNoLongerLeader()).isTrue();
         assertThat(settings.runtime()).isEqualTo(RuntimeSettings.defaults());
@@ -40,13 +41,14 @@ class OperatorSettingsTest {
     }
 
     @Test
-    void readsTheAddressToListenOn() {
+    void readsWhatCanopyOperatorSetsOutsideACluster() {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
-                "CANOPY_HTTP_ADDRESS", "127.0.0.1", "CANOPY_HTTP_PORT", "8081"));
+                "CANOPY_HTTP_ADDRESS", "127.0.0.1", "CANOPY_HTTP_PORT", "8081", "CANOPY_KUBE_CONTEXT", " kind-dev "));
         assertThat(settings.httpAddress().getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(settings.httpAddress().isLoopbackAddress()).isTrue();
         assertThat(settings.httpPort()).isEqualTo(8081);
-        assertThat(OperatorSettings.VARIABLES).contains("CANOPY_HTTP_ADDRESS");
+        assertThat(settings.kubeContext()).isEqualTo("kind-dev");
+        assertThat(OperatorSettings.VARIABLES).contains("CANOPY_HTTP_ADDRESS", "CANOPY_KUBE_CONTEXT");
     }
 
     @Test
