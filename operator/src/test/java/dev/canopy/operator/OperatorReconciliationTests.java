@@ -12,6 +12,7 @@ import dev.canopy.runtime.kubernetes.RuntimeSettings;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
@@ -90,11 +91,20 @@ abstract class OperatorReconciliationTests {
         stopApiServer();
     }
 
-    /** The test namespace and the CRD, as the chart would install it. */
+    /**
+     * The test namespace, the CRD as the chart would install it, and a default storage class that lets claims grow (a
+     * real API server's admission refuses to grow a claim of a class that does not allow it, or of none).
+     */
     static void prepare(KubernetesClient client) throws java.io.IOException {
         if (client.namespaces().withName(NAMESPACE).get() == null) {
             client.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
                     .endMetadata().build()).create();
+        }
+        if (client.storage().v1().storageClasses().withName("standard").get() == null) {
+            client.resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata().withName("standard")
+                    .addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
+                    .withProvisioner("canopy.dev/test").withAllowVolumeExpansion(true)
+                    .withVolumeBindingMode("WaitForFirstConsumer").build()).create();
         }
         try (InputStream crd = DatabaseCluster.class.getClassLoader().getResourceAsStream("META-INF/fabric8/databaseclusters.canopy.dev-v1.yml")) {
             client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
@@ -109,6 +119,12 @@ abstract class OperatorReconciliationTests {
 
     static DatabaseClusterSpec spec(int leaves, double leafHeight) {
         return new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(2, 0.5), new LeavesSpec(leaves, leafHeight, 10, null), Map.of(), false);
+    }
+
+    /** The same amount, however written: a real API server keeps quantities in canonical form ("4096Mi" is "4Gi"). */
+    static java.util.function.Consumer<Quantity> sameAs(String expected) {
+        return actual -> assertThat(Quantity.getAmountInBytes(actual)).as("%s is %s", actual, expected)
+                .isEqualByComparingTo(Quantity.getAmountInBytes(new Quantity(expected)));
     }
 
     DatabaseCluster create(String name, DatabaseClusterSpec spec) {
@@ -182,7 +198,7 @@ abstract class OperatorReconciliationTests {
         }
         assertThat(statefulSet("orders-leaves-ag1").getSpec().getVolumeClaimTemplates()).hasSize(1);
         assertThat(statefulSet("orders-leaves-ag1").getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getResources().getLimits().get("memory").toString()).isEqualTo("4096Mi");
+                .getResources().getLimits().get("memory")).satisfies(sameAs("4096Mi"));
         assertThat(client.services().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders")).list().getItems()).hasSize(4);
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders"))
                 .list().getItems()).hasSize(2);
@@ -220,7 +236,7 @@ abstract class OperatorReconciliationTests {
         assertThat(controller.created("billing").subList(before, before + 4))
                 .containsExactly("billing-leaves-ag1-0", "billing-leaves-ag1-1", "billing-leaves-ag2-0", "billing-leaves-ag2-1");
         assertThat(statefulSet("billing-leaves-ag2").getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getResources().getLimits().get("memory").toString()).isEqualTo("8192Mi");
+                .getResources().getLimits().get("memory")).satisfies(sameAs("8192Mi"));
     }
 
     @Test
@@ -336,11 +352,11 @@ abstract class OperatorReconciliationTests {
         await().atMost(CONVERGE).untilAsserted(() -> {
             assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger2")).list()
                     .getItems()).hasSize(2).allSatisfy(claim ->
-                    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("25Gi"));
+                    assertThat(claim.getSpec().getResources().getRequests().get("storage")).satisfies(sameAs("25Gi")));
             for (String name : List.of("ledger2-leaves-ag1", "ledger2-leaves-ag2")) {
                 assertThat(statefulSet(name)).isNotNull();
                 assertThat(statefulSet(name).getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests()
-                        .get("storage").toString()).isEqualTo("25Gi");
+                        .get("storage")).satisfies(sameAs("25Gi"));
             }
         });
         awaitReady("ledger2", 2);

@@ -1,5 +1,6 @@
 package dev.canopy.operator;
 
+import dev.canopy.api.DatabaseCluster;
 import dev.canopy.core.NodeId;
 import dev.canopy.runtime.kubernetes.NodeGroup;
 import dev.canopy.runtime.kubernetes.ObjectNames;
@@ -30,14 +31,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the API server lacks here: a StatefulSet controller and a kubelet, much simplified. Every 100 ms it creates the
- * missing pods (from the template, with a claim for a leaf and the volume naming it, as the real controller adds),
- * deletes pods beyond the replicas, and marks pods running, and Ready unless the test holds them back. Status is
+ * What the API server lacks here: a StatefulSet controller, a kubelet, the garbage collector and the claim protection
+ * controller, much simplified. Every 100 ms it creates the missing pods (from the template, with a claim for a leaf and
+ * the volume naming it, as the real controller adds), deletes pods beyond the replicas, marks pods running, and Ready
+ * unless the test holds them back; it deletes the StatefulSets whose DatabaseCluster is gone and the pods of no
+ * StatefulSet, and lets a deleted claim go once no pod names it. Status is
  * written as a real server takes it: through the status subresource, after the object is made (a real server drops the
  * status given at creation). Every pod it creates is recorded, in order; a round that fails is logged, not swallowed.
  */
 final class StatefulSetController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatefulSetController.class);
+    private static final String PROTECTION = "kubernetes.io/pvc-protection";
     private final KubernetesClient client;
     private final String namespace;
     private String lastFailure;
@@ -91,7 +95,9 @@ final class StatefulSetController implements AutoCloseable {
         // pods before StatefulSets: the runtime changes the template before it deletes a pod, so a pod found missing
         // here is recreated from a template at least as new as that change
         List<Pod> allPods = client.pods().inNamespace(namespace).list().getItems();
-        for (StatefulSet set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+        List<StatefulSet> sets = collectGarbage(client.apps().statefulSets().inNamespace(namespace).list().getItems(), allPods);
+        releaseDeletedClaims(allPods);
+        for (StatefulSet set : sets) {
             String name = set.getMetadata().getName();
             int replicas = set.getSpec().getReplicas();
             Set<String> existing = new HashSet<>();
@@ -116,6 +122,54 @@ final class StatefulSetController implements AutoCloseable {
                 if (!existing.contains(podName)) {
                     create(set, podName);
                 }
+            }
+        }
+    }
+
+    /**
+     * The garbage collector's part: a StatefulSet whose owner is gone is deleted, with its pods; one deleted with orphan
+     * propagation loses its finalizer (its pods, which carry no owner reference here, stay).
+     */
+    private List<StatefulSet> collectGarbage(List<StatefulSet> sets, List<Pod> pods) {
+        for (StatefulSet set : sets) {
+            if (set.getMetadata().getDeletionTimestamp() != null && set.getMetadata().getFinalizers().contains("orphan")) {
+                client.apps().statefulSets().inNamespace(namespace).withName(set.getMetadata().getName()).edit(s -> {
+                    s.getMetadata().getFinalizers().remove("orphan");
+                    return s;
+                });
+            }
+        }
+        Set<String> owners = new HashSet<>();
+        client.resources(DatabaseCluster.class).inNamespace(namespace).list().getItems()
+                .forEach(c -> owners.add(c.getMetadata().getUid()));
+        List<StatefulSet> alive = new ArrayList<>();
+        for (StatefulSet set : sets) {
+            boolean orphaned = set.getMetadata().getOwnerReferences().stream().anyMatch(ref -> !owners.contains(ref.getUid()));
+            if (!orphaned) {
+                alive.add(set);
+                continue;
+            }
+            client.resource(set).delete();
+            pods.stream().filter(pod -> pod.getMetadata().getLabels().entrySet()
+                    .containsAll(set.getSpec().getSelector().getMatchLabels().entrySet()))
+                    .forEach(pod -> client.resource(pod).delete());
+        }
+        return alive;
+    }
+
+    /** The claim protection controller's part: a deleted claim keeps its finalizer while a pod names it. */
+    private void releaseDeletedClaims(List<Pod> pods) {
+        for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(namespace).list().getItems()) {
+            if (claim.getMetadata().getDeletionTimestamp() == null || !claim.getMetadata().getFinalizers().contains(PROTECTION)) {
+                continue;
+            }
+            boolean inUse = pods.stream().anyMatch(pod -> pod.getSpec().getVolumes().stream().anyMatch(v ->
+                    v.getPersistentVolumeClaim() != null && claim.getMetadata().getName().equals(v.getPersistentVolumeClaim().getClaimName())));
+            if (!inUse) {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(claim.getMetadata().getName()).edit(c -> {
+                    c.getMetadata().getFinalizers().remove(PROTECTION);
+                    return c;
+                });
             }
         }
     }

@@ -86,6 +86,9 @@ public final class LeafStorage {
         List<String> toGrow = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (PersistentVolumeClaim claim : claims) {
+            if (claim.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
             Quantity current = size(claim);
             if (current != null && current.getNumericalAmount().compareTo(wanted.getNumericalAmount()) >= 0) {
                 continue;

@@ -50,7 +50,9 @@ public final class NodeObserver {
             pods.forEach(pod -> ordinal(set + "-", pod.getMetadata().getName()).ifPresent(i -> podsByOrdinal.put(i, pod)));
             Map<Integer, PersistentVolumeClaim> claimsByOrdinal = new TreeMap<>();
             if (group.isLeaves()) {
-                claims.forEach(claim -> ordinal(ObjectNames.DATA_VOLUME + "-" + set + "-", claim.getMetadata().getName())
+                // a claim being deleted is gone: it waits only for its finalizer (no pod may use it any more)
+                claims.stream().filter(claim -> claim.getMetadata().getDeletionTimestamp() == null)
+                        .forEach(claim -> ordinal(ObjectNames.DATA_VOLUME + "-" + set + "-", claim.getMetadata().getName())
                         .ifPresent(i -> claimsByOrdinal.put(i, claim)));
             }
             TreeSet<Integer> ordinals = new TreeSet<>(podsByOrdinal.keySet());

@@ -109,6 +109,17 @@ class NodeObserverTest {
         assertThat(seen.get(1).state()).isEqualTo(NodeState.STOPPED);
     }
 
+    /** A deleted claim waits for its protection finalizer on a real server: the leaf it belonged to is gone already. */
+    @Test
+    void aClaimBeingDeletedIsGone() {
+        PersistentVolumeClaim deleting = claim("data-orders-leaves-ag1-1", "Bound");
+        deleting.getMetadata().setDeletionTimestamp("2026-12-06T19:02:17Z");
+        List<NodeObservation> seen = observe(leaves(1, NodeLaunches.parse(null)),
+                List.of(pod("orders-leaves-ag1-0", "", true, 0, null)),
+                List.of(claim("data-orders-leaves-ag1-0", "Bound"), deleting));
+        assertThat(seen).extracting(NodeObservation::node).containsExactly(NodeId.leaf(1, 0));
+    }
+
     @Test
     void aLeafPodWhoseClaimIsMissingOrLostHasLostItsStorage() {
         List<NodeObservation> seen = observe(leaves(2, NodeLaunches.parse(null)),
