@@ -1,7 +1,6 @@
 package dev.canopy.operator;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,18 +8,10 @@ import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,20 +21,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * downloads them (offline mode), and is skipped, saying so, where they are absent.
  */
 class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliationTests {
-    private static final Logger LOG = LoggerFactory.getLogger(OperatorOnKubeApiServerWithServerSideApplyTest.class);
     private KubeAPIServer server;
 
     @Override
     KubernetesClient apiServer() {
-        String dir = System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_DIR);
-        if (!hasApiServerBinary(dir)) {
-            LOG.warn("skipping the operator tests against a real API server: no kube-apiserver binary under "
-                    + "$KUBE_API_TEST_DIR ({}); put kube-api-test's binaries there to run them", dir == null ? "unset" : dir);
-        }
-        Assumptions.assumeTrue(hasApiServerBinary(dir), "no kube-apiserver binary under $KUBE_API_TEST_DIR");
-        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withTestDir(dir).withOfflineMode(true)
-                .withUpdateKubeConfig(false).build());
-        server.start();
+        server = RealApiServer.startOrSkip("the operator's reconciliation tests");
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
     }
 
@@ -69,17 +51,6 @@ class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliat
                 new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 1.0, -1, null), Map.of(), false))) {
             assertThatThrownBy(() -> create("invalid", invalid)).isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("Invalid value");
-        }
-    }
-
-    static boolean hasApiServerBinary(String dir) {
-        if (dir == null || dir.isBlank() || !Files.isDirectory(Path.of(dir))) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(Path.of(dir), 4)) {
-            return files.anyMatch(p -> p.getFileName().toString().equals("kube-apiserver") && Files.isExecutable(p));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot look for kube-apiserver under " + dir, e);
         }
     }
 }
