@@ -54,41 +54,18 @@ public class IgniteAdmin {
                 for (List<?> row : client.query(new SqlFieldsQuery("SELECT CONSISTENT_ID FROM SYS.BASELINE_NODES")).getAll()) {
                     baseline.add(String.valueOf(row.get(0)));
                 }
-                Map<String, String> names = serverNodes.stream()
-                        .collect(Collectors.toMap(n -> n.id().toString(), n -> String.valueOf(n.consistentId()), (a, b) -> a));
-                // by state and leaf, so that a wait that does not end says where the copies are stuck and in which state.
-                // EVICTED copies are not counted: their eviction is over, the node holds nothing of them and owns none of
-                // them, and nothing moves them further. The partition map can keep them: CI once saw 45 EVICTED copies
-                // on a leaf for 4 minutes once its group's other leaf stopped for a scale-in, and the wait for them to
-                // "move" never ended. RENTING (being cleared) copies still count: that clearing ends by itself.
-                notOwning = 0;
-                Map<String, Integer> byStateAndLeaf = new TreeMap<>();
-                for (List<?> row : client.query(new SqlFieldsQuery("SELECT STATE, NODE_ID, COUNT(*) FROM SYS.PARTITION_STATES"
-                        + " WHERE STATE NOT IN ('OWNING', 'EVICTED') GROUP BY STATE, NODE_ID")).getAll()) {
-                    int count = ((Number) row.get(2)).intValue();
-                    notOwning += count;
-                    String leaf = names.get(String.valueOf(row.get(1)));
-                    byStateAndLeaf.merge(row.get(0) + " on " + (leaf != null ? leaf : String.valueOf(row.get(1))), count, Integer::sum);
-                    if ("MOVING".equals(row.get(0)) && leaf != null) {
-                        movingByLeaf.merge(leaf, count, Integer::sum);
-                    }
-                }
-                detail = byStateAndLeaf.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                        .collect(Collectors.joining(", "));
-                // a server that joined but is not yet in the partition map has not been through the exchange: its
-                // partitions are not MOVING yet, so "all OWNING" would be read too early (and a partner restarted
-                // while it still lacks the writes it missed)
-                Set<String> mapped = new HashSet<>();
-                for (List<?> row : client.query(new SqlFieldsQuery("SELECT DISTINCT NODE_ID FROM SYS.PARTITION_STATES")).getAll()) {
-                    mapped.add(String.valueOf(row.get(0)));
-                }
-                // only baseline nodes own partitions; a server outside the baseline has none to show
-                long unmapped = serverNodes.stream()
-                        .filter(n -> baseline.contains(String.valueOf(n.consistentId())))
-                        .filter(n -> !mapped.contains(n.id().toString())).count();
-                if (unmapped > 0) {
-                    notOwning = Math.max(notOwning, 0) + (int) unmapped;
-                    detail = (detail.isEmpty() ? "" : detail + ", ") + unmapped + " leaves not yet in the partition map";
+                try {
+                    PartitionStates states = partitionStates(client, serverNodes, baseline);
+                    notOwning = states.notOwning();
+                    movingByLeaf.putAll(states.movingByLeaf());
+                    detail = states.detail();
+                } catch (RuntimeException e) {
+                    // the view can fail while a leaf enters the partition map (Ignite 2.17: a NullPointerException from
+                    // SYS.PARTITION_STATES during the exchange): the nodes and the baseline read above stand, and the
+                    // partitions count as not settled, so that nothing is touched until they can be read
+                    LOG.debug("partition states of {} not readable", leafAddresses, e);
+                    notOwning = 1;
+                    detail = "partition states not readable yet: " + Causes.rootMessage(e);
                 }
             }
             return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, detail);
@@ -96,6 +73,51 @@ public class IgniteAdmin {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
             return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));
         }
+    }
+
+    /** What {@code SYS.PARTITION_STATES} says: the copies not owning, by state and leaf, and the MOVING ones per leaf. */
+    private record PartitionStates(int notOwning, Map<String, Integer> movingByLeaf, String detail) {
+    }
+
+    private static PartitionStates partitionStates(IgniteClient client, Collection<ClusterNode> serverNodes, Set<String> baseline) {
+        Map<String, String> names = serverNodes.stream()
+                .collect(Collectors.toMap(n -> n.id().toString(), n -> String.valueOf(n.consistentId()), (a, b) -> a));
+        Map<String, Integer> movingByLeaf = new TreeMap<>();
+        // by state and leaf, so that a wait that does not end says where the copies are stuck and in which state.
+        // EVICTED copies are not counted: their eviction is over, the node holds nothing of them and owns none of
+        // them, and nothing moves them further. The partition map can keep them: CI once saw 45 EVICTED copies
+        // on a leaf for 4 minutes once its group's other leaf stopped for a scale-in, and the wait for them to
+        // "move" never ended. RENTING (being cleared) copies still count: that clearing ends by itself.
+        int notOwning = 0;
+        Map<String, Integer> byStateAndLeaf = new TreeMap<>();
+        for (List<?> row : client.query(new SqlFieldsQuery("SELECT STATE, NODE_ID, COUNT(*) FROM SYS.PARTITION_STATES"
+                + " WHERE STATE NOT IN ('OWNING', 'EVICTED') GROUP BY STATE, NODE_ID")).getAll()) {
+            int count = ((Number) row.get(2)).intValue();
+            notOwning += count;
+            String leaf = names.get(String.valueOf(row.get(1)));
+            byStateAndLeaf.merge(row.get(0) + " on " + (leaf != null ? leaf : String.valueOf(row.get(1))), count, Integer::sum);
+            if ("MOVING".equals(row.get(0)) && leaf != null) {
+                movingByLeaf.merge(leaf, count, Integer::sum);
+            }
+        }
+        String detail = byStateAndLeaf.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+        // a server that joined but is not yet in the partition map has not been through the exchange: its
+        // partitions are not MOVING yet, so "all OWNING" would be read too early (and a partner restarted
+        // while it still lacks the writes it missed)
+        Set<String> mapped = new HashSet<>();
+        for (List<?> row : client.query(new SqlFieldsQuery("SELECT DISTINCT NODE_ID FROM SYS.PARTITION_STATES")).getAll()) {
+            mapped.add(String.valueOf(row.get(0)));
+        }
+        // only baseline nodes own partitions; a server outside the baseline has none to show
+        long unmapped = serverNodes.stream()
+                .filter(n -> baseline.contains(String.valueOf(n.consistentId())))
+                .filter(n -> !mapped.contains(n.id().toString())).count();
+        if (unmapped > 0) {
+            notOwning += (int) unmapped;
+            detail = (detail.isEmpty() ? "" : detail + ", ") + unmapped + " leaves not yet in the partition map";
+        }
+        return new PartitionStates(notOwning, movingByLeaf, detail);
     }
 
     public void activate(List<String> leafAddresses) {
