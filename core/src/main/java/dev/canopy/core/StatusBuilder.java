@@ -31,7 +31,10 @@ public final class StatusBuilder {
         int leavesReady = (int) leaves.stream().filter(engine::joined).count();
         int aggregatorsReady = (int) aggregators.stream().filter(engine::joined).count();
         boolean done = step instanceof Step.Done;
-        boolean everReady = previous != null && previous.phase() != null && previous.phase() != Phase.Provisioning;
+        // the release is recorded by Ready passes only: a step that failed during the first provisioning (an activation
+        // that timed out and is retried) must not make the cluster look like one that was Ready and is now degraded; a
+        // cluster coming back from a suspend provisions until Ready
+        boolean everReady = previous != null && previous.release() != null && previous.phase() != Phase.Provisioning;
 
         List<NodeId> down = new ArrayList<>();
         // nodes coming back from a suspend are provisioning, not down (the same as the phase above); a new node of a

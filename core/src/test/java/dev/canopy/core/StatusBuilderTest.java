@@ -156,6 +156,20 @@ class StatusBuilderTest {
         assertThat(status.release()).isEqualTo("2.17.0");
     }
 
+    /** Seen on real pods: an activation that timed out once (Failed, retried) turned a first provisioning into Scaling. */
+    @Test
+    void aStepThatFailedDuringTheFirstProvisioningLeavesItProvisioning() {
+        DatabaseClusterStatus failed = build(null, observed(SPEC, running(LEAVES), view(false, LEAVES, List.of()), false),
+                new Step.Failed("ActivatingFailed", "activating the cluster on 4 leaves failed: Timeout"), T1);
+        assertThat(failed.phase()).isEqualTo(Phase.Failed);
+
+        DatabaseClusterStatus next = build(failed, observed(SPEC, running(LEAVES), view(true, LEAVES, LEAF_NAMES), false),
+                new Step.StartNodes(List.of(AGG_0), "StartingAggregators", "starting aggregator-0"), T2);
+
+        assertThat(next.phase()).isEqualTo(Phase.Provisioning);
+        assertThat(condition(next, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+    }
+
     /** Leaves that crash-loop while the cluster is first provisioned (a class the image's JVM cannot load) are degraded. */
     @Test
     void leavesCrashLoopingWhileProvisioningAreDegradedNotUp() {
