@@ -41,6 +41,12 @@ public final class CanopyOperator {
      */
     public static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                                   Clock clock, PlannerPolicy policy) {
+        return create(client, settings, engine, registry, clock, policy, LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader()));
+    }
+
+    /** The same, with what losing the Lease does. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
+                           Clock clock, PlannerPolicy policy, LeadershipExit leadership) {
         String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -53,7 +59,7 @@ public final class CanopyOperator {
                 Duration lease = settings.leaseDuration();
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(),
                         settings.leaseNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(7),
-                        instance, null, settings.exitWhenNoLongerLeader()));
+                        instance, leadership.callbacks(), false));
             }
         });
         operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance),
@@ -101,7 +107,8 @@ public final class CanopyOperator {
         }
         // admin calls reach the leaves at their pods' DNS names: in a pod, or where the cluster's names resolve
         Engine engine = IgniteEngine.kubernetes();
-        Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        LeadershipExit leadership = LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader());
+        Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS, leadership);
         HttpEndpoints http;
         try {
             http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();
@@ -111,6 +118,7 @@ public final class CanopyOperator {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: finishing the passes in progress (at most {} s)", GRACEFUL_SHUTDOWN.toSeconds());
+            leadership.shuttingDown();
             operator.stop();
             http.close();
             client.close();

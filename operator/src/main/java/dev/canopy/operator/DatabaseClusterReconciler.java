@@ -221,7 +221,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
         // one readable line: the log has the exception whole (JOSDK logs it), a 422's message alone is 3 KB
         resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", ApiErrors.oneLine(e), clock.instant()));
-        resource.getMetadata().setManagedFields(null);
+        statusOnly(resource);
         return ErrorStatusUpdateControl.patchStatus(resource);
     }
 
@@ -241,10 +241,20 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
 
     private UpdateControl<DatabaseCluster> withStatus(DatabaseCluster resource, DatabaseClusterStatus status, ReconcileResult result) {
         resource.setStatus(status);
-        // only the status is sent back: managedFields and the like would make the patch conflict with other writers
-        resource.getMetadata().setManagedFields(null);
+        statusOnly(resource);
         UpdateControl<DatabaseCluster> control = UpdateControl.patchStatus(resource);
         return result == null ? control : control.rescheduleAfter(result.requeueAfter().toMillis());
+    }
+
+    /**
+     * Only the status is sent back: managedFields would make the patch conflict with other writers, and the resource
+     * version of the informer's copy made about one pass in twenty fail with 409 on a real server (a user's edit, or
+     * the pass's own previous write, in between) — its status lost, or worse, the error status of a mere conflict
+     * written. The status has one writer, the leader: the last pass's word is the one to keep.
+     */
+    private static void statusOnly(DatabaseCluster resource) {
+        resource.getMetadata().setManagedFields(null);
+        resource.getMetadata().setResourceVersion(null);
     }
 
     /** The previous status in phase Failed, with a Ready condition that says why; counts and endpoints kept. */

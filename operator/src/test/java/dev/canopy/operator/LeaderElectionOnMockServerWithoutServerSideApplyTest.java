@@ -47,6 +47,8 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
     private KubernetesClient replicaClient;
     private StatefulSetController controller;
     private final Map<String, Operator> replicas = new HashMap<>();
+    private final Map<String, LeadershipExit> leaderships = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger exits = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -57,10 +59,13 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
         server.destroy();
     }
 
+    /** Replicas that exit when they lose the Lease, as in production: here an exit is counted, not carried out. */
     private Operator replica(String name, PodReadinessEngine engine) {
-        OperatorSettings settings = OperatorReconciliationTests.settings(false).electing(name, LEASE, false);
+        OperatorSettings settings = OperatorReconciliationTests.settings(false).electing(name, LEASE, true);
+        LeadershipExit leadership = new LeadershipExit(true, exits::incrementAndGet);
+        leaderships.put(name, leadership);
         Operator operator = CanopyOperator.create(replicaClient, settings, engine, new SimpleMeterRegistry(), Clock.systemUTC(),
-                PlannerPolicy.DEFAULTS);
+                PlannerPolicy.DEFAULTS, leadership);
         replicas.put(name, operator);
         return operator;
     }
@@ -112,7 +117,10 @@ class LeaderElectionOnMockServerWithoutServerSideApplyTest {
         assertThat(CanopyOperator.ready(replicas.get("replica-b"))).as("a follower is ready too: a Deployment's rollout waits on it")
                 .isTrue();
 
+        // stopped as its shutdown hook stops it: JOSDK's exit on stop leading then hung the process in System.exit
+        leaderships.get("replica-a").shuttingDown();
         replicas.remove("replica-a").stop();
+        assertThat(exits).as("a leader shutting down does not exit from within its shutdown").hasValue(0);
         await().atMost(Duration.ofSeconds(30)).until(() -> "replica-b".equals(holder()));
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
                 && k.getCode() == 409).until(() -> {
