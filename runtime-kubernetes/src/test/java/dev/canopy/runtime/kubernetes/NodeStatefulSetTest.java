@@ -79,7 +79,7 @@ class NodeStatefulSetTest {
         assertThat(node.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ignite?cmd=probe");
         assertThat(node.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
         assertThat(env).containsEntry("OPTION_LIBS", "ignite-rest-http");
-        assertThat(node.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(47500);
+        assertThat(node.getLivenessProbe().getExec().getCommand()).isEqualTo(NodeProbes.listening(47500));
         assertThat(node.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/opt/canopy/config", "/persistence");
         assertThat(pod.getInitContainers()).isEmpty();
         // every started node's own ConfigMap, projected: each pod reads the file named after it
@@ -97,7 +97,7 @@ class NodeStatefulSetTest {
                 .containsEntry("memory", new Quantity("2048Mi"));
         assertThat(set.getSpec().getVolumeClaimTemplates()).isEmpty();
         // a client node opens no discovery port: alive while its SQL listener answers
-        assertThat(node.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(10800);
+        assertThat(node.getLivenessProbe().getExec().getCommand()).isEqualTo(NodeProbes.listening(10800));
         assertThat(set.getSpec().getTemplate().getSpec().getInitContainers()).singleElement()
                 .satisfies(init -> assertThat(init.getImage()).isEqualTo("canopy/operator:1"));
         assertThat(node.getVolumeMounts()).extracting(m -> m.getMountPath()).contains(NodeStatefulSet.NODE_LIBS_DIR);
