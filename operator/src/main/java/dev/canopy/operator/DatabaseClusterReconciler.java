@@ -180,6 +180,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         if (StepEvent.worthRecording(result.step())) {
             recordEvent(resource, result.step());
         }
+        StepEvent.blueGreenStepEntered(resource.getStatus() == null ? null : resource.getStatus().upgrade(),
+                result.status().upgrade()).ifPresent(step -> recordEvent(resource, step));
         return withStatus(resource, result.status(), result);
     }
 

@@ -84,6 +84,10 @@ class BlueGreenOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine
         assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withLabels(Labels.cluster("ledger")).list().getItems())
                 .as("blue's volumes are deleted").isEmpty();
         assertThat(client.secrets().inNamespace(NAMESPACE).withName("ledger-admin").get()).as("credentials stay").isNotNull();
+        assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "ledger".equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList())
+                .as("the upgrade's steps in the cluster's Events").contains("BlueGreenCopying", "BlueGreenFenced",
+                        "BlueGreenDone");
 
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
