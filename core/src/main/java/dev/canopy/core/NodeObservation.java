@@ -2,10 +2,16 @@ package dev.canopy.core;
 
 /**
  * A node as its runtime sees it: its state, the release and fingerprint it was started with (null when this runtime
- * has not started it), how often it was restarted after dying, and in one line what the runtime knows of why it does
- * not run (null when it runs, or when nothing is known).
+ * has not started it), how often it was restarted after dying, in one line what the runtime knows of why it does not
+ * run (null when it runs, or when nothing is known), and whether the runtime routes clients to it (Kubernetes: its pod
+ * is Ready, so the SQL Service lists it; always where the runtime has no routing of its own).
  */
-public record NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts, String detail) {
+public record NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts, String detail,
+                              boolean routed) {
+
+    public NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts, String detail) {
+        this(node, state, release, fingerprint, restarts, detail, true);
+    }
 
     public NodeObservation(NodeId node, NodeState state, String release, String fingerprint, int restarts) {
         this(node, state, release, fingerprint, restarts, null);

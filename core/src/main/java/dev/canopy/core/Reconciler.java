@@ -71,7 +71,10 @@ public final class Reconciler {
         EngineView view = anyLeafRunning ? engine.observe(topology) : EngineView.unreachable("no leaf is running");
         Set<NodeId> serving = new TreeSet<>();
         if (view.active()) {
+            // SQL answers through an aggregator once it answers, and clients reach it (on Kubernetes, once the Service
+            // lists it: Ready a probe period after it answers, so "Ready" came before clients could connect)
             DesiredNodes.aggregators(spec).stream().filter(view::joined)
+                    .filter(aggregator -> nodes.get(aggregator) == null || nodes.get(aggregator).routed())
                     .filter(aggregator -> engine.sqlAnswers(topology, aggregator)).forEach(serving::add);
         }
         Map<NodeId, String> desired = new TreeMap<>();

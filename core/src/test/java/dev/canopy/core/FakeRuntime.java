@@ -25,6 +25,8 @@ final class FakeRuntime implements Runtime {
         NodeState state;
         NodeLaunch launch;
         int restarts;
+        /** Whether clients are routed to it (Kubernetes: its pod Ready); true unless a test says otherwise. */
+        boolean routed = true;
 
         FakeNode(NodeState state, NodeLaunch launch) {
             this.state = state;
@@ -33,7 +35,7 @@ final class FakeRuntime implements Runtime {
     }
 
     private final Map<String, Map<NodeId, NodePlacement>> placements = new HashMap<>();
-    private final Map<String, Map<NodeId, FakeNode>> nodes = new HashMap<>();
+    final Map<String, Map<NodeId, FakeNode>> nodes = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final List<String> journal = new ArrayList<>();
     private final List<Runnable> listeners = new ArrayList<>();
@@ -71,7 +73,7 @@ final class FakeRuntime implements Runtime {
         List<NodeObservation> observed = new ArrayList<>();
         new TreeMap<>(nodes.getOrDefault(cluster, Map.of())).forEach((id, node) -> observed.add(
                 new NodeObservation(id, node.state, node.launch == null ? null : node.launch.release(),
-                        node.launch == null ? null : node.launch.fingerprint(), node.restarts)));
+                        node.launch == null ? null : node.launch.fingerprint(), node.restarts, null, node.routed)));
         return observed;
     }
 

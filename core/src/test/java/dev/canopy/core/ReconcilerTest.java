@@ -68,6 +68,20 @@ class ReconcilerTest {
 
     // --- from nothing to Ready --------------------------------------------------------------------------------------
 
+    /** Seen on real pods: Ready a probe period before the SQL Service listed the aggregator, and clients were refused. */
+    @Test
+    void readyOnlyOnceClientsAreRoutedToAnAggregatorThatAnswers() {
+        reconcileUntilDone(SPEC, 10);
+        runtime.nodes.get(CLUSTER).get(NodeId.aggregator(0)).routed = false;
+
+        ReconcileResult waiting = reconcile(SPEC);
+        assertThat(waiting.step().reason()).isEqualTo("WaitingForSql");
+        assertThat(waiting.status().phase()).isNotEqualTo(Phase.Ready);
+
+        runtime.nodes.get(CLUSTER).get(NodeId.aggregator(0)).routed = true;
+        assertThat(reconcile(SPEC).step()).isInstanceOf(Step.Done.class);
+    }
+
     @Test
     void fromNothingReachesReadyStartingLeavesThenActivatingThenAggregators() {
         int passes = reconcileUntilDone(SPEC, 10);

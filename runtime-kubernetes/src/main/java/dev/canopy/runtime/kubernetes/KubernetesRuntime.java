@@ -354,13 +354,10 @@ public final class KubernetesRuntime implements Runtime, Captures {
      */
     public boolean podRuns(String name, NodeId node, String fingerprint) {
         Pod pod = pod(at(name), node);
-        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
-                || pod.getStatus().getConditions() == null) {
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return false;
         }
-        boolean ready = pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        return ready && fingerprint.equals(NodeObserver.launches(pod.getMetadata().getAnnotations()).of(node)
+        return NodeObserver.ready(pod) && fingerprint.equals(NodeObserver.launches(pod.getMetadata().getAnnotations()).of(node)
                 .map(NodeLaunches.Entry::fingerprint).orElse(null));
     }
 

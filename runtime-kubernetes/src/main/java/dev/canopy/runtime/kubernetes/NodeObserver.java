@@ -90,7 +90,13 @@ public final class NodeObserver {
         if (waiting.isPresent()) {
             return observation(node, NodeState.PENDING, started, restarts, waiting.get());
         }
-        return observation(node, NodeState.RUNNING, started, restarts);
+        return new NodeObservation(node, NodeState.RUNNING, started.map(NodeLaunches.Entry::release).orElse(null),
+                started.map(NodeLaunches.Entry::fingerprint).orElse(null), restarts, null, ready(pod));
+    }
+
+    /** The pod's Ready condition: what puts it in its Services' endpoints. */
+    static boolean ready(Pod pod) {
+        return conditions(pod).stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /**

@@ -200,8 +200,9 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
         assertThat(pod(second)).isNotNull();
         createPod(first);
         assertThat(runtime.observe("orders")).contains(
-                new NodeObservation(first, NodeState.RUNNING, "2.17.0", "f2", 0),
-                new NodeObservation(second, NodeState.RUNNING, "2.17.0", "f1", 0));
+                // running, not Ready (no kubelet here): not routed to
+                new NodeObservation(first, NodeState.RUNNING, "2.17.0", "f2", 0, null, false),
+                new NodeObservation(second, NodeState.RUNNING, "2.17.0", "f1", 0, null, false));
     }
 
     @Test

@@ -35,6 +35,7 @@ class NodeObserverTest {
         }
         return new PodBuilder().withNewMetadata().withName(name).withAnnotations(Map.of(NodeLaunches.ANNOTATION, launches))
                 .endMetadata().withNewStatus().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
                 .withContainerStatuses(new ContainerStatusBuilder().withName("node").withReady(ready).withRestartCount(restarts)
                         .withState(state.build()).withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
                         .endTerminated().endLastState().build())
@@ -57,6 +58,17 @@ class NodeObserverTest {
                 List.of(pod("orders-leaves-ag1-0", "leaf-ag1-0=2.16.0/old", true, 0, null)),
                 List.of(claim("data-orders-leaves-ag1-0", "Bound")));
         assertThat(seen).containsExactly(new NodeObservation(NodeId.leaf(1, 0), NodeState.RUNNING, "2.16.0", "old", 0));
+    }
+
+    /** Clients reach a node through a Service once its pod is Ready, a probe period after it runs. */
+    @Test
+    void aRunningPodIsRoutedOnceReady() {
+        Pod ready = pod("orders-leaves-ag1-0", "", true, 0, null);
+        List<NodeObservation> seen = observe(leaves(2, NodeLaunches.parse(null)),
+                List.of(ready, pod("orders-leaves-ag1-1", "", false, 0, null)),
+                List.of(claim("data-orders-leaves-ag1-0", "Bound"), claim("data-orders-leaves-ag1-1", "Bound")));
+        assertThat(seen).extracting(NodeObservation::state).containsOnly(NodeState.RUNNING);
+        assertThat(seen).extracting(NodeObservation::routed).containsExactly(true, false);
     }
 
     /** A pod that never ran is not up: the status said "every node is up" of a cluster with no pod running. */
