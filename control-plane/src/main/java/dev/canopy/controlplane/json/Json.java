@@ -51,8 +51,9 @@ public final class Json {
         if (body == null || body.isBlank()) {
             throw ProblemException.badRequest("the request needs a JSON body", List.of());
         }
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
             TreeSet<String> known = e.getKnownPropertyIds().stream().map(Object::toString)
@@ -67,6 +68,12 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("the body is not valid JSON: " + e.getOriginalMessage(), List.of());
         }
+        if (value == null) {
+            // the JSON literal null: every route read it as a request and failed further in (500, a Java exception)
+            throw ProblemException.badRequest("the request needs a JSON object, got null",
+                    List.of(new FieldProblem("(body)", "must be a JSON object")));
+        }
+        return value;
     }
 
     private static String path(MismatchedInputException e) {
