@@ -1,5 +1,7 @@
 package dev.canopy.controlplane.region;
 
+import dev.canopy.core.Causes;
+
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.organizations.OrganizationService;
@@ -168,9 +170,18 @@ public final class RegionService {
         }
     }
 
-    /** A region as the API shows it, with its health asked now. */
+    /**
+     * A region as the API shows it, with its health asked now. A region whose check itself fails (a registration whose
+     * kubeconfig cannot make a client, say) is unhealthy, saying why: it must not fail the list or the public health.
+     */
     public static Map<String, Object> view(Region region) {
-        var health = region.health();
+        RegionHealth health;
+        try {
+            health = region.health();
+        } catch (RuntimeException e) {
+            LOG.warn("region {}: its health could not be checked", region.name(), e);
+            health = new RegionHealth(false, "its health could not be checked: " + Causes.rootMessage(e));
+        }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", region.name());
         view.put("kind", region.kind());

@@ -58,6 +58,30 @@ class ClusterApiWithFakeRegionTest {
         assertThat(api.dataDir.resolve("admin.key")).content().isEqualToIgnoringNewLines(api.admin.key());
     }
 
+    /** A region whose health check throws answered the unauthenticated health with 500. */
+    @Test
+    void aRegionWhoseHealthCheckFailsIsUnhealthyNotAnError() {
+        region.healthFailure = new IllegalArgumentException("no server in the kubeconfig");
+        ApiClient.Response health = api.anonymous().get("/api/v1/health");
+        assertThat(health.status()).as(health.body()).isEqualTo(200);
+        assertThat(health.json().path("regions").get(0).path("healthy").asBoolean()).isFalse();
+        ApiClient.Response regions = api.admin.get("/api/v1/regions");
+        assertThat(regions.status()).isEqualTo(200);
+        assertThat(regions.json().path("items").get(0).path("message").asText())
+                .isEqualTo("its health could not be checked: no server in the kubeconfig");
+    }
+
+    /** The JSON literal null as a body was read as a request and failed further in, with 500 and a Java exception. */
+    @Test
+    void aNullBodyIsRefusedNamingTheBody() {
+        for (String path : List.of("/api/v1/clusters", "/api/v1/clusters/orders/resize", "/api/v1/clusters/orders/upgrade",
+                "/api/v1/keys", "/api/v1/organizations", "/api/v1/regions")) {
+            ApiClient.Response refused = api.admin.post(path, "null");
+            assertThat(refused.status()).as(path + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.json().path("errors").get(0).path("field").asText()).as(path).isEqualTo("(body)");
+        }
+    }
+
     @Test
     void createThenGetShowsTheSpecAndWhatTheRegionReports() {
         ApiClient.Response created = api.admin.post("/api/v1/clusters", ORDERS);

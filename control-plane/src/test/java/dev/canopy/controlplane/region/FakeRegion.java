@@ -81,8 +81,14 @@ public final class FakeRegion implements Region {
         return releases;
     }
 
+    /** When set, the health check fails with it (a region whose check cannot even run). */
+    public volatile RuntimeException healthFailure;
+
     @Override
     public RegionHealth health() {
+        if (healthFailure != null) {
+            throw healthFailure;
+        }
         return new RegionHealth(true, "in memory");
     }
 
