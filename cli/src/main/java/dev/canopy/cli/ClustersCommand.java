@@ -407,9 +407,12 @@ final class ClustersCommand {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a cluster: its nodes stop and its storage goes.")
     static final class Delete extends Named {
+        @Option(names = "--force", description = "Delete it even while replicas are fed from it (they are left without a source).")
+        boolean force;
+
         @Override
         public Integer call() {
-            return change(name, api -> api.call("DELETE", "/clusters/" + name, null, ifMatch),
+            return change(name, api -> api.call("DELETE", "/clusters/" + name + (force ? "?force=true" : ""), null, ifMatch),
                     c -> System.out.println("cluster " + c.path("name").asText() + " is being deleted"));
         }
     }

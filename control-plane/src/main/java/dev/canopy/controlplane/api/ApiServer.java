@@ -146,7 +146,8 @@ public final class ApiServer implements AutoCloseable {
         routes.post(BASE + "/clusters", this::createCluster);
         routes.get(BASE + "/clusters/{name}", ctx -> cluster(ctx, 200, clusters.get(principal(ctx), ctx.pathParam("name"))));
         routes.delete(BASE + "/clusters/{name}", ctx ->
-                cluster(ctx, 202, clusters.delete(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"))));
+                cluster(ctx, 202, clusters.delete(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"),
+                        "true".equals(ctx.queryParam("force")))));
         routes.post(BASE + "/clusters/{name}/resize", ctx -> cluster(ctx, 200, clusters.resize(principal(ctx),
                 ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), ResizeRequest.class), ctx.body())));
         routes.post(BASE + "/clusters/{name}/upgrade", ctx -> cluster(ctx, 200, clusters.upgrade(principal(ctx),

@@ -196,11 +196,21 @@ public final class ClusterService {
     }
 
     /** Asks the region to delete the cluster and forgets it; the region stops its nodes and removes its storage. */
-    public ClusterView delete(Principal who, String name, String ifMatch) {
+    /**
+     * Deletes a cluster. A cluster that still feeds replicas is kept, the refusal naming them: deleting it would leave
+     * them waiting for a source that is gone; {@code force} deletes it anyway.
+     */
+    public ClusterView delete(Principal who, String name, String ifMatch, boolean force) {
         who.requireClusterChanges();
         return audited(who, "delete", name, null, () -> store.transaction(tx -> {
             ClusterRecord record = find(tx, who, name);
             IfMatch.check(ifMatch, record.resourceVersion());
+            List<String> replicas = tx.clusters(who.organization()).stream().filter(other -> feeds(record, other))
+                    .map(ClusterRecord::name).sorted().toList();
+            if (!replicas.isEmpty() && !force) {
+                throw ProblemException.conflict("cluster " + name + " feeds the replica(s) " + String.join(", ", replicas)
+                        + ": promote or delete them first, or delete it with force=true (they are then left without a source)");
+            }
             if (!tx.deleteCluster(who.organization(), name, record.resourceVersion())) {
                 throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
             }
@@ -216,6 +226,13 @@ public final class ClusterService {
             LOG.info("{}: cluster {} deleted by key {}; region {} stops its nodes", who.organization(), name, who.keyId(), record.region());
             return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(), record.regionName(), null);
         }));
+    }
+
+    /** Whether {@code replica} is fed from {@code source}: its spec names it, in the region's names. */
+    private static boolean feeds(ClusterRecord source, ClusterRecord replica) {
+        var of = replica.spec().replicaOf();
+        return of != null && of.cluster().equals(source.regionName())
+                && (of.region() == null ? replica.region() : of.region()).equals(source.region());
     }
 
     /** Clusters of every organization by phase, for the platform's metrics. */

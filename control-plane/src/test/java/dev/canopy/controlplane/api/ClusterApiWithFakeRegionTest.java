@@ -282,6 +282,25 @@ class ClusterApiWithFakeRegionTest {
                 generation, new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0", null, null, null, replication);
     }
 
+    /** A source deleted while it fed a replica left the replica waiting for good, and the answer was 202. */
+    @Test
+    void aSourceThatFeedsAReplicaIsNotDeletedUnlessForced() {
+        assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+        assertThat(api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}")).status()).isEqualTo(201);
+
+        ApiClient.Response refused = api.admin.delete("/api/v1/clusters/orders", Map.of());
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().path("detail").asText()).contains("feeds the replica(s) copy").contains("force=true");
+        assertThat(region.get("default-orders")).as("nothing changed in the region")
+                .hasValueSatisfying(c -> assertThat(c.deleting()).isFalse());
+
+        assertThat(api.admin.delete("/api/v1/clusters/copy", Map.of()).status()).as("the replica itself goes").isEqualTo(202);
+        assertThat(api.admin.post("/api/v1/clusters", replica("copy2", "{\"cluster\": \"orders\"}")).status()).isEqualTo(201);
+        ApiClient.Response forced = api.admin.delete("/api/v1/clusters/orders?force=true", Map.of());
+        assertThat(forced.status()).as(forced.body()).isEqualTo(202);
+        assertThat(region.get("default-orders")).hasValueSatisfying(c -> assertThat(c.deleting()).isTrue());
+    }
+
     @Test
     void aReplicaIsStoredWithItsSourcesRegionNameAndShownWithTheOrganizations() {
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
