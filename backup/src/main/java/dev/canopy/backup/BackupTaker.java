@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,11 @@ public final class BackupTaker {
             requireEveryLeaf(topology, "is down: a backup needs every leaf of the cluster");
             Map<String, Long> before = snapshots.tableRows(topology);
             snapshots.create(topology, record.snapshot(), directory);
+            List<String> missing = snapshots.missingParts(topology, record.snapshot(), directory);
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("snapshot " + record.snapshot() + " has no part from " + String.join(", ", missing)
+                        + " (away during the snapshot): a backup needs every leaf's part");
+            }
             // Ignite completes a snapshot without a baseline leaf that left: its part would be missing
             requireEveryLeaf(topology, "left during the snapshot: its part of the data may be missing");
             Map<String, Long> after = snapshots.tableRows(topology);

@@ -1,14 +1,12 @@
 package dev.canopy.backup;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Where backups are kept: each backup's files under its id, with its record beside them. A record says Succeeded
  * only when the files were all written before it, so a reader that finds a good record finds every file.
  */
-public interface Destination extends AutoCloseable {
+public interface Destination extends RecordCatalog, AutoCloseable {
 
     /** For people and records: {@code directory /path} or {@code s3://bucket/prefix at endpoint}. */
     String describe();
@@ -19,15 +17,8 @@ public interface Destination extends AutoCloseable {
     /** Copies every file of the backup into {@code directory}, at the relative paths they were uploaded with. */
     void download(String id, Path directory);
 
-    /** Writes (or overwrites) the backup's record. */
-    void putRecord(BackupRecord record);
-
-    Optional<BackupRecord> record(String id);
-
-    /** Every record, oldest first. */
-    List<BackupRecord> records();
-
     /** Removes the backup's files and record; nothing happens for an id it does not have. */
+    @Override
     void delete(String id);
 
     /** Lets go of connections, if any. */

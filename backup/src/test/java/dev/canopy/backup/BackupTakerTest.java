@@ -91,6 +91,16 @@ class BackupTakerTest {
         assertThat(work.resolve("backups/orders-1/files")).doesNotExist();
     }
 
+    @Test
+    void aSnapshotWithoutALeafsPartIsAFailedBackupNamingIt() {
+        snapshots.partMissing = "leaf-ag2-0";
+        DirectoryDestination destination = new DirectoryDestination(work.resolve("backups"));
+        BackupRecord record = new BackupTaker(snapshots, work.resolve("staging"), clock).take(topology("orders", SPEC), destination, "orders-1");
+        assertThat(record.state()).isEqualTo(BackupState.Failed);
+        assertThat(record.reason()).isEqualTo("snapshot orders_1 has no part from leaf-ag2-0 (away during the snapshot): a backup needs every leaf's part");
+        assertThat(work.resolve("backups/orders-1/files")).doesNotExist();
+    }
+
     /**
      * The destination's disk fills up half-way through the copy: a real file system that runs out of space (Jimfs,
      * in memory, with a 1 MiB limit), not a thrown exception. The backup is Failed with the file system's reason, and

@@ -18,6 +18,8 @@ final class FakeSnapshots implements Snapshots {
     Path restoredFrom;
     /** Bytes of padding added to each leaf's part, for a snapshot larger than a small disk. */
     int padding;
+    /** A leaf whose part the snapshot lacks, as when it left during the snapshot. */
+    String partMissing;
 
     @Override
     public void create(Topology topology, String name, Path directory) {
@@ -26,6 +28,9 @@ final class FakeSnapshots implements Snapshots {
         }
         try {
             for (var leaf : topology.leaves()) {
+                if (leaf.node().name().equals(partMissing)) {
+                    continue;
+                }
                 Path part = directory.resolve(name).resolve("db").resolve(leaf.node().name()).resolve("part-0.bin");
                 Files.createDirectories(part.getParent());
                 Files.writeString(part, "rows of " + leaf.node().name() + " " + rows + " ".repeat(padding));
@@ -33,6 +38,12 @@ final class FakeSnapshots implements Snapshots {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public java.util.List<String> missingParts(Topology topology, String name, Path directory) {
+        return topology.leaves().stream().map(leaf -> leaf.node().name())
+                .filter(leaf -> !Files.exists(directory.resolve(name).resolve("db").resolve(leaf).resolve("part-0.bin"))).toList();
     }
 
     @Override

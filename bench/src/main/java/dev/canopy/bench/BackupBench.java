@@ -10,7 +10,7 @@ import dev.canopy.api.Phase;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupRecord;
 import dev.canopy.region.local.RegionBackups;
-import dev.canopy.region.local.RestoreState;
+import dev.canopy.backup.RestoreState;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.canopy.core;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +17,12 @@ public interface Snapshots {
      * written its part; throws, with the engine's reason, when it could not (a leaf away, no space left, ...).
      */
     void create(Topology topology, String name, Path directory);
+
+    /**
+     * The leaves whose part of snapshot {@code name} is not in {@code directory/name}, a copy on this machine: the
+     * engine may complete a snapshot without a leaf that left meanwhile.
+     */
+    List<String> missingParts(Topology topology, String name, Path directory);
 
     /**
      * Restores the snapshot {@code directory/name} into this running cluster, which must hold none of its tables;

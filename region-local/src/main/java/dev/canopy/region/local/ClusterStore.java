@@ -1,5 +1,6 @@
 package dev.canopy.region.local;
 
+import dev.canopy.backup.RestoreState;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

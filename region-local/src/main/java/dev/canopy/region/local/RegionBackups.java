@@ -10,7 +10,7 @@ import dev.canopy.backup.BackupRecord;
 import dev.canopy.backup.Destination;
 import dev.canopy.backup.Destinations;
 import dev.canopy.backup.DirectoryDestination;
-import dev.canopy.backup.RestoreFit;
+import dev.canopy.backup.ClusterBackups;
 import dev.canopy.backup.S3Credentials;
 
 import java.io.IOException;
@@ -68,32 +68,7 @@ public final class RegionBackups {
 
     /** Refuses, naming {@code restoreFrom}, a backup that is missing, not good, of another release, or too big for the spec. */
     public BackupRecord check(RestoreSource source, DatabaseClusterSpec spec) {
-        if (source == null || source.backup() == null || source.backup().isBlank()) {
-            throw new InvalidSpecException(List.of("restoreFrom.backup: is required"));
-        }
-        Destination from;
-        try {
-            from = destination(source.destination());
-        } catch (RuntimeException e) {
-            throw new InvalidSpecException(List.of("restoreFrom.destination: " + e.getMessage()));
-        }
-        BackupRecord record;
-        try (from) {
-            record = from.record(source.backup()).orElseThrow(() -> new InvalidSpecException(List.of(
-                    "restoreFrom.backup: no backup " + source.backup() + " in " + from.describe())));
-        } catch (InvalidSpecException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new InvalidSpecException(List.of("restoreFrom.destination: " + e.getMessage()));
-        }
-        if (!record.release().equals(spec.release())) {
-            throw new InvalidSpecException(List.of("spec.release: backup " + record.id() + " was taken at release " + record.release()
-                    + "; restore it at that release, then upgrade"));
-        }
-        RestoreFit.problem(record, spec).ifPresent(problem -> {
-            throw new InvalidSpecException(List.of("restoreFrom.backup: " + problem));
-        });
-        return record;
+        return ClusterBackups.check(source, spec, this::destination);
     }
 
     /** The destination a spec names; the region's backup directory for none. */

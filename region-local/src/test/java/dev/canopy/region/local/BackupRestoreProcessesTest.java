@@ -1,5 +1,7 @@
 package dev.canopy.region.local;
 
+import dev.canopy.backup.BackupStatus;
+import dev.canopy.backup.RestoreState;
 import dev.canopy.core.AheadClock;
 
 import dev.canopy.api.AggregatorsSpec;

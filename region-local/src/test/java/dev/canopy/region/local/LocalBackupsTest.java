@@ -1,5 +1,6 @@
 package dev.canopy.region.local;
 
+import dev.canopy.backup.RestoreState;
 import dev.canopy.core.AheadClock;
 
 import dev.canopy.api.AggregatorsSpec;
@@ -156,6 +157,12 @@ class LocalBackupsTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public List<String> missingParts(Topology topology, String name, Path directory) {
+            return topology.leaves().stream().map(leaf -> leaf.node().name())
+                    .filter(leaf -> !Files.exists(directory.resolve(name).resolve(leaf))).toList();
         }
 
         @Override

@@ -1,10 +1,8 @@
-package dev.canopy.region.local;
+package dev.canopy.backup;
 
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
-import dev.canopy.backup.BackupRecord;
-import dev.canopy.backup.BackupState;
 import dev.canopy.core.StatusBuilder;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.canopy.region.local;
+package dev.canopy.backup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.canopy.api.RestoreSource;
