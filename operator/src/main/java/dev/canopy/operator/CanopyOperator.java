@@ -3,6 +3,14 @@ package dev.canopy.operator;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.core.Causes;
 import dev.canopy.core.Engine;
+import dev.canopy.core.Snapshots;
+import dev.canopy.operator.backup.NoSnapshots;
+import dev.canopy.operator.backup.OperatorBackups;
+import dev.canopy.runtime.kubernetes.Applier;
+import dev.canopy.runtime.kubernetes.NodeStatefulSet;
+import dev.canopy.runtime.kubernetes.LeafFiles;
+import dev.canopy.runtime.kubernetes.PodFiles;
+import java.util.function.Function;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.engine.ignite.IgniteEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +39,8 @@ public final class CanopyOperator {
     private static final Logger LOG = LoggerFactory.getLogger(CanopyOperator.class);
     /** Long enough for a pass that is taking a step (an admin call, a pod deletion) to finish. */
     static final Duration GRACEFUL_SHUTDOWN = Duration.ofSeconds(30);
+    /** The longest a leaf's snapshot may take to come out of or go into its pod. */
+    static final Duration BACKUP_COPY_TIMEOUT = Duration.ofHours(1);
 
     private CanopyOperator() {
     }
@@ -47,6 +57,14 @@ public final class CanopyOperator {
     /** The same, with what losing the Lease does. */
     static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                            Clock clock, PlannerPolicy policy, LeadershipExit leadership) {
+        return create(client, settings, engine, registry, clock, policy, leadership,
+                namespace -> new PodFiles(client, namespace, NodeStatefulSet.CONTAINER, settings.backupScratch().resolve("transfer"),
+                        BACKUP_COPY_TIMEOUT));
+    }
+
+    /** The same, with how the leaves' files are reached (a backup's snapshot, on their volumes), by namespace. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
+                           Clock clock, PlannerPolicy policy, LeadershipExit leadership, Function<String, LeafFiles> leafFiles) {
         String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -62,7 +80,9 @@ public final class CanopyOperator {
                         instance, leadership.callbacks(), false));
             }
         });
-        operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance),
+        OperatorBackups backups = new OperatorBackups(client, new Applier(client, settings.runtime().serverSideApply()),
+                engine instanceof Snapshots snapshots ? snapshots : NoSnapshots.INSTANCE, leafFiles, clock, settings.backupScratch());
+        operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance, backups),
                 c -> {
                     if (settings.watchNamespaces().isEmpty()) {
                         c.watchingAllNamespaces();

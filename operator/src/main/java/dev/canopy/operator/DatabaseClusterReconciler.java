@@ -10,6 +10,7 @@ import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.ChangeStreams;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.operator.backup.OperatorBackups;
 import dev.canopy.runtime.kubernetes.KubernetesReplication;
 import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
@@ -81,11 +82,12 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     private final ChangeCapture capture;
     private final BlueGreenUpgrade blueGreen;
     private final ClusterReplication replication;
+    private final OperatorBackups backups;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
     public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
-                                     PlannerPolicy policy, MeterRegistry metrics, String instance) {
+                                     PlannerPolicy policy, MeterRegistry metrics, String instance, OperatorBackups backups) {
         this.client = client;
         this.settings = settings;
         this.engine = engine;
@@ -97,6 +99,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         this.blueGreen = capture != null && engine instanceof Switchover switchover
                 ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
         this.replication = new ClusterReplication(client, settings, engine, clock);
+        this.backups = backups;
     }
 
     /**
@@ -145,6 +148,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
             problems.addAll(replication.problems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));
         }
+        problems.addAll(OperatorBackups.problems(resource.getSpec()));
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
             return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",
@@ -174,6 +178,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 spec, result, upgrade.isPresent() && upgrade.get().inProgress());
         result = withServiceEndpoint(result, owned);
         result = withStorage(result, storage, resource.getStatus(), clock.instant());
+        result = withBackups(result, resource, owned, serving);
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
                 "reason", result.step().reason()).increment();
         recordPhase(resource, result.status().phase());
@@ -196,6 +201,14 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         }
         Endpoints service = new Endpoints(Topology.jdbcUrl(List.of(SqlService.address(cluster))), endpoints.aggregators());
         return new ReconcileResult(result.step(), result.status().withEndpoints(service), result.requeueAfter());
+    }
+
+    /** A restore's progress and the last backup's outcome; a pass soon again while one runs, to show its end. */
+    private ReconcileResult withBackups(ReconcileResult result, DatabaseCluster resource, OwnedCluster owned, String serving) {
+        DatabaseClusterStatus status = backups.pass(resource, owned, serving, resource.getSpec(), result.status());
+        java.time.Duration next = backups.running(owned) && result.requeueAfter().compareTo(OperatorBackups.WHILE_RUNNING) > 0
+                ? OperatorBackups.WHILE_RUNNING : result.requeueAfter();
+        return new ReconcileResult(result.step(), status, next);
     }
 
     /**
@@ -288,6 +301,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
         replication.cleanup(cluster);
+        backups.forget(cluster);
         if (cluster.retainVolumes()) {
             LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),
                     OwnedCluster.RETAIN_VOLUMES_ANNOTATION);

@@ -47,6 +47,14 @@ public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElecti
                 httpPort, httpAddress, kubeContext, runtime);
     }
 
+    /**
+     * Where snapshots wait on their way to and from S3: the temporary directory (in the chart's pod an emptyDir, which
+     * must hold the largest cluster's snapshot).
+     */
+    public java.nio.file.Path backupScratch() {
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "canopy-backups");
+    }
+
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         RuntimeSettings defaults = RuntimeSettings.defaults();
         Set<String> namespaces = Arrays.stream(env.getOrDefault("CANOPY_WATCH_NAMESPACES", "").split(","))

@@ -6,7 +6,18 @@ import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
+import dev.canopy.api.BackupDestinationSpec;
+import dev.canopy.api.BackupSpec;
+import dev.canopy.api.KubernetesBackups;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupState;
+import dev.canopy.backup.BackupStatus;
+import dev.canopy.backup.Destination;
+import dev.canopy.backup.Destinations;
+import dev.canopy.backup.Records;
+import dev.canopy.backup.S3ProxyServer;
 import dev.canopy.core.PlannerPolicy;
+import dev.canopy.runtime.kubernetes.PodSnapshots;
 import dev.canopy.runtime.kubernetes.Labels;
 import dev.canopy.runtime.kubernetes.RuntimeSettings;
 import io.fabric8.kubernetes.api.model.Event;
@@ -55,6 +66,8 @@ abstract class OperatorReconciliationTests {
     Operator operator;
     StatefulSetController controller;
     PodReadinessEngine engine;
+    java.nio.file.Path scratch;
+    PodVolumes volumes;
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     /** Starts (or finds) the API server; the client the test, the fake controller and the fake engine use. */
@@ -70,13 +83,16 @@ abstract class OperatorReconciliationTests {
     void startOperator() throws Exception {
         client = apiServer();
         prepare(client);
-        engine = new PodReadinessEngine(client, NAMESPACE);
+        scratch = java.nio.file.Files.createTempDirectory("canopy-operator-test");
+        volumes = new PodVolumes(scratch.resolve("pods"));
+        engine = new PodReadinessEngine(client, NAMESPACE, volumes);
         controller = new StatefulSetController(client, NAMESPACE).start();
         OperatorSettings settings = settings(serverSideApply());
         // its own client, told apart by its user agent: the RBAC test looks at the requests the operator made
         operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(OPERATOR_AGENT).build()).build();
-        operator = CanopyOperator.create(operatorClient, settings, engine, metrics, Clock.systemUTC(), PlannerPolicy.DEFAULTS);
+        operator = CanopyOperator.create(operatorClient, settings, engine, metrics, Clock.systemUTC(), PlannerPolicy.DEFAULTS,
+                LeadershipExit.ofProcess(false), namespace -> volumes);
         operator.start();
     }
 
@@ -89,6 +105,7 @@ abstract class OperatorReconciliationTests {
         controller.close();
         operatorClient.close();
         stopApiServer();
+        PodVolumes.delete(scratch);
     }
 
     /**
@@ -369,5 +386,103 @@ abstract class OperatorReconciliationTests {
                     assertThat(c.status()).isEqualTo(Condition.TRUE);
                     assertThat(c.message()).isEqualTo("every leaf's volume asks for 25Gi");
                 }));
+    }
+
+    /**
+     * A backup asked for with the annotation: every leaf's snapshot comes out of its pod, goes to S3 (an s3proxy on
+     * loopback, with keys from a Secret), is recorded in the cluster's catalog and said in its status; the leaves'
+     * volumes keep no copy. A new cluster created from it gets every leaf the whole snapshot, turns Ready only once the
+     * rows are back, and says so.
+     */
+    @Test
+    void aBackupAskedForGoesToS3AndANewClusterIsRestoredFromIt() throws Exception {
+        try (S3ProxyServer s3 = new S3ProxyServer(scratch.resolve("s3"), "backups")) {
+            client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("s3-keys")
+                    .withNamespace(NAMESPACE).endMetadata()
+                    .addToStringData(KubernetesBackups.ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY)
+                    .addToStringData(KubernetesBackups.SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY).build()).createOr(
+                    io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+            BackupSpec backup = new BackupSpec(null, 2, new BackupDestinationSpec(null, s3.spec("backups", "k8s")));
+            DatabaseClusterSpec spec = spec(1, 0.5);
+            DatabaseClusterSpec withBackup = new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), spec.aggregators(),
+                    spec.leaves(), spec.config(), spec.suspended(), backup);
+            create("pantry", withBackup);
+            awaitReady("pantry", 1);
+            engine.tables.put("pantry", Map.of("PUBLIC.ITEMS", 42L, "PUBLIC.PRICES", 7L));
+
+            annotate("pantry", KubernetesBackups.REQUEST_ANNOTATION, "2026-12-06T22:00:00Z");
+            BackupRecord taken = await().atMost(CONVERGE).until(() -> records("pantry"),
+                    records -> records.size() == 1 && records.get(0).finishedAt() != null).get(0);
+            assertThat(taken.state()).as("%s", taken.reason()).isEqualTo(BackupState.Succeeded);
+            assertThat(taken.tableRows()).isEqualTo(Map.of("PUBLIC.ITEMS", 42L, "PUBLIC.PRICES", 7L));
+            assertThat(taken.destination()).contains("s3://backups/k8s");
+            try (Destination bucket = Destinations.open(backup, null, name -> java.util.Optional.of(S3ProxyServer.credentials()))) {
+                assertThat(bucket.record(taken.id()).map(r -> r.at(taken.location()))).as("the record beside the files in the bucket")
+                        .contains(taken);
+            }
+            await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("pantry").getStatus().condition(BackupStatus.BACKUP))
+                    .hasValueSatisfying(c -> {
+                        assertThat(c.status()).isEqualTo(Condition.TRUE);
+                        assertThat(c.message()).startsWith("backup " + taken.id() + ": ");
+                    }));
+            assertThat(engine.calls("pantry")).contains("snapshot " + taken.snapshot());
+            for (String pod : List.of("pantry-leaves-ag1-0", "pantry-leaves-ag2-0")) {
+                assertThat(volumes.path(pod, PodSnapshots.TAKEN + "/" + taken.snapshot())).as("no copy left on " + pod).doesNotExist();
+            }
+
+            DatabaseCluster restored = new DatabaseCluster();
+            restored.getMetadata().setName("pantry-copy");
+            restored.getMetadata().setNamespace(NAMESPACE);
+            restored.getMetadata().setAnnotations(Map.of(KubernetesBackups.RESTORE_FROM_ANNOTATION,
+                    "{\"backup\": \"" + taken.id() + "\", \"destination\": {\"s3\": {\"endpoint\": \"" + s3.endpoint()
+                            + "\", \"bucket\": \"backups\", \"prefix\": \"k8s\", \"credentialsSecret\": \"s3-keys\"}}}"));
+            restored.setSpec(spec);
+            client.resource(restored).create();
+            awaitReady("pantry-copy", 1);
+            assertThat(engine.tables.get("pantry-copy")).as("Ready only once restored").isEqualTo(taken.tableRows());
+            assertThat(engine.calls("pantry-copy")).contains("restore " + taken.snapshot());
+            assertThat(client.configMaps().inNamespace(NAMESPACE).withName(KubernetesBackups.catalog("pantry-copy")).get().getData()
+                    .get(KubernetesBackups.RESTORE_KEY)).contains("\"Restored\"").contains(taken.id());
+            for (String pod : List.of("pantry-copy-leaves-ag1-0", "pantry-copy-leaves-ag2-0")) {
+                assertThat(volumes.path(pod, PodSnapshots.RESTORING + "/" + taken.snapshot())).as("no copy left on " + pod).doesNotExist();
+            }
+        }
+    }
+
+    /** S3 is the only destination every pod and the operator share: a directory is refused, naming the field. */
+    @Test
+    void aBackupToADirectoryIsRefusedNamingTheField() {
+        DatabaseClusterSpec spec = spec(1, 0.5);
+        create("ledger3", new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), spec.aggregators(), spec.leaves(),
+                spec.config(), spec.suspended(), new BackupSpec("1h", null, new BackupDestinationSpec("/backups", null))));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            DatabaseCluster cluster = get("ledger3");
+            assertThat(cluster.getStatus()).isNotNull();
+            assertThat(cluster.getStatus().phase()).isEqualTo(Phase.Failed);
+            assertThat(cluster.getStatus().condition(Condition.READY).orElseThrow().message())
+                    .startsWith("spec.backup.destination: a Kubernetes region keeps backups in S3");
+        });
+        assertThat(controller.created("ledger3")).as("nothing was made").isEmpty();
+    }
+
+    void annotate(String name, String key, String value) {
+        client.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName(name)
+                .edit(c -> {
+                    if (c.getMetadata().getAnnotations() == null) {
+                        c.getMetadata().setAnnotations(new java.util.HashMap<>());
+                    }
+                    c.getMetadata().getAnnotations().put(key, value);
+                    return c;
+                });
+    }
+
+    /** The records in the cluster's catalog ConfigMap, as the control plane reads them. */
+    List<BackupRecord> records(String name) {
+        var map = client.configMaps().inNamespace(NAMESPACE).withName(KubernetesBackups.catalog(name)).get();
+        if (map == null || map.getData() == null) {
+            return List.of();
+        }
+        return map.getData().entrySet().stream().filter(e -> e.getKey().endsWith(KubernetesBackups.RECORD_KEY_SUFFIX))
+                .map(e -> Records.fromJson(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8))).toList();
     }
 }

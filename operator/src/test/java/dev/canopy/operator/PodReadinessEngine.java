@@ -1,6 +1,12 @@
 package dev.canopy.operator;
 
 import dev.canopy.core.Engine;
+import dev.canopy.core.Snapshots;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeMap;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
@@ -22,15 +28,109 @@ import java.util.concurrent.ConcurrentHashMap;
  * joined when its pod is Ready, which the test sets. Activation and the baseline are kept here, per cluster; mutating
  * calls are recorded in order.
  */
-final class PodReadinessEngine implements Engine {
+final class PodReadinessEngine implements Engine, Snapshots {
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, Set<String>> baselines = new ConcurrentHashMap<>();
     private final List<String> calls = new ArrayList<>();
 
+    /** Rows per table, per cluster, as the test sets them and restores bring them. */
+    final Map<String, Map<String, Long>> tables = new ConcurrentHashMap<>();
+    /** Where the leaves' snapshots are written, "in their pods"; null: this engine takes none. */
+    private final PodVolumes volumes;
+
     PodReadinessEngine(KubernetesClient client, String namespace) {
+        this(client, namespace, null);
+    }
+
+    PodReadinessEngine(KubernetesClient client, String namespace, PodVolumes volumes) {
         this.client = client;
         this.namespace = namespace;
+        this.volumes = volumes;
+    }
+
+    /**
+     * Each leaf writes its part in its pod: its metadata file ({@code <leaf>.smf}, as Ignite names it) holding the
+     * cluster's rows, which a restore reads back.
+     */
+    @Override
+    public void create(Topology topology, String name, Path directory) {
+        requireVolumes();
+        String rows = String.valueOf(new TreeMap<>(tables.getOrDefault(topology.cluster(), Map.of())));
+        for (NodePlacement leaf : topology.leaves()) {
+            Path part = volumes.path(pod(leaf), directory.resolve(name).resolve(folder(leaf.node())).toString() + ".smf");
+            try {
+                Files.createDirectories(part.getParent());
+                Files.writeString(part, rows);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        synchronized (this) {
+            calls.add(topology.cluster() + ": snapshot " + name);
+        }
+    }
+
+    @Override
+    public List<String> missingParts(Topology topology, String name, Path directory) {
+        return topology.leaves().stream().map(NodePlacement::node)
+                .filter(leaf -> !Files.exists(directory.resolve(name).resolve(folder(leaf) + ".smf"))).map(NodeId::name).toList();
+    }
+
+    /** Every leaf must see the whole snapshot in its pod, as the operator gives it; the rows come from its parts. */
+    @Override
+    public void restore(Topology topology, String name, Path directory) {
+        requireVolumes();
+        String rows = null;
+        for (NodePlacement leaf : topology.leaves()) {
+            Path snapshot = volumes.path(pod(leaf), directory.resolve(name).toString());
+            try (var parts = Files.list(snapshot)) {
+                List<Path> metadata = parts.filter(p -> p.getFileName().toString().endsWith(".smf")).toList();
+                if (metadata.isEmpty()) {
+                    throw new IllegalStateException(pod(leaf) + " has no part of snapshot " + name);
+                }
+                rows = Files.readString(metadata.get(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(pod(leaf) + " has no snapshot " + name + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, Long> restored = new TreeMap<>();
+        String inside = rows.substring(1, rows.length() - 1);
+        for (String entry : inside.isEmpty() ? new String[0] : inside.split(", ")) {
+            String[] pair = entry.split("=");
+            restored.put(pair[0], Long.parseLong(pair[1]));
+        }
+        tables.put(topology.cluster(), restored);
+        synchronized (this) {
+            calls.add(topology.cluster() + ": restore " + name);
+        }
+    }
+
+    @Override
+    public Set<String> offlineLeaves(Topology topology) {
+        EngineView view = observe(topology);
+        Set<String> offline = new TreeSet<>(view.baseline());
+        offline.removeAll(view.serverNodes());
+        return offline;
+    }
+
+    @Override
+    public Map<String, Long> tableRows(Topology topology) {
+        return tables.getOrDefault(topology.cluster(), Map.of());
+    }
+
+    private void requireVolumes() {
+        if (volumes == null) {
+            throw new IllegalStateException("this test's engine takes no snapshots");
+        }
+    }
+
+    private static String pod(NodePlacement leaf) {
+        return leaf.host().substring(0, leaf.host().indexOf('.'));
+    }
+
+    private static String folder(NodeId leaf) {
+        return leaf.name().replaceAll("[^A-Za-z0-9_]", "_");
     }
 
     @Override
