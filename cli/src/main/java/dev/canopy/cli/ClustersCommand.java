@@ -192,7 +192,7 @@ final class ClustersCommand {
     static final class Restore extends Create {
         @Option(names = "--from", required = true, description = "The backup's id (see `clusters backups`).")
         String backup;
-        @Option(names = "--from-directory", description = "The directory holding the backup; the region's own backups by default.")
+        @Option(names = "--from-directory", description = "The directory holding the backup; the region's own backups by default (local regions; Kubernetes regions restore from S3 only).")
         String directory;
         @Option(names = "--from-s3-bucket", description = "The S3 bucket holding the backup.")
         String bucket;
@@ -230,7 +230,7 @@ final class ClustersCommand {
     }
 
     @Command(name = "backup", mixinStandardHelpOptions = true,
-            description = "Take a backup now, to the destination of the cluster's spec (the region's directory by default).")
+            description = "Take a backup now, to the destination of the cluster's spec (the region's directory by default; S3 only on Kubernetes regions).")
     static final class Backup implements Callable<Integer> {
         @ParentCommand
         ClustersCommand parent;

@@ -5,7 +5,13 @@ import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.KubernetesBackups;
 import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.RestoreSource;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.Records;
+import dev.canopy.controlplane.json.Json;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -14,9 +20,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +40,7 @@ import java.util.function.Supplier;
 /**
  * A Kubernetes cluster running the Canopy operator: the control plane writes DatabaseCluster resources into one
  * namespace through a kubeconfig context and reads back the status the operator writes. A thin adapter: the operator
- * validates releases and carries the specs out.
+ * validates releases and carries the specs out, backups and restores included ({@link KubernetesBackups}).
  */
 public final class KubernetesRegion implements Region, AutoCloseable {
     public static final String KIND = "kubernetes";
@@ -36,12 +49,14 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     /** The Secret, in a replica's namespace, with the kubeconfig of its source's region ({@code canopy-region-<region>}). */
     public static final String SOURCE_REGION_SECRET_PREFIX = "canopy-region-";
     public static final String SOURCE_REGION_SECRET_KEY = "kubeconfig";
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesRegion.class);
 
     private final String name;
     private final String namespace;
     private final KubernetesClient client;
     private final String operatorKubeconfig;
     private final Function<String, Optional<Region>> otherRegions;
+    private final Clock clock;
 
     /** A region that neither feeds replicas in other regions nor hosts replicas of theirs. */
     public KubernetesRegion(String name, String namespace, KubernetesClient client) {
@@ -55,11 +70,18 @@ public final class KubernetesRegion implements Region, AutoCloseable {
      */
     public KubernetesRegion(String name, String namespace, KubernetesClient client, String operatorKubeconfig,
                             Function<String, Optional<Region>> otherRegions) {
+        this(name, namespace, client, operatorKubeconfig, otherRegions, Clock.systemUTC());
+    }
+
+    /** @param clock the time a backup is asked for, which the request's annotation carries */
+    public KubernetesRegion(String name, String namespace, KubernetesClient client, String operatorKubeconfig,
+                            Function<String, Optional<Region>> otherRegions, Clock clock) {
         this.name = name;
         this.namespace = namespace;
         this.client = client;
         this.operatorKubeconfig = operatorKubeconfig;
         this.otherRegions = otherRegions;
+        this.clock = clock;
     }
 
     @Override
@@ -84,10 +106,9 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     private long write(String clusterName, DatabaseClusterSpec spec) {
         DatabaseCluster current = resources().withName(clusterName).get();
         BackupSpec before = current == null || current.getSpec() == null ? null : current.getSpec().backup();
+        // only a changed section: a resource stored before the rule came in still takes its other changes
         if (spec.backup() != null && !spec.backup().equals(before)) {
-            // the operator does not act on it yet: accepting it would promise backups that are never taken
-            throw new InvalidSpecException(List.of("spec.backup: region " + name + " (kubernetes) takes no backups yet;"
-                    + " leave backup out here, or run the cluster in a local region"));
+            refuseUnreachableDestination(spec);
         }
         Optional<Secret> sourceKubeconfig = Optional.empty();
         if (spec.replicaOf() != null) {
@@ -107,14 +128,113 @@ public final class KubernetesRegion implements Region, AutoCloseable {
         sourceKubeconfig.ifPresent(secret -> client.secrets().inNamespace(namespace).resource(secret)
                 .createOr(NonDeletingOperation::update));
         if (current == null) {
-            DatabaseCluster fresh = new DatabaseCluster();
-            fresh.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(namespace).build());
-            fresh.setSpec(spec);
-            return generation(resources().resource(fresh).create());
+            return create(clusterName, spec, Map.of());
         }
         current.setSpec(spec);
         // an update with the resource version read above: a concurrent writer makes it fail rather than be overwritten
         return generation(resources().resource(current).update());
+    }
+
+    private long create(String clusterName, DatabaseClusterSpec spec, Map<String, String> annotations) {
+        DatabaseCluster fresh = new DatabaseCluster();
+        fresh.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(namespace)
+                .withAnnotations(annotations.isEmpty() ? null : annotations).build());
+        fresh.setSpec(spec);
+        return generation(resources().resource(fresh).create());
+    }
+
+    /** The operator and every pod reach S3; accepting a directory would promise backups that are never taken. */
+    private static void refuseUnreachableDestination(DatabaseClusterSpec spec) {
+        KubernetesBackups.destinationProblem(spec.backup()).ifPresent(problem -> {
+            throw new InvalidSpecException(List.of(problem));
+        });
+    }
+
+    /** The operator takes the backup when the request annotation changes; a new time is always a change. */
+    @Override
+    public boolean requestBackup(String clusterName) {
+        return answer("ask for a backup of " + clusterName, () -> {
+            DatabaseCluster current = resources().withName(clusterName).get();
+            if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+                return false;
+            }
+            // a merge patch of the annotation alone: a spec written meanwhile is neither overwritten nor a conflict
+            String patch = Json.write(Map.of("metadata", Map.of("annotations",
+                    Map.of(KubernetesBackups.REQUEST_ANNOTATION, clock.instant().toString()))));
+            try {
+                resources().withName(clusterName).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return false; // deleted since it was read
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The records the operator keeps in the cluster's catalog ConfigMap; none before its first backup. */
+    @Override
+    public List<BackupRecord> backups(String clusterName) {
+        return answer("read the backups of " + clusterName, () -> {
+            String catalog = KubernetesBackups.catalog(clusterName);
+            ConfigMap records = client.configMaps().inNamespace(namespace).withName(catalog).get();
+            if (records == null || records.getData() == null) {
+                return List.of();
+            }
+            List<BackupRecord> found = new ArrayList<>();
+            records.getData().forEach((key, value) -> {
+                if (key.endsWith(KubernetesBackups.RECORD_KEY_SUFFIX)) {
+                    record(catalog, key, value).ifPresent(found::add);
+                }
+            });
+            found.sort(Records.OLDEST_FIRST);
+            return found;
+        });
+    }
+
+    /** One broken value (a hand edit, an older operator) hides that backup only, not the cluster's others. */
+    private Optional<BackupRecord> record(String catalog, String key, String value) {
+        String problem;
+        try {
+            BackupRecord record = value == null ? null : Records.fromJson(value.getBytes(StandardCharsets.UTF_8));
+            if (record != null && record.id() != null && record.createdAt() != null) {
+                return Optional.of(record);
+            }
+            // the list is sorted by these
+            problem = "a backup record needs its id and createdAt";
+        } catch (UncheckedIOException e) {
+            problem = e.getMessage();
+        }
+        LOG.warn("region {}: ConfigMap {}/{} key {} skipped: {}", name, namespace, catalog, key, problem);
+        return Optional.empty();
+    }
+
+    /**
+     * A new resource the operator restores once its nodes are up, reporting how that goes in its status. The backup is
+     * not read here: the operator holds the S3 credentials, and checks that the backup exists and fits.
+     */
+    @Override
+    public long restore(String clusterName, DatabaseClusterSpec spec, RestoreSource source) {
+        if (source.destination() == null || source.destination().s3() == null) {
+            // the operator has no directory of its own, and a directory elsewhere would be on one machine only
+            throw new InvalidSpecException(List.of("restoreFrom.destination: region " + name + " (kubernetes) restores"
+                    + " from S3-compatible object storage only: give destination.s3, as the backup's record names it"
+                    + " (its location)"));
+        }
+        if (spec.replicaOf() != null) {
+            throw new InvalidSpecException(List.of("restoreFrom: a replica starts from its source's rows; give replicaOf"
+                    + " or restoreFrom, not both"));
+        }
+        refuseUnreachableDestination(spec);
+        return answer("restore " + clusterName, () -> {
+            DatabaseCluster current = resources().withName(clusterName).get();
+            if (current != null) {
+                throw new RegionConflictException("region " + name + " already holds a cluster named " + clusterName
+                        + (current.getMetadata().getDeletionTimestamp() != null ? " (being deleted)" : ""));
+            }
+            return create(clusterName, spec, Map.of(KubernetesBackups.RESTORE_FROM_ANNOTATION, Json.write(source)));
+        });
     }
 
     /**

@@ -59,7 +59,8 @@ public interface Region {
 
     /**
      * Stores a new cluster that starts from a backup (see {@link #apply}); refused, naming the field, when the backup is
-     * missing or does not fit the spec.
+     * missing or does not fit the spec. A region that cannot read the backup from here (Kubernetes: the operator holds
+     * the credentials) checks that later, failing the restore in the cluster's status.
      *
      * @throws RegionConflictException when this region restores no backups
      */

@@ -6,15 +6,21 @@ import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.KubernetesBackups;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.ReplicationStatus;
+import dev.canopy.api.RestoreSource;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupTopology;
+import dev.canopy.backup.Records;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.region.FakeRegion;
 import dev.canopy.controlplane.region.Kubeconfigs;
 import dev.canopy.controlplane.region.KubernetesRegion;
 import dev.canopy.controlplane.region.MockKubeconfig;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +53,7 @@ import static org.awaitility.Awaitility.await;
 class KubernetesRegionApiOnMockServerTest {
     private static final String NAMESPACE = "canopy";
     private static final Path CRD = Path.of("../deploy/helm/canopy-operator/crds/databaseclusters.canopy.dev-v1.yml");
+    private static final String TO_S3 = "\"destination\": {\"s3\": {\"endpoint\": \"http://minio:9000\", \"bucket\": \"backups\"}}";
     private static final String ORDERS = """
             {"name": "orders", "region": "eu", "release": "2.17.0", "redundancyLevel": 2,
              "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 2, "height": 0.5, "storageGB": 10}}""";
@@ -242,7 +250,7 @@ class KubernetesRegionApiOnMockServerTest {
     }
 
     @Test
-    void clustersOfAKubernetesRegionAreDatabaseClusterResourcesInItsNamespace() {
+    void clustersOfAKubernetesRegionAreDatabaseClusterResourcesInItsNamespace() throws Exception {
         installCrd();
         ApiClient.Response registered = api.admin.post("/api/v1/regions", registration("eu", "mock", NAMESPACE));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -276,12 +284,48 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(resized.status()).as(resized.body()).isEqualTo(200);
         assertThat(resource("default-orders").getSpec().leaves().count()).isEqualTo(3);
 
-        // the operator takes no backups yet: a backup policy is refused rather than stored and never acted on
-        ApiClient.Response noBackups = api.admin.post("/api/v1/clusters/orders/backup-policy", "{\"schedule\": \"6h\"}");
-        assertThat(noBackups.status()).as(noBackups.body()).isEqualTo(422);
-        assertThat(noBackups.fields()).containsExactly("backup");
-        assertThat(noBackups.body()).contains("region eu (kubernetes) takes no backups yet");
+        // backups go to S3 only: the platform's directory would be on no pod's machine
+        ApiClient.Response noBucket = api.admin.post("/api/v1/clusters/orders/backup-policy", "{\"schedule\": \"6h\"}");
+        assertThat(noBucket.status()).as(noBucket.body()).isEqualTo(422);
+        assertThat(noBucket.fields()).containsExactly("backup.destination");
+        assertThat(noBucket.body()).contains("S3-compatible object storage");
         assertThat(resource("default-orders").getSpec().backup()).isNull();
+        ApiClient.Response policy = api.admin.post("/api/v1/clusters/orders/backup-policy", "{\"schedule\": \"6h\", " + TO_S3 + "}");
+        assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+        assertThat(resource("default-orders").getSpec().backup().destination().s3().bucket()).isEqualTo("backups");
+
+        // asked for through the operator's annotation; listed from its catalog
+        ApiClient.Response asked = api.admin.post("/api/v1/clusters/orders/backups", "");
+        assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+        assertThat(asked.json().path("items")).as("no catalog yet").isEmpty();
+        assertThat(resource("default-orders").getMetadata().getAnnotations()).containsKey(KubernetesBackups.REQUEST_ANNOTATION);
+        BackupRecord taken = BackupRecord.started("default-orders-20261207-090000", "default-orders",
+                        Instant.parse("2026-12-07T09:00:00Z"), "2.17.0", new BackupTopology(1, 2, 2, 0.5, 10), "s3://backups")
+                .succeeded(Instant.parse("2026-12-07T09:00:05Z"), 4096, Map.of("PUBLIC.T", 7L), Map.of("PUBLIC.T", 7L))
+                .at(resource("default-orders").getSpec().backup().destination());
+        kubernetes.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(KubernetesBackups.catalog("default-orders")).endMetadata()
+                .withData(Map.of(taken.id() + KubernetesBackups.RECORD_KEY_SUFFIX,
+                        new String(Records.toJson(taken), StandardCharsets.UTF_8))).build()).create();
+        JsonNode listed = api.admin.get("/api/v1/clusters/orders/backups").json().path("items");
+        assertThat(listed).as(listed.toString()).singleElement().satisfies(b -> {
+            assertThat(b.path("id").asText()).isEqualTo(taken.id());
+            assertThat(b.path("state").asText()).isEqualTo("Succeeded");
+            assertThat(b.path("location").path("s3").path("bucket").asText()).isEqualTo("backups");
+        });
+
+        // a restore is a new resource naming its backup, as the portal sends it: the record's location
+        ApiClient.Response fromDirectory = api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"",
+                "\"again\", \"restoreFrom\": {\"backup\": \"" + taken.id() + "\"}"));
+        assertThat(fromDirectory.status()).as(fromDirectory.body()).isEqualTo(422);
+        assertThat(fromDirectory.fields()).containsExactly("restoreFrom.destination");
+        assertThat(resource("default-again")).isNull();
+        ApiClient.Response restored = api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"",
+                "\"again\", \"restoreFrom\": {\"backup\": \"" + taken.id() + "\", " + TO_S3 + "}"));
+        assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+        String source = resource("default-again").getMetadata().getAnnotations().get(KubernetesBackups.RESTORE_FROM_ANNOTATION);
+        assertThat(Json.mapper().readValue(source, RestoreSource.class)).isEqualTo(new RestoreSource(taken.id(), taken.location()));
+        assertThat(api.admin.delete("/api/v1/clusters/again", Map.of()).status()).isEqualTo(202);
 
         ApiClient.Response refused = api.admin.delete("/api/v1/regions/eu", Map.of());
         assertThat(refused.status()).as("a region holding clusters stays").isEqualTo(409);
