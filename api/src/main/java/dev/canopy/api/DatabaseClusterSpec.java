@@ -18,6 +18,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // isSuspended() is no property: a @JsonIgnore on it would drop the whole "suspended" property (schema, reading, writing)
 @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+// a suspended cluster's release, size and settings wait until it runs again (SuspendedChanges): the API server says so too
+@ValidationRule(value = SuspendedChanges.CEL_RULE, message = SuspendedChanges.CEL_MESSAGE)
 public record DatabaseClusterSpec(
         @Required
         @Pattern(Limits.RELEASE_PATTERN)

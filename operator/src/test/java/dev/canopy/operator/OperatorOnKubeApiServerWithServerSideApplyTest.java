@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -52,5 +53,31 @@ class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliat
             assertThatThrownBy(() -> create("invalid", invalid)).isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("Invalid value");
         }
+    }
+
+    /**
+     * A suspended cluster's size and release wait until it runs again: the API server refuses the change (the CRD's
+     * transition rule, as SuspendedChanges decides), while resuming alone and a new backup policy go through.
+     */
+    @Test
+    void aSuspendedClustersResizeIsRefusedByTheApiServer() {
+        DatabaseClusterSpec running = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(2, 1.0, 10, null), Map.of(), false);
+        create("dormant", running.withSuspended(true));
+        var resources = client.resources(dev.canopy.api.DatabaseCluster.class).inNamespace(NAMESPACE).withName("dormant");
+        assertThatThrownBy(() -> resources.edit(c -> {
+            c.setSpec(withLeaves(c.getSpec(), new LeavesSpec(1, 1.0, 10, null)));
+            return c;
+        })).isInstanceOf(KubernetesClientException.class).hasMessageContaining("the cluster is suspended: resume it first");
+        assertThatThrownBy(() -> resources.edit(c -> {
+            c.setSpec(c.getSpec().withRelease("2.16.0").withSuspended(false));
+            return c;
+        })).as("not in the same change as the resume").isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("the cluster is suspended");
+        assertThat(get("dormant").getSpec().leaves().count()).as("nothing stored").isEqualTo(2);
+        edit("dormant", s -> s.withBackup(new dev.canopy.api.BackupSpec(null, 3, null)));
+        edit("dormant", s -> s.withSuspended(false));
+        assertThat(get("dormant").getSpec().isSuspended()).isFalse();
+        edit("dormant", s -> withLeaves(s, new LeavesSpec(1, 1.0, 10, null)));
+        assertThat(get("dormant").getSpec().leaves().count()).as("running again, it may change").isEqualTo(1);
     }
 }

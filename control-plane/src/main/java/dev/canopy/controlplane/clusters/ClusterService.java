@@ -2,6 +2,7 @@ package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.SuspendedChanges;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupRecord;
 import dev.canopy.api.InvalidSpecException;
@@ -307,6 +308,12 @@ public final class ClusterService {
             if (spec.equals(record.spec())) {
                 return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(),
                         record.regionName(), record.generation());
+            }
+            List<String> suspended = SuspendedChanges.problems(record.spec(), spec);
+            if (!suspended.isEmpty()) {
+                // the cluster's state, not the request, stands in the way: the same request works once it runs
+                throw ProblemException.conflict("cluster " + name + " is suspended: resume it first, then " + action
+                        + " it (" + String.join("; ", suspended) + ")");
             }
             Region region = regions.of(record.region());
             long generation = applyToRegion(region, record.regionName(), spec);

@@ -227,6 +227,27 @@ class ClusterApiWithFakeRegionTest {
         assertThat(last.path("outcome").asText()).isEqualTo("accepted");
     }
 
+    /** A suspended cluster's nodes cannot take a resize or an upgrade: refused, naming why, and nothing stored changes. */
+    @Test
+    void aSuspendedClusterRefusesAResizeAndAnUpgradeUntilResumed() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        api.admin.post("/api/v1/clusters/orders/suspend", null);
+        long generation = region.get("default-orders").orElseThrow().generation();
+
+        ApiClient.Response resized = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}");
+        assertThat(resized.status()).as(resized.body()).isEqualTo(409);
+        assertThat(resized.json().path("detail").asText()).startsWith("cluster orders is suspended: resume it first, then resize it")
+                .contains("spec.leaves");
+        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}");
+        assertThat(upgraded.status()).as(upgraded.body()).isEqualTo(409);
+        assertThat(region.get("default-orders").orElseThrow().generation()).as("nothing written to the region").isEqualTo(generation);
+        assertThat(api.admin.get("/api/v1/clusters/orders").json().path("spec").path("leaves").path("count").asInt()).isEqualTo(2);
+
+        api.admin.post("/api/v1/clusters/orders/resume", null);
+        assertThat(api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}").status()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
+    }
+
     @Test
     void anOrganizationSeesOnlyItsOwnClustersAndAViewerChangesNothing() {
         api.admin.post("/api/v1/clusters", ORDERS);

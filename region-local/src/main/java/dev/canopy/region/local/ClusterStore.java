@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.SuspendedChanges;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ReplicaFeed;
@@ -78,6 +79,10 @@ public final class ClusterStore {
         }
         if (existing.isPresent() && existing.get().spec().equals(manifest.spec())) {
             return new Applied(Outcome.UNCHANGED, existing.get().generation());
+        }
+        List<String> suspended = existing.map(c -> SuspendedChanges.problems(c.spec(), manifest.spec())).orElse(List.of());
+        if (!suspended.isEmpty()) {
+            throw new InvalidSpecException(suspended);
         }
         long generation = existing.map(c -> c.generation() + 1).orElse(1L);
         Path dir = clusterDir(manifest.name());

@@ -110,6 +110,25 @@ class ClusterStoreTest {
         assertThat(store.list()).extracting(StoredCluster::name).containsExactly("orders");
     }
 
+    /** Resuming started the new spec's leaves against the old baseline and lost partitions: the change waits instead. */
+    @Test
+    void aSuspendedClusterRefusesAResizeAndKeepsItsManifest() throws IOException {
+        ClusterStore store = new ClusterStore(dataDir);
+        store.apply(manifest("orders", spec(2, 3).withSuspended(true)), RELEASES);
+        Path manifestFile = store.clusterDir("orders").resolve("manifest.yaml");
+        String before = Files.readString(manifestFile);
+
+        assertThatThrownBy(() -> store.apply(manifest("orders", spec(2, 2).withSuspended(true)), RELEASES))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).containsExactly(
+                        "spec.leaves: the cluster is suspended; resume it first (suspended: false, alone), then change this"));
+        assertThatThrownBy(() -> store.apply(manifest("orders", spec(2, 2)), RELEASES)).as("nor in the change that resumes it")
+                .isInstanceOf(InvalidSpecException.class);
+        assertThat(Files.readString(manifestFile)).isEqualTo(before);
+
+        store.apply(manifest("orders", spec(2, 3)), RELEASES);
+        assertThat(store.apply(manifest("orders", spec(2, 2)), RELEASES).outcome()).isEqualTo(ClusterStore.Outcome.CONFIGURED);
+    }
+
     @Test
     void statusRoundTripsWithItsConditions() {
         ClusterStore store = new ClusterStore(dataDir);
