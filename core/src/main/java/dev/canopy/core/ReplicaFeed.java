@@ -63,6 +63,12 @@ public final class ReplicaFeed {
                     fenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
         }
 
+        /** Another try at fencing the source, the promotion's start kept. */
+        public Progress fenced(boolean fenced) {
+            return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince, promotedAt,
+                    fenced, caughtUp, failedBackAt, sourceUpgradeAtCopy);
+        }
+
         /** @param caughtUp how the replica ended: every table equal, or why not */
         public Progress promoted(Instant at, String caughtUp) {
             return new Progress(sourceRegion, source, copiedAt, rowsCopied, streamingSince, lagSeconds, promotingSince,
@@ -130,6 +136,13 @@ public final class ReplicaFeed {
                         + lagText(progress) + " are not here");
             }
             if (!Boolean.TRUE.equals(progress.sourceFenced())) {
+                // a source that answers but did not take the fence in time (a loaded machine: a 5 s admin timeout) is
+                // asked again while the catch-up lasts: promoting without it risks the writes it still takes
+                if (seen.sourceReachable()
+                        && Duration.between(Instant.parse(progress.promotingSince()), seen.now()).compareTo(CATCH_UP) <= 0) {
+                    return new Move.Fence(PROMOTING, "promoting: fencing " + progress.describeSource() + " again (the last try"
+                            + " failed); promoted without it after " + CATCH_UP.toSeconds() + " s");
+                }
                 return new Move.Promote(PROMOTED, "promoted without the source (" + progress.describeSource()
                         + " could not be fenced); writes of its last " + lagText(progress) + " may be missing");
             }

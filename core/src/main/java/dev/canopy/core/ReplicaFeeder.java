@@ -220,7 +220,7 @@ public final class ReplicaFeeder {
                         LOG.warn("{}: could not fence {}: {}", replica.key(), progress.describeSource(), e.getMessage());
                     }
                 }
-                next = progress.promoting(now, fenced);
+                next = progress.promotingSince() == null ? progress.promoting(now, fenced) : progress.fenced(fenced);
             }
             case ReplicaFeed.Move.Promote promotion -> {
                 LOG.warn("{}: {}", replica.key(), promotion.message());

@@ -62,4 +62,19 @@ class ReplicaFeedTest {
         assertThat(ReplicaFeed.next(promoted, seen(true, false, false, false, Optional.empty()), true))
                 .isInstanceOf(ReplicaFeed.Move.Wait.class).extracting(ReplicaFeed.Move::state).isEqualTo(ReplicaFeed.PROMOTED);
     }
+
+    /** CI saw a loaded machine time a fence out once (5 s) and the replica promoted without its reachable source. */
+    @Test
+    void aReachableSourceThatDidNotTakeTheFenceIsAskedAgainWhileTheCatchUpLasts() {
+        ReplicaFeed.Progress unfenced = NEW.copied(T0, 300, null).streaming(T0).lag(1.2).promoting(T0, false);
+        assertThat(ReplicaFeed.next(unfenced, seen(true, true, true, true, Optional.empty()), true))
+                .isInstanceOf(ReplicaFeed.Move.Fence.class).extracting(ReplicaFeed.Move::message).asString().contains("again");
+        ReplicaFeed.Progress second = unfenced.fenced(true);
+        assertThat(second.promotingSince()).as("the promotion's start is kept").isEqualTo(unfenced.promotingSince());
+        assertThat(ReplicaFeed.next(second, seen(true, true, true, true, Optional.of("")), true))
+                .isInstanceOf(ReplicaFeed.Move.Promote.class).extracting(ReplicaFeed.Move::message).asString().contains("every table equals");
+        ReplicaFeed.Seen late = new ReplicaFeed.Seen(T0.plusSeconds(31), true, true, true, true, Optional.empty(), Optional.empty());
+        assertThat(ReplicaFeed.next(unfenced, late, true)).as("not for ever")
+                .isInstanceOf(ReplicaFeed.Move.Promote.class).extracting(ReplicaFeed.Move::message).asString().contains("could not be fenced");
+    }
 }
