@@ -13,6 +13,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String BALANCED = "Balanced";
     /** Kubernetes: whether every leaf's volume has the size the spec asks for (present once it ever had to grow). */
     public static final String STORAGE = "Storage";
+    /** False while some partitions have no copy in the cluster: their tables cannot be read or written. */
+    public static final String DATA_AVAILABLE = "DataAvailable";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

@@ -19,4 +19,12 @@ public interface Engine {
 
     /** Whether SQL answers through this aggregator, for every table the cluster has: the aggregator can take clients. */
     boolean sqlAnswers(Topology topology, NodeId aggregator);
+
+    /**
+     * Declares the lost partitions of every table owned again, from the copies their owners brought back. Only called
+     * when every leaf of the baseline is in the cluster with its storage: otherwise rows would be lost by it.
+     */
+    default void resetLostPartitions(Topology topology) {
+        throw new UnsupportedOperationException("this engine cannot reset lost partitions");
+    }
 }

@@ -68,6 +68,10 @@ public final class Planner {
                     .map(n -> observed.node(n).map(Planner::away).orElse(n.name())).collect(Collectors.joining(", "))
                     + " to join (" + engine.detail() + ")");
         }
+        // before a leaf whose storage is gone is taken out of the baseline: that would hide partitions it lost
+        if (!engine.lostByTable().isEmpty()) {
+            return lostPartitions(observed);
+        }
         List<NodeId> lost = observed.nodes().keySet().stream().filter(observed::lostStorage).sorted().toList();
         if (!lost.isEmpty()) {
             return storageLost(observed, lost.get(0), leaves.contains(lost.get(0)));
@@ -252,6 +256,36 @@ public final class Planner {
     }
 
     /** Leaves that exist or are in the baseline but are no longer declared: highest ordinals first, AG1 before AG2. */
+    /**
+     * Partitions with no owning copy: their rows cannot be read. When every leaf of the baseline is back with its
+     * storage, the copies they brought are whole and the loss is reset (nothing is lost by it); otherwise the cluster
+     * waits for them, saying which tables are unavailable, whose storage holds them, and what the user can do.
+     */
+    static Step lostPartitions(Observed observed) {
+        EngineView engine = observed.engine();
+        Set<String> offline = new TreeSet<>(engine.baseline());
+        offline.removeAll(engine.serverNodes());
+        List<NodeId> storageGone = observed.nodes().keySet().stream().filter(observed::lostStorage).sorted().toList();
+        String lost = engine.lostSummary() + " have no copy in the cluster";
+        Set<String> declared = nameSet(DesiredNodes.leaves(observed.topology().spec()));
+        if (!offline.isEmpty() && offline.stream().allMatch(leaf -> declared.contains(leaf) && observed.isUp(NodeId.parse(leaf)))) {
+            return new Step.Wait("PartitionsLost", lost + ": waiting for " + String.join(", ", offline)
+                    + ", which " + (offline.size() == 1 ? "holds" : "hold") + " their copies, to join");
+        }
+        if (!offline.isEmpty()) {
+            return new Step.Blocked("PartitionsLost", lost + ": their copies are on " + String.join(", ", offline)
+                    + ", which " + (offline.size() == 1 ? "is" : "are") + " offline. Bring " + (offline.size() == 1 ? "it" : "them")
+                    + " back (restore leaves.count if the cluster was made smaller); their rows are read again once "
+                    + (offline.size() == 1 ? "it is" : "they are") + " in the cluster");
+        }
+        if (!storageGone.isEmpty()) {
+            return new Step.Blocked("PartitionsLost", lost + " and the storage of " + names(storageGone) + " is gone: resetting"
+                    + " the loss would serve those partitions empty. Restore the cluster from a backup, or accept the loss");
+        }
+        return new Step.ResetLostPartitions("ResettingLostPartitions", lost + ", but every leaf of the baseline is back"
+                + " with its storage: declaring their copies owned again (no row is lost by it)");
+    }
+
     private static List<NodeId> extraLeaves(Observed observed, Set<String> wanted) {
         Set<NodeId> extra = new TreeSet<>();
         observed.engine().baseline().stream().filter(n -> !wanted.contains(n)).map(NodeId::parse).forEach(extra::add);

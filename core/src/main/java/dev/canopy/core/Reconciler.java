@@ -125,6 +125,10 @@ public final class Reconciler {
                 LOG.info("{}: {}", cluster, baseline.message());
                 engine.setBaseline(topology, baseline.leaves());
             }
+            case Step.ResetLostPartitions reset -> {
+                LOG.warn("{}: {}", cluster, reset.message());
+                engine.resetLostPartitions(topology);
+            }
             case Step.Wait wait -> LOG.debug("{}: {}", cluster, wait.message());
             case Step.Blocked blocked -> LOG.debug("{}: blocked: {}", cluster, blocked.message());
             case Step.Failed failed -> LOG.debug("{}: {}", cluster, failed.message());

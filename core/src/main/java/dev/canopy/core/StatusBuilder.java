@@ -58,6 +58,8 @@ public final class StatusBuilder {
             phase = Phase.Provisioning;
         } else if (previous.phase() == Phase.Suspended) {
             phase = Phase.Provisioning;
+        } else if (!engine.lostByTable().isEmpty()) {
+            phase = Phase.Degraded;
         } else if (upgrading) {
             phase = Phase.Upgrading;
         } else if (down.isEmpty() && scaling(observed, leaves, aggregators)) {
@@ -74,6 +76,7 @@ public final class StatusBuilder {
         conditions.add(degraded(previous, observed, down, now));
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
+        dataAvailable(previous, engine, step, now).ifPresent(conditions::add);
 
         String release = ready ? spec.release() : previous == null ? null : previous.release();
         // only declared aggregators: one being removed must not be handed to new clients
@@ -200,6 +203,20 @@ public final class StatusBuilder {
         }
         return condition(previous, Condition.REDUNDANCY_MET, true, "AllCopiesOwned",
                 "every partition has " + spec.redundancyLevel() + (spec.redundancyLevel() == 1 ? " copy" : " copies, one in each availability group"), now);
+    }
+
+    /** Said from the first loss on: whether every partition has an owning copy, and if not, which tables lack one. */
+    private static java.util.Optional<Condition> dataAvailable(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
+        boolean reported = previous != null && previous.condition(Condition.DATA_AVAILABLE).isPresent();
+        if (engine.lostByTable().isEmpty()) {
+            return reported && engine.reachable()
+                    ? java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, true, "AllPartitionsOwned",
+                    "every partition has an owning copy", now))
+                    : java.util.Optional.empty();
+        }
+        String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
+                : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
+        return java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now));
     }
 
     private static Condition balanced(DatabaseClusterStatus previous, EngineView engine, Instant now) {

@@ -38,6 +38,10 @@ public sealed interface Step {
     }
 
     /** Nothing safe to do now; something outside (a node joining, a rebalance) has to happen first. */
+    /** Every owner of the lost partitions is back with its storage: their copies are declared owned again. */
+    record ResetLostPartitions(String reason, String message) implements Step {
+    }
+
     record Wait(String reason, String message) implements Step {
     }
 

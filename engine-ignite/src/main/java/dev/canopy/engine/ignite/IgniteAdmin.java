@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,7 @@ public class IgniteAdmin {
             Set<String> baseline = new HashSet<>();
             int notOwning = -1;
             Map<String, Integer> movingByLeaf = new TreeMap<>();
+            Map<String, Integer> lostByTable = new TreeMap<>();
             String detail = "";
             if (active) {
                 for (List<?> row : client.query(new SqlFieldsQuery("SELECT CONSISTENT_ID FROM SYS.BASELINE_NODES")).getAll()) {
@@ -58,6 +60,7 @@ public class IgniteAdmin {
                     PartitionStates states = partitionStates(client, serverNodes, baseline);
                     notOwning = states.notOwning();
                     movingByLeaf.putAll(states.movingByLeaf());
+                    lostByTable.putAll(states.lostByTable());
                     detail = states.detail();
                 } catch (RuntimeException e) {
                     // the view can fail while a leaf enters the partition map (Ignite 2.17: a NullPointerException from
@@ -68,7 +71,7 @@ public class IgniteAdmin {
                     detail = "partition states not readable yet: " + Causes.rootMessage(e);
                 }
             }
-            return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, detail);
+            return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, lostByTable, detail);
         } catch (RuntimeException e) {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
             return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));
@@ -76,7 +79,7 @@ public class IgniteAdmin {
     }
 
     /** What {@code SYS.PARTITION_STATES} says: the copies not owning, by state and leaf, and the MOVING ones per leaf. */
-    private record PartitionStates(int notOwning, Map<String, Integer> movingByLeaf, String detail) {
+    private record PartitionStates(int notOwning, Map<String, Integer> movingByLeaf, Map<String, Integer> lostByTable, String detail) {
     }
 
     private static PartitionStates partitionStates(IgniteClient client, Collection<ClusterNode> serverNodes, Set<String> baseline) {
@@ -117,7 +120,28 @@ public class IgniteAdmin {
             notOwning += (int) unmapped;
             detail = (detail.isEmpty() ? "" : detail + ", ") + unmapped + " leaves not yet in the partition map";
         }
-        return new PartitionStates(notOwning, movingByLeaf, detail);
+        return new PartitionStates(notOwning, movingByLeaf, byStateAndLeaf.keySet().stream().anyMatch(k -> k.startsWith("LOST "))
+                ? lostByTable(client) : Map.of(), detail);
+    }
+
+    /**
+     * Lost partitions per table (a cache's group without a table, such as the platform's own, by its name): each
+     * partition counted once, however many leaves hold it LOST.
+     */
+    private static Map<String, Integer> lostByTable(IgniteClient client) {
+        Map<String, Integer> lost = new TreeMap<>();
+        Map<Object, String> tables = new HashMap<>();
+        for (List<?> row : client.query(new SqlFieldsQuery(OWN_STATEMENT
+                + "SELECT CACHE_GROUP_ID, SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES")).getAll()) {
+            tables.merge(row.get(0), row.get(1) + "." + row.get(2), (a, b) -> a + ", " + b);
+        }
+        for (List<?> row : client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT P.CACHE_GROUP_ID, G.CACHE_GROUP_NAME,"
+                + " COUNT(DISTINCT P.PARTITION_ID) FROM SYS.PARTITION_STATES P JOIN SYS.CACHE_GROUPS G"
+                + " ON G.CACHE_GROUP_ID = P.CACHE_GROUP_ID WHERE P.STATE = 'LOST'"
+                + " GROUP BY P.CACHE_GROUP_ID, G.CACHE_GROUP_NAME")).getAll()) {
+            lost.merge(tables.getOrDefault(row.get(0), String.valueOf(row.get(1))), ((Number) row.get(2)).intValue(), Integer::sum);
+        }
+        return lost;
     }
 
     public void activate(List<String> leafAddresses) {
@@ -129,21 +153,26 @@ public class IgniteAdmin {
     /** Runs {@code --baseline set} through the control utility against the first leaf that accepts it. */
     public void setBaseline(List<NodePlacement> leaves, Set<String> consistentIds) {
         String ids = consistentIds.stream().sorted().collect(Collectors.joining(","));
-        List<String> failures = new ArrayList<>();
-        for (NodePlacement leaf : leaves) {
-            CapturingLogger output = new CapturingLogger();
-            int code = new CommandHandler(output).execute(List.of("--host", leaf.host(), "--port", Integer.toString(leaf.sqlPort()),
-                    "--baseline", "set", ids, "--yes"));
-            if (code == CommandHandler.EXIT_CODE_OK) {
-                LOG.debug("baseline set to {} through {}:\n{}", ids, leaf.node(), output.text());
-                return;
-            }
-            failures.add(leaf.node() + ": exit code " + code + ": " + output.lastError());
-            if (code != CommandHandler.EXIT_CODE_CONNECTION_FAILED) {
-                break;
+        control(leaves, "set the baseline to " + ids, List.of("--baseline", "set", ids, "--yes"));
+    }
+
+    /**
+     * {@code --cache reset_lost_partitions} for every cache with a lost partition: their copies on the leaves are
+     * declared owned again. Nothing happens when none is lost.
+     */
+    public void resetLostPartitions(List<NodePlacement> leaves) {
+        List<String> caches = new ArrayList<>();
+        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList())) {
+            for (List<?> row : client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT C.CACHE_NAME FROM SYS.CACHES C WHERE"
+                    + " C.CACHE_GROUP_ID IN (SELECT CACHE_GROUP_ID FROM SYS.PARTITION_STATES WHERE STATE = 'LOST')")).getAll()) {
+                caches.add(String.valueOf(row.get(0)));
             }
         }
-        throw new IllegalStateException("could not set the baseline to " + ids + ": " + String.join("; ", failures));
+        if (caches.isEmpty()) {
+            return;
+        }
+        String names = caches.stream().sorted().collect(Collectors.joining(","));
+        control(leaves, "reset the lost partitions of " + names, List.of("--cache", "reset_lost_partitions", names));
     }
 
     /** {@code --snapshot create NAME --dest DIR --sync}: returns once every leaf has written its part. */
@@ -162,6 +191,14 @@ public class IgniteAdmin {
 
     private void snapshotCommand(List<NodePlacement> leaves, String what, List<String> command) {
         requireSnapshotsOfThisVersion(leaves, what);
+        control(leaves, what, command);
+    }
+
+    /**
+     * Runs a control utility command against the first leaf that answers: only a leaf that did not answer is a reason to
+     * ask another one, a refusal is the cluster's answer.
+     */
+    private void control(List<NodePlacement> leaves, String what, List<String> command) {
         List<String> failures = new ArrayList<>();
         for (NodePlacement leaf : leaves) {
             CapturingLogger output = new CapturingLogger();
@@ -173,7 +210,6 @@ public class IgniteAdmin {
                 return;
             }
             failures.add(leaf.node() + ": exit code " + code + ": " + output.lastError());
-            // only a leaf that did not answer is a reason to ask another one: a refusal is the cluster's answer
             if (code != CommandHandler.EXIT_CODE_CONNECTION_FAILED) {
                 break;
             }

@@ -248,6 +248,11 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     }
 
     @Override
+    public void resetLostPartitions(Topology topology) {
+        admin.resetLostPartitions(topology.leaves());
+    }
+
+    @Override
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
         return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress())).orElse(false);
     }
