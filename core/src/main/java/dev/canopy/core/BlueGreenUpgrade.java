@@ -248,9 +248,19 @@ public final class BlueGreenUpgrade {
     DatabaseClusterStatus overlay(DatabaseClusterStatus status, BlueGreen.Progress progress, String step, String message) {
         UpgradeStatus upgrade = new UpgradeStatus(progress.fromRelease(), progress.toRelease(), UpgradeStatus.BLUE_GREEN,
                 progress.startedAt(), progress.finishedAt(), null, null, null, step, progress.writePauseSeconds().orElse(null));
+        // abandoned, the cluster serves at the release it had, not the spec's: that generation is not Ready, and will
+        // not become so by itself (the spec has to change: back to the running release, or a new try)
+        boolean abandoned = !progress.inProgress() && progress.abandoned() != null;
         List<Condition> conditions = new ArrayList<>();
         for (Condition condition : status.conditions()) {
-            if (condition.type().equals(Condition.PROGRESSING)) {
+            if (abandoned && condition.type().equals(Condition.READY)) {
+                String why = "the upgrade to " + progress.toRelease() + " was abandoned (" + progress.abandoned() + "); the cluster"
+                        + " serves at " + progress.fromRelease() + ". Set release back to " + progress.fromRelease()
+                        + ", or change the spec again to try once more";
+                String time = Condition.FALSE.equals(condition.status()) && "UpgradeAbandoned".equals(condition.reason())
+                        ? condition.lastTransitionTime() : clock.instant().toString();
+                conditions.add(new Condition(Condition.READY, Condition.FALSE, "UpgradeAbandoned", why, time));
+            } else if (condition.type().equals(Condition.PROGRESSING)) {
                 String truth = progress.inProgress() ? Condition.TRUE : Condition.FALSE;
                 String reason = "BlueGreen" + step;
                 String time = truth.equals(condition.status()) && reason.equals(condition.reason())
@@ -260,7 +270,7 @@ public final class BlueGreenUpgrade {
                 conditions.add(condition);
             }
         }
-        Phase phase = progress.inProgress() ? Phase.Upgrading : status.phase();
+        Phase phase = progress.inProgress() ? Phase.Upgrading : abandoned ? Phase.Failed : status.phase();
         return new DatabaseClusterStatus(phase, conditions, status.observedGeneration(), status.aggregators(), status.leaves(),
                 status.release(), status.endpoints(), upgrade, status.rebalance(), status.replication());
     }

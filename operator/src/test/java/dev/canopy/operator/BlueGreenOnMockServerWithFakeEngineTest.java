@@ -109,6 +109,12 @@ class BlueGreenOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine
         assertThat(abandoned.getStatus().condition(dev.canopy.api.Condition.PROGRESSING)).hasValueSatisfying(c ->
                 assertThat(c.message()).contains("did not catch up").contains("blue is unfenced and keeps serving"));
         assertThat(abandoned.getStatus().release()).isEqualTo("2.16.0");
+        assertThat(abandoned.getStatus().phase()).as("not Ready at a generation whose release it does not run").isEqualTo(Phase.Failed);
+        assertThat(abandoned.getStatus().condition(dev.canopy.api.Condition.READY)).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(dev.canopy.api.Condition.FALSE);
+            assertThat(c.reason()).isEqualTo("UpgradeAbandoned");
+            assertThat(c.message()).startsWith("the upgrade to 2.17.0 was abandoned").contains("Set release back to 2.16.0");
+        });
         assertThat(engine.calls()).containsSubsequence("fence audit", "unfence audit");
         assertThat(engine.fenced(new dev.canopy.core.Topology("audit", abandoned.getSpec(), Map.of()))).isFalse();
         assertThat(sqlServiceSelects("audit")).as("the clients stay on blue").isEqualTo("audit");
@@ -120,7 +126,10 @@ class BlueGreenOnMockServerWithFakeEngineTest extends OnMockServerWithFakeEngine
                     .noneMatch(name -> name.endsWith("-capture"));
         });
         assertThat(statefulSet("audit-leaves-ag1")).as("blue stays").isNotNull();
-        assertThat(get("audit").getStatus().phase()).isEqualTo(Phase.Ready);
+        assertThat(get("audit").getStatus().phase()).isEqualTo(Phase.Failed);
+        // the release it runs, asked for again: Ready at that generation
+        editRelease("audit", "2.16.0");
+        awaitPhase("audit", 3, Phase.Ready);
     }
 
 }
