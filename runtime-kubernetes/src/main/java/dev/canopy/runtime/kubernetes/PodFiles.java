@@ -1,6 +1,7 @@
 package dev.canopy.runtime.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -28,6 +29,14 @@ import java.util.stream.Stream;
  * every API server: closing stdin is only passed on from Kubernetes 1.29 (the v5 stream protocol).
  */
 public final class PodFiles implements LeafFiles {
+    /**
+     * The largest write to the exec's stdin, each write being one WebSocket frame. fabric8's JDK client hands every
+     * frame to java.net.http.WebSocket at once, which allows one send in progress and fails the next ("Send pending",
+     * reported by fabric8 as "could not send") when the pod reads slower than the operator writes. fabric8 lets at
+     * most 16 MiB wait to be sent (ExecWebSocketListener.MAX_QUEUE_SIZE) and holds a write back until it fits: a
+     * frame of 16 MiB (this and the channel byte) fills it, so the next write waits until this one is sent.
+     */
+    static final int STDIN_FRAME = 16 * 1024 * 1024 - 1;
     private final KubernetesClient client;
     private final String namespace;
     private final String container;
@@ -97,7 +106,10 @@ public final class PodFiles implements LeafFiles {
                 : exec.redirectingInput().writingOutput(out).writingError(err).exec(command))) {
             if (in != null) {
                 try (OutputStream stdin = watch.getInput()) {
-                    in.transferTo(stdin);
+                    byte[] frame = new byte[(int) Math.min(STDIN_FRAME, Math.max(length, 1))];
+                    for (int n; (n = in.readNBytes(frame, 0, frame.length)) > 0; ) {
+                        stdin.write(frame, 0, n);
+                    }
                     stdin.flush();
                 }
             }
@@ -106,8 +118,9 @@ public final class PodFiles implements LeafFiles {
                 throw new IllegalStateException(pod + ": " + String.join(" ", List.of(command)) + " exited with " + code
                         + ": " + err.toString(StandardCharsets.UTF_8).strip());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(pod + ": " + command[0] + ": " + e.getMessage(), e);
+        } catch (IOException | KubernetesClientException e) {
+            // fabric8 reports a failed stdin write without the pod or the command: say both
+            throw new IllegalStateException(pod + ": " + String.join(" ", List.of(command)) + " failed: " + e.getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException(pod + ": " + command[0] + " did not finish in " + timeout.toSeconds() + " s", e);
         } catch (ExecutionException e) {
@@ -128,7 +141,14 @@ public final class PodFiles implements LeafFiles {
                     continue;
                 }
                 String name = directory.relativize(file).toString().replace('\\', '/');
-                TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), Files.isDirectory(file) ? name + "/" : name);
+                // name, size and time only: an entry made from the file carries its creation time as a header that
+                // GNU tar in the pod warns about once per file ("unknown extended header keyword")
+                boolean isDirectory = Files.isDirectory(file);
+                TarArchiveEntry entry = new TarArchiveEntry(isDirectory ? name + "/" : name);
+                entry.setModTime(Files.getLastModifiedTime(file));
+                if (!isDirectory) {
+                    entry.setSize(Files.size(file));
+                }
                 tar.putArchiveEntry(entry);
                 if (Files.isRegularFile(file)) {
                     Files.copy(file, tar);

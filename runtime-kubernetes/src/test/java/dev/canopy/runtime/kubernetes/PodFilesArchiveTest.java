@@ -58,4 +58,24 @@ class PodFilesArchiveTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("../outside is outside");
         assertThat(work.resolve("outside")).doesNotExist();
     }
+
+    /** The pods unpack with GNU tar: it reads the archive without a warning (once per file would flood an error). */
+    @Test
+    void gnuTarUnpacksTheArchiveWithoutAWord() throws Exception {
+        Path tarBinary = Path.of("/usr/bin/tar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(tarBinary), "no tar on this machine");
+        Path snapshot = work.resolve("snap");
+        Files.createDirectories(snapshot.resolve("db/leaf_ag1_0"));
+        Files.writeString(snapshot.resolve("db/leaf_ag1_0/part-0.bin"), "rows");
+        Files.writeString(snapshot.resolve("leaf_ag1_0.smf"), "meta");
+        Path archive = work.resolve("snap.tar");
+        PodFiles.archive(snapshot, archive);
+        Path out = Files.createDirectories(work.resolve("out"));
+        Process tar = new ProcessBuilder(tarBinary.toString(), "-xf", archive.toString(), "-C", out.toString()).start();
+        String errors = new String(tar.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tar.waitFor()).isZero();
+        assertThat(errors).isEmpty();
+        assertThat(out.resolve("db/leaf_ag1_0/part-0.bin")).hasContent("rows");
+        assertThat(out.resolve("leaf_ag1_0.smf")).hasContent("meta");
+    }
 }
