@@ -88,6 +88,27 @@ class NodeConfigRendererTest {
         assertThat(values(doc)).doesNotContain(topology.aggregators().get(0).discoveryAddress());
     }
 
+    /** A leaf of 1 GB used 655 MB of it for Ignite's preallocated log: the log is sized to the storage. */
+    @Test
+    void theWriteAheadLogIsSizedToTheLeafsStorage() throws Exception {
+        DatabaseClusterSpec small = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(1, 0.5, 1, null),
+                Map.of(), false);
+        assertThat(NodeConfigRenderer.walSizing(small)).contains(new NodeConfigRenderer.WalSizing(12L << 20, 256L << 20));
+        Map<NodeId, NodePlacement> placements = new HashMap<>();
+        int port = 21_000;
+        for (NodeId node : DesiredNodes.all(small)) {
+            placements.put(node, new NodePlacement(node, "127.0.0.1", port++, port++, port++, "/data/" + node.name()));
+        }
+        Document doc = parse(NodeConfigRenderer.render(new Topology("tiny", small, placements), NodeId.leaf(1, 0), Sizing.local(), false));
+        assertThat(property(doc, "walSegmentSize")).isEqualTo(Long.toString(12L << 20));
+        assertThat(property(doc, "maxWalArchiveSize")).isEqualTo(Long.toString(256L << 20));
+
+        // 5 GB and more keep Ignite's own sizes: their nodes render as before, so no leaf restarts for it
+        Document large = parse(NodeConfigRenderer.render(topology(2, Map.of(), 1), NodeId.leaf(1, 0), Sizing.local(), false));
+        assertThat(property(large, "walSegmentSize")).isNull();
+        assertThat(property(large, "maxWalArchiveSize")).isNull();
+    }
+
     @Test
     void aggregatorIsAClientNodeWithoutStorage() throws Exception {
         Topology topology = topology(2, Map.of(), 1);

@@ -66,6 +66,13 @@ class LostPartitionsProcessesTest {
         }
 
         NodeId leaf = NodeId.leaf(1, 0);
+        // the log sized to the leaf's 1 GB (Ignite's own sizes preallocated 640 MB of it)
+        long walBytes;
+        try (var files = java.nio.file.Files.walk(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db").resolve("wal"))) {
+            walBytes = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.printf("write-ahead log of %s: %d MB%n", leaf, walBytes >> 20);
+        assertThat(walBytes).as("the log of a 1 GB leaf").isLessThan(200L << 20);
         long pid = fixture.runtime.pid(CLUSTER, leaf).orElseThrow();
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         process.destroyForcibly();
