@@ -61,6 +61,7 @@ final class ClustersCommand {
                 cond.path("type").asText(), cond.path("status").asText(), cond.path("reason").asText(), cond.path("message").asText()));
         if (c.hasNonNull("jdbcUrl")) {
             System.out.println("  JDBC URL:  " + c.path("jdbcUrl").asText());
+            System.out.println("             " + Printer.JDBC_CLIENT_HINT);
         }
     }
 

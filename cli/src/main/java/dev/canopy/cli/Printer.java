@@ -16,6 +16,9 @@ import java.util.List;
 
 /** Human-readable and machine-readable views of clusters. */
 final class Printer {
+    /** Ignite's thin JDBC driver fails to load on Java 17+ without the engine's JVM options: where users find them. */
+    static final String JDBC_CLIENT_HINT = "(a client on Java 17+ needs Ignite's JVM options: docs/using.md#connect-your-own-client)";
+
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final ObjectMapper YAML = new YAMLMapper();
 
@@ -64,6 +67,7 @@ final class Printer {
             out.printf("Release:       %s%n", s.release() == null ? "none yet" : s.release());
             if (s.endpoints() != null) {
                 out.printf("JDBC URL:      %s%n", s.endpoints().jdbcUrl());
+                out.printf("               %s%n", JDBC_CLIENT_HINT);
                 out.printf("Aggregators:   %s%n", String.join(", ", s.endpoints().aggregators()));
             }
             if (s.upgrade() != null) {

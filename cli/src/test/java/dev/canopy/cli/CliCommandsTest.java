@@ -179,6 +179,21 @@ class CliCommandsTest {
         assertThat(lines.get(2).split("\\s+")).startsWith("orders", "Pending", "0/1", "0/2", "2", "2.17.0");
     }
 
+    /** A user's JDBC client on Java 17+ fails to load Ignite's driver without its JVM options: the output says where they are. */
+    @Test
+    void getShowsTheJdbcUrlWithWhereToFindTheClientsJvmOptions() throws IOException {
+        applied("orders");
+        new ClusterStore(dataDir).writeStatus("orders", new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Ready,
+                List.of(), 1L, null, null, "2.17.0", new dev.canopy.api.Endpoints("jdbc:ignite:thin://127.0.0.1:10800",
+                List.of("127.0.0.1:10800")), null));
+
+        String out = canopy("cluster", "get", "orders").out();
+        assertThat(out).containsPattern("(?m)^JDBC URL:\\s+jdbc:ignite:thin://127.0.0.1:10800$")
+                .contains("a client on Java 17+ needs Ignite's JVM options: docs/using.md#connect-your-own-client");
+        assertThat(Files.readString(Path.of("..", "docs", "using.md"))).as("the section the hint names")
+                .contains("### Connect your own client").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    }
+
     @Test
     void getShowsTheClusterAsTextYamlAndJson() throws IOException {
         applied("orders");
