@@ -60,7 +60,8 @@ final class UpCommand implements Callable<Integer> {
         List<String> releases = Platform.releases().available();
         System.out.println("canopy: local region: releases " + String.join(", ", releases));
         for (StoredCluster cluster : store.list()) {
-            progress.line(cluster.name(), "found: " + Printer.summary(cluster) + "; bringing it up");
+            progress.line(cluster.name(), cluster.damaged() ? "found, left as it is: " + cluster.damage()
+                    : "found: " + Printer.summary(cluster) + "; bringing it up");
         }
         if (!noDemo && store.get(DEMO).isEmpty()) {
             ClusterStore.Applied applied = store.apply(demoManifest(), releases);

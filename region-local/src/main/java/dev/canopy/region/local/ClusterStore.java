@@ -2,27 +2,41 @@ package dev.canopy.region.local;
 
 import dev.canopy.backup.RestoreState;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.canopy.api.ClusterManifest;
+import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
+import dev.canopy.api.Phase;
 import dev.canopy.api.SuspendedChanges;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ReplicaFeed;
 import dev.canopy.core.ReplicationTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -30,8 +44,14 @@ import java.util.stream.Stream;
  * user applied ({@code manifest.yaml}), its generation and deletion mark ({@code cluster.json}) and the status
  * ({@code status.json}), and where its changes stream to ({@code replication.json}). Every write goes to a temporary file first and is moved into place, so a reader never sees
  * half a file. The CLI and a running platform share it, the way kubectl and an operator share the API server.
+ *
+ * <p>A file that is damaged all the same (a full disk, a crash of the machine, a hand edit) spoils its own cluster only:
+ * a damaged status is dropped, to be observed again; any other damaged file makes the cluster a damaged record
+ * ({@link StoredCluster#damage}), listed with a Failed status that says which file and why, and left alone by the
+ * region until the file is repaired or the cluster deleted. Nothing damaged is rewritten or removed but on request.
  */
 public final class ClusterStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterStore.class);
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -44,8 +64,16 @@ public final class ClusterStore {
     static final String DEPLOYMENT_FILE = "deployment";
     static final String BLUE_GREEN_FILE = "blue-green.json";
     static final String REPLICA_FILE = "replica.json";
+    /** The reason of the Ready condition of a damaged record. */
+    public static final String RECORD_DAMAGED = "RecordDamaged";
+    private static final String REMEDY = "restore the file, or delete the cluster";
 
     private final Path dataDir;
+    /**
+     * What was last said of each damaged file or record: the region lists every cluster twice a second, and a damage
+     * is worth one warning, not one per pass.
+     */
+    private final Map<Path, String> warned = new ConcurrentHashMap<>();
 
     public ClusterStore(Path dataDir) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -76,6 +104,11 @@ public final class ClusterStore {
         Optional<StoredCluster> existing = get(manifest.name());
         if (existing.isPresent() && existing.get().deleting()) {
             throw new IllegalStateException("cluster " + manifest.name() + " is being deleted; apply it again once it is gone");
+        }
+        if (existing.isPresent() && existing.get().damaged()) {
+            // the stored spec is unknown, so whether this change is allowed (a suspended cluster's) is too
+            throw new IllegalStateException("cluster " + manifest.name() + " cannot be changed: " + existing.get().damage()
+                    + "; " + REMEDY);
         }
         if (existing.isPresent() && existing.get().spec().equals(manifest.spec())) {
             return new Applied(Outcome.UNCHANGED, existing.get().generation());
@@ -110,12 +143,7 @@ public final class ClusterStore {
     }
 
     public synchronized Optional<RestoreState> restore(String name) {
-        Path file = clusterDir(name).resolve(RESTORE_FILE);
-        try {
-            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), RestoreState.class)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return readIfExists(clusterDir(name).resolve(RESTORE_FILE), RestoreState.class);
     }
 
     public synchronized void writeRestore(String name, RestoreState state) {
@@ -126,11 +154,11 @@ public final class ClusterStore {
 
     /**
      * Where the cluster's changes stream to, kept with the cluster so that a restarted platform streams again; empty
-     * turns replication off. False when there is no such cluster.
+     * turns replication off. False when there is no such cluster, or its record is damaged.
      */
     public synchronized boolean writeReplication(String name, Optional<ReplicationTarget> target) {
         Optional<StoredCluster> existing = get(name);
-        if (existing.isEmpty() || existing.get().deleting()) {
+        if (existing.isEmpty() || existing.get().deleting() || existing.get().damaged()) {
             return false;
         }
         if (target.isPresent()) {
@@ -142,12 +170,7 @@ public final class ClusterStore {
     }
 
     public synchronized Optional<ReplicationTarget> replication(String name) {
-        Path file = clusterDir(name).resolve(REPLICATION_FILE);
-        try {
-            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), ReplicationTarget.class)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return readIfExists(clusterDir(name).resolve(REPLICATION_FILE), ReplicationTarget.class);
     }
 
     /**
@@ -155,12 +178,15 @@ public final class ClusterStore {
      * other of its two deployments ({@link #deployments}).
      */
     public synchronized String deployment(String name) {
-        Path file = clusterDir(name).resolve(DEPLOYMENT_FILE);
-        try {
-            return Files.exists(file) ? Files.readString(file).strip() : name;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        // any other name would have the region start a cluster of empty nodes under it
+        String deployment = read(clusterDir(name).resolve(DEPLOYMENT_FILE), true, text -> {
+            String named = text.strip();
+            if (!deployments(name).contains(named)) {
+                throw new IllegalArgumentException("names \"" + named + "\", which is no deployment of " + name);
+            }
+            return named;
+        });
+        return deployment == null ? name : deployment;
     }
 
     public synchronized void writeDeployment(String name, String deployment) {
@@ -180,12 +206,7 @@ public final class ClusterStore {
 
     /** The cluster's blue/green upgrade, current or last; empty when it never had one. */
     public synchronized Optional<BlueGreen.Progress> blueGreen(String name) {
-        Path file = clusterDir(name).resolve(BLUE_GREEN_FILE);
-        try {
-            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), BlueGreen.Progress.class)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return readIfExists(clusterDir(name).resolve(BLUE_GREEN_FILE), BlueGreen.Progress.class);
     }
 
     public synchronized void writeBlueGreen(String name, BlueGreen.Progress progress) {
@@ -196,12 +217,7 @@ public final class ClusterStore {
 
     /** How the cluster is fed as a replica, or was until its promotion; empty when it never was one. */
     public synchronized Optional<ReplicaFeed.Progress> replica(String name) {
-        Path file = clusterDir(name).resolve(REPLICA_FILE);
-        try {
-            return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), ReplicaFeed.Progress.class)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return readIfExists(clusterDir(name).resolve(REPLICA_FILE), ReplicaFeed.Progress.class);
     }
 
     public synchronized void writeReplica(String name, ReplicaFeed.Progress progress) {
@@ -210,7 +226,10 @@ public final class ClusterStore {
         }
     }
 
-    /** Asks the region for a backup of the cluster now; the region takes it on its next pass. */
+    /**
+     * Asks the region for a backup of the cluster now; the region takes it on its next pass (of a damaged record: once
+     * it is repaired).
+     */
     public synchronized boolean requestBackup(String name) {
         Optional<StoredCluster> existing = get(name);
         if (existing.isEmpty() || existing.get().deleting()) {
@@ -236,21 +255,85 @@ public final class ClusterStore {
         }
     }
 
+    /**
+     * The cluster as stored; a cluster with a damaged file is a damaged record (see {@link StoredCluster#damage}), never
+     * an exception, so that one cluster's file cannot keep the others from being listed.
+     */
     public synchronized Optional<StoredCluster> get(String name) {
         Path dir = clusterDir(name);
         Path manifestFile = dir.resolve("manifest.yaml");
         if (!Files.exists(manifestFile)) {
             return Optional.empty();
         }
+        List<DamagedFileException> damage = new ArrayList<>();
+        DatabaseClusterSpec spec = noting(damage, () -> read(manifestFile, false, text -> ClusterManifest.parse(text).spec()));
+        Meta meta = noting(damage, () -> read(dir.resolve("cluster.json"), false, text -> JSON.readValue(text, Meta.class)));
+        // the region's own records beside the spec are desired state too, which no observation gives back: reconciled
+        // without them, a cluster could be started under the wrong deployment, copied over again, or never restored
+        noting(damage, () -> deployment(name));
+        noting(damage, () -> blueGreen(name));
+        noting(damage, () -> replica(name));
+        noting(damage, () -> replication(name));
+        noting(damage, () -> restore(name));
+        if (damage.isEmpty()) {
+            warned.remove(dir);
+            return Optional.of(new StoredCluster(name, meta.generation(), spec, status(dir.resolve("status.json")),
+                    meta.deleting(), null));
+        }
+        if (!Files.exists(manifestFile)) {
+            // deleted while it was read: no cluster, rather than a damaged one
+            return Optional.empty();
+        }
+        String why = damage.stream().map(DamagedFileException::getMessage).collect(Collectors.joining("; "));
+        String message = why + "; the region does not reconcile the cluster (starts, stops and changes nothing of it): " + REMEDY;
+        warnOnce(dir, "cluster " + name + ": " + message);
+        String since = damage.stream().map(d -> modified(d.file)).filter(Objects::nonNull).max(String::compareTo).orElse(null);
+        // a generation stands for a spec: with either unreadable, none is claimed (nothing can take the record as newer)
+        long generation = spec == null || meta == null ? 0 : meta.generation();
+        return Optional.of(new StoredCluster(name, generation, spec, damagedStatus(message, since),
+                meta != null && meta.deleting(), why));
+    }
+
+    /** Failed, as the reconciler says it, so that whoever shows a status shows the damage and what to do. */
+    private static DatabaseClusterStatus damagedStatus(String message, String since) {
+        return new DatabaseClusterStatus(Phase.Failed, List.of(
+                new Condition(Condition.READY, Condition.FALSE, RECORD_DAMAGED, message, since),
+                new Condition(Condition.PROGRESSING, Condition.FALSE, RECORD_DAMAGED, message, since)),
+                null, null, null, null, null, null);
+    }
+
+    /** The last status written; a damaged one is only an observation, which the region's next pass makes again. */
+    private DatabaseClusterStatus status(Path file) {
         try {
-            ClusterManifest manifest = ClusterManifest.parse(Files.readString(manifestFile));
-            Meta meta = JSON.readValue(dir.resolve("cluster.json").toFile(), Meta.class);
-            Path statusFile = dir.resolve("status.json");
-            DatabaseClusterStatus status = Files.exists(statusFile)
-                    ? JSON.readValue(statusFile.toFile(), DatabaseClusterStatus.class) : null;
-            return Optional.of(new StoredCluster(name, meta.generation(), manifest.spec(), status, meta.deleting()));
+            DatabaseClusterStatus status = read(file, true, text -> JSON.readValue(text, DatabaseClusterStatus.class));
+            warned.remove(file);
+            return status;
+        } catch (DamagedFileException e) {
+            warnOnce(file, e.getMessage() + ": taken as no status; the region observes the cluster again and writes a new one");
+            return null;
+        }
+    }
+
+    private void warnOnce(Path file, String message) {
+        if (!message.equals(warned.put(file, message))) {
+            LOG.warn(message);
+        }
+    }
+
+    private static String modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read cluster " + name + " from " + dir, e);
+            return null;
+        }
+    }
+
+    private static <T> T noting(List<DamagedFileException> damage, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (DamagedFileException e) {
+            damage.add(e);
+            return null;
         }
     }
 
@@ -276,7 +359,10 @@ public final class ClusterStore {
         }
     }
 
-    /** Marks a cluster for deletion; the region stops its nodes and removes it. */
+    /**
+     * Marks a cluster for deletion; the region stops its nodes and removes it. A damaged record can be deleted too (what
+     * its damage tells it to offer): a damaged {@code cluster.json} is then written over, on this request only.
+     */
     public synchronized boolean markDeleting(String name) {
         Optional<StoredCluster> existing = get(name);
         existing.ifPresent(c -> writeJson(clusterDir(name).resolve("cluster.json"), new Meta(c.generation(), true)));
@@ -285,6 +371,65 @@ public final class ClusterStore {
 
     public Path clusterDir(String name) {
         return dataDir.resolve("clusters").resolve(name);
+    }
+
+    private <T> Optional<T> readIfExists(Path file, Class<T> type) {
+        return Optional.ofNullable(read(file, true, text -> JSON.readValue(text, type)));
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text) throws IOException;
+    }
+
+    /**
+     * The file's content as the parser makes it, or null for a file that may be absent and is; anything else is damage,
+     * said in one line naming the file.
+     */
+    private static <T> T read(Path file, boolean mayBeAbsent, Parser<T> parser) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (mayBeAbsent) {
+                return null;
+            }
+            throw new DamagedFileException(file, "is missing");
+        } catch (IOException e) {
+            throw new DamagedFileException(file, "cannot be read: " + e);
+        }
+        if (text.isBlank()) {
+            throw new DamagedFileException(file, "is empty");
+        }
+        T value;
+        try {
+            value = parser.parse(text);
+        } catch (JsonProcessingException e) {
+            // a syntax error met while binding (a truncated record's field) comes wrapped in a binding error
+            boolean syntax = Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause)
+                    .anyMatch(StreamReadException.class::isInstance);
+            String what = syntax ? "is not valid JSON: " : "holds other JSON than it should: ";
+            throw new DamagedFileException(file, what + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (InvalidSpecException e) {
+            throw new DamagedFileException(file, "is not a valid manifest: " + String.join("; ", e.problems()));
+        } catch (IOException | RuntimeException e) {
+            throw new DamagedFileException(file, "is not valid: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+        if (value == null) {
+            throw new DamagedFileException(file, "holds null");
+        }
+        return value;
+    }
+
+    /** A file of a cluster's record that is missing or cannot be read; the message names it and says why, in one line. */
+    static final class DamagedFileException extends RuntimeException {
+        final Path file;
+
+        DamagedFileException(Path file, String why) {
+            super(file + " " + why.replaceAll("\\s+", " ").strip());
+            this.file = file;
+        }
     }
 
     private static void writeJson(Path file, Object value) {

@@ -81,6 +81,9 @@ public final class LocalBackups implements AutoCloseable {
     /** Takes a backup now, on the caller's thread; a backup that cannot be taken is a Failed record saying why. */
     public synchronized BackupRecord backup(String cluster) {
         StoredCluster stored = store.get(cluster).orElseThrow(() -> new IllegalArgumentException("no cluster " + cluster));
+        if (stored.damaged()) {
+            throw new IllegalStateException("cluster " + cluster + " cannot be backed up: " + stored.damage());
+        }
         return backups.backup(cluster, stored.spec(), stored.status(), () -> topology(stored));
     }
 
@@ -138,7 +141,8 @@ public final class LocalBackups implements AutoCloseable {
     /** Backups asked for, and those the schedules make due (a scheduled one waits while the cluster is not Ready). */
     void pass() {
         for (StoredCluster cluster : store.list()) {
-            if (cluster.deleting()) {
+            // a damaged record's spec (its schedule) is unknown: a backup asked for waits until it is repaired
+            if (cluster.deleting() || cluster.damaged()) {
                 continue;
             }
             if (store.backupRequested(cluster.name())) {

@@ -105,10 +105,11 @@ public final class LocalRegion implements AutoCloseable {
 
     public void start() {
         // a status written before the platform stopped describes nodes that are gone: until the first pass says
-        // otherwise, every cluster is being brought up again
+        // otherwise, every cluster is being brought up again (but a damaged record, which is not brought up, and whose
+        // status is the store's account of the damage)
         for (StoredCluster cluster : store.list()) {
             DatabaseClusterStatus old = cluster.status();
-            if (old != null && old.phase() != Phase.Suspended) {
+            if (old != null && old.phase() != Phase.Suspended && !cluster.damaged()) {
                 store.writeStatus(cluster.name(), old.withPhase(Phase.Provisioning));
             }
         }
@@ -130,7 +131,7 @@ public final class LocalRegion implements AutoCloseable {
 
     /** The cluster's topology where its nodes run, for a replica's copy and comparison; empty when there is no such cluster. */
     public Optional<Topology> sourceTopology(String cluster) {
-        return store.get(cluster).filter(c -> !c.deleting()).map(stored -> {
+        return store.get(cluster).filter(c -> !c.deleting() && !c.damaged()).map(stored -> {
             String deployment = store.deployment(cluster);
             DatabaseClusterSpec spec = effectiveSpec(stored);
             return new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)));
@@ -210,11 +211,12 @@ public final class LocalRegion implements AutoCloseable {
      * {@link ChangeCapture#replicatedUpTo}); empty when the cluster is not replicated or no heartbeat went through yet.
      */
     public Optional<Duration> replicationLag(String cluster) {
-        if (captureEngine == null || store.replication(cluster).isEmpty()) {
+        Optional<StoredCluster> stored = store.get(cluster).filter(c -> !c.damaged());
+        if (captureEngine == null || stored.isEmpty() || store.replication(cluster).isEmpty()) {
             return Optional.empty();
         }
         String deployment = store.deployment(cluster);
-        return store.get(cluster).map(this::effectiveSpec).flatMap(spec -> captureEngine.replicatedUpTo(
+        return stored.map(this::effectiveSpec).flatMap(spec -> captureEngine.replicatedUpTo(
                         new Topology(deployment, spec, runtime.place(deployment, DesiredNodes.all(spec)))))
                 .map(upTo -> Duration.between(upTo, clock.instant()));
     }
@@ -247,6 +249,11 @@ public final class LocalRegion implements AutoCloseable {
         for (StoredCluster cluster : store.list()) {
             if (cluster.deleting()) {
                 delete(cluster.name());
+                continue;
+            }
+            if (cluster.damaged()) {
+                // what it should be is unknown: it is left as it is until its file is repaired or its deletion asked for
+                // (the store warned, and its status says so)
                 continue;
             }
             Instant due = nextPass.getOrDefault(cluster.name(), Instant.MIN);
@@ -287,28 +294,41 @@ public final class LocalRegion implements AutoCloseable {
                 replicate(cluster);
             }
         } catch (RuntimeException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (!message.equals(lastFailure.put(cluster.name(), message))) {
-                LOG.warn("{}: reconcile failed, retrying in 5 s: {}", cluster.name(), message, e);
-                listener.failed(cluster.name(), message);
-            }
+            failed(cluster.name(), "reconcile failed, retrying in 5 s", e);
             nextPass.put(cluster.name(), clock.instant().plusSeconds(5));
         }
     }
 
+    private void failed(String cluster, String what, RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (!message.equals(lastFailure.put(cluster, message))) {
+            LOG.warn("{}: {}: {}", cluster, what, message, e);
+            listener.failed(cluster, message);
+        }
+    }
+
     private void delete(String name) {
-        LOG.info("{}: deleting: stopping every node and removing its storage", name);
-        if (replicas != null) {
-            // a replica going away: its source stops streaming to it
-            store.replica(name).filter(p -> p.promotedAt() == null).ifPresent(p -> replicas.stopFeed(name, p));
+        // on its own, as a reconcile is: one cluster that cannot be deleted (its replica.json damaged) must not hold up
+        // every other cluster's pass
+        try {
+            if (!lastFailure.containsKey(name)) {
+                LOG.info("{}: deleting: stopping every node and removing its storage", name);
+            }
+            if (replicas != null) {
+                // a replica going away: its source stops streaming to it
+                store.replica(name).filter(p -> p.promotedAt() == null).ifPresent(p -> replicas.stopFeed(name, p));
+            }
+            if (streams != null) {
+                streams.forget(name);
+            }
+            // the other deployment first: the cluster's own directory holds the region's files too
+            ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
+            nextPass.remove(name);
+            lastFailure.remove(name);
+            listener.deleted(name);
+        } catch (RuntimeException e) {
+            failed(name, "deleting failed, retrying on the next pass", e);
         }
-        if (streams != null) {
-            streams.forget(name);
-        }
-        // the other deployment first: the cluster's own directory holds the region's files too
-        ClusterStore.deployments(name).reversed().forEach(runtime::deleteCluster);
-        nextPass.remove(name);
-        listener.deleted(name);
     }
 
     /** Stops the loop, then every node (storage is kept, so the next start brings the same clusters back). */

@@ -111,6 +111,24 @@ class LocalBackupsTest {
         assertThat(store.requestBackup("nothing")).isFalse();
     }
 
+    /** A damaged record's spec (its schedule, its destination) is unknown: its request waits for the repair, alone. */
+    @Test
+    void aDamagedRecordKeepsItsRequestAndHoldsUpNoOtherBackup() throws IOException {
+        for (String name : List.of("alpha", "orders")) {
+            store.apply(new ClusterManifest(name, spec(null)), RELEASES);
+            ready(name);
+            assertThat(store.requestBackup(name)).isTrue();
+        }
+        Path manifest = store.clusterDir("alpha").resolve("manifest.yaml");
+        Files.writeString(manifest, Files.readString(manifest).substring(0, 40));
+
+        backups.pass();
+
+        assertThat(backups.records("orders")).singleElement().matches(BackupRecord::isGood);
+        assertThat(backups.records("alpha")).isEmpty();
+        assertThat(store.backupRequested("alpha")).isTrue();
+    }
+
     @Test
     void aRestoredClusterIsReadyOnlyOnceItsRowsMatch() {
         store.apply(new ClusterManifest("orders", spec(null)), RELEASES);
