@@ -29,6 +29,9 @@ final class Printer {
 
     static String summary(StoredCluster cluster) {
         DatabaseClusterSpec spec = cluster.spec();
+        if (spec == null) {
+            return "unreadable: " + cluster.damage();
+        }
         return spec.aggregators().count() + " aggregator(s), " + spec.leaves().count() + " leaves per availability group, redundancy "
                 + spec.redundancyLevel() + ", release " + spec.release() + (spec.isSuspended() ? ", suspended" : "");
     }
@@ -42,6 +45,11 @@ final class Printer {
             if (!platformRunning && s != null && s.phase() != null && s.phase() != dev.canopy.api.Phase.Suspended) {
                 // the status is the last one written: with no platform, no node of this cluster runs now
                 phase = "Stopped";
+            }
+            if (c.spec() == null) {
+                // the manifest is the damaged file: nothing of the spec to show, the phase says why
+                out.printf(format, c.name(), phase, "?", "?", "?", "?");
+                continue;
             }
             String aggregators = s == null || s.aggregators() == null ? "0/" + c.spec().aggregators().count()
                     : s.aggregators().ready() + "/" + s.aggregators().total();
@@ -87,7 +95,13 @@ final class Printer {
     }
 
     static String document(StoredCluster c, Format format) {
-        ObjectNode root = new ClusterManifest(c.name(), c.spec()).toTree();
+        ObjectNode root;
+        if (c.spec() == null) {
+            root = JSON.createObjectNode();
+            root.putObject("metadata").put("name", c.name()).put("damage", c.damage());
+        } else {
+            root = new ClusterManifest(c.name(), c.spec()).toTree();
+        }
         ((ObjectNode) root.get("metadata")).put("generation", c.generation());
         if (c.status() != null) {
             root.set("status", JSON.valueToTree(c.status()));

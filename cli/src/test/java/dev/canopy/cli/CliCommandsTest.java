@@ -194,6 +194,24 @@ class CliCommandsTest {
                 .contains("### Connect your own client").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
     }
 
+    /** A truncated manifest of one cluster: list and get still answer, the damaged one saying what is wrong. */
+    @Test
+    void aClusterWhoseManifestIsDamagedIsListedAndShownWithTheDamage() throws IOException {
+        applied("billing");
+        Path orders = applied("orders");
+        Files.writeString(orders.resolve("manifest.yaml"), "apiVersion: canopy.dev/v1alpha1\nkind: Datab");
+
+        CliRun.Result list = canopy("cluster", "list");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).contains("billing").containsPattern("(?m)^orders\\s");
+        CliRun.Result get = canopy("cluster", "get", "orders");
+        assertThat(get.code()).as(get.err()).isZero();
+        assertThat(get.out()).contains("unreadable: ").contains("manifest.yaml");
+        CliRun.Result json = canopy("cluster", "get", "orders", "-o", "json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(new JsonMapper().readTree(json.out()).path("metadata").path("damage").asText()).contains("manifest.yaml");
+    }
+
     @Test
     void getShowsTheClusterAsTextYamlAndJson() throws IOException {
         applied("orders");
