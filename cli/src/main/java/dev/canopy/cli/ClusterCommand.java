@@ -47,7 +47,7 @@ final class ClusterCommand {
         @Option(names = "--no-wait", description = "Return once stored, without following the cluster.")
         boolean noWait;
 
-        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to follow the cluster (ISO-8601, default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "30m", description = "How long to follow the cluster, e.g. 90s, 30m, 2h (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
         @Override
@@ -206,7 +206,7 @@ final class ClusterCommand {
         @Parameters(index = "0", description = "The cluster's name.")
         String name;
 
-        @Option(names = "--timeout", defaultValue = "PT3M", description = "How long to wait for the deletion (default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "10m", description = "How long to wait for the deletion, e.g. 90s, 10m (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
         @Override

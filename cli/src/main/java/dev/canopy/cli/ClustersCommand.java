@@ -72,7 +72,7 @@ final class ClustersCommand {
         @Option(names = "--wait", description = "Follow the change until the region has carried it out; exit 1 if it failed.")
         boolean waitForIt;
 
-        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long --wait follows (ISO-8601, default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "30m", description = "How long --wait follows, e.g. 90s, 30m, 2h (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
         /** Runs the change, then with --wait follows it. */
@@ -394,7 +394,7 @@ final class ClustersCommand {
         String name;
         @Option(names = "--if-match", description = "Only if the cluster's ETag is still this one.")
         String ifMatch;
-        @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to follow it (ISO-8601, default ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", defaultValue = "30m", description = "How long to follow it, e.g. 90s, 30m, 2h (default ${DEFAULT-VALUE}).")
         Duration timeout;
         @Option(names = "--no-wait", description = "Return once the promotion is asked for.")
         boolean noWait;

@@ -36,7 +36,8 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(java.time.Duration.class, new Waits());
     }
 
     private static Path dataDirArgument(String[] args) {

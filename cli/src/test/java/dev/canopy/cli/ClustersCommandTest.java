@@ -145,7 +145,7 @@ class ClustersCommandTest {
     @Test
     void waitFollowsTheChangeUntilTheRegionHasCarriedItOut() throws Exception {
         assertThat(clusters("create", "orders").code()).isZero();
-        var suspending = java.util.concurrent.CompletableFuture.supplyAsync(() -> clusters("suspend", "orders", "--wait", "--timeout", "PT30S"));
+        var suspending = java.util.concurrent.CompletableFuture.supplyAsync(() -> clusters("suspend", "orders", "--wait", "--timeout", "30s"));
         // what the region's reconciler would write once every node has stopped
         await("the suspend to be stored").atMost(Duration.ofSeconds(10))
                 .until(() -> store.get("default-orders").orElseThrow().generation() == 2);

@@ -1,0 +1,41 @@
+package dev.canopy.cli;
+
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How long a command waits, written as schedules are ({@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}); ISO-8601
+ * ({@code PT10M}) is still read, so that older scripts keep working.
+ */
+final class Waits implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern SHORT = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
+
+    @Override
+    public Duration convert(String value) {
+        String text = value.strip();
+        Matcher m = SHORT.matcher(text);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            Duration parsed = Duration.parse(text);
+            if (!parsed.isNegative() && !parsed.isZero()) {
+                return parsed;
+            }
+        } catch (DateTimeParseException e) {
+            // said below
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a time to wait: give a number and a unit,"
+                + " s, m, h or d (e.g. 90s, 30m, 2h)");
+    }
+}
