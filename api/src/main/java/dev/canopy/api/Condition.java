@@ -15,6 +15,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String STORAGE = "Storage";
     /** False while some partitions have no copy in the cluster: their tables cannot be read or written. */
     public static final String DATA_AVAILABLE = "DataAvailable";
+    /** True while the cluster takes no writes (fenced): reads answer, every write fails with "Cluster in read-only mode". */
+    public static final String READ_ONLY = "ReadOnly";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

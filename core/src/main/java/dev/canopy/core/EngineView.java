@@ -9,10 +9,11 @@ import java.util.Set;
  * {@code movingByLeaf} counts, per leaf, the copies of those that are being filled (the rest are being evicted or lost).
  * {@code lostByTable} counts, per table ({@code SCHEMA.TABLE}, or the cache's name where it has no table), the partitions
  * that have no owning copy in the cluster: their rows cannot be read or written until they are brought back.
+ * {@code readOnly}: active but taking no writes (fenced by a replica's promotion or a blue/green switch).
  */
 public record EngineView(boolean reachable, boolean active, Set<String> serverNodes, Set<String> clientNodes,
                          Set<String> baseline, int partitionsNotOwning, Map<String, Integer> movingByLeaf,
-                         Map<String, Integer> lostByTable, String detail) {
+                         Map<String, Integer> lostByTable, String detail, boolean readOnly) {
 
     public EngineView {
         serverNodes = Set.copyOf(serverNodes);
@@ -20,6 +21,13 @@ public record EngineView(boolean reachable, boolean active, Set<String> serverNo
         baseline = Set.copyOf(baseline);
         movingByLeaf = Map.copyOf(movingByLeaf);
         lostByTable = Map.copyOf(lostByTable);
+    }
+
+    /** A view of a cluster that takes writes. */
+    public EngineView(boolean reachable, boolean active, Set<String> serverNodes, Set<String> clientNodes,
+                      Set<String> baseline, int partitionsNotOwning, Map<String, Integer> movingByLeaf,
+                      Map<String, Integer> lostByTable, String detail) {
+        this(reachable, active, serverNodes, clientNodes, baseline, partitionsNotOwning, movingByLeaf, lostByTable, detail, false);
     }
 
     /** A view with no partition lost. */

@@ -77,6 +77,7 @@ public final class StatusBuilder {
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
         dataAvailable(previous, engine, step, now).ifPresent(conditions::add);
+        readOnly(previous, engine, now).ifPresent(conditions::add);
 
         String release = ready ? spec.release() : previous == null ? null : previous.release();
         // only declared aggregators: one being removed must not be handed to new clients
@@ -108,10 +109,21 @@ public final class StatusBuilder {
             return condition(previous, Condition.DEGRADED, true, "EngineNotAnswering", "no node answered the platform's admin "
                     + "calls, so whether " + Planner.names(down) + " are in the cluster is unknown: " + engine.detail(), now);
         }
-        if (!down.isEmpty() || !crashing.isEmpty()) {
+        // the same leaves RedundancyMet counts offline: a baseline leaf the spec no longer declares is down too while its
+        // copies are missing (one source of truth for who is up)
+        Set<String> offlineUndeclared = new TreeSet<>();
+        if (engine.reachable() && engine.active()) {
+            offlineUndeclared.addAll(engine.baseline());
+            offlineUndeclared.removeAll(engine.serverNodes());
+            declared.forEach(n -> offlineUndeclared.remove(n.name()));
+        }
+        if (!down.isEmpty() || !crashing.isEmpty() || !offlineUndeclared.isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (!down.isEmpty()) {
                 parts.add(Planner.names(down) + " not in the cluster");
+            }
+            if (!offlineUndeclared.isEmpty()) {
+                parts.add(String.join(", ", offlineUndeclared) + " (in the baseline, no longer in the spec) not in the cluster");
             }
             crashing.forEach(n -> parts.add(observed.node(n).map(Planner::crashed).orElse(n.name())));
             return condition(previous, Condition.DEGRADED, true, "NodesDown", String.join("; ", parts), now);
@@ -217,6 +229,19 @@ public final class StatusBuilder {
         String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
                 : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
         return java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now));
+    }
+
+    /** Said from the first fence on: a fenced cluster looks Ready, yet every write fails. */
+    private static java.util.Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Instant now) {
+        boolean reported = previous != null && previous.condition(Condition.READ_ONLY).isPresent();
+        if (engine.readOnly()) {
+            return java.util.Optional.of(condition(previous, Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes"
+                    + " (fenced: a replica was promoted away from it, or an upgrade switched its clients elsewhere); reads"
+                    + " answer, writes fail with \"Cluster in read-only mode\"", now));
+        }
+        return reported && engine.reachable() && engine.active()
+                ? java.util.Optional.of(condition(previous, Condition.READ_ONLY, false, "TakesWrites", "the cluster takes writes", now))
+                : java.util.Optional.empty();
     }
 
     private static Condition balanced(DatabaseClusterStatus previous, EngineView engine, Instant now) {

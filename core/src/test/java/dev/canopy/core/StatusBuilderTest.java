@@ -400,4 +400,40 @@ class StatusBuilderTest {
         assertThat(StatusBuilder.condition(null, Condition.DEGRADED, false, "AllNodesUp", "ok", T2).lastTransitionTime())
                 .isEqualTo(T2.toString());
     }
+
+    /** A fenced source looked Ready while every write failed: it says it is read-only, and when it takes writes again. */
+    @Test
+    void aFencedClusterSaysItIsReadOnly() {
+        Observed healthy = TestClusters.healthy(TestClusters.spec());
+        EngineView v = healthy.engine();
+        EngineView fenced = new EngineView(v.reachable(), v.active(), v.serverNodes(), v.clientNodes(), v.baseline(),
+                v.partitionsNotOwning(), v.movingByLeaf(), v.lostByTable(), v.detail(), true);
+        Observed observed = new Observed(healthy.topology(), healthy.nodes(), fenced, true);
+        DatabaseClusterStatus status = StatusBuilder.build(null, 1, observed, new Step.Done("Ready", "ready"), java.time.Instant.EPOCH);
+        assertThat(status.condition(Condition.READ_ONLY)).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(Condition.TRUE);
+            assertThat(c.reason()).isEqualTo("Fenced");
+        });
+        DatabaseClusterStatus writable = StatusBuilder.build(status, 1, healthy, new Step.Done("Ready", "ready"), java.time.Instant.EPOCH);
+        assertThat(writable.condition(Condition.READ_ONLY)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo(Condition.FALSE));
+        DatabaseClusterStatus never = StatusBuilder.build(null, 1, healthy, new Step.Done("Ready", "ready"), java.time.Instant.EPOCH);
+        assertThat(never.condition(Condition.READ_ONLY)).as("not said of a cluster never fenced").isEmpty();
+    }
+
+    /** Degraded said every node was up next to RedundancyMet naming offline baseline leaves: both now count them. */
+    @Test
+    void aBaselineLeafNoLongerInTheSpecButOfflineIsDown() {
+        Observed healthy = TestClusters.healthy(TestClusters.spec());
+        EngineView v = healthy.engine();
+        Set<String> baseline = new java.util.TreeSet<>(v.baseline());
+        baseline.add("leaf-ag1-2");
+        EngineView view = new EngineView(true, true, v.serverNodes(), v.clientNodes(), baseline, 0, v.detail());
+        Observed observed = new Observed(healthy.topology(), healthy.nodes(), view, true);
+        DatabaseClusterStatus status = StatusBuilder.build(null, 1, observed, new Step.Wait("ScalingIn", "removing"), Instant.EPOCH);
+        assertThat(status.condition(Condition.DEGRADED)).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo(Condition.TRUE);
+            assertThat(c.message()).isEqualTo("leaf-ag1-2 (in the baseline, no longer in the spec) not in the cluster");
+        });
+        assertThat(status.condition(Condition.REDUNDANCY_MET)).hasValueSatisfying(c -> assertThat(c.message()).startsWith("leaf-ag1-2 offline"));
+    }
 }

@@ -43,7 +43,8 @@ public class IgniteAdmin {
 
     public EngineView observe(List<String> leafAddresses) {
         try (IgniteClient client = connect(leafAddresses)) {
-            boolean active = client.cluster().state() != ClusterState.INACTIVE;
+            ClusterState state = client.cluster().state();
+            boolean active = state != ClusterState.INACTIVE;
             Collection<ClusterNode> serverNodes = client.cluster().forServers().nodes();
             Set<String> servers = consistentIds(serverNodes);
             Set<String> clients = consistentIds(client.cluster().forClients().nodes());
@@ -71,7 +72,8 @@ public class IgniteAdmin {
                     detail = "partition states not readable yet: " + Causes.rootMessage(e);
                 }
             }
-            return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, lostByTable, detail);
+            return new EngineView(true, active, servers, clients, baseline, notOwning, movingByLeaf, lostByTable, detail,
+                    state == ClusterState.ACTIVE_READ_ONLY);
         } catch (RuntimeException e) {
             LOG.debug("no leaf of {} answered", leafAddresses, e);
             return EngineView.unreachable("no leaf answered: " + Causes.rootMessage(e));

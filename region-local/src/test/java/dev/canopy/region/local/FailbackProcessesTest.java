@@ -48,6 +48,10 @@ class FailbackProcessesTest extends TwoRegionsTest {
         assertThat(promoted.replication().sourceFenced()).isTrue();
         assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = 0 WHERE id = 1"))
                 .as("the former source is read-only").hasMessageContaining("read-only");
+        // and says so: a fenced cluster is otherwise Ready
+        a.awaitStatus("orders", "ReadOnly in its status", s -> s.condition(dev.canopy.api.Condition.READ_ONLY)
+                .map(c -> c.status().equals(dev.canopy.api.Condition.TRUE) && c.reason().equals("Fenced")).orElse(false),
+                Duration.ofSeconds(30));
 
         // every node of the former source restarted: Ignite brings it back taking writes, the promoted replica fences
         // it again
