@@ -80,8 +80,12 @@ final class Printer {
             }
             if (s.upgrade() != null) {
                 var u = s.upgrade();
-                out.printf("Upgrade:       %s -> %s, %s, %d of %d nodes restarted, %s%n", u.fromRelease(), u.toRelease(),
-                        u.strategy(), u.nodesRestarted(), u.nodesToRestart(), u.inProgress() ? "since " + u.startedAt()
+                // a blue/green upgrade restarts no node: its step and write pause say how far it is
+                String progress = u.nodesToRestart() != null
+                        ? u.nodesRestarted() + " of " + u.nodesToRestart() + " nodes restarted"
+                        : "step " + u.step() + (u.writePauseSeconds() != null ? ", writes paused " + u.writePauseSeconds() + " s" : "");
+                out.printf("Upgrade:       %s -> %s, %s, %s, %s%n", u.fromRelease(), u.toRelease(), u.strategy(), progress,
+                        u.inProgress() ? "since " + u.startedAt()
                                 : "finished " + u.finishedAt() + (u.offlineSeconds() != null && u.offlineSeconds() > 0
                                 ? ", offline " + u.offlineSeconds() + " s" : ", online throughout"));
             }

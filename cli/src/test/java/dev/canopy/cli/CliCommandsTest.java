@@ -212,6 +212,18 @@ class CliCommandsTest {
         assertThat(new JsonMapper().readTree(json.out()).path("metadata").path("damage").asText()).contains("manifest.yaml");
     }
 
+    /** A blue/green upgrade restarts no node: get said "null of null nodes restarted". */
+    @Test
+    void getShowsABlueGreenUpgradeByItsStep() throws IOException {
+        applied("orders");
+        new ClusterStore(dataDir).writeStatus("orders", new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Upgrading,
+                List.of(), 1L, null, null, "2.16.0", null, new dev.canopy.api.UpgradeStatus("2.16.0", "2.17.0",
+                dev.canopy.api.UpgradeStatus.BLUE_GREEN, "2026-12-06T10:00:00Z", null, null, null, null, "CapturingChanges", null)));
+        String out = canopy("cluster", "get", "orders").out();
+        assertThat(out).contains("Upgrade:       2.16.0 -> 2.17.0, BlueGreen, step CapturingChanges, since 2026-12-06T10:00:00Z")
+                .doesNotContain("null");
+    }
+
     @Test
     void getShowsTheClusterAsTextYamlAndJson() throws IOException {
         applied("orders");
