@@ -4,10 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,9 +28,21 @@ public final class ControlPlaneStore implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
     }
 
+    /**
+     * The default database's settings, applied to every connection. WRITE_DELAY=0: H2 acknowledges a commit before
+     * writing it (by default it writes every 500 ms), and a create answered 201 was lost with the process killed right
+     * after; with 0, each commit is written to the file before it returns (H2 does not fsync a commit: it survives the
+     * death of the process, not of the machine). LOCK_TIMEOUT: a change holds its cluster's row while the region takes
+     * the spec (a Kubernetes region makes a few calls, each allowed 10 s), and a concurrent change of that cluster waits
+     * for it, as in PostgreSQL; H2's default of 2 s would turn a slow region into errors.
+     */
+    private static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=60000";
+    /** H2: lock timeout, deadlock; PostgreSQL: serialization failure, deadlock, lock not available. */
+    private static final Set<String> WAITED_IN_VAIN = Set.of("HYT00", "40001", "40P01", "55P03");
+
     /** The default database: an H2 file under the data directory. */
     public static String defaultUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("control-plane").resolve("canopy");
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("control-plane").resolve("canopy") + H2_SETTINGS;
     }
 
     /** Opens the database and brings its schema up to date; user and password may be null (or in the URL). */
@@ -54,9 +69,31 @@ public final class ControlPlaneStore implements AutoCloseable {
         return new ControlPlaneStore(dataSource);
     }
 
-    /** Runs the work in one transaction: everything it wrote is rolled back if it throws. */
+    /**
+     * Runs the work in one transaction: everything it wrote is rolled back if it throws.
+     *
+     * @throws BusyException when the database gave up waiting for another transaction's rows
+     */
     public <T> T transaction(Function<StoreTransaction, T> work) {
-        return jdbi.inTransaction(handle -> work.apply(new StoreTransaction(handle)));
+        try {
+            return jdbi.inTransaction(handle -> work.apply(new StoreTransaction(handle)));
+        } catch (JdbiException e) {
+            if (waitedInVain(e)) {
+                throw new BusyException("the control plane's database ended a transaction that waited for another: "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Lock timeouts and deadlocks, in H2's and PostgreSQL's SQL states. */
+    private static boolean waitedInVain(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && WAITED_IN_VAIN.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads outside an explicit transaction. */

@@ -1,0 +1,11 @@
+package dev.canopy.controlplane.store;
+
+/**
+ * A transaction ended by the database because it waited too long for another one's row, or to break a deadlock:
+ * nothing of it was stored, and the same work may succeed when tried again.
+ */
+public class BusyException extends RuntimeException {
+    public BusyException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
