@@ -31,8 +31,9 @@ import java.util.Optional;
 /**
  * The control plane of one platform: its store, its regions, and the API. On start it makes the platform
  * organization and, if that has no valid admin key, a new admin key, written to {@code <dataDir>/admin.key}
- * (readable by the owner only) and handed back to be shown once. Clusters found in a region without an owner (the
- * demo, or ones applied with the CLI) become the platform organization's.
+ * (readable by the owner only) and handed back to be shown once. Clusters found in a region without a record become
+ * the organization's their name in the region starts with ({@code acme-orders}: acme's orders, whose record was lost),
+ * or else the platform organization's (the demo, or ones applied with the CLI).
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);

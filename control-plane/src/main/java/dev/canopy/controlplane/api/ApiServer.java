@@ -17,6 +17,7 @@ import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.RegionUnavailableException;
+import dev.canopy.controlplane.store.BusyException;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -115,6 +116,10 @@ public final class ApiServer implements AutoCloseable {
         routes.exception(RegionUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             problem(ctx, new ProblemException(503, "Region unavailable", e.getMessage(), List.of()));
+        });
+        routes.exception(BusyException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            problem(ctx, ProblemException.conflict("a concurrent request holds what this one changes; retry once it is done"));
         });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);

@@ -19,10 +19,12 @@ import dev.canopy.controlplane.region.RegionNames;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.store.AlreadyExistsException;
+import dev.canopy.controlplane.store.BusyException;
 import dev.canopy.controlplane.store.ClusterEvent;
 import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.store.Operation;
+import dev.canopy.controlplane.store.Organization;
 import dev.canopy.controlplane.store.StoreTransaction;
 import dev.canopy.controlplane.store.StoredResponse;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
@@ -37,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -67,58 +70,99 @@ public final class ClusterService {
         who.requireClusterChanges();
         String requestHash = Hashing.sha256Hex(rawBody == null ? "" : rawBody);
         if (idempotencyKey != null) {
-            Optional<StoredResponse> earlier = store.read(tx -> tx.storedResponse(who.organization(), idempotencyKey));
+            Optional<Created> earlier = replay(who, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
-                if (!earlier.get().requestSha256().equals(requestHash)) {
-                    throw ProblemException.invalid(List.of(new FieldProblem("Idempotency-Key",
-                            "was used before with a different request; use a new key for a new request")));
-                }
-                long version = readTree(earlier.get().body()).path("resourceVersion").asLong();
-                return new Created(earlier.get().status(), earlier.get().body(), version, true);
+                return earlier.get();
             }
         }
-        return audited(who, "create", request.name(), rawBody, () -> store.transaction(tx -> {
-            Region region = regions.require(request.regionOrDefault());
-            DatabaseClusterSpec spec = SpecChanges.created(request);
-            List<FieldProblem> problems = new ArrayList<>(SpecChanges.problems(request.name(), spec));
-            if (spec.replicaOf() != null && problems.stream().noneMatch(p -> p.field().startsWith("replicaOf"))) {
-                ReplicaSources.Resolved source = ReplicaSources.resolve(tx, regions, who.organization(), request.name(),
-                        region.name(), spec.replicaOf());
-                problems.addAll(source.problems());
-                spec = spec.withReplicaOf(source.inRegion());
-            }
-            if (spec.replicaOf() != null && request.restoreFrom() != null) {
-                problems.add(new FieldProblem("restoreFrom", "a replica starts from its source's rows; give replicaOf or restoreFrom, not both"));
-            }
-            if (!problems.isEmpty()) {
-                throw ProblemException.invalid(problems);
-            }
-            if (tx.cluster(who.organization(), request.name()).isPresent()) {
-                throw ProblemException.conflict("cluster " + request.name() + " exists already");
-            }
-            String nameInRegion = RegionNames.of(who.organization(), request.name());
-            if (region.get(nameInRegion).isPresent()) {
-                throw ProblemException.conflict("region " + region.name() + " still holds a cluster named " + nameInRegion
-                        + " (being deleted?); try again once it is gone");
-            }
-            long generation = request.restoreFrom() == null ? applyToRegion(region, nameInRegion, spec)
-                    : restoreInRegion(region, nameInRegion, spec, request.restoreFrom());
-            Instant now = clock.instant();
-            ClusterRecord record = new ClusterRecord(who.organization(), request.name(), region.name(), nameInRegion,
-                    spec, generation, 1, now, now);
+        try {
+            return audited(who, "create", request.name(), rawBody, () -> inTransaction(tx ->
+                    createIn(tx, who, request, idempotencyKey, requestHash)));
+        } catch (AnsweredMeanwhile e) {
+            // a retry sent while the first request was still being answered waited for that answer, and gets it
+            return replay(who, idempotencyKey, requestHash).orElseThrow(() -> ProblemException.conflict(
+                    "a request with Idempotency-Key " + idempotencyKey + " was being answered meanwhile; retry"));
+        }
+    }
+
+    private Done<Created> createIn(StoreTransaction tx, Principal who, CreateClusterRequest request, String idempotencyKey,
+                                   String requestHash) {
+        Instant now = clock.instant();
+        if (idempotencyKey != null) {
+            // the key before anything else: a retry sent meanwhile waits here until this request is answered
             try {
-                tx.insertCluster(record);
+                tx.claimIdempotencyKey(who.organization(), idempotencyKey, requestHash, now);
             } catch (AlreadyExistsException e) {
-                throw ProblemException.conflict("cluster " + request.name() + " exists already");
+                throw new AnsweredMeanwhile();
             }
-            String body = Json.write(view(record, ReplicaSources.Names.of(tx, who.organization())));
-            if (idempotencyKey != null) {
-                tx.storeResponse(who.organization(), idempotencyKey, new StoredResponse(requestHash, 201, body), now);
+        }
+        Region region = regions.require(request.regionOrDefault());
+        DatabaseClusterSpec spec = checkedSpec(tx, who, request, region);
+        if (tx.cluster(who.organization(), request.name()).isPresent()) {
+            throw ProblemException.conflict("cluster " + request.name() + " exists already");
+        }
+        String nameInRegion = RegionNames.of(who.organization(), request.name());
+        if (region.get(nameInRegion).isPresent()) {
+            throw ProblemException.conflict("region " + region.name() + " still holds a cluster named " + nameInRegion
+                    + " (being deleted?); try again once it is gone");
+        }
+        ClusterRecord record = new ClusterRecord(who.organization(), request.name(), region.name(), nameInRegion,
+                spec, 0, 1, now, now);
+        try {
+            // the name first: a concurrent create of it waits here, then is refused, and never reaches the region
+            tx.insertCluster(record);
+        } catch (AlreadyExistsException e) {
+            throw ProblemException.conflict("cluster " + request.name() + " exists already");
+        }
+        long generation = request.restoreFrom() == null ? applyToRegion(region, nameInRegion, spec)
+                : restoreInRegion(region, nameInRegion, spec, request.restoreFrom());
+        tx.updateGeneration(who.organization(), request.name(), generation);
+        record = withGeneration(record, generation);
+        String body = Json.write(view(record, ReplicaSources.Names.of(tx, who.organization())));
+        if (idempotencyKey != null) {
+            tx.storeResponse(who.organization(), idempotencyKey, new StoredResponse(requestHash, 201, body));
+        }
+        LOG.info("{}: cluster {} created in region {} as {} by key {}", who.organization(), record.name(),
+                region.name(), nameInRegion, who.keyId());
+        return new Done<>(new Created(201, body, 1, false), region.name(), nameInRegion, generation);
+    }
+
+    /** The spec a create asks for, checked completely; a replica's source in the region's names. */
+    private DatabaseClusterSpec checkedSpec(StoreTransaction tx, Principal who, CreateClusterRequest request, Region region) {
+        DatabaseClusterSpec spec = SpecChanges.created(request);
+        List<FieldProblem> problems = new ArrayList<>(SpecChanges.problems(request.name(), spec));
+        if (spec.replicaOf() != null && problems.stream().noneMatch(p -> p.field().startsWith("replicaOf"))) {
+            ReplicaSources.Resolved source = ReplicaSources.resolve(tx, regions, who.organization(), request.name(),
+                    region.name(), spec.replicaOf());
+            problems.addAll(source.problems());
+            spec = spec.withReplicaOf(source.inRegion());
+        }
+        if (spec.replicaOf() != null && request.restoreFrom() != null) {
+            problems.add(new FieldProblem("restoreFrom", "a replica starts from its source's rows; give replicaOf or restoreFrom, not both"));
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems);
+        }
+        return spec;
+    }
+
+    /** The first answer given with the key, if there is one yet; refused when the key came with another request. */
+    private Optional<Created> replay(Principal who, String idempotencyKey, String requestHash) {
+        return store.read(tx -> tx.storedResponse(who.organization(), idempotencyKey)).map(earlier -> {
+            if (!earlier.requestSha256().equals(requestHash)) {
+                throw ProblemException.invalid(List.of(new FieldProblem("Idempotency-Key",
+                        "was used before with a different request; use a new key for a new request")));
             }
-            LOG.info("{}: cluster {} created in region {} as {} by key {}", who.organization(), record.name(),
-                    region.name(), nameInRegion, who.keyId());
-            return new Done<>(new Created(201, body, 1, false), region.name(), nameInRegion, generation);
-        }));
+            long version = readTree(earlier.body()).path("resourceVersion").asLong();
+            return new Created(earlier.status(), earlier.body(), version, true);
+        });
+    }
+
+    /** Another request with the same Idempotency-Key was answered while this one waited for the key: nothing was done. */
+    private static final class AnsweredMeanwhile extends RuntimeException {
+        AnsweredMeanwhile() {
+            super(null, null, false, false);
+        }
     }
 
     public List<ClusterView> list(Principal who) {
@@ -203,7 +247,7 @@ public final class ClusterService {
      */
     public ClusterView delete(Principal who, String name, String ifMatch, boolean force) {
         who.requireClusterChanges();
-        return audited(who, "delete", name, null, () -> store.transaction(tx -> {
+        return audited(who, "delete", name, null, () -> inTransaction(tx -> {
             ClusterRecord record = find(tx, who, name);
             IfMatch.check(ifMatch, record.resourceVersion());
             List<String> replicas = tx.clusters(who.organization()).stream().filter(other -> feeds(record, other))
@@ -274,29 +318,50 @@ public final class ClusterService {
     }
 
     /**
-     * Makes every cluster of the region that no organization owns (the demo, or one applied with the CLI) a cluster
-     * of this organization, under its name in the region.
+     * Makes every cluster of the region without a record a cluster of an organization: of the one its name in the region
+     * starts with, under the rest of that name ({@code acme-orders} is acme's orders, whose record was lost: a create
+     * answered just before the platform died), or else of {@code platform}, under its name in the region (the demo, or
+     * one applied with the CLI). Returns the names in the region of the clusters adopted.
      */
-    public List<String> adoptUnowned(String organization, Region region) {
-        return store.transaction(tx -> region.list().stream()
-                .filter(c -> !c.deleting() && tx.clusterInRegion(region.name(), c.name()).isEmpty()
-                        && tx.cluster(organization, c.name()).isEmpty())
-                .map(c -> {
-                    Instant now = clock.instant();
-                    tx.insertCluster(new ClusterRecord(organization, c.name(), region.name(), c.name(), c.spec(),
-                            c.generation(), 1, now, now));
-                    tx.record(Operation.of(organization, "platform", "adopt", c.name(), null, Operation.Outcome.succeeded,
-                            "found in region " + region.name() + " without an owner", now));
-                    LOG.info("{}: adopted cluster {} found in region {}", organization, c.name(), region.name());
-                    return c.name();
-                })
-                .toList());
+    public List<String> adoptUnowned(String platform, Region region) {
+        return store.transaction(tx -> {
+            Set<String> organizations = tx.organizations().stream().map(Organization::name).collect(Collectors.toSet());
+            return region.list().stream()
+                    .filter(c -> !c.deleting() && tx.clusterInRegion(region.name(), c.name()).isEmpty())
+                    .filter(c -> adopt(tx, region, c, ownerOf(tx, organizations, platform, c.name())))
+                    .map(RegionCluster::name)
+                    .toList();
+        });
+    }
+
+    /**
+     * The organization a cluster found without a record belongs to, and its name there: the existing organization its
+     * name in the region starts with, unless that one has another cluster of the name; else the platform.
+     */
+    private static RegionNames.Owned ownerOf(StoreTransaction tx, Set<String> organizations, String platform, String nameInRegion) {
+        return RegionNames.owner(nameInRegion)
+                .filter(o -> organizations.contains(o.organization()) && tx.cluster(o.organization(), o.cluster()).isEmpty())
+                .orElse(new RegionNames.Owned(platform, nameInRegion));
+    }
+
+    private boolean adopt(StoreTransaction tx, Region region, RegionCluster found, RegionNames.Owned owner) {
+        if (tx.cluster(owner.organization(), owner.cluster()).isPresent()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        tx.insertCluster(new ClusterRecord(owner.organization(), owner.cluster(), region.name(), found.name(), found.spec(),
+                found.generation(), 1, now, now));
+        tx.record(Operation.of(owner.organization(), "platform", "adopt", owner.cluster(), null, Operation.Outcome.succeeded,
+                "found in region " + region.name() + " as " + found.name() + " without an owner", now));
+        LOG.info("{}: adopted cluster {} found in region {} as {}", owner.organization(), owner.cluster(), region.name(),
+                found.name());
+        return true;
     }
 
     private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
                                Function<DatabaseClusterSpec, DatabaseClusterSpec> change) {
         who.requireClusterChanges();
-        return audited(who, action, name, rawBody, () -> store.transaction(tx -> {
+        return audited(who, action, name, rawBody, () -> inTransaction(tx -> {
             ClusterRecord record = caughtUp(find(tx, who, name));
             IfMatch.check(ifMatch, record.resourceVersion());
             DatabaseClusterSpec spec = change.apply(record.spec());
@@ -315,17 +380,43 @@ public final class ClusterService {
                 throw ProblemException.conflict("cluster " + name + " is suspended: resume it first, then " + action
                         + " it (" + String.join("; ", suspended) + ")");
             }
-            Region region = regions.of(record.region());
-            long generation = applyToRegion(region, record.regionName(), spec);
-            ClusterRecord updated = new ClusterRecord(record.organization(), name, record.region(), record.regionName(),
-                    spec, generation, record.resourceVersion() + 1, record.createdAt(), clock.instant());
-            if (!tx.updateCluster(updated, record.resourceVersion())) {
-                throw ProblemException.preconditionFailed("cluster " + name + " changed meanwhile; read it again and retry");
-            }
-            LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(), generation);
+            ClusterRecord updated = written(tx, record, spec);
+            LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(),
+                    updated.generation());
             return new Done<>(view(updated, ReplicaSources.Names.of(tx, who.organization())), record.region(),
-                    record.regionName(), generation);
+                    record.regionName(), updated.generation());
         }));
+    }
+
+    /**
+     * Stores the new spec, then writes it to the region. The record's next version is taken first: a concurrent change
+     * of the cluster waits on its row until this transaction ends, then finds the version moved on (412) and never
+     * reaches the region; written the other way round, a change refused with 412 had been applied anyway. A spec the
+     * region refuses rolls the new version back with the rest.
+     */
+    private ClusterRecord written(StoreTransaction tx, ClusterRecord record, DatabaseClusterSpec spec) {
+        ClusterRecord updated = new ClusterRecord(record.organization(), record.name(), record.region(), record.regionName(),
+                spec, record.generation(), record.resourceVersion() + 1, record.createdAt(), clock.instant());
+        if (!tx.updateCluster(updated, record.resourceVersion())) {
+            throw ProblemException.preconditionFailed("cluster " + record.name() + " changed meanwhile; read it again and retry");
+        }
+        long generation = applyToRegion(regions.of(record.region()), record.regionName(), spec);
+        tx.updateGeneration(record.organization(), record.name(), generation);
+        return withGeneration(updated, generation);
+    }
+
+    private static ClusterRecord withGeneration(ClusterRecord record, long generation) {
+        return new ClusterRecord(record.organization(), record.name(), record.region(), record.regionName(), record.spec(),
+                generation, record.resourceVersion(), record.createdAt(), record.updatedAt());
+    }
+
+    /** The work in one transaction; one that waited in vain for a concurrent one is refused, to be retried. */
+    private <T> T inTransaction(Function<StoreTransaction, T> work) {
+        try {
+            return store.transaction(work);
+        } catch (BusyException e) {
+            throw ProblemException.conflict("the cluster is being changed by another request; retry once it is done");
+        }
     }
 
     private static long restoreInRegion(Region region, String nameInRegion, DatabaseClusterSpec spec, RestoreSource source) {
@@ -423,6 +514,9 @@ public final class ClusterService {
             return done.result();
         } catch (ProblemException e) {
             record(who, action, cluster, request, Operation.Outcome.refused, e.getMessage(), null);
+            throw e;
+        } catch (AnsweredMeanwhile e) {
+            // nothing was done: the request gets the earlier answer, whose operation is logged already
             throw e;
         } catch (RuntimeException e) {
             record(who, action, cluster, request, Operation.Outcome.failed, e.toString(), null);

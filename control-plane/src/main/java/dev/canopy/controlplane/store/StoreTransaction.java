@@ -139,6 +139,12 @@ public final class StoreTransaction {
                 .execute() == 1;
     }
 
+    /** Sets the generation the region gave the record's spec, once the record's new version is this transaction's. */
+    public void updateGeneration(String organization, String name, long generation) {
+        handle.createUpdate("UPDATE clusters SET generation = :generation WHERE organization = :org AND name = :name")
+                .bind("generation", generation).bind("org", organization).bind("name", name).execute();
+    }
+
     public boolean deleteCluster(String organization, String name, long expectedVersion) {
         return handle.createUpdate("""
                         DELETE FROM clusters WHERE organization = :org AND name = :name AND resource_version = :expected""")
@@ -178,12 +184,28 @@ public final class StoreTransaction {
                 .findOne();
     }
 
-    public void storeResponse(String organization, String key, StoredResponse response, Instant at) {
+    /**
+     * Takes the key for the request this transaction answers, before anything is done for it: another transaction taking
+     * it meanwhile waits until this one ends, then finds it answered ({@link AlreadyExistsException}) or free again.
+     * The answer is stored with {@link #storeResponse} in the same transaction.
+     */
+    public void claimIdempotencyKey(String organization, String key, String requestSha256, Instant at) {
         uniqueInsert("idempotency key " + key, () -> handle.createUpdate("""
                         INSERT INTO idempotency_keys (organization, idem_key, request_sha256, status, body, created_at)
-                        VALUES (:org, :key, :hash, :status, :body, :at)""")
-                .bind("org", organization).bind("key", key).bind("hash", response.requestSha256())
-                .bind("status", response.status()).bind("body", response.body()).bind("at", timestamp(at)).execute());
+                        VALUES (:org, :key, :hash, 0, '', :at)""")
+                .bind("org", organization).bind("key", key).bind("hash", requestSha256).bind("at", timestamp(at)).execute());
+    }
+
+    /** The answer to the request of a key this transaction claimed, to replay to its retries. */
+    public void storeResponse(String organization, String key, StoredResponse response) {
+        int updated = handle.createUpdate("""
+                        UPDATE idempotency_keys SET request_sha256 = :hash, status = :status, body = :body
+                        WHERE organization = :org AND idem_key = :key""")
+                .bind("hash", response.requestSha256()).bind("status", response.status()).bind("body", response.body())
+                .bind("org", organization).bind("key", key).execute();
+        if (updated != 1) {
+            throw new IllegalStateException("idempotency key " + key + " was not claimed before its answer");
+        }
     }
 
     // operations

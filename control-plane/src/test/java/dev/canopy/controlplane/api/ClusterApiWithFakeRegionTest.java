@@ -1,9 +1,12 @@
 package dev.canopy.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.Condition;
+import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Endpoints;
+import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
@@ -15,8 +18,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -161,6 +170,88 @@ class ClusterApiWithFakeRegionTest {
 
         ApiClient.Response again = api.admin.post("/api/v1/clusters", ORDERS);
         assertThat(again.status()).isEqualTo(409);
+    }
+
+    /**
+     * Retries sent together with one key, while the first was still being answered, were refused with 409 (the cluster
+     * "exists already", or the region "still holds" it): each gets the first answer, and the cluster is created once.
+     */
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyAllGetTheFirstAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", "create-orders-2");
+        List<ApiClient.Response> answers = concurrently(10, i -> api.admin.post("/api/v1/clusters", ORDERS, key));
+
+        assertThat(answers).extracting(ApiClient.Response::status).as(answers.toString()).containsOnly(201);
+        assertThat(answers).extracting(ApiClient.Response::body).containsOnly(answers.getFirst().body());
+        assertThat(answers).extracting(a -> a.header("ETag")).containsOnly("\"1\"");
+        assertThat(answers).filteredOn(a -> a.header("Idempotent-Replayed") == null).as("answered, not replayed").hasSize(1);
+        assertThat(region.writes()).isEqualTo(1);
+        List<String> actions = new ArrayList<>();
+        api.admin.get("/api/v1/operations").json().path("items").forEach(o -> actions.add(o.path("action").asText()));
+        assertThat(actions).as("logged once: a retry that got the first answer did nothing").containsOnlyOnce("create");
+    }
+
+    /**
+     * Concurrent resizes without If-Match: the region took each spec before the store's conditional update, so a resize
+     * refused with 412 was applied anyway, and the region could end on a refused spec. Only a resize answered 200 may
+     * reach the region, and the last of them is what it holds.
+     */
+    @Test
+    void ofConcurrentResizesOnlyThoseAnswered200ReachTheRegion() throws Exception {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        int writesBefore = region.writes();
+        long generationBefore = region.get("default-orders").orElseThrow().generation();
+
+        // each asks for a leaves count no other asks for: each answered 200 changed the spec
+        List<ApiClient.Response> answers = concurrently(10, i -> api.admin.post("/api/v1/clusters/orders/resize",
+                "{\"leaves\": {\"count\": " + (3 + i) + "}}"));
+
+        assertThat(answers).extracting(ApiClient.Response::status).as(answers.toString()).allMatch(s -> s == 200 || s == 409 || s == 412);
+        List<ApiClient.Response> accepted = answers.stream().filter(a -> a.status() == 200).toList();
+        assertThat(accepted).isNotEmpty();
+        ApiClient.Response last = accepted.stream()
+                .max(Comparator.comparingLong(a -> a.json().path("resourceVersion").asLong())).orElseThrow();
+        int lastCount = last.json().path("spec").path("leaves").path("count").asInt();
+        assertThat(accepted).extracting(a -> a.header("ETag")).doesNotHaveDuplicates();
+        assertThat(last.header("ETag")).isEqualTo("\"" + (1 + accepted.size()) + "\"");
+        assertThat(region.writes() - writesBefore).as("writes to the region").isEqualTo(accepted.size());
+        assertThat(region.get("default-orders").orElseThrow().generation()).isEqualTo(generationBefore + accepted.size());
+        assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(lastCount);
+        ApiClient.Response stored = api.admin.get("/api/v1/clusters/orders");
+        assertThat(stored.header("ETag")).isEqualTo(last.header("ETag"));
+        assertThat(stored.json().path("spec").path("leaves").path("count").asInt()).isEqualTo(lastCount);
+        assertThat(stored.json().path("generation").asLong()).isEqualTo(generationBefore + accepted.size());
+    }
+
+    /**
+     * A cluster whose record was lost (a create answered 201, the platform killed before the commit reached the disk)
+     * was adopted on the next start by organization default, as acme-orders: it goes back to acme, as orders. A name
+     * that starts with no organization's prefix still goes to default.
+     */
+    @Test
+    void aClusterFoundWithoutARecordGoesBackToTheOrganizationItsNameStartsWith() {
+        String acmeKey = api.admin.post("/api/v1/organizations", "{\"name\": \"acme\"}").json()
+                .path("adminKey").path("secret").asText();
+        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5),
+                new LeavesSpec(2, 0.5, 10, null), Map.of(), null);
+        region.apply("acme-orders", spec);
+        region.apply("nobody-logs", spec);
+        region.apply("demo", spec);
+
+        api.close();
+        api = new ApiFixture(api.dataDir, region);
+        ApiClient acme = api.admin.withKey(acmeKey);
+
+        assertThat(names(acme.get("/api/v1/clusters"))).containsExactly("orders");
+        assertThat(names(api.admin.get("/api/v1/clusters"))).containsExactly("demo", "nobody-logs");
+        JsonNode adopted = acme.get("/api/v1/operations").json().path("items").get(0);
+        assertThat(adopted.path("action").asText()).isEqualTo("adopt");
+        assertThat(adopted.path("cluster").asText()).isEqualTo("orders");
+        assertThat(adopted.path("message").asText()).contains("acme-orders");
+        // acme's in every way: its changes reach the cluster in the region
+        ApiClient.Response resized = acme.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}");
+        assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+        assertThat(region.get("acme-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
     }
 
     @Test
@@ -486,5 +577,33 @@ class ClusterApiWithFakeRegionTest {
 
     private static List<String> fields(ApiClient.Response response) {
         return response.fields();
+    }
+
+    private static List<String> names(ApiClient.Response list) {
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        list.json().path("items").forEach(c -> names.add(c.path("name").asText()));
+        return names;
+    }
+
+    /** The requests sent all at once, one per thread; their answers in the order given. */
+    private static List<ApiClient.Response> concurrently(int count, IntFunction<ApiClient.Response> request) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newFixedThreadPool(count)) {
+            List<Future<ApiClient.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return request.apply(n);
+                }));
+            }
+            start.countDown();
+            List<ApiClient.Response> responses = new ArrayList<>();
+            for (Future<ApiClient.Response> answer : answers) {
+                responses.add(answer.get());
+            }
+            return responses;
+        }
     }
 }

@@ -131,7 +131,10 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(ahead.path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
         assertThat(ahead.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
 
-        // every other change keeps the source as the operator knows it; promoting removes it
+        // every other change keeps the source as the operator knows it (resumed first: a suspended cluster is not
+        // resized); promoting removes it
+        assertThat(api.admin.post("/api/v1/clusters/copy/resume", null).status()).isEqualTo(200);
+        assertThat(resource("default-copy").getSpec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", null));
         ApiClient.Response resized = api.admin.post("/api/v1/clusters/copy/resize", "{\"leaves\": {\"count\": 4}}");
         assertThat(resized.status()).as(resized.body()).isEqualTo(200);
         assertThat(resource("default-copy").getSpec().leaves().count()).isEqualTo(4);

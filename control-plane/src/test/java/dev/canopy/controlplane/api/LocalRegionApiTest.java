@@ -46,10 +46,11 @@ class LocalRegionApiTest {
             assertThat(store.get("default-users").orElseThrow().spec().release()).isEqualTo("2.17.0");
 
             // changed straight in the region (canopy cluster apply): the API shows and builds on that
-            store.apply(new ClusterManifest("demo", store.get("demo").orElseThrow().spec().withSuspended(true)), List.of("2.17.0"));
-            assertThat(api.admin.get("/api/v1/clusters/demo").json().path("spec").path("suspended").asBoolean()).isTrue();
+            store.apply(new ClusterManifest("demo", store.get("demo").orElseThrow().spec()
+                    .withBackup(new dev.canopy.api.BackupSpec("6h", 3, null))), List.of("2.17.0"));
+            assertThat(api.admin.get("/api/v1/clusters/demo").json().path("spec").path("backup").path("schedule").asText()).isEqualTo("6h");
             api.admin.post("/api/v1/clusters/demo/resize", "{\"leaves\": {\"count\": 3}}");
-            assertThat(store.get("demo").orElseThrow().spec().isSuspended()).isTrue();
+            assertThat(store.get("demo").orElseThrow().spec().backup().schedule()).isEqualTo("6h");
             assertThat(store.get("demo").orElseThrow().spec().leaves().count()).isEqualTo(3);
             assertThat(store.get("demo").orElseThrow().generation()).isEqualTo(3);
 

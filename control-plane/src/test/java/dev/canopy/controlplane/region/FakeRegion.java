@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A region in memory, for tests about the API itself: it keeps specs and lets the test write the status a reconciler
@@ -19,6 +20,7 @@ public final class FakeRegion implements Region {
     private final String kind;
     private final List<String> releases;
     private final Map<String, RegionCluster> clusters = new ConcurrentHashMap<>();
+    private final AtomicInteger writes = new AtomicInteger();
 
     public FakeRegion(String name, List<String> releases) {
         this(name, "local", releases);
@@ -52,8 +54,14 @@ public final class FakeRegion implements Region {
             throw new RegionConflictException("cluster " + clusterName + " is being deleted");
         }
         long generation = old == null ? 1 : old.spec().equals(spec) ? old.generation() : old.generation() + 1;
+        writes.incrementAndGet();
         clusters.put(clusterName, new RegionCluster(clusterName, generation, spec, old == null ? null : old.status(), false));
         return generation;
+    }
+
+    /** How many specs were written here (accepted ones: a refused spec is no write). */
+    public int writes() {
+        return writes.get();
     }
 
     @Override

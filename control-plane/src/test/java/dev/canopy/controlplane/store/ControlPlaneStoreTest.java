@@ -6,12 +6,19 @@ import dev.canopy.api.LeavesSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class ControlPlaneStoreTest {
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
@@ -72,6 +79,121 @@ class ControlPlaneStoreTest {
         }
     }
 
+    /**
+     * What two changes of one cluster at once get from either database: the second waits for the first's row, then
+     * finds the version it read gone (false, no error), so it never goes on to write the region.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void aSecondChangeOfARowWaitsForTheFirstThenFindsItsVersionGone(TestDatabases database) throws Exception {
+        TestDatabases.Fresh fresh = database.fresh();
+        ClusterRecord created = new ClusterRecord("acme", "orders", "local", "acme-orders", SPEC, 1, 1, T0, T0);
+        try (ControlPlaneStore store = fresh.open(); ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertCluster(created);
+                return null;
+            });
+            ClusterRecord suspended = new ClusterRecord("acme", "orders", "local", "acme-orders", SPEC.withSuspended(true),
+                    1, 2, T0, T0);
+            ClusterRecord resumed = new ClusterRecord("acme", "orders", "local", "acme-orders", SPEC.withSuspended(false),
+                    1, 2, T0, T0);
+            Holding<Boolean> first = new Holding<>(threads, store, tx -> tx.updateCluster(suspended, 1));
+            Future<Boolean> second = threads.submit(() -> store.<Boolean>transaction(tx -> tx.updateCluster(resumed, 1)));
+            await("the second waits").atMost(Duration.ofSeconds(30)).until(() -> fresh.executing("UPDATE clusters"));
+            assertThat(first.commit()).isTrue();
+            assertThat(second.get(30, TimeUnit.SECONDS)).isFalse();
+            ClusterRecord stored = store.read(tx -> tx.cluster("acme", "orders")).orElseThrow();
+            assertThat(stored.spec().isSuspended()).isTrue();
+            assertThat(stored.resourceVersion()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Two requests with one Idempotency-Key at once: the second's claim waits for the first's transaction, then finds
+     * the key taken once it committed, or free once it rolled back.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void aSecondClaimOfAKeyWaitsForTheFirstThenFindsItTakenOrFree(TestDatabases database) throws Exception {
+        TestDatabases.Fresh fresh = database.fresh();
+        try (ControlPlaneStore store = fresh.open(); ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                return null;
+            });
+            StoredResponse answer = new StoredResponse("h1", 201, "{\"name\":\"orders\"}");
+            Holding<Void> first = new Holding<>(threads, store, tx -> {
+                tx.claimIdempotencyKey("acme", "retry-1", "h1", T0);
+                tx.storeResponse("acme", "retry-1", answer);
+                return null;
+            });
+            Future<?> second = threads.submit(() -> store.transaction(tx -> {
+                tx.claimIdempotencyKey("acme", "retry-1", "h1", T0);
+                return null;
+            }));
+            await("the second waits").atMost(Duration.ofSeconds(30)).until(() -> fresh.executing("INSERT INTO idempotency_keys"));
+            first.commit();
+            assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AlreadyExistsException.class);
+            assertThat(store.<java.util.Optional<StoredResponse>>read(tx -> tx.storedResponse("acme", "retry-1"))).contains(answer);
+
+            Holding<Void> refused = new Holding<>(threads, store, tx -> {
+                tx.claimIdempotencyKey("acme", "retry-2", "h2", T0);
+                return null;
+            });
+            Future<?> retried = threads.submit(() -> store.transaction(tx -> {
+                tx.claimIdempotencyKey("acme", "retry-2", "h2", T0);
+                tx.storeResponse("acme", "retry-2", answer);
+                return null;
+            }));
+            await("the retry waits").atMost(Duration.ofSeconds(30)).until(() -> fresh.executing("INSERT INTO idempotency_keys"));
+            refused.rollBack();
+            retried.get(30, TimeUnit.SECONDS);
+            assertThat(store.<java.util.Optional<StoredResponse>>read(tx -> tx.storedResponse("acme", "retry-2"))).contains(answer);
+        }
+    }
+
+    /** A transaction that did its work in a thread of its own and stays open until told to commit or roll back. */
+    private static final class Holding<T> {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final CountDownLatch end = new CountDownLatch(1);
+        private volatile boolean commit;
+        private final Future<T> result;
+
+        Holding(ExecutorService threads, ControlPlaneStore store, java.util.function.Function<StoreTransaction, T> work) throws Exception {
+            result = threads.submit(() -> store.transaction(tx -> {
+                T value = work.apply(tx);
+                done.countDown();
+                awaitUninterruptibly(end);
+                if (!commit) {
+                    throw new IllegalStateException("rolled back");
+                }
+                return value;
+            }));
+            assertThat(done.await(30, TimeUnit.SECONDS)).as("the first did its work").isTrue();
+        }
+
+        T commit() throws Exception {
+            commit = true;
+            end.countDown();
+            return result.get(30, TimeUnit.SECONDS);
+        }
+
+        void rollBack() {
+            end.countDown();
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasRootCauseMessage("rolled back");
+        }
+
+        private static void awaitUninterruptibly(CountDownLatch latch) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabases.class)
     void aRegionNameIsTakenOnceAndAFailedTransactionLeavesNothing(TestDatabases database) {
@@ -102,7 +224,8 @@ class ControlPlaneStoreTest {
             store.transaction(tx -> {
                 tx.insertOrganization(new Organization("acme", T0));
                 tx.insertOrganization(new Organization("beta", T0));
-                tx.storeResponse("acme", "retry-1", new StoredResponse("h1", 201, "{\"name\":\"orders\"}"), T0);
+                tx.claimIdempotencyKey("acme", "retry-1", "h1", T0);
+                tx.storeResponse("acme", "retry-1", new StoredResponse("h1", 201, "{\"name\":\"orders\"}"));
                 tx.record(Operation.of("acme", "k1", "create", "orders", "{}", Operation.Outcome.accepted, null, T0));
                 tx.record(Operation.of("acme", "k1", "resize", "orders", "{}", Operation.Outcome.refused, "leaves.count: too many", T0));
                 tx.record(Operation.of("acme", "k2", "create", "users", "{}", Operation.Outcome.accepted, null, T0));

@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,10 +26,38 @@ public enum TestDatabases {
 
     /** An empty, migrated store. */
     public ControlPlaneStore open() {
+        return fresh().open();
+    }
+
+    /** An empty database, to open as a store and to look into beside it. */
+    public Fresh fresh() {
         return switch (this) {
-            case H2 -> ControlPlaneStore.open(ControlPlaneStore.defaultUrl(tempDir()), null, null);
-            case POSTGRESQL -> ControlPlaneStore.open(freshPostgresDatabase(), "postgres", null);
+            case H2 -> new Fresh(this, ControlPlaneStore.defaultUrl(tempDir()), null);
+            case POSTGRESQL -> new Fresh(this, freshPostgresDatabase(), "postgres");
         };
+    }
+
+    public record Fresh(TestDatabases database, String url, String user) {
+        public ControlPlaneStore open() {
+            return ControlPlaneStore.open(url, user, null);
+        }
+
+        /** Whether another session is in the middle of a statement that starts with the text, e.g. waiting for a lock. */
+        public boolean executing(String statementStart) {
+            String sql = switch (database) {
+                case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE TRIM(EXECUTING_STATEMENT) LIKE ?";
+                case POSTGRESQL -> "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' AND TRIM(query) LIKE ?";
+            };
+            try (Connection connection = user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, "");
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, statementStart + "%");
+                try (ResultSet count = statement.executeQuery()) {
+                    return count.next() && count.getLong(1) > 0;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static Path tempDir() {
