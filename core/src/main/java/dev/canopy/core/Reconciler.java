@@ -1,5 +1,6 @@
 package dev.canopy.core;
 
+import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import org.slf4j.Logger;
@@ -23,6 +24,10 @@ import java.util.stream.Collectors;
  * afresh on the next pass, so fixing the cause is all it takes to carry on.
  */
 public final class Reconciler {
+    /** Failures in a row of one step before the cluster is called Failed: minutes of retries at the idle pace. */
+    static final int ATTEMPTS_BEFORE_FAILED = 20;
+    private static final java.util.regex.Pattern ATTEMPT = java.util.regex.Pattern.compile("\\(attempt (\\d+)\\)");
+
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final Duration SOON = Duration.ofSeconds(1);
     static final Duration IDLE = Duration.ofSeconds(5);
@@ -51,12 +56,35 @@ public final class Reconciler {
         try {
             take(cluster, observed.topology(), step, launches);
         } catch (RuntimeException e) {
-            LOG.warn("{}: {} failed, retrying on the next pass: {}", cluster, step.message(), Causes.rootMessage(e), e);
-            outcome = new Step.Failed(step.reason() + "Failed", step.message() + " failed: " + Causes.rootMessage(e));
+            outcome = failed(step, previous, Causes.rootMessage(e));
+            LOG.warn("{}: {}", cluster, outcome.message(), e);
         }
         DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, outcome, clock.instant());
-        boolean resting = outcome instanceof Step.Done || outcome instanceof Step.Blocked || outcome instanceof Step.Failed;
+        boolean resting = outcome instanceof Step.Done || outcome instanceof Step.Blocked || outcome instanceof Step.Failed
+                || outcome instanceof Step.Retrying;
         return new ReconcileResult(outcome, status, resting ? IDLE : SOON);
+    }
+
+    /**
+     * A step that threw is tried again on the next pass, and says so with the count; only once it failed
+     * {@link #ATTEMPTS_BEFORE_FAILED} times in a row is the cluster Failed (and it is still tried: a fix of the cause
+     * carries on from there).
+     */
+    static Step failed(Step step, DatabaseClusterStatus previous, String cause) {
+        String retrying = step.reason() + "Retrying";
+        String gaveUp = step.reason() + "Failed";
+        java.util.Optional<Condition> progressing = previous == null ? java.util.Optional.empty() : previous.condition(Condition.PROGRESSING);
+        int attempt = 1 + progressing.filter(c -> c.reason().equals(retrying)).map(c -> attemptOf(c.message())).orElse(0);
+        if (progressing.map(c -> c.reason().equals(gaveUp)).orElse(false) || attempt >= ATTEMPTS_BEFORE_FAILED) {
+            return new Step.Failed(gaveUp, step.message() + " failed" + (attempt > 1 ? " " + attempt + " times in a row" : "")
+                    + ": " + cause);
+        }
+        return new Step.Retrying(retrying, step.message() + " failed (attempt " + attempt + "), retrying: " + cause, attempt);
+    }
+
+    private static int attemptOf(String message) {
+        java.util.regex.Matcher m = ATTEMPT.matcher(message);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** Observes the cluster; fills {@code launches} with what each declared node is to run under this spec. */
@@ -132,6 +160,7 @@ public final class Reconciler {
             case Step.Wait wait -> LOG.debug("{}: {}", cluster, wait.message());
             case Step.Blocked blocked -> LOG.debug("{}: blocked: {}", cluster, blocked.message());
             case Step.Failed failed -> LOG.debug("{}: {}", cluster, failed.message());
+            case Step.Retrying retrying -> LOG.debug("{}: {}", cluster, retrying.message());
             case Step.Done done -> LOG.debug("{}: {}", cluster, done.message());
         }
     }

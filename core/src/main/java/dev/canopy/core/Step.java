@@ -11,7 +11,8 @@ public sealed interface Step {
 
     /** Whether taking this step changes something (starts, stops, activates...), rather than waiting or resting. */
     default boolean acts() {
-        return !(this instanceof Wait || this instanceof Blocked || this instanceof Done || this instanceof Failed);
+        return !(this instanceof Wait || this instanceof Blocked || this instanceof Done || this instanceof Failed
+                || this instanceof Retrying);
     }
 
     record StartNodes(List<NodeId> nodes, String reason, String message) implements Step {
@@ -40,6 +41,13 @@ public sealed interface Step {
     /** Nothing safe to do now; something outside (a node joining, a rebalance) has to happen first. */
     /** Every owner of the lost partitions is back with its storage: their copies are declared owned again. */
     record ResetLostPartitions(String reason, String message) implements Step {
+    }
+
+    /**
+     * The step failed and the next pass tries it again: Progressing, not Failed, since it may well work then (an
+     * activation that timed out on a loaded machine). {@code attempt} counts the failures in a row.
+     */
+    record Retrying(String reason, String message, int attempt) implements Step {
     }
 
     record Wait(String reason, String message) implements Step {

@@ -423,18 +423,30 @@ class DayTwoOperationsTest {
 
     // --- failures ---------------------------------------------------------------------------------------------------
 
+    /** A step that fails is retried, said so with the count, and only Failed once it kept failing. */
     @Test
-    void aFailedStepShowsPhaseFailedWithTheCauseAndCarriesOnOnceFixed() {
+    void aFailedStepIsRetriedWithItsCountThenFailedAndCarriesOnOnceFixed() {
         ready(spec());
         engine.failBaselineChanges("baseline refused: node leaf-ag1-2 is not online");
 
+        reconcile(spec(3, 1)); // starts the new leaves
         Step failed = reconcile(spec(3, 1));
         failed = reconcile(spec(3, 1));
+        String setting = "setting the baseline to leaf-ag1-0, leaf-ag1-1, leaf-ag1-2, leaf-ag2-0, leaf-ag2-1, leaf-ag2-2;"
+                + " partitions move to leaf-ag1-2, leaf-ag2-2";
+        assertThat(failed).isEqualTo(new Step.Retrying("SettingBaselineRetrying", setting
+                + " failed (attempt 2), retrying: baseline refused: node leaf-ag1-2 is not online", 2));
+        assertThat(status.phase()).as("retried: not Failed").isNotEqualTo(Phase.Failed);
+        assertThat(status.condition(Condition.PROGRESSING).orElseThrow().status()).isEqualTo(Condition.TRUE);
 
-        assertThat(failed).isEqualTo(new Step.Failed("SettingBaselineFailed", "setting the baseline to leaf-ag1-0, leaf-ag1-1,"
-                + " leaf-ag1-2, leaf-ag2-0, leaf-ag2-1, leaf-ag2-2; partitions move to leaf-ag1-2, leaf-ag2-2 failed:"
-                + " baseline refused: node leaf-ag1-2 is not online"));
+        for (int attempt = 3; attempt < Reconciler.ATTEMPTS_BEFORE_FAILED; attempt++) {
+            assertThat(reconcile(spec(3, 1))).isInstanceOf(Step.Retrying.class);
+        }
+        failed = reconcile(spec(3, 1));
+        assertThat(failed).isEqualTo(new Step.Failed("SettingBaselineFailed", setting + " failed "
+                + Reconciler.ATTEMPTS_BEFORE_FAILED + " times in a row: baseline refused: node leaf-ag1-2 is not online"));
         assertThat(status.phase()).isEqualTo(Phase.Failed);
+        assertThat(reconcile(spec(3, 1))).as("stays Failed while it keeps failing").isInstanceOf(Step.Failed.class);
         Condition progressing = status.condition(Condition.PROGRESSING).orElseThrow();
         assertThat(progressing.status()).isEqualTo(Condition.FALSE);
         assertThat(progressing.reason()).isEqualTo("SettingBaselineFailed");

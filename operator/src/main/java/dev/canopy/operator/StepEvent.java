@@ -22,7 +22,7 @@ public final class StepEvent {
     }
 
     public static boolean worthRecording(Step step) {
-        return step.acts() || step instanceof Step.Failed;
+        return step.acts() || step instanceof Step.Failed || step instanceof Step.Retrying;
     }
 
     /**
@@ -53,7 +53,7 @@ public final class StepEvent {
     }
 
     public static Event build(DatabaseCluster cluster, Step step, Instant now, String reportingInstance) {
-        boolean warning = step instanceof Step.Failed || step instanceof Step.ReplaceNodes;
+        boolean warning = step instanceof Step.Failed || step instanceof Step.Retrying || step instanceof Step.ReplaceNodes;
         String time = now.toString();
         return new EventBuilder()
                 .withNewMetadata().withGenerateName(cluster.getMetadata().getName() + "-")

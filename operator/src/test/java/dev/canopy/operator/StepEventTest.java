@@ -19,6 +19,7 @@ class StepEventTest {
     void actingStepsAndFailuresAreRecordedWaitingAndRestingAreNot() {
         assertThat(StepEvent.worthRecording(new Step.StartNodes(List.of(NodeId.leaf(1, 0)), "StartingLeaves", "starting"))).isTrue();
         assertThat(StepEvent.worthRecording(new Step.Failed("ActivateFailed", "no"))).isTrue();
+        assertThat(StepEvent.worthRecording(new Step.Retrying("ActivatingRetrying", "failed (attempt 1), retrying", 1))).isTrue();
         assertThat(StepEvent.worthRecording(new Step.Wait("LeavesJoining", "waiting"))).isFalse();
         assertThat(StepEvent.worthRecording(new Step.Done("Ready", "ready"))).isFalse();
     }
@@ -31,6 +32,8 @@ class StepEventTest {
         cluster.getMetadata().setUid("uid-1");
         Event failed = StepEvent.build(cluster, new Step.Failed("ActivateFailed", "activating failed"), Instant.EPOCH, "op-0");
         assertThat(failed.getType()).isEqualTo("Warning");
+        assertThat(StepEvent.build(cluster, new Step.Retrying("ActivatingRetrying", "retrying", 1), Instant.EPOCH, "op-0").getType())
+                .isEqualTo("Warning");
         assertThat(failed.getInvolvedObject().getKind()).isEqualTo("DatabaseCluster");
         assertThat(failed.getInvolvedObject().getUid()).isEqualTo("uid-1");
         assertThat(failed.getMetadata().getNamespace()).isEqualTo("db");
