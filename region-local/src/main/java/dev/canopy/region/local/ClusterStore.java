@@ -15,6 +15,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.InvalidSpecException;
 import dev.canopy.api.Phase;
 import dev.canopy.api.SuspendedChanges;
+import dev.canopy.core.ReleaseChanges;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.ReplicaFeed;
@@ -113,9 +114,11 @@ public final class ClusterStore {
         if (existing.isPresent() && existing.get().spec().equals(manifest.spec())) {
             return new Applied(Outcome.UNCHANGED, existing.get().generation());
         }
-        List<String> suspended = existing.map(c -> SuspendedChanges.problems(c.spec(), manifest.spec())).orElse(List.of());
-        if (!suspended.isEmpty()) {
-            throw new InvalidSpecException(suspended);
+        List<String> refused = new java.util.ArrayList<>(existing.map(c -> SuspendedChanges.problems(c.spec(), manifest.spec()))
+                .orElse(List.of()));
+        refused.addAll(ReleaseChanges.problems(existing.map(StoredCluster::spec).orElse(null), manifest.spec()));
+        if (!refused.isEmpty()) {
+            throw new InvalidSpecException(refused);
         }
         long generation = existing.map(c -> c.generation() + 1).orElse(1L);
         Path dir = clusterDir(manifest.name());

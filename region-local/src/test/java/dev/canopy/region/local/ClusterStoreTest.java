@@ -146,6 +146,21 @@ class ClusterStoreTest {
         assertThat(store.list()).extracting(StoredCluster::name).containsExactly("orders");
     }
 
+    /** A scale-out of a 2.16 cluster failed after it was stored (and the cluster stayed Failed): refused up front now. */
+    @Test
+    void aResizeOfAnOlderEngineAndADowngradeAreRefusedUpFront() {
+        ClusterStore store = new ClusterStore(dataDir);
+        store.apply(manifest("legacy", spec(2, 1).withRelease("2.16.0")), List.of("2.16.0", "2.17.0"));
+        assertThatThrownBy(() -> store.apply(manifest("legacy", spec(2, 2).withRelease("2.16.0")), List.of("2.16.0", "2.17.0")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("spec.leaves.count: the leaves cannot be added or removed on release 2.16.0"));
+        store.apply(manifest("legacy", spec(2, 1)), List.of("2.16.0", "2.17.0"));
+        assertThatThrownBy(() -> store.apply(manifest("legacy", spec(2, 1).withRelease("2.16.0")), List.of("2.16.0", "2.17.0")))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("spec.release: 2.16.0 is an older engine than the cluster's 2.17.0"));
+        assertThat(store.get("legacy").orElseThrow().spec().release()).isEqualTo("2.17.0");
+    }
+
     /** Resuming started the new spec's leaves against the old baseline and lost partitions: the change waits instead. */
     @Test
     void aSuspendedClusterRefusesAResizeAndKeepsItsManifest() throws IOException {
