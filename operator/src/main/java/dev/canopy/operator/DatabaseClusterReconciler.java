@@ -20,6 +20,7 @@ import dev.canopy.runtime.kubernetes.KubernetesDeployments;
 import dev.canopy.core.Engine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReconcileResult;
+import dev.canopy.core.ReleaseChanges;
 import dev.canopy.core.StatusBuilder;
 import dev.canopy.core.Step;
 import dev.canopy.runtime.kubernetes.ApiErrors;
@@ -149,6 +150,11 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             problems.addAll(replication.problems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));
         }
         problems.addAll(OperatorBackups.problems(resource.getSpec()));
+        if (resource.getSpec() != null) {
+            // the running release stands for the spec it came from: the API server keeps no earlier spec to compare with
+            String running = resource.getStatus() == null ? null : resource.getStatus().release();
+            problems.addAll(ReleaseChanges.problems(running == null ? null : resource.getSpec().withRelease(running), resource.getSpec()));
+        }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
             return withStatus(resource, failed(resource.getStatus(), generation, "InvalidSpec",

@@ -449,6 +449,24 @@ abstract class OperatorReconciliationTests {
         }
     }
 
+    /** A newer engine's storage is not read back by an older one: a downgrade is reported and not acted on. */
+    @Test
+    void aDowngradeIsRefusedAndNothingRestarts() {
+        create("ledger4", spec(1, 0.5));
+        awaitReady("ledger4", 1);
+        int before = controller.created("ledger4").size();
+        edit("ledger4", s -> s.withRelease("2.16.0"));
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            DatabaseCluster cluster = get("ledger4");
+            assertThat(cluster.getStatus().phase()).isEqualTo(Phase.Failed);
+            assertThat(cluster.getStatus().condition(Condition.READY).orElseThrow().message())
+                    .startsWith("spec.release: 2.16.0 is an older engine than the cluster's 2.17.0");
+        });
+        assertThat(controller.created("ledger4")).as("no pod restarted").hasSize(before);
+        edit("ledger4", s -> s.withRelease("2.17.0"));
+        awaitReady("ledger4", 3);
+    }
+
     /** S3 is the only destination every pod and the operator share: a directory is refused, naming the field. */
     @Test
     void aBackupToADirectoryIsRefusedNamingTheField() {
