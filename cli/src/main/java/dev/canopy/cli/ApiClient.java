@@ -25,8 +25,23 @@ final class ApiClient {
 
     /** An answer of 4xx or 5xx, with the problem's detail and every field at fault, one per line. */
     static final class Failure extends RuntimeException {
+        private final transient JsonNode problem;
+
         Failure(String message) {
+            this(message, null);
+        }
+
+        Failure(String message, JsonNode problem) {
             super(message);
+            this.problem = problem;
+        }
+
+        /** The API's problem document as it came ({@code -o json} prints it); one made of the message otherwise. */
+        JsonNode problem() {
+            if (problem != null) {
+                return problem;
+            }
+            return JSON.createObjectNode().put("detail", getMessage());
         }
     }
 
@@ -50,10 +65,16 @@ final class ApiClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
-                StringBuilder message = new StringBuilder(json.path("detail").asText("HTTP " + response.statusCode()));
-                json.path("errors").forEach(e -> message.append("\n  ").append(e.path("field").asText())
-                        .append(": ").append(e.path("message").asText()));
-                throw new Failure(message.toString());
+                String detail = json.path("detail").asText("HTTP " + response.statusCode());
+                StringBuilder message = new StringBuilder(detail);
+                // a single field's problem is the detail already: said once
+                json.path("errors").forEach(e -> {
+                    String line = e.path("field").asText() + ": " + e.path("message").asText();
+                    if (!line.equals(detail)) {
+                        message.append("\n  ").append(line);
+                    }
+                });
+                throw new Failure(message.toString(), json.isObject() && json.size() > 0 ? json : null);
             }
             return json;
         } catch (ConnectException e) {

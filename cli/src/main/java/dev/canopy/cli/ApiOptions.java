@@ -62,7 +62,12 @@ final class ApiOptions {
             }
             return 0;
         } catch (ApiClient.Failure e) {
-            System.err.println("canopy: " + e.getMessage());
+            if (output.equals("json")) {
+                // a script reading -o json gets JSON either way, and the exit code says which
+                System.out.println(e.problem().toPrettyString());
+            } else {
+                System.err.println("canopy: " + e.getMessage());
+            }
             return 1;
         }
     }

@@ -79,6 +79,21 @@ class ClustersCommandTest {
         assertThat(store.get("default-orders").orElseThrow().deleting()).isTrue();
     }
 
+    /** A refusal was printed twice (the detail, then the same field again), and as text under -o json. */
+    @Test
+    void aRefusalIsSaidOnceAndAsJsonUnderOutputJson() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        CliRun.Result text = clusters("resize", "orders", "--leaves", "65");
+        assertThat(text.code()).isEqualTo(1);
+        assertThat(text.err().split("leaves\\.count", -1)).as(text.err()).hasSize(2);
+
+        CliRun.Result json = clusters("resize", "orders", "--leaves", "65", "-o", "json");
+        assertThat(json.code()).isEqualTo(1);
+        JsonNode problem = new JsonMapper().readTree(json.out());
+        assertThat(problem.path("status").asInt()).isEqualTo(422);
+        assertThat(problem.path("errors").get(0).path("field").asText()).isEqualTo("leaves.count");
+    }
+
     @Test
     void backupsAreAskedForListedAndRestoredFromThroughTheApi() throws Exception {
         assertThat(clusters("create", "orders").code()).isZero();
