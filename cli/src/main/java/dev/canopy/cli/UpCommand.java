@@ -49,6 +49,13 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Path dataDir = main.dataDir();
+        Optional<String> portTaken = portTaken(host, port);
+        if (portTaken.isPresent()) {
+            // before anything is made: a start that failed later left a data directory and an admin key never shown
+            System.err.println("canopy: cannot listen on " + host + ":" + port + " (" + portTaken.get() + "); another port"
+                    + " with --port (or a platform runs there already: one per data directory)");
+            return 1;
+        }
         Optional<PlatformLock> lock = PlatformLock.acquire(dataDir);
         if (lock.isEmpty()) {
             System.err.println("canopy: a platform already runs on " + dataDir + "; stop it first (Ctrl-C in its terminal)");
@@ -102,6 +109,20 @@ final class UpCommand implements Callable<Integer> {
         // runs until the JVM is asked to stop (Ctrl-C); the shutdown hook stops the nodes
         Thread.currentThread().join();
         return 0;
+    }
+
+    /** Why the API's address cannot be listened on, if it cannot; 0 takes any free port. */
+    static Optional<String> portTaken(String host, int port) {
+        if (port == 0) {
+            return Optional.empty();
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
     }
 
     private static void printApi(ControlPlane controlPlane, String host) {
