@@ -121,6 +121,7 @@ public final class ClusterStore {
             throw new InvalidSpecException(refused);
         }
         long generation = existing.map(c -> c.generation() + 1).orElse(1L);
+        DataDirectory.ownerOnly(dataDir);
         Path dir = clusterDir(manifest.name());
         write(dir.resolve("manifest.yaml"), manifest.toYaml());
         writeJson(dir.resolve("cluster.json"), new Meta(generation, false));

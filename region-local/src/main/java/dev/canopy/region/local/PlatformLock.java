@@ -36,7 +36,7 @@ public final class PlatformLock implements AutoCloseable {
     public static Optional<PlatformLock> acquire(Path dataDir) {
         Path file;
         try {
-            Files.createDirectories(dataDir);
+            DataDirectory.ownerOnly(dataDir);
             file = dataDir.toRealPath().resolve("platform.lock");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + dataDir, e);

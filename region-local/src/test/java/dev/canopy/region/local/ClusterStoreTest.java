@@ -146,6 +146,20 @@ class ClusterStoreTest {
         assertThat(store.list()).extracting(StoredCluster::name).containsExactly("orders");
     }
 
+    /** A local user read a value out of a leaf's write-ahead log: the data directory is its owner's only. */
+    @Test
+    void theDataDirectoryIsReadableByItsOwnerOnly() throws IOException {
+        Path fresh = dataDir.resolve("fresh");
+        new ClusterStore(fresh).apply(manifest("orders", spec(2, 1)), RELEASES);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(fresh)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        Path older = Files.createDirectories(dataDir.resolve("older"));
+        Files.setPosixFilePermissions(older, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        PlatformLock.acquire(older).orElseThrow().close();
+        assertThat(Files.getPosixFilePermissions(older)).as("tightened at the platform's start")
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
     /** A scale-out of a 2.16 cluster failed after it was stored (and the cluster stayed Failed): refused up front now. */
     @Test
     void aResizeOfAnOlderEngineAndADowngradeAreRefusedUpFront() {
