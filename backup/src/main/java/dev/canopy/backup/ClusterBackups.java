@@ -68,9 +68,9 @@ public final class ClusterBackups {
         BackupDestinationSpec location = spec.backup() == null ? null : spec.backup().destination();
         Instant now = clock.instant();
         String id = BackupIds.of(cluster, now);
-        // two backups within a second (one asked for, one scheduled) get distinct ids
-        for (int n = 2; catalog.record(id).isPresent(); n++) {
-            id = BackupIds.of(cluster, now) + "-" + n;
+        // two backups within a second (one asked for, one scheduled) get distinct ids: the random part differs
+        while (catalog.record(id).isPresent()) {
+            id = BackupIds.of(cluster, now);
         }
         Destination destination;
         try {

@@ -56,6 +56,9 @@ class ScheduleAndRetentionTest {
 
     @Test
     void idsSortByTime() {
-        assertThat(BackupIds.of("orders", Instant.parse("2026-11-25T03:17:09Z"))).isEqualTo("orders-20261125-031709");
+        String id = BackupIds.of("orders", Instant.parse("2026-11-25T03:17:09Z"));
+        assertThat(id).matches("orders-20261125-031709-[a-z2-9]{8}");
+        assertThat(BackupIds.of("orders", Instant.parse("2026-11-25T03:17:09Z"))).as("not guessable from the cluster and the second")
+                .isNotEqualTo(id);
     }
 }
