@@ -128,7 +128,8 @@ final class UpCommand implements Callable<Integer> {
     private static void printApi(ControlPlane controlPlane, String host) {
         String url = "http://" + (host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host) + ":" + controlPlane.port();
         System.out.println("canopy: portal on " + url + "/ (sign in with the admin key below)");
-        System.out.println("canopy: API on " + url + "/api/v1 (OpenAPI: " + url + "/api/v1/openapi.yaml, metrics: " + url + "/metrics)");
+        System.out.println("canopy: API on " + url + "/api/v1 (OpenAPI: " + url + "/api/v1/openapi.yaml, metrics: " + url
+                + "/metrics with the token in " + controlPlane.metricsTokenFile() + ")");
         controlPlane.newAdminKey().ifPresentOrElse(
                 key -> System.out.println("canopy: admin key of organization default, shown this once (also in "
                         + controlPlane.adminKeyFile() + ", readable by you only):\n\n    " + key + "\n"),

@@ -2,6 +2,7 @@ package dev.canopy.controlplane;
 
 import dev.canopy.controlplane.api.ApiServer;
 import dev.canopy.controlplane.auth.Authenticator;
+import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
@@ -31,8 +32,9 @@ import java.util.Optional;
 /**
  * The control plane of one platform: its store, its regions, and the API. On start it makes the platform
  * organization and, if that has no valid admin key, a new admin key, written to {@code <dataDir>/admin.key}
- * (readable by the owner only) and handed back to be shown once. Clusters found in a region without a record become
- * the organization's their name in the region starts with ({@code acme-orders}: acme's orders, whose record was lost),
+ * (readable by the owner only) and handed back to be shown once; {@code /metrics} takes that key or the scrape token
+ * in {@code <dataDir>/metrics.token} (made on the first start, readable by the owner only). Clusters found in a region
+ * without a record become the organization's their name in the region starts with ({@code acme-orders}: acme's orders, whose record was lost),
  * or else the platform organization's (the demo, or ones applied with the CLI).
  */
 public final class ControlPlane implements AutoCloseable {
@@ -60,10 +62,11 @@ public final class ControlPlane implements AutoCloseable {
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
     private final Path adminKeyFile;
+    private final Path metricsTokenFile;
 
     private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, TelemetrySampler sampler, ClusterService clusters,
                          RegionService regionService, ApiServer server,
-                         Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile) {
+                         Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile, Path metricsTokenFile) {
         this.store = store;
         this.watcher = watcher;
         this.sampler = sampler;
@@ -72,6 +75,7 @@ public final class ControlPlane implements AutoCloseable {
         this.server = server;
         this.newAdminKey = newAdminKey;
         this.adminKeyFile = adminKeyFile;
+        this.metricsTokenFile = metricsTokenFile;
     }
 
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock) {
@@ -90,7 +94,12 @@ public final class ControlPlane implements AutoCloseable {
 
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
             Path keyFile = settings.dataDir().resolve("admin.key");
-            adminKey.ifPresent(key -> writeOwnerOnly(keyFile, key.secret() + "\n"));
+            adminKey.ifPresent(key -> {
+                writeOwnerOnly(keyFile, key.secret() + "\n");
+                LOG.info("new admin key of organization {} written to {}", OrganizationService.PLATFORM, keyFile);
+            });
+            Path tokenFile = settings.dataDir().resolve("metrics.token");
+            ScrapeToken scrapeToken = scrapeToken(tokenFile);
             // only the built-in regions: a registered one may not answer now, and what stands in its namespace
             // beside the control plane's resources is not the platform's to take
             for (Region region : regionList) {
@@ -101,12 +110,13 @@ public final class ControlPlane implements AutoCloseable {
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
-            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), regionService, metrics,
-                    history, telemetryEvery).start(settings.host(), settings.port());
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), scrapeToken, regionService,
+                    metrics, history, telemetryEvery).start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
                     new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
-            return new ControlPlane(store, watcher, sampler, clusters, regionService, server, adminKey, keyFile);
+            return new ControlPlane(store, watcher, sampler, clusters, regionService, server, adminKey, keyFile,
+                    tokenFile);
         } catch (RuntimeException e) {
             if (regionService != null) {
                 regionService.closeAll();
@@ -125,6 +135,11 @@ public final class ControlPlane implements AutoCloseable {
         return adminKeyFile;
     }
 
+    /** The token a Prometheus server sends to read {@code /metrics}. */
+    public Path metricsTokenFile() {
+        return metricsTokenFile;
+    }
+
     public int port() {
         return server.port();
     }
@@ -138,16 +153,33 @@ public final class ControlPlane implements AutoCloseable {
         return server.routes();
     }
 
+    /** The token in the file, or a new one written there when the file is missing or holds none. */
+    private static ScrapeToken scrapeToken(Path file) {
+        try {
+            String kept = Files.exists(file) ? Files.readString(file).strip() : "";
+            if (!kept.isEmpty()) {
+                return ScrapeToken.of(kept);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the scrape token in " + file, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(file + ": " + e.getMessage() + "; remove the file to have a new one made", e);
+        }
+        String token = ScrapeToken.generate();
+        writeOwnerOnly(file, token + "\n");
+        LOG.info("new scrape token for /metrics written to {}", file);
+        return ScrapeToken.of(token);
+    }
+
     private static void writeOwnerOnly(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
-            // created with owner-only permissions, so the key is never readable by others, not even for a moment
+            // created with owner-only permissions, so the secret is never readable by others, not even for a moment
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
-            LOG.info("new admin key of organization {} written to {}", OrganizationService.PLATFORM, file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the admin key to " + file, e);
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.Principal;
+import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.clusters.ClusterView;
 import dev.canopy.controlplane.clusters.CreateClusterRequest;
@@ -22,8 +23,12 @@ import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.http.util.MethodNotAllowedUtil;
 import io.javalin.router.Endpoint;
+import io.javalin.router.EndpointNotFound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +46,14 @@ import java.util.Set;
 /**
  * The REST API under {@value #BASE} (JSON; errors as {@code application/problem+json}), described by the hand-written
  * {@code openapi.yaml} served at {@value #BASE}/openapi.yaml, and {@code /metrics} for Prometheus. Every route but
- * health, the OpenAPI document and the metrics needs {@code Authorization: Bearer <API key>}. The portal's static files
- * are served at {@code /}.
+ * health and the OpenAPI document needs {@code Authorization: Bearer <API key>}; {@code /metrics} takes an admin key of
+ * the platform organization or the scrape token. The portal's static files are served at {@code /}. A path nothing
+ * answers, inside the API or not, is a 404 problem; a method a path does not take, a 405 problem naming those it takes.
  */
 public final class ApiServer implements AutoCloseable {
     public static final String BASE = "/api/v1";
     static final String PROBLEM_JSON = "application/problem+json";
-    private static final Set<String> PUBLIC = Set.of(BASE + "/health", BASE + "/openapi.yaml", "/metrics");
+    private static final Set<String> PUBLIC = Set.of(BASE + "/health", BASE + "/openapi.yaml");
     private static final String PORTAL = "/portal";
     private static final String PRINCIPAL = "canopy.principal";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -54,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     private final ClusterService clusters;
     private final OrganizationService organizations;
     private final Authenticator authenticator;
+    private final ScrapeToken scrapeToken;
     private final RegionService regionService;
     private final PlatformMetrics metrics;
     private final TelemetryHistory telemetry;
@@ -61,11 +69,12 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
-                     RegionService regionService, PlatformMetrics metrics, TelemetryHistory telemetry,
-                     Duration telemetryEvery) {
+                     ScrapeToken scrapeToken, RegionService regionService, PlatformMetrics metrics,
+                     TelemetryHistory telemetry, Duration telemetryEvery) {
         this.clusters = clusters;
         this.organizations = organizations;
         this.authenticator = authenticator;
+        this.scrapeToken = scrapeToken;
         this.regionService = regionService;
         this.metrics = metrics;
         this.telemetry = telemetry;
@@ -99,6 +108,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
+        // a known path asked with another method is told which methods it takes, not that it does not exist
+        config.http.prefer405over404 = true;
         // the portal: static HTML and JS modules calling this API; every call it makes carries the key, so the files need none
         config.staticFiles.add(PORTAL, Location.CLASSPATH);
         var routes = config.routes;
@@ -113,6 +124,9 @@ public final class ApiServer implements AutoCloseable {
             metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
         });
         routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
+        routes.exception(EndpointNotFound.class, (e, ctx) -> problem(ctx, ProblemException.notFound(
+                "nothing answers " + ctx.method() + " " + ctx.path() + "; the API's routes are in " + BASE + "/openapi.yaml")));
+        routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> methodNotAllowed(ctx));
         routes.exception(RegionUnavailableException.class, (e, ctx) -> {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             problem(ctx, new ProblemException(503, "Region unavailable", e.getMessage(), List.of()));
@@ -128,7 +142,10 @@ public final class ApiServer implements AutoCloseable {
 
         routes.get(BASE + "/health", ctx -> json(ctx, 200, health()));
         routes.get(BASE + "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApiDocument()));
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.get("/metrics", ctx -> {
+            requireScraper(ctx.header("Authorization"));
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+        });
         routes.get(BASE + "/regions", ctx -> json(ctx, 200, Map.of("items", regionService.list())));
         routes.post(BASE + "/regions", ctx -> json(ctx, 201, regionService.register(principal(ctx),
                 Json.readRequest(ctx.body(), RegionService.RegisterRegionRequest.class))));
@@ -137,8 +154,14 @@ public final class ApiServer implements AutoCloseable {
             ctx.status(204);
         });
 
+        routes.get(BASE + "/organizations", ctx -> json(ctx, 200,
+                Map.of("items", organizations.organizations(principal(ctx)))));
         routes.post(BASE + "/organizations", ctx -> json(ctx, 201, organizations.createOrganization(principal(ctx),
                 Json.readRequest(ctx.body(), OrganizationService.CreateOrganizationRequest.class))));
+        routes.delete(BASE + "/organizations/{name}", ctx -> {
+            organizations.deleteOrganization(principal(ctx), ctx.pathParam("name"));
+            ctx.status(204);
+        });
         routes.get(BASE + "/keys", ctx -> json(ctx, 200, Map.of("items", organizations.keys(principal(ctx)))));
         routes.post(BASE + "/keys", ctx -> json(ctx, 201, organizations.createKey(principal(ctx),
                 Json.readRequest(ctx.body(), OrganizationService.CreateKeyRequest.class))));
@@ -204,6 +227,40 @@ public final class ApiServer implements AutoCloseable {
         body.put("intervalSeconds", telemetryEvery.toMillis() / 1000.0);
         body.put("items", telemetry.samples(new TelemetryHistory.Key(who.organization(), cluster.name())));
         json(ctx, 200, body);
+    }
+
+    /**
+     * The series name every organization's clusters and tables: only the scrape token or an admin key of the platform
+     * organization reads them.
+     */
+    private void requireScraper(String authorization) {
+        if (scrapeToken.matches(Authenticator.bearer(authorization))) {
+            return;
+        }
+        Principal who;
+        try {
+            who = authenticator.authenticate(authorization);
+        } catch (ProblemException e) {
+            throw ProblemException.unauthorized("/metrics needs 'Authorization: Bearer <token>' with the scrape token "
+                    + "(metrics.token in the platform's data directory) or an admin key of organization "
+                    + OrganizationService.PLATFORM);
+        }
+        OrganizationService.requirePlatformAdmin(who, "read the platform's metrics");
+    }
+
+    private void methodNotAllowed(Context ctx) {
+        List<String> allowed = new ArrayList<>();
+        for (HandlerType type : MethodNotAllowedUtil.INSTANCE.findAvailableHttpHandlerTypes(app.unsafe.internalRouter, ctx.path())) {
+            allowed.add(type.name());
+        }
+        // Javalin answers HEAD wherever there is a GET
+        if (allowed.contains("GET") && !allowed.contains("HEAD")) {
+            allowed.add("HEAD");
+        }
+        String methods = String.join(", ", allowed);
+        ctx.header("Allow", methods);
+        problem(ctx, new ProblemException(405, "Method not allowed",
+                ctx.path() + " does not take " + ctx.method() + ", only " + methods, List.of()));
     }
 
     private Map<String, Object> health() {

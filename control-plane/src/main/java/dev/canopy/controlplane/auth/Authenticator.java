@@ -18,7 +18,7 @@ public final class Authenticator {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw ProblemException.unauthorized("this route needs an API key: send 'Authorization: Bearer <key>'");
         }
-        String key = authorizationHeader.startsWith("Bearer ") ? authorizationHeader.substring("Bearer ".length()).trim() : "";
+        String key = bearer(authorizationHeader);
         // one answer for every failure, so that a caller cannot tell a known key id from an unknown one
         ProblemException refused = ProblemException.unauthorized("the API key is not valid (unknown, revoked or mistyped)");
         String id = ApiKeys.idOf(key).orElseThrow(() -> refused);
@@ -27,5 +27,13 @@ public final class Authenticator {
             throw refused;
         }
         return new Principal(stored.get().organization(), id, stored.get().role());
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; empty for any other header, null for none. */
+    public static String bearer(String authorizationHeader) {
+        if (authorizationHeader == null) {
+            return null;
+        }
+        return authorizationHeader.startsWith("Bearer ") ? authorizationHeader.substring("Bearer ".length()).trim() : "";
     }
 }

@@ -7,6 +7,7 @@ import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.region.RegionNames;
 import dev.canopy.controlplane.store.AlreadyExistsException;
 import dev.canopy.controlplane.store.ApiKey;
+import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.store.Operation;
 import dev.canopy.controlplane.store.Organization;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,6 +58,10 @@ public final class OrganizationService {
     public record CreateKeyRequest(Role role, String description) {
     }
 
+    /** An organization as listed to the platform's admins. */
+    public record OrganizationView(String name, java.time.Instant createdAt, int clusters) {
+    }
+
     /**
      * Makes the platform organization if it is missing, and an admin key for it if it has no valid admin key;
      * returns that key (to show once) or empty when one was there already.
@@ -79,11 +85,53 @@ public final class OrganizationService {
         });
     }
 
-    public NewOrganization createOrganization(Principal who, CreateOrganizationRequest request) {
+    /** Refuses (403) any key but an admin key of the platform organization; {@code what} says what it may do. */
+    public static void requirePlatformAdmin(Principal who, String what) {
         who.requireAdmin();
         if (!who.organization().equals(PLATFORM)) {
-            throw ProblemException.forbidden("only an admin key of organization " + PLATFORM + " may create organizations");
+            throw ProblemException.forbidden("only an admin key of organization " + PLATFORM + " may " + what);
         }
+    }
+
+    public List<OrganizationView> organizations(Principal who) {
+        requirePlatformAdmin(who, "list organizations");
+        return store.read(tx -> {
+            Map<String, Integer> clusters = tx.clusterCounts();
+            return tx.organizations().stream().map(o ->
+                    new OrganizationView(o.name(), o.createdAt(), clusters.getOrDefault(o.name(), 0))).toList();
+        });
+    }
+
+    /**
+     * Removes an organization that has no cluster left, with its keys (they stop working at once), its stored answers
+     * and its audit log: a new organization of the same name must not read the old one's log. The platform's own
+     * log keeps that it was deleted, and by whom.
+     */
+    public void deleteOrganization(Principal who, String name) {
+        requirePlatformAdmin(who, "delete organizations");
+        if (PLATFORM.equals(name)) {
+            throw ProblemException.conflict("organization " + PLATFORM + " is the platform's own and cannot be deleted");
+        }
+        store.transaction(tx -> {
+            if (tx.organization(name).isEmpty()) {
+                throw ProblemException.notFound("no organization " + name);
+            }
+            List<String> clusters = tx.clusters(name).stream().map(ClusterRecord::name).toList();
+            if (!clusters.isEmpty()) {
+                throw ProblemException.conflict("organization " + name + " still has clusters "
+                        + String.join(", ", clusters) + ": delete them first");
+            }
+            int keys = tx.keys(name).size();
+            tx.deleteOrganization(name);
+            tx.record(Operation.of(who.organization(), who.keyId(), "delete-organization", null,
+                    "{\"name\":\"" + name + "\"}", Operation.Outcome.succeeded, keys + " keys removed", clock.instant()));
+            LOG.info("organization {} deleted by key {}, with its {} keys", name, who.keyId(), keys);
+            return null;
+        });
+    }
+
+    public NewOrganization createOrganization(Principal who, CreateOrganizationRequest request) {
+        requirePlatformAdmin(who, "create organizations");
         String name = request.name();
         if (name == null || !name.matches(RegionNames.ORGANIZATION_PATTERN)) {
             throw ProblemException.invalid(List.of(new FieldProblem("name",

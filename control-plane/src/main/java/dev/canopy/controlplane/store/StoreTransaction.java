@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The store's reads and writes on one connection (one transaction when opened by {@link ControlPlaneStore#transaction}). */
 public final class StoreTransaction {
@@ -62,6 +64,34 @@ public final class StoreTransaction {
 
     public List<Organization> organizations() {
         return handle.createQuery("SELECT * FROM organizations ORDER BY name").map(ORGANIZATION).list();
+    }
+
+    /** How many cluster records each organization has; one without any is absent. */
+    public Map<String, Integer> clusterCounts() {
+        return handle.createQuery("SELECT organization, COUNT(*) AS n FROM clusters GROUP BY organization")
+                .map((rs, ctx) -> Map.entry(rs.getString("organization"), rs.getInt("n"))).stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * Removes the organization and every row that names it: keys, stored answers, audit log and events. Its clusters
+     * must be gone; false when there is no such organization.
+     *
+     * @throws BusyException when a cluster of it was stored meanwhile, which the database refuses to leave orphaned
+     */
+    public boolean deleteOrganization(String name) {
+        for (String table : List.of("idempotency_keys", "api_keys", "operations", "cluster_events")) {
+            handle.createUpdate("DELETE FROM " + table + " WHERE organization = :org").bind("org", name).execute();
+        }
+        try {
+            return handle.createUpdate("DELETE FROM organizations WHERE name = :name").bind("name", name).execute() == 1;
+        } catch (UnableToExecuteStatementException e) {
+            // 23503: a row still references it, the same code in H2 and PostgreSQL
+            if (e.getCause() instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+                throw new BusyException("organization " + name + " got a cluster while it was being deleted", e);
+            }
+            throw e;
+        }
     }
 
     // API keys

@@ -49,6 +49,15 @@ final class ApiFixture implements AutoCloseable {
         return admin.withKey(null);
     }
 
+    /** What a Prometheus server is given: the scrape token of {@code /metrics}, from its file. */
+    ApiClient scraper() {
+        try {
+            return admin.withKey(Files.readString(controlPlane.metricsTokenFile()).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         controlPlane.close();

@@ -376,7 +376,7 @@ class ClusterApiWithFakeRegionTest {
     void metricsCountRequestsByRouteAndClustersByPhase() {
         api.admin.post("/api/v1/clusters", ORDERS);
         api.admin.get("/api/v1/clusters/orders");
-        String metrics = api.anonymous().get("/metrics").body();
+        String metrics = api.admin.get("/metrics").body();
         assertThat(metrics).contains("canopy_api_requests_total{method=\"GET\",route=\"/api/v1/clusters/{name}\",status=\"200\"} 1.0");
         assertThat(metrics).contains("canopy_clusters{phase=\"Pending\"} 1.0");
     }

@@ -41,7 +41,7 @@ class ClusterMetricsApiTest {
             assertThat(latest.path("reachable").asBoolean()).isFalse();
             assertThat(latest.path("error").asText()).startsWith("engine unreachable");
 
-            String scrape = api.anonymous().get("/metrics").body();
+            String scrape = api.scraper().get("/metrics").body();
             assertThat(scrape).contains("canopy_cluster_nodes_up{cluster=\"orders\",organization=\"default\"} 5.0")
                     .contains("canopy_cluster_reachable{cluster=\"orders\",organization=\"default\"} 0.0");
 

@@ -3,11 +3,18 @@ package dev.canopy.controlplane.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.canopy.controlplane.region.FakeRegion;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +38,65 @@ class OpenApiDocumentTest {
             assertThat(documented).containsExactlyInAnyOrderElementsOf(api.controlPlane.routes());
             assertThat(api.controlPlane.routes()).contains("POST /api/v1/clusters/{name}/resize");
         }
+    }
+
+    /** A real validator: a stray key (a comma in a flow mapping makes one) or a misplaced field is a message. */
+    @Test
+    void theDocumentValidatesWithoutAnyMessage() {
+        SwaggerParseResult result = parse();
+        assertThat(result.getMessages()).isEmpty();
+        assertThat(result.getOpenAPI()).isNotNull();
+        assertThat(result.getOpenAPI().getPaths()).isNotEmpty();
+    }
+
+    /**
+     * A comma in a plain value of a flow mapping ({@code { description: Made, with ..., content: ... }}) ends the value
+     * and makes the rest a key without a value. The validator flags one among a response's fields, not among a
+     * schema's, where OpenAPI 3.1 lets any keyword stand: so no key may be without a value anywhere.
+     */
+    @Test
+    void noKeyIsWithoutAValue() throws Exception {
+        List<String> empty = new ArrayList<>();
+        collectEmpty(new YAMLMapper().readTree(ApiServer.openApiDocument()), "", empty);
+        assertThat(empty).isEmpty();
+    }
+
+    private static void collectEmpty(JsonNode node, String at, List<String> empty) {
+        if (node.isNull()) {
+            empty.add(at);
+        }
+        node.fields().forEachRemaining(e -> collectEmpty(e.getValue(), at + "/" + e.getKey(), empty));
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            collectEmpty(node.get(i), at + "/" + i, empty);
+        }
+    }
+
+    /** Clients generated from the document name their methods by it. */
+    @Test
+    void everyOperationHasAnOperationIdOfItsOwn() {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        List<String> missing = new ArrayList<>();
+        parse().getOpenAPI().getPaths().forEach((path, item) -> operations(item).forEach((method, operation) -> {
+            String where = method + " " + path;
+            if (operation.getOperationId() == null || operation.getOperationId().isBlank()) {
+                missing.add(where);
+            } else {
+                assertThat(ids.put(operation.getOperationId(), where)).as("operationId %s of %s", operation.getOperationId(), where).isNull();
+            }
+        }));
+        assertThat(missing).as("operations without an operationId").isEmpty();
+        assertThat(ids.keySet()).allMatch(id -> id.matches("[a-z][A-Za-z0-9]*"), "camelCase");
+    }
+
+    private static SwaggerParseResult parse() {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        return new OpenAPIV3Parser().readContents(ApiServer.openApiDocument(), null, options);
+    }
+
+    private static Map<String, Operation> operations(PathItem item) {
+        return item.readOperationsMap().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
     }
 
     @Test

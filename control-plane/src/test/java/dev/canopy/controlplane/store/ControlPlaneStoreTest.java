@@ -282,6 +282,44 @@ class ControlPlaneStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.class)
+    void anOrganizationIsDeletedWithEveryRowThatNamesItButNotWhileItHasAClusterRecord(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertOrganization(new Organization("beta", T0));
+                for (String org : java.util.List.of("acme", "beta")) {
+                    tx.insertKey(new ApiKey(org + "1", org, Role.admin, "", "ab".repeat(32), T0, null));
+                    tx.claimIdempotencyKey(org, "retry-1", "h1", T0);
+                    tx.storeResponse(org, "retry-1", new StoredResponse("h1", 201, "{}"));
+                    tx.record(Operation.of(org, org + "1", "create", "orders", "{}", Operation.Outcome.refused, null, T0));
+                    tx.insertEvent(new ClusterEvent(0, org, "orders", "Ready", "Ready", "", T0));
+                }
+                tx.insertCluster(new ClusterRecord("beta", "orders", "local", "beta-orders", SPEC, 1, 1, T0, T0));
+                return null;
+            });
+            assertThat(store.<Map<String, Integer>>read(StoreTransaction::clusterCounts)).isEqualTo(Map.of("beta", 1));
+
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteOrganization("acme"))).isTrue();
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteOrganization("acme"))).isFalse();
+            assertThat(store.<java.util.List<Organization>>read(StoreTransaction::organizations)).extracting(Organization::name).containsExactly("beta");
+            assertThat(store.<java.util.Optional<ApiKey>>read(tx -> tx.key("acme1"))).isEmpty();
+            assertThat(store.<java.util.Optional<StoredResponse>>read(tx -> tx.storedResponse("acme", "retry-1"))).isEmpty();
+            assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("acme", null, 10))).isEmpty();
+            assertThat(store.<java.util.List<ClusterEvent>>read(tx -> tx.events("acme", "orders", 10))).isEmpty();
+            // the other organization keeps everything
+            assertThat(store.<java.util.Optional<ApiKey>>read(tx -> tx.key("beta1"))).isPresent();
+            assertThat(store.<java.util.List<Operation>>read(tx -> tx.operations("beta", null, 10))).hasSize(1);
+
+            // one with a cluster record is refused by the database, and nothing of it goes
+            assertThatThrownBy(() -> store.transaction(tx -> tx.deleteOrganization("beta")))
+                    .isInstanceOf(BusyException.class).hasMessageContaining("organization beta");
+            assertThat(store.<java.util.Optional<ApiKey>>read(tx -> tx.key("beta1"))).isPresent();
+            assertThat(store.<java.util.List<ClusterEvent>>read(tx -> tx.events("beta", "orders", 10))).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
     void registeredRegionsAreStoredWholeAndRemoved(TestDatabases database) {
         try (ControlPlaneStore store = database.open()) {
             // a kubeconfig is long and multi-line; it is kept exactly as given
