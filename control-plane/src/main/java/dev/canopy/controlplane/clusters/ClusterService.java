@@ -3,6 +3,7 @@ package dev.canopy.controlplane.clusters;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.SuspendedChanges;
+import dev.canopy.core.ReleaseChanges;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupRecord;
 import dev.canopy.api.InvalidSpecException;
@@ -140,6 +141,7 @@ public final class ClusterService {
         if (spec.replicaOf() != null && request.restoreFrom() != null) {
             problems.add(new FieldProblem("restoreFrom", "a replica starts from its source's rows; give replicaOf or restoreFrom, not both"));
         }
+        ReleaseChanges.problems(null, spec).stream().map(FieldProblem::fromSpecMessage).forEach(problems::add);
         if (!problems.isEmpty()) {
             throw ProblemException.invalid(problems);
         }
@@ -374,6 +376,10 @@ public final class ClusterService {
                 return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(),
                         record.regionName(), record.generation());
             }
+            List<String> unsupported = ReleaseChanges.problems(record.spec(), spec);
+            if (!unsupported.isEmpty()) {
+                throw ProblemException.invalid(unsupported.stream().map(FieldProblem::fromSpecMessage).toList());
+            }
             List<String> suspended = SuspendedChanges.problems(record.spec(), spec);
             if (!suspended.isEmpty()) {
                 // the cluster's state, not the request, stands in the way: the same request works once it runs
@@ -434,6 +440,10 @@ public final class ClusterService {
         who.requireClusterChanges();
         return audited(who, "backup", name, null, () -> {
             ClusterRecord record = store.read(tx -> find(tx, who, name));
+            ReleaseChanges.backupProblem(record.spec().release()).ifPresent(problem -> {
+                // refused here rather than accepted (202) and failed 0.4 s later
+                throw ProblemException.conflict(problem);
+            });
             Region region = regions.of(record.region());
             try {
                 if (!region.requestBackup(record.regionName())) {

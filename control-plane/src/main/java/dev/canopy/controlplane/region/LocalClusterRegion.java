@@ -41,6 +41,11 @@ public final class LocalClusterRegion implements Region {
 
     @Override
     public long restore(String clusterName, DatabaseClusterSpec spec, RestoreSource source) {
+        BackupOwnership.require(clusterName, source, () -> {
+            try (var destination = backups.destination(source.destination())) {
+                return destination.describe();
+            }
+        });
         try {
             return backups.restore(new ClusterManifest(clusterName, spec), releases.get(), source).generation();
         } catch (IllegalStateException e) {

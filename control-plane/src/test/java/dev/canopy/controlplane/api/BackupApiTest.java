@@ -87,6 +87,31 @@ class BackupApiTest {
         }
     }
 
+    /**
+     * One organization created a cluster from another's backup and read its rows: a backup is restored only into its
+     * own organization, and another's answers exactly as a missing one does.
+     */
+    @Test
+    void anotherOrganizationsBackupAnswersLikeAMissingOne() throws Exception {
+        ClusterStore store = new ClusterStore(regionDir);
+        try (ApiFixture api = new ApiFixture(new LocalClusterRegion(store, () -> List.of("2.17.0")))) {
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
+            BackupRecord good = recordGoodBackup(regionDir);
+            ApiClient acme = api.admin.withKey(api.admin.post("/api/v1/organizations", "{\"name\": \"acme\"}").json()
+                    .path("adminKey").path("secret").asText());
+
+            ApiClient.Response stolen = acme.post("/api/v1/clusters", restore("loot", good.id(), 3));
+            ApiClient.Response missing = acme.post("/api/v1/clusters", restore("loot", "acme-orders-19990101-000000-aaaaaaaa", 3));
+            assertThat(stolen.status()).isEqualTo(422);
+            assertThat(stolen.json().path("errors").get(0).path("message").asText())
+                    .isEqualTo("no backup " + good.id() + " in directory " + RegionBackups.defaultDirectory(regionDir));
+            assertThat(missing.json().path("errors").get(0).path("message").asText()).as("said the same way")
+                    .isEqualTo("no backup acme-orders-19990101-000000-aaaaaaaa in directory " + RegionBackups.defaultDirectory(regionDir));
+            assertThat(store.get("acme-loot")).as("nothing stored").isEmpty();
+            assertThat(api.admin.post("/api/v1/clusters", restore("again", good.id(), 3)).status()).as("its own organization").isEqualTo(201);
+        }
+    }
+
     @Test
     void theBackupPolicyIsReplacedAndABadOneIsRefusedNamingTheField() throws Exception {
         ClusterStore store = new ClusterStore(regionDir);

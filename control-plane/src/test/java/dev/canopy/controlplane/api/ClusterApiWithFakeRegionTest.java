@@ -41,7 +41,7 @@ class ClusterApiWithFakeRegionTest {
 
     @BeforeEach
     void start() {
-        region = new FakeRegion("local", List.of("2.16.0", "2.17.0"));
+        region = new FakeRegion("local", List.of("2.18.0", "2.17.0"));
         api = new ApiFixture(region);
     }
 
@@ -143,7 +143,7 @@ class ClusterApiWithFakeRegionTest {
         ApiClient.Response badName = api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"Orders_1\""));
         assertThat(fields(badName)).containsExactly("name");
 
-        ApiClient.Response unavailable = api.admin.post("/api/v1/clusters", ORDERS.replace("2.17.0", "2.18.0"));
+        ApiClient.Response unavailable = api.admin.post("/api/v1/clusters", ORDERS.replace("2.17.0", "2.99.0"));
         assertThat(unavailable.status()).isEqualTo(422);
         assertThat(fields(unavailable)).containsExactly("release");
 
@@ -265,7 +265,7 @@ class ClusterApiWithFakeRegionTest {
         assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
         assertThat(region.get("default-orders").orElseThrow().spec().aggregators().height()).isEqualTo(1.0);
 
-        ApiClient.Response stale = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}",
+        ApiClient.Response stale = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.18.0\"}",
                 Map.of("If-Match", etag));
         assertThat(stale.status()).isEqualTo(412);
         assertThat(stale.contentType()).startsWith("application/problem+json");
@@ -276,23 +276,34 @@ class ClusterApiWithFakeRegionTest {
         assertThat(fields(tooMany)).containsExactly("leaves.count");
         assertThat(region.get("default-orders").orElseThrow().spec().leaves().count()).isEqualTo(3);
 
-        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}",
+        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.18.0\"}",
                 Map.of("If-Match", "\"2\""));
         assertThat(upgraded.status()).isEqualTo(200);
-        assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.16.0");
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.18.0");
 
         ApiClient.Response badStrategy = api.admin.post("/api/v1/clusters/orders/upgrade",
-                "{\"release\": \"2.17.0\", \"strategy\": \"Rolling\"}");
+                "{\"release\": \"2.18.0\", \"strategy\": \"Rolling\"}");
         assertThat(badStrategy.status()).as(badStrategy.body()).isEqualTo(422);
         assertThat(badStrategy.body()).contains("must be BlueGreen or CoordinatedRestart, got Rolling");
-        assertThat(region.get("default-orders").orElseThrow().spec().release()).as("nothing changed").isEqualTo("2.16.0");
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).as("nothing changed").isEqualTo("2.18.0");
         ApiClient.Response coordinated = api.admin.post("/api/v1/clusters/orders/upgrade",
-                "{\"release\": \"2.17.0\", \"strategy\": \"CoordinatedRestart\"}");
+                "{\"release\": \"2.18.0\", \"strategy\": \"CoordinatedRestart\"}");
         assertThat(coordinated.status()).as(coordinated.body()).isEqualTo(200);
         assertThat(region.get("default-orders").orElseThrow().spec().upgradeStrategy()).isEqualTo("CoordinatedRestart");
         ApiClient.Response resizedAgain = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 2}}");
         assertThat(resizedAgain.status()).isEqualTo(200);
         assertThat(region.get("default-orders").orElseThrow().spec().upgradeStrategy()).as("kept by a resize").isEqualTo("CoordinatedRestart");
+    }
+
+    /** A newer engine's storage is not read back by an older one: a downgrade is refused naming the field. */
+    @Test
+    void aDowngradeIsRefusedNamingTheReleaseAndNothingIsStored() {
+        api.admin.post("/api/v1/clusters", ORDERS.replace("2.17.0", "2.18.0"));
+        ApiClient.Response down = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.17.0\"}");
+        assertThat(down.status()).as(down.body()).isEqualTo(422);
+        assertThat(fields(down)).containsExactly("release");
+        assertThat(down.json().path("errors").get(0).path("message").asText()).startsWith("2.17.0 is an older engine than the cluster's 2.18.0");
+        assertThat(region.get("default-orders").orElseThrow().spec().release()).isEqualTo("2.18.0");
     }
 
     @Test
@@ -329,7 +340,7 @@ class ClusterApiWithFakeRegionTest {
         assertThat(resized.status()).as(resized.body()).isEqualTo(409);
         assertThat(resized.json().path("detail").asText()).startsWith("cluster orders is suspended: resume it first, then resize it")
                 .contains("spec.leaves");
-        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.16.0\"}");
+        ApiClient.Response upgraded = api.admin.post("/api/v1/clusters/orders/upgrade", "{\"release\": \"2.18.0\"}");
         assertThat(upgraded.status()).as(upgraded.body()).isEqualTo(409);
         assertThat(region.get("default-orders").orElseThrow().generation()).as("nothing written to the region").isEqualTo(generation);
         assertThat(api.admin.get("/api/v1/clusters/orders").json().path("spec").path("leaves").path("count").asInt()).isEqualTo(2);
@@ -441,13 +452,13 @@ class ClusterApiWithFakeRegionTest {
 
         // every other change keeps the source
         assertThat(api.admin.post("/api/v1/clusters/copy/resize", "{\"leaves\": {\"count\": 3}}").status()).isEqualTo(200);
-        assertThat(api.admin.post("/api/v1/clusters/copy/upgrade", "{\"release\": \"2.16.0\"}").status()).isEqualTo(200);
+        assertThat(api.admin.post("/api/v1/clusters/copy/upgrade", "{\"release\": \"2.18.0\"}").status()).isEqualTo(200);
         assertThat(api.admin.post("/api/v1/clusters/copy/suspend", null).status()).isEqualTo(200);
         assertThat(api.admin.post("/api/v1/clusters/copy/resume", null).status()).isEqualTo(200);
         assertThat(api.admin.post("/api/v1/clusters/copy/backup-policy", "{\"schedule\": \"6h\"}").status()).isEqualTo(200);
         var spec = region.get("default-copy").orElseThrow().spec();
         assertThat(spec.leaves().count()).isEqualTo(3);
-        assertThat(spec.release()).isEqualTo("2.16.0");
+        assertThat(spec.release()).isEqualTo("2.18.0");
         assertThat(spec.replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
     }
 

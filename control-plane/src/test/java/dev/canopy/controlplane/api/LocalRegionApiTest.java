@@ -39,7 +39,7 @@ class LocalRegionApiTest {
                 assertThat(c.spec().redundancyLevel()).isEqualTo(1);
             });
 
-            ApiClient.Response unavailable = api.admin.post("/api/v1/clusters/users/upgrade", "{\"release\": \"2.16.0\"}");
+            ApiClient.Response unavailable = api.admin.post("/api/v1/clusters/users/upgrade", "{\"release\": \"2.18.0\"}");
             assertThat(unavailable.status()).isEqualTo(422);
             assertThat(unavailable.json().path("errors").get(0).path("field").asText()).isEqualTo("release");
             assertThat(unavailable.json().path("errors").get(0).path("message").asText()).contains("not available in the local region");

@@ -41,7 +41,7 @@ class PortalInChromiumWithFakeRegionTest {
 
     @BeforeEach
     void start() throws Exception {
-        region = new FakeRegion("local", List.of("2.16.0", "2.17.0"));
+        region = new FakeRegion("local", List.of("2.17.0", "2.18.0"));
         api = new ApiFixture(region);
         chromium = new HeadlessChromium();
         browser = chromium.browser;
