@@ -347,15 +347,14 @@ abstract class OperatorReconciliationTests {
 
     @Test
     void anEngineVersionChangeStopsEveryNodeThenStartsThemAllOnTheNewImage() {
-        create("ledger", spec(1, 1.0));
+        create("ledger", spec(1, 1.0).withRelease("2.16.0"));
         awaitReady("ledger", 1);
-        edit("ledger", s -> new DatabaseClusterSpec("2.16.0", s.redundancyLevel(), s.aggregators(), s.leaves(), s.config(),
-                s.suspended()));
+        edit("ledger", s -> s.withRelease("2.17.0"));
         awaitReady("ledger", 2);
-        assertThat(get("ledger").getStatus().release()).isEqualTo("2.16.0");
+        assertThat(get("ledger").getStatus().release()).isEqualTo("2.17.0");
         for (String name : List.of("ledger-leaves-ag1", "ledger-leaves-ag2", "ledger-aggregators")) {
             assertThat(statefulSet(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                    .isEqualTo("apacheignite/ignite:2.16.0");
+                    .isEqualTo("apacheignite/ignite:2.17.0");
         }
         assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
             assertThat(e.getInvolvedObject().getName()).isEqualTo("ledger");
