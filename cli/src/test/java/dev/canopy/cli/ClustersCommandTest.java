@@ -176,7 +176,7 @@ class ClustersCommandTest {
         assertThat(clusters("create", "orders").code()).isZero();
         CliRun.Result refused = clusters("create", "copy", "--replica-of", "nosuch");
         assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.errLines()).contains("  replicaOf.cluster: no cluster named nosuch in region local");
+        assertThat(refused.errLines()).as("said once").containsExactly("canopy: replicaOf.cluster: no cluster named nosuch in region local");
         assertThat(clusters("create", "copy", "--replica-of", "mars/orders").err()).contains("replicaOf.region: no region named mars");
         assertThat(store.get("default-copy")).isEmpty();
 
