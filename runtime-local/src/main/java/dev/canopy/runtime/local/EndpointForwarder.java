@@ -52,6 +52,11 @@ public final class EndpointForwarder implements AutoCloseable {
         LOG.info("{}: endpoint {}:{} forwards to {}", name, host, port, target.get());
     }
 
+    /** Whether it still takes connections: false once closed. */
+    boolean listening() {
+        return !listener.isClosed();
+    }
+
     public int port() {
         return listener.getLocalPort();
     }

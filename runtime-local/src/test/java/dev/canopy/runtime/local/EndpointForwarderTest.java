@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Real sockets on free ports: two line servers that answer with their name, one forwarder in front. */
 class EndpointForwarderTest {
@@ -110,7 +109,7 @@ class EndpointForwarderTest {
             assertThat(client.getInputStream().read()).as("closed, no bytes").isEqualTo(-1);
         }
         forwarder.close();
-        // nothing listens there any more (binding it again is not asserted: the closed connections' states may hold it)
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(java.net.ConnectException.class);
+        // its own state, not a connection to the port: CI saw another test of the same run take the freed port at once
+        assertThat(forwarder.listening()).isFalse();
     }
 }
