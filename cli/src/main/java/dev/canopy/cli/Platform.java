@@ -6,6 +6,7 @@ import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
 import dev.canopy.region.local.RegionListener;
 import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.NodeLifetime;
 import dev.canopy.runtime.local.ReleaseCatalog;
 
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ final class Platform {
     }
 
     static LocalRegion localRegion(ClusterStore store, RegionListener listener) {
-        LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases());
+        // the data plane outlives the platform: killed, it finds its nodes serving when it comes back
+        LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases(), NodeLifetime.OUTLIVES_RUNTIME);
         IgniteEngine engine = IgniteEngine.local();
         // the engine's snapshots give the region its backups and restores
         return new LocalRegion(store, runtime, engine, listener, Clock.systemUTC(), PlannerPolicy.DEFAULTS, engine);

@@ -5,8 +5,8 @@ import org.apache.ignite.internal.cdc.CdcMain;
 
 /**
  * Starts Ignite's change-data-capture application for one leaf from a Spring XML holding the leaf's
- * {@code IgniteConfiguration} and a {@code CdcConfiguration} (as {@code CdcCommandLineStartup} does), tied to its
- * supervisor like a node: when the supervisor's end of standard input closes, it stops. It exits with 1 when the
+ * {@code IgniteConfiguration} and a {@code CdcConfiguration} (as {@code CdcCommandLineStartup} does), supervised
+ * like a node (tied to its supervisor's standard input or outliving it, see {@link NodeLauncher}). It exits with 1 when the
  * application ends by itself (the target unreachable for too long, a broken state), so that its supervisor restarts
  * it; it resumes from its last committed position.
  */

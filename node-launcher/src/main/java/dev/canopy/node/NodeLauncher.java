@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Starts one Ignite node from its Spring XML file and ties its life to its supervisor: the supervisor holds this
- * process's standard input open, so when the supervisor goes away, even by kill -9, standard input ends and the node
- * stops instead of living on as an orphan that holds ports and storage.
+ * Starts one Ignite node from its Spring XML file. It stops gracefully on SIGTERM (the engine's shutdown hook). With
+ * {@code -Dcanopy.supervisor=stdin} its life is tied to its supervisor's: the supervisor holds this process's standard
+ * input open, so when the supervisor goes away, even by kill -9, standard input ends and the node stops instead of
+ * living on as an orphan (tests and tools want that); without it, the node outlives its supervisor, which adopts it
+ * again when it comes back (the platform wants that: the data plane serves while the platform is down).
  */
 public final class NodeLauncher {
 
@@ -52,8 +54,14 @@ public final class NodeLauncher {
         }
     }
 
-    /** Stops this process (through the shutdown hooks) when the supervisor's end of standard input closes. */
+    /**
+     * Stops this process (through the shutdown hooks) when the supervisor's end of standard input closes, if the
+     * supervisor asked for it.
+     */
     static void watchSupervisor(String what) {
+        if (!"stdin".equals(System.getProperty("canopy.supervisor"))) {
+            return;
+        }
         Thread watchdog = new Thread(() -> stopWhenSupervisorGoes(what), "canopy-supervisor-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();

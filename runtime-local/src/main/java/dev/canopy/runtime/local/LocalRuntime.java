@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -42,8 +43,9 @@ import java.util.stream.Stream;
  * beside a leaf of a replication source; its progress is in the leaf's storage) and, once a cluster's aggregators
  * changed hands (a blue/green upgrade), {@code clusters/<cluster>/endpoints.json} (the ports its clients know, each
  * served by an {@link EndpointForwarder} to the aggregator of the same ordinal in the cluster's current deployment).
- * Node processes live no longer than this runtime: {@link #close()} stops them, and if this JVM dies they stop by
- * themselves (see the node launcher).
+ * {@link #close()} stops every node this runtime supervises. If this JVM dies instead, its nodes either stop by
+ * themselves or keep running, as its {@link NodeLifetime} says; a later runtime on the same directory adopts a cluster's
+ * running nodes the first time it is asked about that cluster, so that a tool touching one cluster leaves the others be.
  */
 public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -54,6 +56,9 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private final ReleaseCatalog releases;
     private final String host;
     private final Duration stopTimeout;
+    private final NodeLifetime lifetime;
+    /** Clusters whose surviving nodes have been looked for (see {@link #adopt}). */
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, NodeProcess> captures = new ConcurrentHashMap<>();
     /** cluster/aggregator to the forwarder serving its published port. */
@@ -66,16 +71,25 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
         return t;
     });
 
-    public LocalRuntime(Path dataDir, ReleaseCatalog releases, String host, Duration stopTimeout) {
+    public LocalRuntime(Path dataDir, ReleaseCatalog releases, String host, Duration stopTimeout, NodeLifetime lifetime) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.releases = releases;
         this.host = host;
         this.stopTimeout = stopTimeout;
-        reapOrphans();
+        this.lifetime = lifetime;
+    }
+
+    /** Nodes that end with this runtime. */
+    public LocalRuntime(Path dataDir, ReleaseCatalog releases, String host, Duration stopTimeout) {
+        this(dataDir, releases, host, stopTimeout, NodeLifetime.ENDS_WITH_RUNTIME);
+    }
+
+    public LocalRuntime(Path dataDir, ReleaseCatalog releases, NodeLifetime lifetime) {
+        this(dataDir, releases, "127.0.0.1", Duration.ofSeconds(30), lifetime);
     }
 
     public LocalRuntime(Path dataDir, ReleaseCatalog releases) {
-        this(dataDir, releases, "127.0.0.1", Duration.ofSeconds(30));
+        this(dataDir, releases, NodeLifetime.ENDS_WITH_RUNTIME);
     }
 
     public ReleaseCatalog releases() {
@@ -97,12 +111,21 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     /** Supervised like a node: restarted with a growing delay when it exits unasked, stopped with the cluster. */
     @Override
     public void startCapture(String cluster, NodeId leaf, NodeLaunch launch) {
-        captures.computeIfAbsent(key(cluster, leaf),
-                k -> new NodeProcess(cluster, leaf, true, captureDirectory(cluster, leaf), releases, scheduler)).start(launch);
+        adopt(cluster);
+        captures.computeIfAbsent(key(cluster, leaf), k -> capture(cluster, leaf)).start(launch);
+    }
+
+    private NodeProcess capture(String cluster, NodeId leaf) {
+        return new NodeProcess(cluster, leaf, true, captureDirectory(cluster, leaf), releases, scheduler, lifetime);
+    }
+
+    private NodeProcess node(String cluster, NodeId node) {
+        return new NodeProcess(cluster, node, false, nodeDirectory(cluster, node), releases, scheduler, lifetime);
     }
 
     @Override
     public void stopCapture(String cluster, NodeId leaf) {
+        adopt(cluster);
         NodeProcess capture = captures.remove(key(cluster, leaf));
         if (capture != null) {
             capture.stop(stopTimeout);
@@ -111,6 +134,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public Map<NodeId, String> captures(String cluster) {
+        adopt(cluster);
         Map<NodeId, String> wanted = new TreeMap<>();
         captures.forEach((key, capture) -> {
             if (key.startsWith(cluster + "/")) {
@@ -153,6 +177,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public List<NodeObservation> observe(String cluster) {
+        adopt(cluster);
         Set<NodeId> nodes = new HashSet<>(storedNodes(cluster));
         processes.forEach((key, process) -> {
             if (key.startsWith(cluster + "/")) {
@@ -171,8 +196,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public void start(String cluster, NodeId node, NodeLaunch launch) {
-        processes.computeIfAbsent(key(cluster, node),
-                k -> new NodeProcess(cluster, node, nodeDirectory(cluster, node), releases, scheduler)).start(launch);
+        adopt(cluster);
+        processes.computeIfAbsent(key(cluster, node), k -> node(cluster, node)).start(launch);
     }
 
     @Override
@@ -196,6 +221,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public void stop(String cluster, NodeId node) {
+        adopt(cluster);
         NodeProcess process = processes.get(key(cluster, node));
         if (process != null) {
             process.stop(stopTimeout);
@@ -217,6 +243,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     /** Stops every node of the cluster, in parallel, and deletes everything it had on disk. */
     public void deleteCluster(String cluster) {
+        adopt(cluster);
         closeEndpoints(cluster);
         published.remove(cluster);
         stopAll(cluster + "/");
@@ -230,6 +257,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
      * directory holds (the region's own files, when the cluster's nodes run under its name): a retired deployment.
      */
     public synchronized void retire(String cluster) {
+        adopt(cluster);
         stopAll(cluster + "/");
         processes.keySet().removeIf(k -> k.startsWith(cluster + "/"));
         captures.keySet().removeIf(k -> k.startsWith(cluster + "/"));
@@ -328,6 +356,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     /** Stops every node of the cluster and keeps its storage. */
     public void stopCluster(String cluster) {
+        adopt(cluster);
         stopAll(cluster + "/");
     }
 
@@ -418,31 +447,45 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
         }
     }
 
-    /** Kills node processes left by an earlier platform that died before its nodes noticed. */
-    private void reapOrphans() {
-        Path clusters = dataDir.resolve("clusters");
-        if (!Files.isDirectory(clusters)) {
+    /**
+     * Takes over the cluster's nodes and captures that an earlier runtime started and that are still running (once per
+     * cluster and runtime): they keep serving, and the reconciler finds them up rather than starting a second copy.
+     */
+    private void adopt(String cluster) {
+        if (!adopted.add(cluster)) {
             return;
         }
-        try (Stream<Path> pidFiles = Files.find(clusters, 4, (p, a) -> p.getFileName().toString().equals(NodeProcess.PID_FILE))) {
-            pidFiles.forEach(pidFile -> {
+        adoptUnder(cluster, clusterDirectory(cluster).resolve("nodes"), processes, id -> node(cluster, id));
+        adoptUnder(cluster, clusterDirectory(cluster).resolve("captures"), captures, id -> capture(cluster, id));
+    }
+
+    private static void adoptUnder(String cluster, Path dir, Map<String, NodeProcess> supervised,
+                                   java.util.function.Function<NodeId, NodeProcess> supervisor) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> nodeDirs = Files.list(dir)) {
+            for (Path nodeDir : nodeDirs.toList()) {
+                Path pidFile = nodeDir.resolve(NodeProcess.PID_FILE);
+                if (!Files.exists(pidFile)) {
+                    continue;
+                }
+                NodeId id = NodeId.parse(nodeDir.getFileName().toString());
                 try {
                     long pid = Long.parseLong(Files.readString(pidFile).strip());
-                    String nodeDir = pidFile.getParent().toString();
-                    ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                            .filter(h -> h.info().commandLine().map(c -> c.contains("-Dcanopy.node.dir=" + nodeDir + " ")).orElse(false))
-                            .ifPresent(h -> {
-                                LOG.warn("killing node process {} left over from an earlier run ({})", pid, nodeDir);
-                                h.destroyForcibly();
-                                h.onExit().join();
-                            });
-                    Files.deleteIfExists(pidFile);
+                    Optional<ProcessHandle> found = ProcessHandle.of(pid);
+                    NodeProcess process = supervisor.apply(id);
+                    if (found.isPresent() && process.adopt(found.get())) {
+                        supervised.put(key(cluster, id), process);
+                    } else {
+                        Files.deleteIfExists(pidFile);
+                    }
                 } catch (IOException | NumberFormatException e) {
                     LOG.debug("ignoring unreadable pid file {}", pidFile, e);
                 }
-            });
+            }
         } catch (IOException e) {
-            LOG.warn("could not look for left-over node processes under {}: {}", clusters, e.getMessage());
+            LOG.warn("could not look for running nodes under {}: {}", dir, e.getMessage());
         }
     }
 

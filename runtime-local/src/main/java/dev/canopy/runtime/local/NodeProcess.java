@@ -6,8 +6,10 @@ import dev.canopy.core.NodeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +23,20 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One node's JVM and its supervisor: starts it, brings it back with a growing delay when it dies without being asked
- * to, and stops it gracefully (standard input closed), then by force after a timeout.
+ * to, and stops it gracefully (SIGTERM: the engine's shutdown hook), then by force after a timeout. A node either ends
+ * with the runtime that started it (it watches its standard input, which the runtime holds open) or outlives it, and is
+ * then adopted by the next runtime on the same directory ({@link #adopt}), running on, not restarted.
  */
 final class NodeProcess {
     private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
+    /** Set to {@code stdin} on a node that must stop when its runtime goes (read by the node launcher). */
+    static final String SUPERVISOR_PROPERTY = "canopy.supervisor";
     static final String LOG_FILE = "node.log";
     static final String PID_FILE = "node.pid";
+    /** What the running process was started with (fingerprint and release): how a later runtime adopts it. */
+    static final String RUNNING_FILE = "running.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final File NO_INPUT = new File("/dev/null");
     /** Where the engine keeps a leaf's data, under its work directory. */
     static final String STORAGE_DIR = "db";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
@@ -41,9 +51,16 @@ final class NodeProcess {
     private final Path workDirectory;
     private final ReleaseCatalog releases;
     private final ScheduledExecutorService scheduler;
+    private final NodeLifetime lifetime;
 
+    /** The launch to start it with; null for a node adopted from an earlier runtime until it is asked to start. */
     private NodeLaunch launch;
-    private Process process;
+    /** The fingerprint and release of the running process (from {@link #launch}, or from the adopted node's file). */
+    private Running running;
+    /** The node's process: a child of this runtime, or one adopted from an earlier runtime. */
+    private ProcessHandle process;
+    /** The same process while it is this runtime's child: its exit code, and the standard input a tied node watches. */
+    private Process child;
     private boolean wanted;
     private boolean restarting;
     /** A leaf's storage existed at some point: from then on, its absence means it was lost, not not yet created. */
@@ -53,18 +70,20 @@ final class NodeProcess {
     private Instant startedAt = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
 
-    NodeProcess(String cluster, NodeId node, Path workDirectory, ReleaseCatalog releases, ScheduledExecutorService scheduler) {
-        this(cluster, node, false, workDirectory, releases, scheduler);
-    }
-
     /** @param capture whether this is the change-data-capture process beside the leaf rather than the node */
-    NodeProcess(String cluster, NodeId node, boolean capture, Path workDirectory, ReleaseCatalog releases, ScheduledExecutorService scheduler) {
+    NodeProcess(String cluster, NodeId node, boolean capture, Path workDirectory, ReleaseCatalog releases,
+                ScheduledExecutorService scheduler, NodeLifetime lifetime) {
         this.cluster = cluster;
         this.name = capture ? node.name() + ".cdc" : node.name();
         this.holdsStorage = node.isLeaf() && !capture;
         this.workDirectory = workDirectory;
         this.releases = releases;
         this.scheduler = scheduler;
+        this.lifetime = lifetime;
+    }
+
+    /** What a running node was started with, kept beside its pid file. */
+    record Running(String fingerprint, String release) {
     }
 
     synchronized NodeState state() {
@@ -80,11 +99,11 @@ final class NodeProcess {
     }
 
     synchronized String fingerprint() {
-        return launch == null ? null : launch.fingerprint();
+        return running == null ? null : running.fingerprint();
     }
 
     synchronized String runningRelease() {
-        return launch == null ? null : launch.release();
+        return running == null ? null : running.release();
     }
 
     synchronized int restarts() {
@@ -95,14 +114,50 @@ final class NodeProcess {
         return process != null && process.isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }
 
+    /**
+     * Takes over a node that an earlier runtime started and that outlived it: it keeps running, and is restarted only
+     * once asked to start with another launch. Returns false (and takes nothing over) when the pid is not this node's
+     * process any more.
+     */
+    synchronized boolean adopt(ProcessHandle found) {
+        if (!found.isAlive() || !isThisNode(found)) {
+            return false;
+        }
+        Path file = workDirectory.resolve(RUNNING_FILE);
+        try {
+            running = JSON.readValue(file.toFile(), Running.class);
+        } catch (IOException e) {
+            LOG.warn("{}/{}: pid {} runs without a readable {} ({}): stopping it, it is started again as the spec says",
+                    cluster, name, found.pid(), file, e.getMessage());
+            kill(found);
+            return false;
+        }
+        process = found;
+        child = null;
+        storageSeen = hasStorage();
+        startedAt = found.info().startInstant().orElse(Instant.now());
+        LOG.info("{}/{}: adopted, pid {}, release {}: it kept running while no platform supervised it", cluster, name,
+                found.pid(), running.release());
+        found.onExit().thenAccept(this::exited);
+        return true;
+    }
+
+    /** The process's command line names this work directory: a recycled pid is some other program. */
+    boolean isThisNode(ProcessHandle handle) {
+        return handle.info().commandLine().map(c -> c.contains("-Dcanopy.node.dir=" + workDirectory + " ")).orElse(false);
+    }
+
     /** Starts the node with this launch, unless it already runs with it. */
     synchronized void start(NodeLaunch newLaunch) {
-        boolean running = process != null && process.isAlive();
-        if (running && launch != null && launch.fingerprint().equals(newLaunch.fingerprint())) {
+        boolean alive = process != null && process.isAlive();
+        if (alive && running != null && running.fingerprint().equals(newLaunch.fingerprint())) {
+            // an adopted node learns its launch here: a later crash restarts it with it
+            this.launch = newLaunch;
+            this.wanted = true;
             return;
         }
-        if (running) {
-            LOG.info("{}/{}: restarting with a new configuration ({} -> {})", cluster, name, launch.fingerprint(), newLaunch.fingerprint());
+        if (alive) {
+            LOG.info("{}/{}: restarting with a new configuration ({} -> {})", cluster, name, fingerprint(), newLaunch.fingerprint());
             stopProcess(Duration.ofSeconds(60));
         }
         this.launch = newLaunch;
@@ -127,32 +182,44 @@ final class NodeProcess {
             }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(launch.jvmOptions());
+            if (lifetime == NodeLifetime.ENDS_WITH_RUNTIME) {
+                command.add("-D" + SUPERVISOR_PROPERTY + "=stdin");
+            }
             command.add("-Dcanopy.node=" + cluster + "/" + name);
-            // lets a later runtime recognise this process as a node of this directory (see LocalRuntime#reapOrphans)
+            // lets a later runtime recognise this process as a node of this directory (see #isThisNode)
             command.add("-Dcanopy.node.dir=" + workDirectory);
             command.add("-cp");
             command.add(releases.classpath(launch.release()));
             command.add("dev.canopy.node.NodeLauncher");
             command.addAll(launch.arguments());
             Path log = workDirectory.resolve(LOG_FILE);
-            process = new ProcessBuilder(command)
+            child = new ProcessBuilder(command)
                     .directory(workDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    // a tied node ends when this runtime's end of the pipe closes; one that outlives it reads nothing
+                    .redirectInput(lifetime == NodeLifetime.ENDS_WITH_RUNTIME ? ProcessBuilder.Redirect.PIPE
+                            : ProcessBuilder.Redirect.from(NO_INPUT))
                     .start();
+            process = child.toHandle();
+            running = new Running(launch.fingerprint(), launch.release());
+            JSON.writeValue(workDirectory.resolve(RUNNING_FILE).toFile(), running);
             Files.writeString(workDirectory.resolve(PID_FILE), Long.toString(process.pid()));
             startedAt = Instant.now();
             LOG.info("{}/{}: started, pid {}, release {}, log {}", cluster, name, process.pid(), launch.release(), log);
-            Process started = process;
-            started.onExit().thenAccept(this::exited);
+            process.onExit().thenAccept(this::exited);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + cluster + "/" + name + " in " + workDirectory + ": " + e.getMessage(), e);
         }
     }
 
-    private synchronized void exited(Process gone) {
-        if (gone != process || !wanted) {
+    private synchronized void exited(ProcessHandle gone) {
+        if (!gone.equals(process) || !wanted) {
+            return;
+        }
+        if (launch == null) {
+            // adopted and died before the reconciler asked for it: the next pass starts it (it is STOPPED)
+            wanted = false;
             return;
         }
         Duration ran = Duration.between(startedAt, Instant.now());
@@ -161,8 +228,9 @@ final class NodeProcess {
         }
         restarts++;
         restarting = true;
-        LOG.warn("{}/{}: exited with code {} after {} s without being asked to; restarting in {} s (restart {}); see {}",
-                cluster, name, gone.exitValue(), ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
+        String code = child != null && child.pid() == gone.pid() ? "with code " + child.exitValue() : "(adopted: code unknown)";
+        LOG.warn("{}/{}: exited {} after {} s without being asked to; restarting in {} s (restart {}); see {}",
+                cluster, name, code, ran.toSeconds(), backoff.toSeconds(), restarts, workDirectory.resolve(LOG_FILE));
         scheduler.schedule(this::restartIfStillWanted, backoff.toMillis(), TimeUnit.MILLISECONDS);
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
@@ -205,28 +273,28 @@ final class NodeProcess {
     }
 
     private void stopProcess(Duration timeout) {
-        Process running = process;
-        if (running == null || !running.isAlive()) {
+        ProcessHandle stopping = process;
+        if (stopping == null || !stopping.isAlive()) {
             return;
         }
-        // closing standard input is the launcher's signal to stop gracefully
-        try (OutputStream in = running.getOutputStream()) {
-            in.flush();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        // SIGTERM: the engine's shutdown hook stops the node gracefully (a child or an adopted node alike)
+        stopping.destroy();
         try {
-            running.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("{}/{}: stopped (exit code {})", cluster, name, running.exitValue());
+            stopping.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("{}/{}: stopped", cluster, name);
         } catch (TimeoutException e) {
             LOG.warn("{}/{}: did not stop within {} s; killing it", cluster, name, timeout.toSeconds());
-            running.destroyForcibly();
-            running.onExit().join();
+            kill(stopping);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.destroyForcibly();
+            stopping.destroyForcibly();
         } catch (java.util.concurrent.ExecutionException e) {
-            running.destroyForcibly();
+            kill(stopping);
         }
+    }
+
+    private static void kill(ProcessHandle handle) {
+        handle.destroyForcibly();
+        handle.onExit().join();
     }
 }
