@@ -58,10 +58,10 @@ public final class Planner {
         }
         List<NodeId> leaves = DesiredNodes.leaves(spec);
         List<NodeId> missingLeaves = leaves.stream().filter(n -> !observed.isUp(n) && !observed.lostStorage(n)).toList();
-        if (!missingLeaves.isEmpty()) {
-            return new Step.StartNodes(missingLeaves, "StartingLeaves", "starting " + names(missingLeaves));
-        }
         EngineView engine = observed.engine();
+        if (!missingLeaves.isEmpty()) {
+            return startLeaves(observed, missingLeaves);
+        }
         List<NodeId> leavesAway = leaves.stream().filter(n -> !engine.joined(n)).toList();
         if (!engine.reachable()) {
             return new Step.Wait("LeavesJoining", "waiting for " + leaves.stream()
@@ -151,6 +151,38 @@ public final class Planner {
             return rollingRestart(policy, rollout);
         }
         return new Step.Done("Ready", "SQL answers through the aggregators; " + leaves.size() + " leaves in the baseline");
+    }
+
+    /**
+     * Starts the leaves that are not up. While no cluster has formed, a leaf that holds no data yet (one a scale-out
+     * added, not in the last baseline seen) waits for the leaves of the baseline: started beside them it may form a
+     * cluster of its own first, which they then cannot join ("Node with set up BaselineTopology is not allowed to
+     * join"), and the cluster stays down.
+     */
+    private static Step startLeaves(Observed observed, List<NodeId> missing) {
+        List<String> baseline = lastBaseline(observed);
+        if (observed.engine().reachable() || baseline.isEmpty()) {
+            return new Step.StartNodes(missing, "StartingLeaves", "starting " + names(missing));
+        }
+        List<NodeId> holdingData = missing.stream().filter(n -> baseline.contains(n.name())).toList();
+        List<NodeId> empty = missing.stream().filter(n -> !baseline.contains(n.name())).toList();
+        boolean baselineCanForm = baseline.stream().map(NodeId::parse).anyMatch(n -> !observed.lostStorage(n));
+        if (empty.isEmpty() || !baselineCanForm) {
+            return new Step.StartNodes(missing, "StartingLeaves", "starting " + names(missing));
+        }
+        String later = names(empty) + (empty.size() == 1 ? ", which holds" : ", which hold") + " no data yet, "
+                + (empty.size() == 1 ? "starts" : "start") + " once the cluster has formed";
+        if (!holdingData.isEmpty()) {
+            return new Step.StartNodes(holdingData, "StartingLeaves", "starting " + names(holdingData) + " (the baseline) first; "
+                    + later);
+        }
+        return new Step.Wait("LeavesJoining", "waiting for the baseline (" + String.join(", ", baseline) + ") to form the"
+                + " cluster; " + later);
+    }
+
+    private static List<String> lastBaseline(Observed observed) {
+        var previous = observed.previous();
+        return previous == null || previous.leaves() == null ? List.of() : previous.leaves().baseline();
     }
 
     /** Every node at the old engine version stops at once, aggregators first; they all start again at the new one. */

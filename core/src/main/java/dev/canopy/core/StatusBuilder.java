@@ -86,8 +86,16 @@ public final class StatusBuilder {
         Endpoints endpoints = addresses.isEmpty() || spec.isSuspended() ? null
                 : new Endpoints(Topology.jdbcUrl(addresses), addresses);
         return new DatabaseClusterStatus(phase, conditions, generation,
-                new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size()),
+                new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size(), baseline(previous, engine)),
                 release, endpoints, upgrade(previous, observed, rollout, done, now), rebalance(previous, engine, step, now));
+    }
+
+    /** The engine's baseline when it answers, else the one last seen: kept for a cold start (see the planner). */
+    static List<String> baseline(DatabaseClusterStatus previous, EngineView engine) {
+        if (engine.reachable()) {
+            return engine.baseline().stream().sorted().toList();
+        }
+        return previous == null || previous.leaves() == null ? List.of() : previous.leaves().baseline();
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.canopy.core;
 
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.NodeCounts;
+import dev.canopy.api.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -220,6 +223,42 @@ class PlannerTest {
         assertThat(second).isInstanceOf(Step.SetBaseline.class);
         assertThat(((Step.SetBaseline) second).leaves())
                 .containsExactlyInAnyOrder("leaf-ag1-0", "leaf-ag1-1", "leaf-ag1-2", "leaf-ag2-0", "leaf-ag2-1", "leaf-ag2-2");
+    }
+
+    @Test
+    void aColdStartInTheMiddleOfAScaleOutStartsTheBaselineFirstAndTheNewLeavesOnceTheClusterFormed() {
+        // stopped (Ctrl-C, a suspend, a reboot) after the new leaves of a 2 -> 3 scale-out had started, before they
+        // were in the baseline: started together, an empty one could form a cluster the others cannot join
+        DatabaseClusterSpec bigger = spec(3, 1);
+        DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Scaling, List.of(), 2L, new NodeCounts(1, 1),
+                new NodeCounts(6, 6, List.copyOf(LEAF_NAMES)), "2.17.0", null, null);
+        List<NodeId> all = concat(LEAVES, List.of(AG1_2, AG2_2, AGG_0));
+        Map<NodeId, NodeState> allStopped = all(all, NodeState.STOPPED);
+
+        Step first = Planner.next(withPrevious(observed(bigger, allStopped, EngineView.unreachable("no leaf is running"), false), previous));
+        assertThat(first).isEqualTo(new Step.StartNodes(LEAVES, "StartingLeaves", "starting leaf-ag1-0, leaf-ag1-1, leaf-ag2-0,"
+                + " leaf-ag2-1 (the baseline) first; leaf-ag1-2, leaf-ag2-2, which hold no data yet, start once the cluster has formed"));
+
+        Map<NodeId, NodeState> baselineUp = merge(running(LEAVES), all(List.of(AG1_2, AG2_2, AGG_0), NodeState.STOPPED));
+        Step second = Planner.next(withPrevious(observed(bigger, baselineUp, EngineView.unreachable("starting"), false), previous));
+        assertThat(second).isInstanceOf(Step.Wait.class);
+        assertThat(second.message()).isEqualTo("waiting for the baseline (leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1) to form the"
+                + " cluster; leaf-ag1-2, leaf-ag2-2, which hold no data yet, start once the cluster has formed");
+
+        Step third = Planner.next(withPrevious(observed(bigger, baselineUp, view(false, LEAVES, LEAF_NAMES), false), previous));
+        assertThat(third).isEqualTo(new Step.StartNodes(List.of(AG1_2, AG2_2), "StartingLeaves", "starting leaf-ag1-2, leaf-ag2-2"));
+    }
+
+    @Test
+    void withNoBaselineSeenEveryLeafStartsAtOnce() {
+        DatabaseClusterStatus provisioning = new DatabaseClusterStatus(Phase.Provisioning, List.of(), 1L, new NodeCounts(0, 1),
+                new NodeCounts(0, 4), null, null, null);
+        Step step = Planner.next(withPrevious(observed(SPEC, Map.of(), EngineView.unreachable("no leaf is running"), false), provisioning));
+        assertThat(step).isEqualTo(new Step.StartNodes(LEAVES, "StartingLeaves", "starting leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1"));
+    }
+
+    private static Observed withPrevious(Observed o, DatabaseClusterStatus previous) {
+        return new Observed(o.topology(), o.nodes(), o.engine(), o.serving(), o.desiredFingerprints(), previous, o.now());
     }
 
     // --- suspend and failures ---------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class StatusBuilderTest {
         assertThat(condition(status, Condition.BALANCED)).isEqualTo(
                 new Condition(Condition.BALANCED, Condition.UNKNOWN, "Unknown", "partition states are not known", T1.toString()));
         assertThat(status.aggregators()).isEqualTo(new NodeCounts(0, 1));
-        assertThat(status.leaves()).isEqualTo(new NodeCounts(0, 4));
+        assertThat(status.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(0, 4);
         assertThat(status.release()).isNull();
     }
 
@@ -92,9 +92,20 @@ class StatusBuilderTest {
                 LEAVES_JOINING, T2);
 
         assertThat(second.phase()).isEqualTo(Phase.Provisioning);
-        assertThat(second.leaves()).isEqualTo(new NodeCounts(1, 4));
+        assertThat(second.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(1, 4);
         // a node not yet joined while provisioning is not "down"
         assertThat(condition(second, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
+    }
+
+    @Test
+    void theBaselineIsRecordedWhileTheEngineAnswersAndKeptWhileItDoesNot() {
+        DatabaseClusterStatus ready = ready();
+        assertThat(ready.leaves().baseline()).containsExactly("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
+
+        DatabaseClusterStatus stopped = build(ready, observed(SPEC, Map.of(), EngineView.unreachable("no leaf is running"), false),
+                START_LEAVES, T2);
+        assertThat(stopped.leaves().baseline()).as("the last baseline seen, for the next cold start")
+                .containsExactly("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
     }
 
     @Test
@@ -114,7 +125,7 @@ class StatusBuilderTest {
         assertThat(condition(status, Condition.BALANCED)).isEqualTo(
                 new Condition(Condition.BALANCED, Condition.TRUE, "AllPartitionsOwning", "no partition is moving", T1.toString()));
         assertThat(status.aggregators()).isEqualTo(new NodeCounts(1, 1));
-        assertThat(status.leaves()).isEqualTo(new NodeCounts(4, 4));
+        assertThat(status.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(4, 4);
         assertThat(status.release()).isEqualTo("2.17.0");
     }
 
@@ -150,7 +161,7 @@ class StatusBuilderTest {
         assertThat(condition(status, Condition.PROGRESSING).status()).isEqualTo(Condition.TRUE);
         assertThat(condition(status, Condition.REDUNDANCY_MET)).isEqualTo(new Condition(Condition.REDUNDANCY_MET, Condition.FALSE,
                 "BaselineNodesOffline", "leaf-ag1-0 offline: their partitions have one copy", T2.toString()));
-        assertThat(status.leaves()).isEqualTo(new NodeCounts(3, 4));
+        assertThat(status.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(3, 4);
         assertThat(status.aggregators()).isEqualTo(new NodeCounts(1, 1));
         // the release that was reached is kept while not Ready
         assertThat(status.release()).isEqualTo("2.17.0");
@@ -262,7 +273,7 @@ class StatusBuilderTest {
                 new Step.StartNodes(List.of(NodeId.leaf(1, 2), NodeId.leaf(2, 2)), "StartingLeaves", "starting"), T2);
 
         assertThat(status.phase()).isEqualTo(Phase.Scaling);
-        assertThat(status.leaves()).isEqualTo(new NodeCounts(4, 6));
+        assertThat(status.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(4, 6);
     }
 
     @Test
@@ -287,7 +298,7 @@ class StatusBuilderTest {
         // stopped on purpose: not degraded
         assertThat(condition(stopped, Condition.DEGRADED).status()).isEqualTo(Condition.FALSE);
         assertThat(condition(stopped, Condition.REDUNDANCY_MET).status()).isEqualTo(Condition.UNKNOWN);
-        assertThat(stopped.leaves()).isEqualTo(new NodeCounts(0, 4));
+        assertThat(stopped.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(0, 4);
         assertThat(stopped.endpoints()).isNull();
     }
 

@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * the cluster Ready: every node keeps running and SQL keeps answering, writes included, while no platform runs; the
  * second time in the middle of a scale-out. The platform that comes back adopts the nodes (same processes, none
  * restarted) and finishes the scale-out; every row written reads back. Before, the nodes stopped with their platform,
- * and a kill mid scale-out left the new empty leaf to form a cluster of its own.
+ * and a kill mid scale-out left the new empty leaf to form a cluster of its own. A platform stopped on purpose in the
+ * middle of a scale-out stops every node; the next one starts the baseline's leaves before the new, empty ones.
  */
 class PlatformKilledProcessesTest {
     private static final String CLUSTER = "ledger";
@@ -105,6 +106,32 @@ class PlatformKilledProcessesTest {
             assertThat(count(sql)).isEqualTo(2_000);
         }
         assertThat(fixture.failures).isEmpty();
+    }
+
+    @Test
+    void aPlatformStoppedInTheMiddleOfAScaleOutBringsTheClusterBackWhole() throws Exception {
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        long generation = fixture.apply(CLUSTER, ONE_LEAF_PER_GROUP);
+        String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+            st.execute("CREATE TABLE entries (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+            insert(sql, 0, 1_000);
+        }
+        long scaled = fixture.apply(CLUSTER, new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
+                new LeavesSpec(2, 0.25, 1, null), Map.of(), false));
+        await("the new leaves started").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> nodePids().size() > 3);
+        // Ctrl-C: every node stops, the new empty leaves with the others, before they are in the baseline
+        fixture.close();
+        fixture = null;
+        assertThat(nodePids()).isEmpty();
+
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        DatabaseClusterStatus whole = fixture.awaitPhase(CLUSTER, scaled, Phase.Ready, Duration.ofMinutes(4));
+        assertThat(whole.leaves().baseline()).containsExactly("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
+        try (Connection sql = DriverManager.getConnection(whole.endpoints().jdbcUrl())) {
+            assertThat(count(sql)).isEqualTo(1_000);
+        }
     }
 
     private static DatabaseClusterStatus awaitReady(ClusterStore store, long generation, Duration atMost) {
