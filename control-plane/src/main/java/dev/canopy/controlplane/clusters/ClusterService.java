@@ -2,6 +2,7 @@ package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.SuspendedChanges;
 import dev.canopy.core.ReleaseChanges;
 import dev.canopy.api.RestoreSource;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -235,6 +237,35 @@ public final class ClusterService {
     }
 
     /**
+     * Replaces the cluster's whole spec with the one given, as {@code canopy clusters apply -f} declares it: a change
+     * like the others, checked as completely. {@code replicaOf} names the source as the organization does; it may stay,
+     * or go (which promotes the replica), but not name another source: feeding from elsewhere is a new replica.
+     */
+    public ClusterView apply(Principal who, String name, String ifMatch, DatabaseClusterSpec asked, String rawBody) {
+        return change(who, "apply", name, ifMatch, rawBody, (tx, record) -> {
+            DatabaseClusterSpec current = record.spec();
+            ReplicaOfSpec source = null;
+            if (asked.replicaOf() != null) {
+                ReplicaSources.Resolved resolved = ReplicaSources.resolve(tx, regions, who.organization(), name,
+                        record.region(), asked.replicaOf());
+                if (!resolved.problems().isEmpty()) {
+                    throw ProblemException.invalid(resolved.problems());
+                }
+                source = resolved.inRegion();
+                if (!source.equals(current.replicaOf())) {
+                    throw ProblemException.invalid(List.of(new FieldProblem("replicaOf", current.replicaOf() == null
+                            ? "cluster " + name + " is no replica; create a new cluster as the replica"
+                            : "a replica's source cannot change; remove replicaOf to promote it, or create another replica")));
+                }
+            }
+            // a spec that leaves suspended out means running, as a stored spec without it does: no change for that alone
+            Boolean suspended = asked.isSuspended() == current.isSuspended() ? current.suspended() : Boolean.valueOf(asked.isSuspended());
+            return new DatabaseClusterSpec(asked.release(), asked.redundancyLevel(), asked.aggregators(), asked.leaves(),
+                    asked.config(), suspended, asked.backup(), asked.upgradeStrategy(), source);
+        });
+    }
+
+    /**
      * Makes a replica a cluster of its own: its spec loses {@code replicaOf}, and the region fences the source (when
      * it can reach it), waits for the last changes and stops the feed; {@code status.replication.promotedAt} says when.
      */
@@ -362,11 +393,16 @@ public final class ClusterService {
 
     private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
                                Function<DatabaseClusterSpec, DatabaseClusterSpec> change) {
+        return change(who, action, name, ifMatch, rawBody, (tx, record) -> change.apply(record.spec()));
+    }
+
+    private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
+                               BiFunction<StoreTransaction, ClusterRecord, DatabaseClusterSpec> change) {
         who.requireClusterChanges();
         return audited(who, action, name, rawBody, () -> inTransaction(tx -> {
             ClusterRecord record = caughtUp(find(tx, who, name));
             IfMatch.check(ifMatch, record.resourceVersion());
-            DatabaseClusterSpec spec = change.apply(record.spec());
+            DatabaseClusterSpec spec = change.apply(tx, record);
             List<FieldProblem> problems = SpecChanges.problems(name, spec).stream()
                     .filter(p -> !p.field().equals("name")).toList();
             if (!problems.isEmpty()) {
