@@ -308,4 +308,21 @@ class OneInventoryTest {
         assertThat(canopy("clusters", "get", "x").code()).isEqualTo(1);
         assertThat(canopy("clusters", "list", "--key", acmeKey).out()).contains("x ").doesNotContain("acme-x");
     }
+
+    /** `./canopy up` printed what the region did under its own names: `[default-orders] phase Ready`, `./canopy sql default-orders`. */
+    @Test
+    void upShowsWhatTheRegionDoesUnderTheApisNames() throws Exception {
+        platformUp();
+        String acmeKey = admin().call("POST", "/organizations", Map.of("name", "acme")).path("adminKey").path("secret").asText();
+        assertThat(canopy("clusters", "create", "orders").code()).isZero();
+        assertThat(canopy("clusters", "create", "x", "--key", acmeKey).code()).isZero();
+        ApiNames names = new ApiNames(controlPlane.clusters(), "local");
+
+        assertThat(names.apply("default-orders")).isEqualTo("orders");
+        assertThat(names.apply("acme-x")).isEqualTo("acme/x");
+        assertThat(ApiNames.isPlatforms(names.apply("acme-x"))).as("default's key does not reach it").isFalse();
+        assertThat(names.apply("unknown-yet")).isEqualTo("unknown-yet");
+        assertThat(canopy("clusters", "delete", "orders").code()).isZero();
+        assertThat(names.apply("default-orders")).as("the region reports the deletion after the record is gone").isEqualTo("orders");
+    }
 }

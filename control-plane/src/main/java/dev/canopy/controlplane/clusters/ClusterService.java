@@ -205,6 +205,15 @@ public final class ClusterService {
         }
     }
 
+    /**
+     * The organization's cluster a cluster of the region is, if the control plane has it: what the region reports is
+     * then shown under the name the API shows.
+     */
+    public Optional<RegionNames.Owned> ownerInRegion(String region, String nameInRegion) {
+        return store.read(tx -> tx.clusterInRegion(region, nameInRegion))
+                .map(r -> new RegionNames.Owned(r.organization(), r.name()));
+    }
+
     public ClusterView get(Principal who, String name) {
         // the source's name is looked up only for a replica, in a read of its own
         ReplicaSources.Names names = (region, regionName) -> store.read(tx -> ReplicaSources.Names.of(tx, who.organization())
