@@ -131,6 +131,23 @@ class OneInventoryTest {
         assertThat(store.list()).extracting(StoredCluster::name).containsExactly("default-orders");
     }
 
+    /** docs/using.md's commands in its order: apply the example, list, get, delete; the API sees each step. */
+    @Test
+    void theDocsExampleGoesThroughTheApi() throws Exception {
+        platformUp();
+        CliRun.Result applied = canopy("cluster", "apply", "-f", Path.of("..", "examples", "orders.yaml").toString(), "--no-wait");
+        assertThat(applied.code()).as(applied.err()).isZero();
+        assertThat(canopy("cluster", "list").out()).containsPattern("(?m)^orders\\s+local\\s+Pending");
+        store.writeStatus("default-orders", ready(1, 10800));
+        assertThat(canopy("cluster", "get", "orders").out()).contains("orders (region local): Ready")
+                .contains("JDBC URL:  jdbc:ignite:thin://127.0.0.1:10800")
+                .contains("a client on Java 17+ needs Ignite's JVM options: docs/using.md#connect-your-own-client");
+        assertThat(Files.readString(Path.of("..", "docs", "using.md"))).as("the section the hint names")
+                .contains("### Connect your own client").contains("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        assertThat(canopy("cluster", "delete", "orders").code()).isZero();
+        assertThat(admin().call("GET", "/clusters", null).path("items")).isEmpty();
+    }
+
     @Test
     void applyFollowsTheClusterUntilTheRegionSaysItIsReady() throws Exception {
         platformUp();

@@ -524,8 +524,8 @@ public final class ClusterService {
     }
 
     /**
-     * The record with the region's spec when the region is ahead: a cluster of the local region can also be changed
-     * with {@code canopy cluster apply}, straight in the region, and a change through the API must start from that.
+     * The record with the region's spec when the region is ahead: a cluster of the local region may have been changed
+     * straight in its files (an earlier CLI's {@code cluster apply} did), and a change through the API must start from that.
      */
     private ClusterRecord caughtUp(ClusterRecord record) {
         return caughtUp(record, regions.of(record.region()).get(record.regionName()));
