@@ -60,6 +60,14 @@ final class ClustersCommand {
         Replicas.line(c).ifPresent(line -> System.out.println("  replication: " + line));
         System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
                 c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
+        JsonNode status = c.path("status");
+        if (status.isObject()) {
+            System.out.printf("  nodes:     aggregators %s, leaves %s ready; release %s%n",
+                    readyOfTotal(status.path("aggregators"), spec.path("aggregators").path("count").asInt()),
+                    readyOfTotal(status.path("leaves"), spec.path("leaves").path("count").asInt() * 2),
+                    status.path("release").asText("none yet"));
+            Printer.upgrade(status.path("upgrade")).ifPresent(line -> System.out.println("  upgrade:   " + line));
+        }
         c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
                 cond.path("type").asText(), cond.path("status").asText(), cond.path("reason").asText(), cond.path("message").asText()));
         if (c.hasNonNull("jdbcUrl")) {

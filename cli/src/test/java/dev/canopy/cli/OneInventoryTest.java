@@ -342,4 +342,19 @@ class OneInventoryTest {
         assertThat(canopy("clusters", "delete", "orders").code()).isZero();
         assertThat(names.apply("default-orders")).as("the region reports the deletion after the record is gone").isEqualTo("orders");
     }
+
+    /** What `cluster get` showed from the local files, through the API now: nodes ready and a blue/green upgrade's step. */
+    @Test
+    void getShowsNodesReadyAndABlueGreenUpgradeByItsStep() throws Exception {
+        platformUp();
+        assertThat(canopy("cluster", "apply", "-f", manifest("orders", 1).toString(), "--no-wait").code()).isZero();
+        store.writeStatus("default-orders", new DatabaseClusterStatus(Phase.Upgrading, List.of(), 1L, new NodeCounts(1, 1),
+                new NodeCounts(1, 2), "2.16.0", null, new dev.canopy.api.UpgradeStatus("2.16.0", "2.17.0",
+                dev.canopy.api.UpgradeStatus.BLUE_GREEN, "2026-12-06T10:00:00Z", null, null, null, null, "CapturingChanges", null),
+                null, null));
+        String out = canopy("cluster", "get", "orders").out();
+        assertThat(out).contains("  nodes:     aggregators 1/1, leaves 1/2 ready; release 2.16.0")
+                .contains("  upgrade:   2.16.0 -> 2.17.0, BlueGreen, step CapturingChanges, since 2026-12-06T10:00:00Z")
+                .doesNotContain("null");
+    }
 }
