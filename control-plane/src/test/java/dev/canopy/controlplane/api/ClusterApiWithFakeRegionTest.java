@@ -363,6 +363,31 @@ class ClusterApiWithFakeRegionTest {
         assertThat(actions).containsOnly("apply");
     }
 
+    /** A replica's whole spec names its source as the organization does: kept, it stays; left out, the replica is promoted. */
+    @Test
+    void aWholeSpecKeepsAReplicasSourceOrPromotesIt() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"other\""));
+        api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}"));
+        String spec = """
+                {"release": "2.17.0", "redundancyLevel": 2, "aggregators": {"count": 1, "height": 0.5},
+                 "leaves": {"count": 3, "height": 0.5, "storageGB": 10}, "replicaOf": {"cluster": "orders"}}""";
+        ApiClient.Response kept = api.admin.send("PUT", "/api/v1/clusters/copy/spec", spec, Map.of());
+        assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+        assertThat(kept.json().path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+        assertThat(region.get("default-copy").orElseThrow().spec().leaves().count()).isEqualTo(3);
+
+        ApiClient.Response elsewhere = api.admin.send("PUT", "/api/v1/clusters/copy/spec", spec.replace("\"orders\"", "\"other\""), Map.of());
+        assertThat(elsewhere.status()).isEqualTo(422);
+        assertThat(fields(elsewhere)).containsExactly("replicaOf");
+
+        ApiClient.Response promoted = api.admin.send("PUT", "/api/v1/clusters/copy/spec",
+                spec.replace(", \"replicaOf\": {\"cluster\": \"orders\"}", ""), Map.of());
+        assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isNull();
+    }
+
     /** A suspended cluster's nodes cannot take a resize or an upgrade: refused, naming why, and nothing stored changes. */
     @Test
     void aSuspendedClusterRefusesAResizeAndAnUpgradeUntilResumed() {
