@@ -26,14 +26,21 @@ final class ApiClient {
     /** An answer of 4xx or 5xx, with the problem's detail and every field at fault, one per line. */
     static final class Failure extends RuntimeException {
         private final transient JsonNode problem;
+        private final int status;
 
         Failure(String message) {
-            this(message, null);
+            this(message, null, 0);
         }
 
-        Failure(String message, JsonNode problem) {
+        Failure(String message, JsonNode problem, int status) {
             super(message);
             this.problem = problem;
+            this.status = status;
+        }
+
+        /** The HTTP status of the answer; 0 when none came. */
+        int status() {
+            return status;
         }
 
         /** The API's problem document as it came ({@code -o json} prints it); one made of the message otherwise. */
@@ -74,11 +81,12 @@ final class ApiClient {
                         message.append("\n  ").append(line);
                     }
                 });
-                throw new Failure(message.toString(), json.isObject() && json.size() > 0 ? json : null);
+                throw new Failure(message.toString(), json.isObject() && json.size() > 0 ? json : null, response.statusCode());
             }
             return json;
         } catch (ConnectException e) {
-            throw new Failure("no control plane answers on " + baseUrl + " (is `./canopy up` running? another address with --api)");
+            throw new Failure("the platform is not running (nothing answers on " + baseUrl + "): start it with `./canopy up`,"
+                    + " or give another address with --api");
         } catch (IOException e) {
             throw new Failure("calling " + baseUrl + " failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -42,7 +42,8 @@ final class ApiOptions {
         try {
             return Files.readString(file).trim();
         } catch (IOException e) {
-            throw new ApiClient.Failure("no API key: give --key, set $CANOPY_API_KEY, or start the platform once (it writes " + file + ")");
+            throw new ApiClient.Failure("the platform has not started on " + dataDir + " (no " + file.getFileName()
+                    + " there): start it with `./canopy up`, or give an API key with --key or $CANOPY_API_KEY");
         }
     }
 

@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code canopy clusters ...}: clusters through the control plane's API, as any organization's key sees them. */
-@Command(name = "clusters", mixinStandardHelpOptions = true,
-        description = "Clusters through the control plane's API (create, list, get, resize, upgrade, suspend, resume, promote, delete, "
+/**
+ * {@code canopy clusters ...} (or {@code canopy cluster ...}): clusters through the control plane's API, as the key's
+ * organization names them. The only way the CLI reaches clusters: the API, the portal and the CLI see one inventory.
+ */
+@Command(name = "clusters", aliases = "cluster", mixinStandardHelpOptions = true,
+        description = "Clusters through the control plane's API (apply, create, list, get, resize, upgrade, suspend, resume, promote, delete, "
                 + "sql, backup, backups, backup-policy, restore).",
-        subcommands = {ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
+        subcommands = {ApplyCommand.class, ClustersCommand.Create.class, ClustersCommand.ListAll.class, ClustersCommand.Get.class,
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
                 ClustersCommand.Resume.class, ClustersCommand.Promote.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
                 ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.BackupPolicy.class,
@@ -57,6 +60,14 @@ final class ClustersCommand {
         Replicas.line(c).ifPresent(line -> System.out.println("  replication: " + line));
         System.out.printf("  generation %d (observed %s), ETag \"%d\"%n", c.path("generation").asLong(),
                 c.path("status").path("observedGeneration").asText("-"), c.path("resourceVersion").asLong());
+        JsonNode status = c.path("status");
+        if (status.isObject()) {
+            System.out.printf("  nodes:     aggregators %s, leaves %s ready; release %s%n",
+                    readyOfTotal(status.path("aggregators"), spec.path("aggregators").path("count").asInt()),
+                    readyOfTotal(status.path("leaves"), spec.path("leaves").path("count").asInt() * 2),
+                    status.path("release").asText("none yet"));
+            Printer.upgrade(status.path("upgrade")).ifPresent(line -> System.out.println("  upgrade:   " + line));
+        }
         c.path("status").path("conditions").forEach(cond -> System.out.printf("  %-14s %-5s %s: %s%n",
                 cond.path("type").asText(), cond.path("status").asText(), cond.path("reason").asText(), cond.path("message").asText()));
         if (c.hasNonNull("jdbcUrl")) {
@@ -90,7 +101,7 @@ final class ClustersCommand {
         ApiClient api = client();
         Progress progress = new Progress(System.out);
         DatabaseClusterStatus[] last = {null};
-        return ClusterCommand.pollUntil(timeout, () -> {
+        return Waits.until(timeout, () -> {
             try {
                 JsonNode status = api.call("GET", "/clusters/" + name, null).path("status");
                 DatabaseClusterStatus now = status.isMissingNode() ? null : STATUS.treeToValue(status, DatabaseClusterStatus.class);
@@ -266,17 +277,30 @@ final class ClustersCommand {
         @Override
         public Integer call() {
             return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
+                if (answer.path("items").isEmpty()) {
+                    System.out.println("no clusters; `./canopy clusters apply -f examples/orders.yaml` creates one");
+                    return;
+                }
                 System.out.printf("%-28s %-8s %-13s %-8s %-11s %-6s%n", "NAME", "REGION", "PHASE", "RELEASE", "AGGREGATORS", "LEAVES");
                 answer.path("items").forEach(c -> {
-                    System.out.printf("%-28s %-8s %-13s %-8s %-11d %-6d%n",
-                            c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(),
-                            c.path("spec").path("release").asText(), c.path("spec").path("aggregators").path("count").asInt(),
-                            c.path("spec").path("leaves").path("count").asInt());
+                    JsonNode spec = c.path("spec");
+                    System.out.printf("%-28s %-8s %-13s %-8s %-11s %-6s%n",
+                            c.path("name").asText(), c.path("region").asText(), c.path("phase").asText(), spec.path("release").asText(),
+                            readyOfTotal(c.path("status").path("aggregators"), spec.path("aggregators").path("count").asInt()),
+                            readyOfTotal(c.path("status").path("leaves"), spec.path("leaves").path("count").asInt() * 2));
                     // a replica's feed under its row: what a failover would lose matters more than fitting one line
                     Replicas.line(c).ifPresent(line -> System.out.println("  " + line));
                 });
             });
         }
+    }
+
+    /**
+     * Nodes ready of the nodes there are, as the portal shows them; before the region reports any, none of those the
+     * spec asks for ({@code wanted}: leaves in both availability groups).
+     */
+    static String readyOfTotal(JsonNode counts, int wanted) {
+        return counts.isObject() ? counts.path("ready").asInt() + "/" + counts.path("total").asInt() : "0/" + wanted;
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a cluster: spec, status, conditions, JDBC URL.")
@@ -433,19 +457,7 @@ final class ClustersCommand {
 
         @Override
         public Integer call() throws java.io.IOException {
-            JsonNode cluster;
-            try {
-                cluster = parent.client().call("GET", "/clusters/" + name, null);
-            } catch (ApiClient.Failure e) {
-                System.err.println("canopy: " + e.getMessage());
-                return 1;
-            }
-            if (!cluster.hasNonNull("jdbcUrl") || cluster.path("status").path("aggregators").path("ready").asInt(0) == 0) {
-                System.err.println("canopy: " + name + " has no aggregator serving SQL yet (phase " + cluster.path("phase").asText()
-                        + "); `./canopy clusters get " + name + "` shows why");
-                return 1;
-            }
-            return SqlCommand.run(cluster.path("jdbcUrl").asText(), statement);
+            return SqlCommand.onCluster(parent.options, parent.main.dataDir(), name, statement);
         }
     }
 }

@@ -9,22 +9,30 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /** Prints each step and each change of phase or progress as it happens, one line each. */
 class Progress implements RegionListener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final PrintStream out;
     private final java.util.Map<String, String> lastLine = new java.util.concurrent.ConcurrentHashMap<>();
+    private final UnaryOperator<String> names;
 
     Progress(PrintStream out) {
+        this(out, UnaryOperator.identity());
+    }
+
+    /** With {@code names}, each cluster the region reports on is shown by the name it gives (the API's). */
+    Progress(PrintStream out, UnaryOperator<String> names) {
         this.out = out;
+        this.names = names;
     }
 
     void line(String cluster, String text) {
         if (text.equals(lastLine.put(cluster, text))) {
             return;
         }
-        out.printf("%s [%s] %s%n", LocalTime.now().format(TIME), cluster, text);
+        out.printf("%s [%s] %s%n", LocalTime.now().format(TIME), names.apply(cluster), text);
     }
 
     @Override

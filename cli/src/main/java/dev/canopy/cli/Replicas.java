@@ -68,7 +68,7 @@ final class Replicas {
     static int followPromotion(ApiClient api, String name, Duration timeout) {
         Progress progress = new Progress(System.out);
         DatabaseClusterStatus[] last = {null};
-        return ClusterCommand.pollUntil(timeout, () -> {
+        return Waits.until(timeout, () -> {
             DatabaseClusterStatus now;
             try {
                 JsonNode status = api.call("GET", "/clusters/" + name, null).path("status");

@@ -1,11 +1,14 @@
 package dev.canopy.cli;
 
-import dev.canopy.region.local.StoredCluster;
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,10 +17,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code canopy sql NAME}: a SQL shell (sqlline with Ignite's JDBC driver) on the cluster's aggregators. */
+/**
+ * {@code canopy sql NAME}: a SQL shell (sqlline with Ignite's JDBC driver) on the cluster's aggregators, the cluster
+ * found through the API by the name the API shows (the same as {@code canopy clusters sql NAME}).
+ */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = "Open a SQL shell on a cluster's aggregators, or run one statement with -e.")
 final class SqlCommand implements Callable<Integer> {
@@ -26,6 +31,9 @@ final class SqlCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Mixin
+    ApiOptions options;
+
     @Parameters(index = "0", description = "The cluster's name.")
     String name;
 
@@ -33,22 +41,29 @@ final class SqlCommand implements Callable<Integer> {
     String statement;
 
     @Override
-    public Integer call() throws Exception {
-        Optional<StoredCluster> cluster = ClusterCommand.find(Platform.store(main.dataDir()), name);
-        if (cluster.isEmpty()) {
+    public Integer call() throws IOException {
+        return onCluster(options, main.dataDir(), name, statement);
+    }
+
+    /** The shell, or the statement, on the cluster the API knows by that name. */
+    static int onCluster(ApiOptions options, Path dataDir, String name, String statement) throws IOException {
+        JsonNode cluster;
+        try {
+            cluster = options.client(dataDir).call("GET", "/clusters/" + name, null);
+        } catch (ApiClient.Failure e) {
+            System.err.println("canopy: " + e.getMessage());
             return 1;
         }
-        var status = cluster.get().status();
-        if (status == null || status.endpoints() == null || status.aggregators() == null || status.aggregators().ready() == 0) {
-            System.err.println("canopy: " + name + " has no aggregator serving SQL yet (phase "
-                    + (status == null ? "Pending" : status.phase()) + "); `./canopy cluster get " + name + "` shows why");
+        if (!cluster.hasNonNull("jdbcUrl") || cluster.path("status").path("aggregators").path("ready").asInt(0) == 0) {
+            System.err.println("canopy: " + name + " has no aggregator serving SQL yet (phase " + cluster.path("phase").asText()
+                    + "); `./canopy clusters get " + name + "` shows why");
             return 1;
         }
-        return run(status.endpoints().jdbcUrl(), statement);
+        return run(cluster.path("jdbcUrl").asText(), statement);
     }
 
     /** Runs the statement if there is one, or else opens the shell on the URL. */
-    static int run(String url, String statement) throws java.io.IOException {
+    static int run(String url, String statement) throws IOException {
         if (statement != null) {
             return execute(url, statement);
         }

@@ -62,23 +62,19 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         ClusterStore store = Platform.store(dataDir);
-        Progress progress = new Progress(System.out);
         System.out.println("canopy: platform starting; data directory " + dataDir + ", log " + dataDir.resolve("platform.log"));
         List<String> releases = Platform.releases().available();
         System.out.println("canopy: local region: releases " + String.join(", ", releases));
-        for (StoredCluster cluster : store.list()) {
-            progress.line(cluster.name(), cluster.damaged() ? "found, left as it is: " + cluster.damage()
-                    : "found: " + Printer.summary(cluster) + "; bringing it up");
+        boolean demoCreated = !noDemo && store.get(DEMO).isEmpty();
+        if (demoCreated) {
+            // stored before the control plane starts, which adopts it as the platform organization's demo
+            store.apply(demoManifest(), releases);
         }
-        if (!noDemo && store.get(DEMO).isEmpty()) {
-            ClusterStore.Applied applied = store.apply(demoManifest(), releases);
-            progress.line(DEMO, "created (generation " + applied.generation() + "): " + Printer.summary(store.get(DEMO).orElseThrow()));
-        }
+        LocalClusterRegion localRegion = new LocalClusterRegion(store, () -> releases);
         ControlPlane controlPlane;
         try {
             controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, dbUrl, System.getenv("CANOPY_DB_USER"),
-                    System.getenv("CANOPY_DB_PASSWORD"), host, port), List.of(new LocalClusterRegion(store, () -> releases)),
-                    Clock.systemUTC());
+                    System.getenv("CANOPY_DB_PASSWORD"), host, port), List.of(localRegion), Clock.systemUTC());
         } catch (RuntimeException e) {
             System.err.println("canopy: cannot start the control plane (API on " + host + ":" + port + ", database "
                     + (dbUrl == null ? "H2 in " + dataDir : dbUrl) + "): " + Causes.rootMessage(e)
@@ -86,13 +82,21 @@ final class UpCommand implements Callable<Integer> {
             lock.get().close();
             return 1;
         }
+        // what the region reports, under the names the API, the portal and `./canopy sql` take
+        ApiNames names = new ApiNames(controlPlane.clusters(), localRegion.name());
+        Progress progress = new Progress(System.out, names);
+        for (StoredCluster cluster : store.list()) {
+            progress.line(cluster.name(), cluster.damaged() ? "found, left as it is: " + cluster.damage()
+                    : (demoCreated && cluster.name().equals(DEMO) ? "created: " : "found: ") + Printer.summary(cluster)
+                    + "; bringing it up");
+        }
         printApi(controlPlane, host);
-        LocalRegion region = Platform.localRegion(store, new Progress(System.out) {
+        LocalRegion region = Platform.localRegion(store, new Progress(System.out, names) {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
                 super.statusChanged(cluster, before, after);
                 if (after.phase() == Phase.Ready && (before == null || before.phase() != Phase.Ready)) {
-                    printConnection(cluster, after);
+                    printConnection(names.apply(cluster), after);
                 }
             }
         });
@@ -139,7 +143,8 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private static void printConnection(String cluster, DatabaseClusterStatus status) {
-        if (status.endpoints() == null) {
+        if (status.endpoints() == null || !ApiNames.isPlatforms(cluster)) {
+            // another organization's cluster: its own key reaches it, not the commands below
             return;
         }
         System.out.println();
@@ -147,7 +152,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("    JDBC URL:   " + status.endpoints().jdbcUrl());
         System.out.println("    SQL shell:  ./canopy sql " + cluster);
         System.out.println("    Tables:     CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
-        System.out.println("    Status:     ./canopy cluster get " + cluster);
+        System.out.println("    Status:     ./canopy clusters get " + cluster);
         System.out.println("  Press Ctrl-C to stop every node (data is kept).");
         System.out.println();
     }

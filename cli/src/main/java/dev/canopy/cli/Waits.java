@@ -3,7 +3,10 @@ package dev.canopy.cli;
 import picocli.CommandLine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,5 +40,28 @@ final class Waits implements CommandLine.ITypeConverter<Duration> {
         }
         throw new CommandLine.TypeConversionException("'" + value + "' is not a time to wait: give a number and a unit,"
                 + " s, m, h or d (e.g. 90s, 30m, 2h)");
+    }
+
+    /**
+     * Asks {@code check} every half second until it gives an exit code, or prints {@code timedOut} and gives 1 once
+     * the timeout has passed. The region writes what the CLI waits for, and the API only answers reads: asking again
+     * is all there is.
+     */
+    static int until(Duration timeout, Supplier<Optional<Integer>> check, String timedOut) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<Integer> code = check.get();
+            if (code.isPresent()) {
+                return code.get();
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 130;
+            }
+        }
+        System.err.println(timedOut);
+        return 1;
     }
 }

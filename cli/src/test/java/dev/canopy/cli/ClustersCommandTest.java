@@ -154,7 +154,8 @@ class ClustersCommandTest {
 
         CliRun.Result nobody = CliRun.canopy(dataDir, "clusters", "--api", "http://127.0.0.1:1", "list");
         assertThat(nobody.code()).isEqualTo(1);
-        assertThat(nobody.err()).contains("no control plane answers");
+        assertThat(nobody.errLines()).containsExactly("canopy: the platform is not running (nothing answers on http://127.0.0.1:1): start it with"
+                + " `./canopy up`, or give another address with --api");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.canopy.controlplane.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.api.BackupSpec;
+import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.auth.ScrapeToken;
@@ -176,6 +177,8 @@ public final class ApiServer implements AutoCloseable {
         routes.delete(BASE + "/clusters/{name}", ctx ->
                 cluster(ctx, 202, clusters.delete(principal(ctx), ctx.pathParam("name"), ctx.header("If-Match"),
                         "true".equals(ctx.queryParam("force")))));
+        routes.put(BASE + "/clusters/{name}/spec", ctx -> cluster(ctx, 200, clusters.apply(principal(ctx),
+                ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), DatabaseClusterSpec.class), ctx.body())));
         routes.post(BASE + "/clusters/{name}/resize", ctx -> cluster(ctx, 200, clusters.resize(principal(ctx),
                 ctx.pathParam("name"), ctx.header("If-Match"), Json.readRequest(ctx.body(), ResizeRequest.class), ctx.body())));
         routes.post(BASE + "/clusters/{name}/upgrade", ctx -> cluster(ctx, 200, clusters.upgrade(principal(ctx),

@@ -2,6 +2,7 @@ package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.SuspendedChanges;
 import dev.canopy.core.ReleaseChanges;
 import dev.canopy.api.RestoreSource;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -203,6 +205,15 @@ public final class ClusterService {
         }
     }
 
+    /**
+     * The organization's cluster a cluster of the region is, if the control plane has it: what the region reports is
+     * then shown under the name the API shows.
+     */
+    public Optional<RegionNames.Owned> ownerInRegion(String region, String nameInRegion) {
+        return store.read(tx -> tx.clusterInRegion(region, nameInRegion))
+                .map(r -> new RegionNames.Owned(r.organization(), r.name()));
+    }
+
     public ClusterView get(Principal who, String name) {
         // the source's name is looked up only for a replica, in a read of its own
         ReplicaSources.Names names = (region, regionName) -> store.read(tx -> ReplicaSources.Names.of(tx, who.organization())
@@ -232,6 +243,35 @@ public final class ClusterService {
 
     public ClusterView resume(Principal who, String name, String ifMatch) {
         return change(who, "resume", name, ifMatch, null, spec -> spec.withSuspended(false));
+    }
+
+    /**
+     * Replaces the cluster's whole spec with the one given, as {@code canopy clusters apply -f} declares it: a change
+     * like the others, checked as completely. {@code replicaOf} names the source as the organization does; it may stay,
+     * or go (which promotes the replica), but not name another source: feeding from elsewhere is a new replica.
+     */
+    public ClusterView apply(Principal who, String name, String ifMatch, DatabaseClusterSpec asked, String rawBody) {
+        return change(who, "apply", name, ifMatch, rawBody, (tx, record) -> {
+            DatabaseClusterSpec current = record.spec();
+            ReplicaOfSpec source = null;
+            if (asked.replicaOf() != null) {
+                ReplicaSources.Resolved resolved = ReplicaSources.resolve(tx, regions, who.organization(), name,
+                        record.region(), asked.replicaOf());
+                if (!resolved.problems().isEmpty()) {
+                    throw ProblemException.invalid(resolved.problems());
+                }
+                source = resolved.inRegion();
+                if (!source.equals(current.replicaOf())) {
+                    throw ProblemException.invalid(List.of(new FieldProblem("replicaOf", current.replicaOf() == null
+                            ? "cluster " + name + " is no replica; create a new cluster as the replica"
+                            : "a replica's source cannot change; remove replicaOf to promote it, or create another replica")));
+                }
+            }
+            // a spec that leaves suspended out means running, as a stored spec without it does: no change for that alone
+            Boolean suspended = asked.isSuspended() == current.isSuspended() ? current.suspended() : Boolean.valueOf(asked.isSuspended());
+            return new DatabaseClusterSpec(asked.release(), asked.redundancyLevel(), asked.aggregators(), asked.leaves(),
+                    asked.config(), suspended, asked.backup(), asked.upgradeStrategy(), source);
+        });
     }
 
     /**
@@ -362,11 +402,16 @@ public final class ClusterService {
 
     private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
                                Function<DatabaseClusterSpec, DatabaseClusterSpec> change) {
+        return change(who, action, name, ifMatch, rawBody, (tx, record) -> change.apply(record.spec()));
+    }
+
+    private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
+                               BiFunction<StoreTransaction, ClusterRecord, DatabaseClusterSpec> change) {
         who.requireClusterChanges();
         return audited(who, action, name, rawBody, () -> inTransaction(tx -> {
             ClusterRecord record = caughtUp(find(tx, who, name));
             IfMatch.check(ifMatch, record.resourceVersion());
-            DatabaseClusterSpec spec = change.apply(record.spec());
+            DatabaseClusterSpec spec = change.apply(tx, record);
             List<FieldProblem> problems = SpecChanges.problems(name, spec).stream()
                     .filter(p -> !p.field().equals("name")).toList();
             if (!problems.isEmpty()) {
@@ -479,8 +524,8 @@ public final class ClusterService {
     }
 
     /**
-     * The record with the region's spec when the region is ahead: a cluster of the local region can also be changed
-     * with {@code canopy cluster apply}, straight in the region, and a change through the API must start from that.
+     * The record with the region's spec when the region is ahead: a cluster of the local region may have been changed
+     * straight in its files (an earlier CLI's {@code cluster apply} did), and a change through the API must start from that.
      */
     private ClusterRecord caughtUp(ClusterRecord record) {
         return caughtUp(record, regions.of(record.region()).get(record.regionName()));

@@ -329,6 +329,65 @@ class ClusterApiWithFakeRegionTest {
         assertThat(last.path("outcome").asText()).isEqualTo("accepted");
     }
 
+    /** What `canopy clusters apply -f` sends: the whole spec, in place of the stored one, checked like any change. */
+    @Test
+    void aWholeSpecReplacesTheStoredOneAndTheSameSpecChangesNothing() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        String spec = """
+                {"release": "2.18.0", "redundancyLevel": 2, "aggregators": {"count": 2, "height": 0.5},
+                 "leaves": {"count": 3, "height": 0.5, "storageGB": 10}, "config": {"walMode": "FSYNC"}}""";
+        ApiClient.Response applied = api.admin.send("PUT", "/api/v1/clusters/orders/spec", spec, Map.of("If-Match", "\"1\""));
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(applied.json().path("generation").asLong()).isEqualTo(2);
+        var stored = region.get("default-orders").orElseThrow().spec();
+        assertThat(stored.release()).isEqualTo("2.18.0");
+        assertThat(stored.aggregators().count()).isEqualTo(2);
+        assertThat(stored.leaves().count()).isEqualTo(3);
+        assertThat(stored.config()).containsEntry("walMode", "FSYNC");
+
+        ApiClient.Response again = api.admin.send("PUT", "/api/v1/clusters/orders/spec", spec, Map.of());
+        assertThat(again.json().path("generation").asLong()).as("the same spec again").isEqualTo(2);
+
+        ApiClient.Response bad = api.admin.send("PUT", "/api/v1/clusters/orders/spec", spec.replace("\"count\": 3", "\"count\": 0"), Map.of());
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(fields(bad)).containsExactly("leaves.count");
+        ApiClient.Response notAReplica = api.admin.send("PUT", "/api/v1/clusters/orders/spec",
+                spec.replace("}}", "}, \"replicaOf\": {\"cluster\": \"orders\"}}"), Map.of());
+        assertThat(notAReplica.status()).as(notAReplica.body()).isEqualTo(422);
+        assertThat(fields(notAReplica)).containsExactly("replicaOf.cluster");
+        assertThat(api.admin.send("PUT", "/api/v1/clusters/missing/spec", spec, Map.of()).status()).isEqualTo(404);
+        assertThat(region.get("default-orders").orElseThrow().spec()).isEqualTo(stored);
+
+        List<String> actions = new ArrayList<>();
+        api.admin.get("/api/v1/operations?limit=3").json().path("items").forEach(o -> actions.add(o.path("action").asText()));
+        assertThat(actions).containsOnly("apply");
+    }
+
+    /** A replica's whole spec names its source as the organization does: kept, it stays; left out, the replica is promoted. */
+    @Test
+    void aWholeSpecKeepsAReplicasSourceOrPromotesIt() {
+        api.admin.post("/api/v1/clusters", ORDERS);
+        api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"other\""));
+        api.admin.post("/api/v1/clusters", replica("copy", "{\"cluster\": \"orders\"}"));
+        String spec = """
+                {"release": "2.17.0", "redundancyLevel": 2, "aggregators": {"count": 1, "height": 0.5},
+                 "leaves": {"count": 3, "height": 0.5, "storageGB": 10}, "replicaOf": {"cluster": "orders"}}""";
+        ApiClient.Response kept = api.admin.send("PUT", "/api/v1/clusters/copy/spec", spec, Map.of());
+        assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+        assertThat(kept.json().path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isEqualTo(new ReplicaOfSpec("default-orders", "local"));
+        assertThat(region.get("default-copy").orElseThrow().spec().leaves().count()).isEqualTo(3);
+
+        ApiClient.Response elsewhere = api.admin.send("PUT", "/api/v1/clusters/copy/spec", spec.replace("\"orders\"", "\"other\""), Map.of());
+        assertThat(elsewhere.status()).isEqualTo(422);
+        assertThat(fields(elsewhere)).containsExactly("replicaOf");
+
+        ApiClient.Response promoted = api.admin.send("PUT", "/api/v1/clusters/copy/spec",
+                spec.replace(", \"replicaOf\": {\"cluster\": \"orders\"}", ""), Map.of());
+        assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
+        assertThat(region.get("default-copy").orElseThrow().spec().replicaOf()).isNull();
+    }
+
     /** A suspended cluster's nodes cannot take a resize or an upgrade: refused, naming why, and nothing stored changes. */
     @Test
     void aSuspendedClusterRefusesAResizeAndAnUpgradeUntilResumed() {

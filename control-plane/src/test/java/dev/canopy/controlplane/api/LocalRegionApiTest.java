@@ -45,7 +45,7 @@ class LocalRegionApiTest {
             assertThat(unavailable.json().path("errors").get(0).path("message").asText()).contains("not available in the local region");
             assertThat(store.get("default-users").orElseThrow().spec().release()).isEqualTo("2.17.0");
 
-            // changed straight in the region (canopy cluster apply): the API shows and builds on that
+            // changed straight in the region (an earlier CLI's cluster apply did): the API shows and builds on that
             store.apply(new ClusterManifest("demo", store.get("demo").orElseThrow().spec()
                     .withBackup(new dev.canopy.api.BackupSpec("6h", 3, null))), List.of("2.17.0"));
             assertThat(api.admin.get("/api/v1/clusters/demo").json().path("spec").path("backup").path("schedule").asText()).isEqualTo("6h");
