@@ -88,8 +88,19 @@ final class NodeProcess {
 
     synchronized NodeState state() {
         if (process != null && process.isAlive()) {
-            // once seen, the flag stays: no need to look at the disk on every observation
-            storageSeen = storageSeen || hasStorage();
+            boolean present = hasStorage();
+            if (holdsStorage && storageSeen && !present) {
+                // deleted under a running leaf: it would go on serving from files that are gone (a user saw Ready for
+                // 108 s); stopped now, it is taken out of the baseline and refilled as when it died without storage
+                LOG.error("{}/{}: its storage ({}) was deleted while it ran; stopping it: the reconciler takes it out of"
+                        + " the baseline and starts it afresh", cluster, name, workDirectory.resolve(STORAGE_DIR));
+                wanted = false;
+                restarting = false;
+                storageLost = true;
+                kill(process);
+                return NodeState.STORAGE_LOST;
+            }
+            storageSeen = storageSeen || present;
             return NodeState.RUNNING;
         }
         if (storageLost) {

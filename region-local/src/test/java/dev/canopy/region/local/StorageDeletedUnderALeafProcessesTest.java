@@ -1,0 +1,92 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.core.NodeId;
+import dev.canopy.core.PlannerPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On real processes: the storage of a running leaf is deleted (the process is not touched). Before, the leaf went on
+ * serving from deleted files and the status said Ready for 108 s; now the next pass notices, the cluster is Degraded
+ * with the step saying so, and the leaf is refilled from the other availability group: every row reads back.
+ */
+class StorageDeletedUnderALeafProcessesTest {
+    private static final String CLUSTER = "till";
+    private static final int ROWS = 1_000;
+
+    @TempDir
+    Path dataDir;
+    private RegionFixture fixture;
+
+    @AfterEach
+    void stopEverything() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aLeafWhoseStorageIsDeletedWhileItRunsIsNoticedAtOnceAndRefilled() throws Exception {
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        long generation = fixture.apply(CLUSTER, new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
+                new LeavesSpec(1, 0.25, 1, null), Map.of(), false));
+        String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+            st.execute("CREATE TABLE coins (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+            try (PreparedStatement insert = sql.prepareStatement("INSERT INTO coins (id, v) VALUES (?, ?)")) {
+                for (int i = 0; i < ROWS; i++) {
+                    insert.setInt(1, i);
+                    insert.setString(2, "coin-" + i);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        NodeId leaf = NodeId.leaf(2, 0);
+        long pid = fixture.runtime.pid(CLUSTER, leaf).orElseThrow();
+        Instant deleted = Instant.now();
+        deleteTree(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db"));
+
+        DatabaseClusterStatus noticed = fixture.awaitStatus(CLUSTER, "the deleted storage noticed",
+                s -> s.phase() != Phase.Ready, Duration.ofSeconds(30));
+        System.out.printf("storage of %s deleted; noticed after %d ms: %s%n", leaf,
+                Duration.between(deleted, Instant.now()).toMillis(), noticed.phase());
+        assertThat(fixture.steps).anyMatch(step -> step.reason().equals("StorageLost"));
+
+        DatabaseClusterStatus back = fixture.awaitStatus(CLUSTER, "Ready again with the leaf refilled",
+                s -> s.phase() == Phase.Ready && s.isTrue("RedundancyMet"), Duration.ofMinutes(3));
+        assertThat(fixture.runtime.pid(CLUSTER, leaf).orElseThrow()).as("a new process for the leaf").isNotEqualTo(pid);
+        assertThat(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db")).isDirectory();
+        try (Connection sql = DriverManager.getConnection(back.endpoints().jdbcUrl()); Statement st = sql.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM coins")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(ROWS);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+}
