@@ -27,4 +27,9 @@ public interface Engine {
     default void resetLostPartitions(Topology topology) {
         throw new UnsupportedOperationException("this engine cannot reset lost partitions");
     }
+
+    /** Makes the cluster read-only (reads go on, writes are refused) or takes writes again. Idempotent. */
+    default void setReadOnly(Topology topology, boolean readOnly) {
+        throw new UnsupportedOperationException("this engine cannot make a cluster read-only");
+    }
 }

@@ -92,6 +92,10 @@ public final class Planner {
         if (!engine.active()) {
             return new Step.Activate("Activating", "activating the cluster on " + leaves.size() + " leaves");
         }
+        Step storage = StorageLimit.next(observed, policy);
+        if (storage != null) {
+            return storage;
+        }
         Step stalled = stalledRebalance(observed, policy);
         if (stalled != null) {
             return stalled;

@@ -13,20 +13,34 @@ import java.time.Duration;
  * @param rebalanceStalledAfter  how long the number of copies being filled may stay the same, every node up, before
  *                               the rebalance counts as stalled and the leaf filling most of them is restarted (which
  *                               starts its rebalance again); a partition copied in less time than this is progress
+ * @param storageFullAt          the share of a leaf's {@code storageGB} its storage may take before the cluster turns
+ *                               read-only (where the runtime measures it: locally); it takes writes again below 90%
+ *                               of that. As managed databases do at a full disk, rather than let the disk fill.
  */
-public record PlannerPolicy(Duration replaceDownLeafAfter, boolean wholeAvailabilityGroup, Duration rebalanceStalledAfter) {
+public record PlannerPolicy(Duration replaceDownLeafAfter, boolean wholeAvailabilityGroup, Duration rebalanceStalledAfter,
+                            double storageFullAt) {
 
-    public static final PlannerPolicy DEFAULTS = new PlannerPolicy(Duration.ofMinutes(5), false, Duration.ofMinutes(2));
+    private static final double DEFAULTS_STORAGE_FULL_AT = 0.95;
+
+    public static final PlannerPolicy DEFAULTS = new PlannerPolicy(Duration.ofMinutes(5), false, Duration.ofMinutes(2), DEFAULTS_STORAGE_FULL_AT);
+
+    public PlannerPolicy(Duration replaceDownLeafAfter, boolean wholeAvailabilityGroup, Duration rebalanceStalledAfter) {
+        this(replaceDownLeafAfter, wholeAvailabilityGroup, rebalanceStalledAfter, DEFAULTS_STORAGE_FULL_AT);
+    }
+
+    public PlannerPolicy withStorageFullAt(double share) {
+        return new PlannerPolicy(replaceDownLeafAfter, wholeAvailabilityGroup, rebalanceStalledAfter, share);
+    }
 
     public PlannerPolicy withReplaceDownLeafAfter(Duration after) {
-        return new PlannerPolicy(after, wholeAvailabilityGroup, rebalanceStalledAfter);
+        return new PlannerPolicy(after, wholeAvailabilityGroup, rebalanceStalledAfter, storageFullAt);
     }
 
     public PlannerPolicy withWholeAvailabilityGroup(boolean whole) {
-        return new PlannerPolicy(replaceDownLeafAfter, whole, rebalanceStalledAfter);
+        return new PlannerPolicy(replaceDownLeafAfter, whole, rebalanceStalledAfter, storageFullAt);
     }
 
     public PlannerPolicy withRebalanceStalledAfter(Duration after) {
-        return new PlannerPolicy(replaceDownLeafAfter, wholeAvailabilityGroup, after);
+        return new PlannerPolicy(replaceDownLeafAfter, wholeAvailabilityGroup, after, storageFullAt);
     }
 }

@@ -153,6 +153,10 @@ public final class Reconciler {
                 LOG.info("{}: {}", cluster, baseline.message());
                 engine.setBaseline(topology, baseline.leaves());
             }
+            case Step.SetReadOnly readOnly -> {
+                LOG.warn("{}: {}", cluster, readOnly.message());
+                engine.setReadOnly(topology, readOnly.readOnly());
+            }
             case Step.ResetLostPartitions reset -> {
                 LOG.warn("{}: {}", cluster, reset.message());
                 engine.resetLostPartitions(topology);

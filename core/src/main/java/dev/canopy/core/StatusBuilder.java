@@ -77,7 +77,7 @@ public final class StatusBuilder {
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
         dataAvailable(previous, engine, step, now).ifPresent(conditions::add);
-        readOnly(previous, engine, now).ifPresent(conditions::add);
+        readOnly(previous, engine, step, now).ifPresent(conditions::add);
 
         String release = ready ? spec.release() : previous == null ? null : previous.release();
         // only declared aggregators: one being removed must not be handed to new clients
@@ -239,9 +239,22 @@ public final class StatusBuilder {
         return java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now));
     }
 
-    /** Said from the first fence on: a fenced cluster looks Ready, yet every write fails. */
-    private static java.util.Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Instant now) {
+    /**
+     * Said from the first fence on: a fenced cluster looks Ready, yet every write fails. Why it is read-only: a leaf's
+     * storage full (the platform made it so, see {@link StorageLimit}), else a fence.
+     */
+    private static java.util.Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
         boolean reported = previous != null && previous.condition(Condition.READ_ONLY).isPresent();
+        if (step instanceof Step.SetReadOnly set) {
+            return java.util.Optional.of(set.readOnly()
+                    ? condition(previous, Condition.READ_ONLY, true, set.reason(), set.message(), now)
+                    : condition(previous, Condition.READ_ONLY, false, "TakesWrites", "the cluster takes writes", now));
+        }
+        java.util.Optional<Condition> storageFull = previous == null ? java.util.Optional.empty()
+                : previous.condition(Condition.READ_ONLY).filter(c -> c.isTrue() && StorageLimit.FULL.equals(c.reason()));
+        if (engine.readOnly() && storageFull.isPresent()) {
+            return storageFull;
+        }
         if (engine.readOnly()) {
             return java.util.Optional.of(condition(previous, Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes"
                     + " (fenced: a replica was promoted away from it, or an upgrade switched its clients elsewhere); reads"

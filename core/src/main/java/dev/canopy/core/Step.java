@@ -39,6 +39,10 @@ public sealed interface Step {
     }
 
     /** Nothing safe to do now; something outside (a node joining, a rebalance) has to happen first. */
+    /** Makes the cluster read-only (reads go on, every write is refused by the engine), or takes writes again. */
+    record SetReadOnly(boolean readOnly, String reason, String message) implements Step {
+    }
+
     /** Every owner of the lost partitions is back with its storage: their copies are declared owned again. */
     record ResetLostPartitions(String reason, String message) implements Step {
     }

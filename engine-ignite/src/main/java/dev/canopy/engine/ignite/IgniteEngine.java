@@ -314,6 +314,15 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     /** The cluster state {@code ACTIVE_READ_ONLY}: see {@link Fencing}. */
     @Override
+    public void setReadOnly(Topology topology, boolean readOnly) {
+        if (readOnly) {
+            fence(topology);
+        } else {
+            unfence(topology);
+        }
+    }
+
+    @Override
     public void fence(Topology cluster) {
         Fencing.fence(cluster);
     }

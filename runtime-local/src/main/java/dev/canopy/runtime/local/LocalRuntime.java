@@ -189,7 +189,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
             NodeProcess process = processes.get(key(cluster, node));
             observations.add(process == null
                     ? new NodeObservation(node, NodeState.STOPPED, null, null, 0)
-                    : new NodeObservation(node, process.state(), process.runningRelease(), process.fingerprint(), process.restarts()));
+                    : new NodeObservation(node, process.state(), process.runningRelease(), process.fingerprint(), process.restarts(),
+                    null, true, process.storageBytes()));
         }
         return observations;
     }

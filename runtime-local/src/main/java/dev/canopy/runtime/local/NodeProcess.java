@@ -42,6 +42,8 @@ final class NodeProcess {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE = Duration.ofSeconds(60);
+    /** A walk of a leaf's storage per pass would be thousands of files every few seconds; this is often enough. */
+    private static final Duration MEASURE_EVERY = Duration.ofSeconds(10);
 
     private final String cluster;
     /** How logs and the process's command line name it: the node's name, or {@code <leaf>.cdc} for a capture. */
@@ -69,6 +71,9 @@ final class NodeProcess {
     private int restarts;
     private Instant startedAt = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
+    /** What the leaf's storage took when last measured, and when: measured at most every {@link #MEASURE_EVERY}. */
+    private long storageBytes = -1;
+    private Instant measuredAt = Instant.EPOCH;
 
     /** @param capture whether this is the change-data-capture process beside the leaf rather than the node */
     NodeProcess(String cluster, NodeId node, boolean capture, Path workDirectory, ReleaseCatalog releases,
@@ -115,6 +120,33 @@ final class NodeProcess {
 
     synchronized String runningRelease() {
         return running == null ? null : running.release();
+    }
+
+    /** The bytes the leaf's storage takes on disk (-1 for anything but a leaf's node, or before it has storage). */
+    synchronized long storageBytes() {
+        if (!holdsStorage || !hasStorage()) {
+            return -1;
+        }
+        Instant now = Instant.now();
+        if (Duration.between(measuredAt, now).compareTo(MEASURE_EVERY) >= 0) {
+            storageBytes = sizeOf(workDirectory.resolve(STORAGE_DIR));
+            measuredAt = now;
+        }
+        return storageBytes;
+    }
+
+    private static long sizeOf(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.mapToLong(f -> {
+                try {
+                    return Files.isRegularFile(f) ? Files.size(f) : 0;
+                } catch (IOException e) {
+                    return 0; // a file the engine removed meanwhile (a WAL segment archived)
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
     }
 
     synchronized int restarts() {
