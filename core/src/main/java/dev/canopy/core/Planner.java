@@ -304,7 +304,17 @@ public final class Planner {
         List<NodeId> storageGone = observed.nodes().keySet().stream().filter(observed::lostStorage).sorted().toList();
         String lost = engine.lostSummary() + " have no copy in the cluster";
         Set<String> declared = nameSet(DesiredNodes.leaves(observed.topology().spec()));
-        if (!offline.isEmpty() && offline.stream().allMatch(leaf -> declared.contains(leaf) && observed.isUp(NodeId.parse(leaf)))) {
+        // an owner the spec no longer declares (a scale-in cut short by a crash) still has its storage: nothing else
+        // starts it, and it is removed again, the safe way, once its partitions are whole
+        List<NodeId> undeclaredWithStorage = offline.stream().filter(leaf -> !declared.contains(leaf)).map(NodeId::parse)
+                .filter(n -> observed.node(n).map(o -> o.state() == NodeState.STOPPED).orElse(false)).toList();
+        if (!undeclaredWithStorage.isEmpty()) {
+            return new Step.StartNodes(undeclaredWithStorage, "PartitionsLost", lost + ": starting " + names(undeclaredWithStorage)
+                    + ", which " + (undeclaredWithStorage.size() == 1 ? "holds" : "hold") + " copies of them; no longer"
+                    + " declared, " + (undeclaredWithStorage.size() == 1 ? "it is" : "they are") + " removed again once"
+                    + " every partition has its copies");
+        }
+        if (!offline.isEmpty() && offline.stream().allMatch(leaf -> observed.isUp(NodeId.parse(leaf)))) {
             return new Step.Wait("PartitionsLost", lost + ": waiting for " + String.join(", ", offline)
                     + ", which " + (offline.size() == 1 ? "holds" : "hold") + " their copies, to join");
         }

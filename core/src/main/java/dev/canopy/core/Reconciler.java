@@ -106,10 +106,14 @@ public final class Reconciler {
                     .filter(aggregator -> engine.sqlAnswers(topology, aggregator)).forEach(serving::add);
         }
         Map<NodeId, String> desired = new TreeMap<>();
-        for (NodeId node : DesiredNodes.all(spec)) {
+        List<NodeId> declared = DesiredNodes.all(spec);
+        // undeclared nodes too: a leaf being removed may have to start again (it holds the only copies of partitions)
+        for (NodeId node : all) {
             NodeLaunch launch = engine.render(topology, node);
             launches.put(node, launch);
-            desired.put(node, launch.fingerprint());
+            if (declared.contains(node)) {
+                desired.put(node, launch.fingerprint());
+            }
         }
         return new Observed(topology, nodes, view, serving, desired, previous, clock.instant());
     }

@@ -57,6 +57,24 @@ class LostPartitionsTest {
     }
 
     @Test
+    void anOwnerNoLongerDeclaredButWithItsStorageIsStartedAgain() {
+        // a scale-in stopped leaf-ag1-2 to move its partitions off it; a crash elsewhere left some with it alone
+        Set<String> baseline = new HashSet<>(LEAF_NAMES);
+        baseline.add("leaf-ag1-2");
+        Map<NodeId, NodeState> states = new java.util.TreeMap<>(running(DesiredNodes.all(SPEC)));
+        states.put(NodeId.leaf(1, 2), NodeState.STOPPED);
+        Step step = Planner.next(observed(SPEC, states, lost(LEAF_NAMES, baseline), true));
+        assertThat(step).isEqualTo(new Step.StartNodes(List.of(NodeId.leaf(1, 2)), "PartitionsLost", "3 partitions of"
+                + " PUBLIC.ITEMS, 12 of PUBLIC.ORDERS have no copy in the cluster: starting leaf-ag1-2, which holds copies of"
+                + " them; no longer declared, it is removed again once every partition has its copies"));
+
+        states.put(NodeId.leaf(1, 2), NodeState.RUNNING);
+        Step next = Planner.next(observed(SPEC, states, lost(LEAF_NAMES, baseline), true));
+        assertThat(next).isInstanceOf(Step.Wait.class);
+        assertThat(next.message()).endsWith("waiting for leaf-ag1-2, which holds their copies, to join");
+    }
+
+    @Test
     void aLeafWhoseStorageIsGoneIsNeverResetOver() {
         Map<NodeId, NodeState> states = merge(running(DesiredNodes.all(SPEC)), all(List.of(AG1_1), NodeState.STORAGE_LOST));
         Set<String> servers = new HashSet<>(LEAF_NAMES);
