@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.concurrent.Callable;
         description = "Start the platform with the local region and make the demo cluster real; Ctrl-C stops every node it started (data is kept).")
 final class UpCommand implements Callable<Integer> {
     static final String DEMO = "demo";
+    /** Written by the first start that made (or found) the demo: a demo deleted since is not made again. */
+    static final String DEMO_MADE = "demo.made";
 
     @ParentCommand
     Main main;
@@ -65,10 +68,15 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("canopy: platform starting; data directory " + dataDir + ", log " + dataDir.resolve("platform.log"));
         List<String> releases = Platform.releases().available();
         System.out.println("canopy: local region: releases " + String.join(", ", releases));
-        boolean demoCreated = !noDemo && store.get(DEMO).isEmpty();
+        // the first start of a data directory makes the demo; a demo deleted since is not made again
+        Path demoMade = dataDir.resolve(DEMO_MADE);
+        boolean demoCreated = !noDemo && !Files.exists(demoMade) && store.get(DEMO).isEmpty();
         if (demoCreated) {
             // stored before the control plane starts, which adopts it as the platform organization's demo
             store.apply(demoManifest(), releases);
+        }
+        if (!noDemo) {
+            markDemoMade(demoMade);
         }
         LocalClusterRegion localRegion = new LocalClusterRegion(store, () -> releases);
         ControlPlane controlPlane;
@@ -113,6 +121,16 @@ final class UpCommand implements Callable<Integer> {
         // runs until the JVM is asked to stop (Ctrl-C); the shutdown hook stops the nodes
         Thread.currentThread().join();
         return 0;
+    }
+
+    private static void markDemoMade(Path marker) {
+        try {
+            if (!Files.exists(marker)) {
+                Files.writeString(marker, "the demo cluster was made in this data directory; `./canopy up` does not make it again\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + marker, e);
+        }
     }
 
     /** Why the API's address cannot be listened on, if it cannot; 0 takes any free port. */
