@@ -49,6 +49,10 @@ public final class ProgressWatcher implements AutoCloseable {
         try {
             pass();
         } catch (RuntimeException e) {
+            if (loop.isShutdown()) {
+                LOG.debug("a pass cut short by the platform's stop: {}", e.toString());
+                return;
+            }
             LOG.warn("following the regions failed, trying again on the next pass: {}", e.toString(), e);
         }
     }
@@ -98,10 +102,15 @@ public final class ProgressWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownNow();
+        // a pass under way ends first: interrupted, it failed in the store's pool ("Interrupted during connection
+        // acquisition") and said so as a warning on every stop of the platform
+        loop.shutdown();
         try {
-            loop.awaitTermination(10, TimeUnit.SECONDS);
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            loop.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
