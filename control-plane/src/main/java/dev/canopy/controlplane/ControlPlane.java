@@ -10,6 +10,7 @@ import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.Regions;
+import dev.canopy.controlplane.secrets.SecretKeys;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.telemetry.IgniteEngineProbe;
 import dev.canopy.controlplane.telemetry.TelemetryGauges;
@@ -84,7 +85,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** As {@link #start(Settings, List, Clock)}, sampling every cluster's telemetry every {@code telemetryEvery}. */
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock, Duration telemetryEvery) {
-        ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword());
+        ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword(),
+                SecretKeys.load(settings.dataDir(), System.getenv()));
         RegionService regionService = null;
         try {
             Regions regions = new Regions(regionList);

@@ -2,6 +2,7 @@ package dev.canopy.controlplane.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.canopy.controlplane.secrets.SecretBox;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -22,10 +23,12 @@ public final class ControlPlaneStore implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final SecretBox secrets;
 
-    private ControlPlaneStore(HikariDataSource dataSource) {
+    private ControlPlaneStore(HikariDataSource dataSource, SecretBox secrets) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.secrets = secrets;
     }
 
     /**
@@ -45,8 +48,12 @@ public final class ControlPlaneStore implements AutoCloseable {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("control-plane").resolve("canopy") + H2_SETTINGS;
     }
 
-    /** Opens the database and brings its schema up to date; user and password may be null (or in the URL). */
-    public static ControlPlaneStore open(String url, String user, String password) {
+    /**
+     * Opens the database and brings its schema up to date; user and password may be null (or in the URL). The secrets
+     * it keeps are sealed with {@code secrets}; any stored in clear by an earlier version are sealed now, and a key
+     * that does not open the stored ones is refused here, at start, rather than at a region's first use.
+     */
+    public static ControlPlaneStore open(String url, String user, String password, SecretBox secrets) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -66,7 +73,17 @@ public final class ControlPlaneStore implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new ControlPlaneStore(dataSource);
+        ControlPlaneStore store = new ControlPlaneStore(dataSource, secrets);
+        try {
+            int sealed = store.transaction(StoreTransaction::sealSecretsInClear);
+            if (sealed > 0) {
+                LOG.info("sealed {} secret(s) stored in clear by an earlier version", sealed);
+            }
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return store;
     }
 
     /**
@@ -76,7 +93,7 @@ public final class ControlPlaneStore implements AutoCloseable {
      */
     public <T> T transaction(Function<StoreTransaction, T> work) {
         try {
-            return jdbi.inTransaction(handle -> work.apply(new StoreTransaction(handle)));
+            return jdbi.inTransaction(handle -> work.apply(new StoreTransaction(handle, secrets)));
         } catch (JdbiException e) {
             if (waitedInVain(e)) {
                 throw new BusyException("the control plane's database ended a transaction that waited for another: "
@@ -98,7 +115,7 @@ public final class ControlPlaneStore implements AutoCloseable {
 
     /** Reads outside an explicit transaction. */
     public <T> T read(Function<StoreTransaction, T> work) {
-        return jdbi.withHandle(handle -> work.apply(new StoreTransaction(handle)));
+        return jdbi.withHandle(handle -> work.apply(new StoreTransaction(handle, secrets)));
     }
 
     /** The URL without its query string, which may hold a password. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.controlplane.secrets.SecretBox;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -39,14 +40,16 @@ public final class StoreTransaction {
     private static final RowMapper<ClusterEvent> EVENT = (rs, ctx) -> new ClusterEvent(rs.getLong("id"),
             rs.getString("organization"), rs.getString("cluster"), rs.getString("type"), rs.getString("reason"),
             rs.getString("message"), instant(rs.getTimestamp("at")));
-    private static final RowMapper<RegionRecord> REGION = (rs, ctx) -> new RegionRecord(rs.getString("name"),
-            rs.getString("kind"), rs.getString("kubeconfig"), rs.getString("context"), rs.getString("namespace"),
-            instant(rs.getTimestamp("created_at")));
-
+    private final RowMapper<RegionRecord> region;
     private final Handle handle;
+    private final SecretBox secrets;
 
-    StoreTransaction(Handle handle) {
+    StoreTransaction(Handle handle, SecretBox secrets) {
         this.handle = handle;
+        this.secrets = secrets;
+        this.region = (rs, ctx) -> new RegionRecord(rs.getString("name"), rs.getString("kind"),
+                secrets.open(rs.getString("kubeconfig"), "region " + rs.getString("name") + "'s kubeconfig"),
+                rs.getString("context"), rs.getString("namespace"), instant(rs.getTimestamp("created_at")));
     }
 
     // organizations
@@ -188,17 +191,37 @@ public final class StoreTransaction {
 
     // registered regions
 
+    /**
+     * Seals the kubeconfigs an earlier version stored in clear, and opens every sealed one (a wrong key fails here).
+     * Returns how many were sealed.
+     */
+    int sealSecretsInClear() {
+        int sealed = 0;
+        for (var row : handle.createQuery("SELECT name, kubeconfig FROM regions").mapToMap().list()) {
+            String name = String.valueOf(row.get("name"));
+            String stored = (String) row.get("kubeconfig");
+            if (SecretBox.isSealed(stored)) {
+                secrets.open(stored, "region " + name + "'s kubeconfig");
+            } else if (stored != null) {
+                handle.createUpdate("UPDATE regions SET kubeconfig = :sealed WHERE name = :name")
+                        .bind("sealed", secrets.seal(stored)).bind("name", name).execute();
+                sealed++;
+            }
+        }
+        return sealed;
+    }
+
     public void insertRegion(RegionRecord region) {
         uniqueInsert("region " + region.name(), () -> handle.createUpdate("""
                         INSERT INTO regions (name, kind, kubeconfig, context, namespace, created_at)
                         VALUES (:name, :kind, :kubeconfig, :context, :namespace, :at)""")
-                .bind("name", region.name()).bind("kind", region.kind()).bind("kubeconfig", region.kubeconfig())
+                .bind("name", region.name()).bind("kind", region.kind()).bind("kubeconfig", secrets.seal(region.kubeconfig()))
                 .bind("context", region.context()).bind("namespace", region.namespace())
                 .bind("at", timestamp(region.createdAt())).execute());
     }
 
     public List<RegionRecord> regions() {
-        return handle.createQuery("SELECT * FROM regions ORDER BY name").map(REGION).list();
+        return handle.createQuery("SELECT * FROM regions ORDER BY name").map(region).list();
     }
 
     public boolean deleteRegion(String name) {

@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.store;
 
+import dev.canopy.controlplane.secrets.SecretBox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * H2 kept commits in memory for up to half a second (its WRITE_DELAY), and a create answered 201 was lost.
  */
 class ControlPlaneStoreDurabilityTest {
+    /** The durability test stores no secret: any key will do, the same in both JVMs. */
+    private static final SecretBox KEY = new SecretBox(new byte[SecretBox.KEY_BYTES], "a test key of zeros");
     private static final String COMMITTED = "committed";
     private static final int CLUSTERS = 5;
     private static final int HALTED = 77;
@@ -43,7 +46,7 @@ class ControlPlaneStoreDurabilityTest {
         assertThat(output).as("the child's output").contains(COMMITTED);
         assertThat(child.exitValue()).as("the child halted, no shutdown hook ran").isEqualTo(HALTED);
 
-        try (ControlPlaneStore store = ControlPlaneStore.open(ControlPlaneStore.defaultUrl(dataDir), null, null)) {
+        try (ControlPlaneStore store = ControlPlaneStore.open(ControlPlaneStore.defaultUrl(dataDir), null, null, KEY)) {
             assertThat(store.<List<ClusterRecord>>read(tx -> tx.clusters("acme"))).extracting(ClusterRecord::name)
                     .containsExactlyElementsOf(names());
         }
@@ -61,7 +64,7 @@ class ControlPlaneStoreDurabilityTest {
     public static final class CommitThenDie {
         public static void main(String[] args) {
             Instant now = Instant.now();
-            ControlPlaneStore store = ControlPlaneStore.open(ControlPlaneStore.defaultUrl(Path.of(args[0])), null, null);
+            ControlPlaneStore store = ControlPlaneStore.open(ControlPlaneStore.defaultUrl(Path.of(args[0])), null, null, KEY);
             store.transaction(tx -> {
                 tx.insertOrganization(new Organization("acme", now));
                 return null;

@@ -3,9 +3,14 @@ package dev.canopy.controlplane.store;
 import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
+import dev.canopy.controlplane.secrets.SecretBox;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -347,6 +352,51 @@ class ControlPlaneStoreTest {
             assertThat(store.<Boolean>transaction(tx -> tx.deleteRegion("eu-west"))).isTrue();
             assertThat(store.<Boolean>transaction(tx -> tx.deleteRegion("eu-west"))).isFalse();
             assertThat(store.read(StoreTransaction::regions)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void aRegionsKubeconfigIsSealedAtRestAndOpensOnlyWithItsKey(TestDatabases database) throws Exception {
+        TestDatabases.Fresh fresh = database.fresh();
+        String kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: bearer-s3cr3t-token\n";
+        RegionRecord eu = new RegionRecord("eu-west", "kubernetes", kubeconfig, "prod", "canopy", T0);
+        try (ControlPlaneStore store = fresh.open()) {
+            store.transaction(tx -> {
+                tx.insertRegion(eu);
+                return null;
+            });
+            assertThat(store.read(StoreTransaction::regions)).containsExactly(eu);
+        }
+        assertThat(rawKubeconfig(fresh, "eu-west")).startsWith("sealed:v1:").doesNotContain("s3cr3t");
+
+        // another key: refused at start, naming what it could not open and what to do
+        assertThatThrownBy(() -> fresh.open(SecretBox.generate("$CANOPY_SECRET_KEY")).close())
+                .isInstanceOf(SecretBox.WrongSecretKeyException.class)
+                .hasMessage("cannot open region eu-west's kubeconfig with the secret key from $CANOPY_SECRET_KEY: it is not"
+                        + " the key that sealed it; start the control plane with that key ($CANOPY_SECRET_KEY or"
+                        + " $CANOPY_SECRET_KEY_FILE)");
+
+        // a kubeconfig an earlier version stored in clear is sealed on the next start
+        try (Connection sql = DriverManager.getConnection(fresh.url(), fresh.user(), null);
+             PreparedStatement update = sql.prepareStatement("UPDATE regions SET kubeconfig = ? WHERE name = 'eu-west'")) {
+            update.setString(1, kubeconfig);
+            update.executeUpdate();
+        }
+        try (ControlPlaneStore store = fresh.open()) {
+            assertThat(store.read(StoreTransaction::regions)).containsExactly(eu);
+        }
+        assertThat(rawKubeconfig(fresh, "eu-west")).startsWith("sealed:v1:").doesNotContain("s3cr3t");
+    }
+
+    private static String rawKubeconfig(TestDatabases.Fresh fresh, String region) throws Exception {
+        try (Connection sql = DriverManager.getConnection(fresh.url(), fresh.user(), null);
+             PreparedStatement query = sql.prepareStatement("SELECT kubeconfig FROM regions WHERE name = ?")) {
+            query.setString(1, region);
+            try (ResultSet rs = query.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
         }
     }
 }

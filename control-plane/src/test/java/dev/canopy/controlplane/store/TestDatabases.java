@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.store;
 
+import dev.canopy.controlplane.secrets.SecretBox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -37,9 +38,18 @@ public enum TestDatabases {
         };
     }
 
-    public record Fresh(TestDatabases database, String url, String user) {
+    public record Fresh(TestDatabases database, String url, String user, SecretBox secrets) {
+        public Fresh(TestDatabases database, String url, String user) {
+            this(database, url, user, SecretBox.generate("the test's key"));
+        }
+
+        /** The store, its secrets sealed with this database's key (the same on every open). */
         public ControlPlaneStore open() {
-            return ControlPlaneStore.open(url, user, null);
+            return open(secrets);
+        }
+
+        public ControlPlaneStore open(SecretBox key) {
+            return ControlPlaneStore.open(url, user, null, key);
         }
 
         /** Whether another session is in the middle of a statement that starts with the text, e.g. waiting for a lock. */
