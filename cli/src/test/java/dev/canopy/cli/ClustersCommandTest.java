@@ -110,10 +110,15 @@ class ClustersCommandTest {
         assertThat(listed.code()).as(listed.err()).isZero();
         assertThat(listed.out()).contains("default-orders-20261125-030000", "Failed", "2026-11-25T03:00:00Z", "leaf-ag2-0 is down");
 
-        CliRun.Result refused = clusters("restore", "again", "--from", failed.id(), "--from-directory", dataDir.resolve("elsewhere").toString());
+        Path elsewhere = dataDir.resolve("backups").resolve("elsewhere");
+        CliRun.Result refused = clusters("restore", "again", "--from", failed.id(), "--from-directory", elsewhere.toString());
         assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.err()).contains("restoreFrom.backup").contains("no backup default-orders-20261125-030000 in directory " + dataDir.resolve("elsewhere"));
+        assertThat(refused.err()).contains("restoreFrom.backup").contains("no backup default-orders-20261125-030000 in directory " + elsewhere);
         assertThat(store.get("default-again")).isEmpty();
+        // a directory of the host outside the region's backup directory is not read
+        CliRun.Result outside = clusters("restore", "again", "--from", failed.id(), "--from-directory", "/etc");
+        assertThat(outside.code()).isEqualTo(1);
+        assertThat(outside.err()).contains("restoreFrom.destination: directory: must be under " + dataDir.resolve("backups"));
 
         CliRun.Result scheduled = clusters("backup-policy", "orders", "--schedule", "6h", "--retention", "3");
         assertThat(scheduled.code()).as(scheduled.err()).isZero();

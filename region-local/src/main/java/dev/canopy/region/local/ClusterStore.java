@@ -117,6 +117,10 @@ public final class ClusterStore {
         List<String> refused = new java.util.ArrayList<>(existing.map(c -> SuspendedChanges.problems(c.spec(), manifest.spec()))
                 .orElse(List.of()));
         refused.addAll(ReleaseChanges.problems(existing.map(StoredCluster::spec).orElse(null), manifest.spec()));
+        if (manifest.spec().backup() != null) {
+            BackupRoot.problem(manifest.spec().backup().destination(), dataDir)
+                    .ifPresent(problem -> refused.add("spec.backup.destination." + problem));
+        }
         if (!refused.isEmpty()) {
             throw new InvalidSpecException(refused);
         }

@@ -73,6 +73,9 @@ public final class RegionBackups {
 
     /** The destination a spec names; the region's backup directory for none. */
     public Destination destination(BackupDestinationSpec spec) {
+        BackupRoot.problem(spec, store.dataDir()).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         return Destinations.open(spec == null ? null : new BackupSpec(null, null, spec), defaultDirectory(store.dataDir()), this::secret);
     }
 

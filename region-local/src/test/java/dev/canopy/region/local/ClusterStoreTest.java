@@ -148,6 +148,28 @@ class ClusterStoreTest {
 
     /** A local user read a value out of a leaf's write-ahead log: the data directory is its owner's only. */
     @Test
+    void aBackupDirectoryOutsideTheRegionsBackupDirectoryIsRefusedAndOneInsideTaken() {
+        ClusterStore store = new ClusterStore(dataDir);
+        store.apply(manifest("orders", spec(2, 1)), RELEASES);
+        Path root = RegionBackups.defaultDirectory(dataDir);
+        for (String outside : List.of("/etc", dataDir.toString(), root + "/../secrets")) {
+            DatabaseClusterSpec toOutside = spec(2, 1).withBackup(new dev.canopy.api.BackupSpec("6h", 3,
+                    new dev.canopy.api.BackupDestinationSpec(outside, null)));
+            assertThatThrownBy(() -> store.apply(manifest("orders", toOutside), RELEASES))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("spec.backup.destination.directory: must be under " + root
+                            + " (the region's backup directory; the platform writes nowhere else of this machine), got " + outside);
+        }
+        assertThat(store.get("orders").orElseThrow().generation()).as("nothing stored changed").isEqualTo(1);
+
+        DatabaseClusterSpec inside = spec(2, 1).withBackup(new dev.canopy.api.BackupSpec("6h", 3,
+                new dev.canopy.api.BackupDestinationSpec(root.resolve("acme").toString(), null)));
+        assertThat(store.apply(manifest("orders", inside), RELEASES).generation()).isEqualTo(2);
+        assertThatThrownBy(() -> new RegionBackups(store).destination(new dev.canopy.api.BackupDestinationSpec("/tmp", null)))
+                .hasMessageStartingWith("directory: must be under " + root);
+    }
+
+    @Test
     void theDataDirectoryIsReadableByItsOwnerOnly() throws IOException {
         Path fresh = dataDir.resolve("fresh");
         new ClusterStore(fresh).apply(manifest("orders", spec(2, 1)), RELEASES);
