@@ -2,6 +2,7 @@ package dev.canopy.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
@@ -66,20 +67,28 @@ public final class CrossRegionEndpoint {
      * others (each pass would otherwise write it), and its address returned (see {@link #address(Service)}).
      */
     public Optional<String> expose(String serving) {
-        Service desired = build(cluster.in(serving, cluster.spec()));
+        OwnedCluster at = cluster.in(serving, cluster.spec());
+        Service desired = build(at);
         Service existing = client.services().inNamespace(cluster.namespace())
                 .withName(desired.getMetadata().getName()).get();
         if (existing != null && existing.getSpec() != null
                 && desired.getSpec().getType().equals(existing.getSpec().getType())
                 && desired.getSpec().getSelector().equals(existing.getSpec().getSelector())) {
+            // a Service made by a version before the policy: the policy is made once
+            applier.createIfAbsent(NetworkPolicy.class, cluster.namespace(), ObjectNames.crossRegionNetworkPolicy(cluster.name()),
+                    () -> NodeNetworkPolicy.crossRegion(at));
             return address(existing);
         }
+        // the nodes' own policy shuts the SQL port to other namespaces: the load balancer's traffic needs this one
+        applier.apply(NodeNetworkPolicy.crossRegion(at));
         return address(applier.apply(desired));
     }
 
-    /** Removes the Service, if there is one. */
+    /** Removes the Service, if there is one, and the policy that let its traffic in. */
     public void withdraw() {
         client.services().inNamespace(cluster.namespace()).withName(ObjectNames.crossRegionService(cluster.name())).delete();
+        client.network().v1().networkPolicies().inNamespace(cluster.namespace())
+                .withName(ObjectNames.crossRegionNetworkPolicy(cluster.name())).delete();
     }
 
     /** See {@link #address(Service)}. */

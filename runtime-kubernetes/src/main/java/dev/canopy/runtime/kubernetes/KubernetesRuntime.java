@@ -59,8 +59,8 @@ public final class KubernetesRuntime implements Runtime, Captures {
     }
 
     /**
-     * The objects that do not depend on which nodes run: the Services, the disruption budgets and the admin
-     * credentials, for the cluster's own deployment. Called before every pass; applying what is already there changes
+     * The objects that do not depend on which nodes run: the Services, the disruption budgets, the network policy and
+     * the admin credentials, for the cluster's own deployment. Called before every pass; applying what is already there changes
      * nothing.
      */
     public LeafStorage.Report applyClusterObjects() {
@@ -80,6 +80,7 @@ public final class KubernetesRuntime implements Runtime, Captures {
             }
             applier.apply(NodeDisruptionBudget.build(at, true));
             applier.apply(NodeDisruptionBudget.build(at, false));
+            applier.apply(NodeNetworkPolicy.build(at));
             storage = storage.plus(growStorage(at, NodeGroup.LEAVES_AG1)).plus(growStorage(at, NodeGroup.LEAVES_AG2));
         }
         applier.apply(SqlService.build(at(serving)));

@@ -67,6 +67,16 @@ public final class ObjectNames {
         return cluster + "-cross-region";
     }
 
+    /** The NetworkPolicy over a deployment's node pods: who may reach which of their ports. */
+    public static String nodesNetworkPolicy(String cluster) {
+        return cluster + "-nodes";
+    }
+
+    /** The NetworkPolicy that lets other regions reach the aggregators behind the cross-region load balancer. */
+    public static String crossRegionNetworkPolicy(String cluster) {
+        return cluster + "-cross-region";
+    }
+
     public static String adminSecret(String cluster) {
         return cluster + "-admin";
     }

@@ -112,7 +112,7 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
     }
 
     @Test
-    void clusterObjectsAreServicesBudgetsConfigAndCredentials() {
+    void clusterObjectsAreServicesBudgetsANetworkPolicyConfigAndCredentials() {
         assertThat(client.services().inNamespace(TestClusters.NAMESPACE).list().getItems())
                 .extracting(s -> s.getMetadata().getName())
                 .containsExactlyInAnyOrder("orders-leaves-ag1", "orders-leaves-ag2", "orders-aggregators", "orders-sql");
@@ -124,6 +124,21 @@ class KubernetesRuntimeOnMockServerWithoutServerSideApplyTest {
         assertThat(sql.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(10800));
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(TestClusters.NAMESPACE).list().getItems())
                 .extracting(b -> b.getSpec().getMaxUnavailable().getIntVal()).containsExactly(1, 1);
+        var policy = client.network().v1().networkPolicies().inNamespace(TestClusters.NAMESPACE).withName("orders-nodes").get();
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Labels.cluster("orders"));
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        var rules = policy.getSpec().getIngress();
+        assertThat(rules).hasSize(3);
+        assertThat(rules.get(0).getFrom()).singleElement().satisfies(peer ->
+                assertThat(peer.getPodSelector().getMatchLabels()).as("the cluster's own pods, every port").isEqualTo(Labels.cluster("orders")));
+        assertThat(rules.get(0).getPorts()).isNullOrEmpty();
+        assertThat(rules.get(1).getPorts()).as("the namespace's pods: SQL only")
+                .extracting(p -> p.getPort().getIntVal()).containsExactly(10800);
+        assertThat(rules.get(2).getFrom()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector()).as("the operator in any namespace").isNotNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry(Labels.NAME, "canopy-operator");
+        });
+        assertThat(rules.get(2).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(10800, 8080);
         var secret = client.secrets().inNamespace(TestClusters.NAMESPACE).withName("orders-admin").get();
         String password = secret.getData().get("password");
         assertThat(new String(java.util.Base64.getDecoder().decode(password))).hasSize(32);
