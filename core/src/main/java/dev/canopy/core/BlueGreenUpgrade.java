@@ -115,7 +115,8 @@ public final class BlueGreenUpgrade {
         Optional<String> differ = progress.fencedAt() == null ? Optional.empty()
                 : Optional.of(TableComparison.differences(switchover, blueTopology, greenTopology));
         BlueGreen.Seen seen = new BlueGreen.Seen(clock.instant(), blue.status().phase() == Phase.Ready,
-                green.status().phase() == Phase.Ready, streaming, lag, differ, false, copies.running(cluster.key()));
+                green.status().phase() == Phase.Ready, streaming, lag, differ, false, copies.running(cluster.key()),
+                blue.step() instanceof Step.Done ? Optional.empty() : Optional.of(blue.step().message()));
         BlueGreen.Move move = BlueGreen.next(progress, seen, policy);
         BlueGreen.Progress next = progress;
         DatabaseClusterStatus shown = blue.status();
