@@ -67,16 +67,10 @@ class OperatorOnKubeApiServerWithServerSideApplyTest extends OperatorReconciliat
     void aSuspendedClustersResizeIsRefusedByTheApiServer() {
         DatabaseClusterSpec running = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(2, 1.0, 10, null), Map.of(), false);
         create("dormant", running.withSuspended(true));
-        var resources = client.resources(dev.canopy.api.DatabaseCluster.class).inNamespace(NAMESPACE).withName("dormant");
-        assertThatThrownBy(() -> resources.edit(c -> {
-            c.setSpec(withLeaves(c.getSpec(), new LeavesSpec(1, 1.0, 10, null)));
-            return c;
-        })).isInstanceOf(KubernetesClientException.class).hasMessageContaining("the cluster is suspended: resume it first");
-        assertThatThrownBy(() -> resources.edit(c -> {
-            c.setSpec(c.getSpec().withRelease("2.16.0").withSuspended(false));
-            return c;
-        })).as("not in the same change as the resume").isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("the cluster is suspended");
+        assertThat(refusal("dormant", s -> withLeaves(s, new LeavesSpec(1, 1.0, 10, null))))
+                .hasMessageContaining("the cluster is suspended: resume it first");
+        assertThat(refusal("dormant", s -> s.withRelease("2.16.0").withSuspended(false)))
+                .as("not in the same change as the resume").hasMessageContaining("the cluster is suspended");
         assertThat(get("dormant").getSpec().leaves().count()).as("nothing stored").isEqualTo(2);
         edit("dormant", s -> s.withBackup(new dev.canopy.api.BackupSpec(null, 3, null)));
         edit("dormant", s -> s.withSuspended(false));
