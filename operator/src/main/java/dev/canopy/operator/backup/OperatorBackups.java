@@ -10,6 +10,7 @@ import dev.canopy.api.Phase;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupStatus;
 import dev.canopy.backup.BackupTaker;
+import dev.canopy.backup.BackupWorker;
 import dev.canopy.backup.ClusterBackups;
 import dev.canopy.backup.Destination;
 import dev.canopy.backup.Destinations;
@@ -43,7 +44,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -244,11 +244,6 @@ public final class OperatorBackups implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackupWorker.stop(worker);
     }
 }
