@@ -109,7 +109,8 @@ public final class OperatorBackups implements AutoCloseable {
         } else if (restore.map(r -> r.stage() == RestoreState.Stage.Restored).orElse(true)) {
             String request = annotation(resource, KubernetesBackups.REQUEST_ANNOTATION);
             boolean asked = request != null && !request.equals(catalog.handledRequest());
-            if ((asked || backups(owned, serving, catalog).scheduledDue(owned.name(), spec, raw)) && running.add(key)) {
+            boolean due = ClusterBackups.scheduledDue(ClusterBackups.records(catalog, owned.name()), spec, raw, clock.instant());
+            if ((asked || due) && running.add(key)) {
                 if (asked) {
                     catalog.handled(request);
                 }
