@@ -71,8 +71,10 @@ public final class StatusBuilder {
         List<Condition> conditions = new ArrayList<>();
         boolean ready = done && !spec.isSuspended();
         conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
-        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked) && !(step instanceof Step.Failed),
-                step.reason(), done ? "nothing to do" : step.message(), now));
+        Condition progressing = condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked)
+                && !(step instanceof Step.Failed), step.reason(), done ? "nothing to do" : step.message(), now);
+        // the count as data: the next pass that fails counts on from it (Reconciler.failed)
+        conditions.add(step instanceof Step.Retrying retrying ? progressing.withAttempts(retrying.attempt()) : progressing);
         conditions.add(degraded(previous, observed, down, now));
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
