@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** Computes the status from what was observed and the step chosen. Pure, given the clock's reading. */
 public final class StatusBuilder {
@@ -220,30 +222,37 @@ public final class StatusBuilder {
     }
 
     /** Said from the first loss on: whether every partition has an owning copy, and if not, which tables lack one. */
-    private static java.util.Optional<Condition> dataAvailable(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
-        boolean reported = previous != null && previous.condition(Condition.DATA_AVAILABLE).isPresent();
-        if (engine.lostByTable().isEmpty()) {
-            return reported && engine.reachable()
-                    ? java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, true, "AllPartitionsOwned",
-                    "every partition has an owning copy", now))
-                    : java.util.Optional.empty();
-        }
-        String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
-                : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
-        return java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now));
+    private static Optional<Condition> dataAvailable(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
+        return fromTheFirstTimeOn(previous, Condition.DATA_AVAILABLE, !engine.lostByTable().isEmpty(), () -> {
+            String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
+                    : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
+            return condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now);
+        }, engine.reachable(), () -> condition(previous, Condition.DATA_AVAILABLE, true, "AllPartitionsOwned",
+                "every partition has an owning copy", now));
     }
 
     /** Said from the first fence on: a fenced cluster looks Ready, yet every write fails. */
-    private static java.util.Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Instant now) {
-        boolean reported = previous != null && previous.condition(Condition.READ_ONLY).isPresent();
-        if (engine.readOnly()) {
-            return java.util.Optional.of(condition(previous, Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes"
-                    + " (fenced: a replica was promoted away from it, or an upgrade switched its clients elsewhere); reads"
-                    + " answer, writes fail with \"Cluster in read-only mode\"", now));
+    private static Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Instant now) {
+        return fromTheFirstTimeOn(previous, Condition.READ_ONLY, engine.readOnly(), () -> condition(previous,
+                Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes (fenced: a replica was promoted away from it,"
+                        + " or an upgrade switched its clients elsewhere); reads answer, writes fail with \"Cluster in"
+                        + " read-only mode\"", now),
+                engine.reachable() && engine.active(), () -> condition(previous, Condition.READ_ONLY, false, "TakesWrites",
+                        "the cluster takes writes", now));
+    }
+
+    /**
+     * A condition a cluster carries only once something went wrong: absent until then (most clusters never lose a
+     * partition nor are fenced), said while it is so, and afterwards said to be over whenever the engine can tell
+     * ({@code known}); while it cannot, the condition is left out rather than guessed.
+     */
+    private static Optional<Condition> fromTheFirstTimeOn(DatabaseClusterStatus previous, String type, boolean wrongNow,
+                                                          Supplier<Condition> wrong, boolean known, Supplier<Condition> over) {
+        if (wrongNow) {
+            return Optional.of(wrong.get());
         }
-        return reported && engine.reachable() && engine.active()
-                ? java.util.Optional.of(condition(previous, Condition.READ_ONLY, false, "TakesWrites", "the cluster takes writes", now))
-                : java.util.Optional.empty();
+        boolean reported = previous != null && previous.condition(type).isPresent();
+        return reported && known ? Optional.of(over.get()) : Optional.empty();
     }
 
     private static Condition balanced(DatabaseClusterStatus previous, EngineView engine, Instant now) {
