@@ -3,9 +3,14 @@ package dev.canopy.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** A Kubernetes-style condition; {@code lastTransitionTime} changes only when {@code status} does. */
+/**
+ * A Kubernetes-style condition; {@code lastTransitionTime} changes only when {@code status} does. {@code attempts}: on a
+ * Progressing condition whose step failed and is retried, how many times in a row it failed (the next pass counts on
+ * from it); absent otherwise.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Condition(String type, String status, String reason, String message, String lastTransitionTime) {
+public record Condition(String type, String status, String reason, String message, String lastTransitionTime,
+                        Integer attempts) {
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
@@ -20,6 +25,14 @@ public record Condition(String type, String status, String reason, String messag
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
+
+    public Condition(String type, String status, String reason, String message, String lastTransitionTime) {
+        this(type, status, reason, message, lastTransitionTime, null);
+    }
+
+    public Condition withAttempts(Integer value) {
+        return new Condition(type, status, reason, message, lastTransitionTime, value);
+    }
 
     @JsonIgnore
     public boolean isTrue() {

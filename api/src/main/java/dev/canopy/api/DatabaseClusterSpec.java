@@ -20,6 +20,8 @@ import java.util.Map;
 @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 // a suspended cluster's release, size and settings wait until it runs again (SuspendedChanges): the API server says so too
 @ValidationRule(value = SuspendedChanges.CEL_RULE, message = SuspendedChanges.CEL_MESSAGE)
+// nor are the leaves of a cluster on an older engine added or removed (core's ReleaseChanges): the API server says so too
+@ValidationRule(value = OlderEngineChanges.CEL_RULE, message = OlderEngineChanges.CEL_MESSAGE)
 public record DatabaseClusterSpec(
         @Required
         @Pattern(Limits.RELEASE_PATTERN)
@@ -107,6 +109,10 @@ public record DatabaseClusterSpec(
 
     public DatabaseClusterSpec withRelease(String value) {
         return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf);
+    }
+
+    public DatabaseClusterSpec withLeaves(LeavesSpec value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, value, config, suspended, backup, upgradeStrategy, replicaOf);
     }
 
     public DatabaseClusterSpec withConfig(Map<String, String> value) {

@@ -196,6 +196,16 @@ class CrdSchemaTest {
         assertThat(validations.get(0).path("message").asText()).isEqualTo("not an allowed engine setting");
     }
 
+    /** The spec's transition rules, each once (a duplicate rule breaks server-side apply): suspended, older engine. */
+    @Test
+    void specCarriesTheTransitionRulesOfSuspendedClustersAndOlderEngines() {
+        Map<String, String> rules = new LinkedHashMap<>();
+        spec.path("x-kubernetes-validations").forEach(v -> rules.put(v.path("rule").asText(), v.path("message").asText()));
+        assertThat(rules).containsExactly(Map.entry(SuspendedChanges.CEL_RULE, SuspendedChanges.CEL_MESSAGE),
+                Map.entry(OlderEngineChanges.CEL_RULE, OlderEngineChanges.CEL_MESSAGE));
+        assertThat(OlderEngineChanges.CEL_RULE).contains("oldSelf.leaves.count", "self.release.matches(");
+    }
+
     @Test
     void celAllowListNamesExactlyEveryEngineSetting() {
         Matcher rule = Pattern.compile("^self\\.all\\(k, k in \\[(.*)]\\)$").matcher(EngineSetting.CEL_ALLOWED_KEYS);

@@ -55,6 +55,11 @@ public final class ClusterBackups {
 
     /** Every backup of the cluster this region ran, oldest first, the failed ones included. */
     public List<BackupRecord> records(String cluster) {
+        return records(catalog, cluster);
+    }
+
+    /** Every backup of the cluster the catalog holds, oldest first, the failed ones included. */
+    public static List<BackupRecord> records(RecordCatalog catalog, String cluster) {
         return catalog.records().stream().filter(r -> r.cluster().equals(cluster)).sorted(Records.OLDEST_FIRST).toList();
     }
 
@@ -103,12 +108,21 @@ public final class ClusterBackups {
 
     /** Whether the spec's schedule makes a backup due now; a scheduled one waits while the cluster is not Ready. */
     public boolean scheduledDue(String cluster, DatabaseClusterSpec spec, DatabaseClusterStatus status) {
+        return scheduledDue(records(cluster), spec, status, clock.instant());
+    }
+
+    /**
+     * The same from the cluster's records alone: nothing to open (a region's pass asks it of every cluster, every few
+     * seconds, and takes a backup only when it says so).
+     */
+    public static boolean scheduledDue(List<BackupRecord> records, DatabaseClusterSpec spec, DatabaseClusterStatus status,
+                                       Instant now) {
         BackupSpec backup = spec.backup();
         if (backup == null || backup.schedule() == null || notReady(status).isPresent()) {
             return false;
         }
-        Optional<Instant> last = records(cluster).stream().map(BackupRecord::createdAt).max(Comparator.naturalOrder());
-        return Schedule.due(backup.schedule(), last, clock.instant());
+        Optional<Instant> last = records.stream().map(BackupRecord::createdAt).max(Comparator.naturalOrder());
+        return Schedule.due(backup.schedule(), last, now);
     }
 
     /** Each expired backup is deleted where it went, which need not be where the spec sends backups now. */

@@ -1,5 +1,11 @@
 package dev.canopy.backup;
 
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.BackupSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +33,23 @@ class ScheduleAndRetentionTest {
         assertThat(Schedule.due("6h", Optional.empty(), T0)).as("never backed up").isTrue();
         assertThat(Schedule.due("6h", Optional.of(T0), T0.plus(Duration.ofHours(6)).minusSeconds(1))).isFalse();
         assertThat(Schedule.due("6h", Optional.of(T0), T0.plus(Duration.ofHours(6)))).isTrue();
+    }
+
+    /** The decision a region's pass makes for every cluster, from its records and spec alone: nothing is opened. */
+    @Test
+    void aScheduledBackupIsDueFromTheRecordsOnceTheClusterIsReady() {
+        DatabaseClusterSpec scheduled = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.5),
+                new LeavesSpec(1, 0.5, 10, null), Map.of(), false, new BackupSpec("6h", 3, null));
+        DatabaseClusterStatus ready = new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, "2.17.0", null, null);
+        DatabaseClusterStatus upgrading = new DatabaseClusterStatus(Phase.Upgrading, List.of(), 1L, null, null, "2.17.0", null, null);
+        List<BackupRecord> one = List.of(at(0, BackupState.Failed));
+
+        assertThat(ClusterBackups.scheduledDue(List.of(), scheduled, ready, T0)).as("never backed up").isTrue();
+        assertThat(ClusterBackups.scheduledDue(List.of(), scheduled, upgrading, T0)).as("not Ready").isFalse();
+        assertThat(ClusterBackups.scheduledDue(List.of(), scheduled.withBackup(null), ready, T0)).as("no schedule").isFalse();
+        assertThat(ClusterBackups.scheduledDue(one, scheduled, ready, T0.plus(Duration.ofHours(6)).minusSeconds(1)))
+                .as("a failed one counts as the last start").isFalse();
+        assertThat(ClusterBackups.scheduledDue(one, scheduled, ready, T0.plus(Duration.ofHours(6)))).isTrue();
     }
 
     private static BackupRecord at(int hour, BackupState state) {

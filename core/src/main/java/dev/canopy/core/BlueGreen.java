@@ -107,10 +107,16 @@ public final class BlueGreen {
      * What a pass sees. {@code blueReady}: blue is Ready at its spec with capture on ({@link #blueSpec}); {@code lag}:
      * how far green trails blue, once a heartbeat went through; {@code tablesDiffer}: after the fence, the tables whose
      * digest differs between the two (empty: green holds blue's rows), not computed before; {@code copying}: the copy
-     * into green runs (apart from the passes).
+     * into green runs (apart from the passes); {@code blueStep}: what blue's own reconciler does this pass (e.g.
+     * {@code restarting leaf-ag1-2 (2 of 6)}), empty when it rests.
      */
     public record Seen(Instant now, boolean blueReady, boolean greenReady, boolean streaming, Optional<Duration> lag,
-                       Optional<String> tablesDiffer, boolean greenServes, boolean copying) {
+                       Optional<String> tablesDiffer, boolean greenServes, boolean copying, Optional<String> blueStep) {
+
+        public Seen(Instant now, boolean blueReady, boolean greenReady, boolean streaming, Optional<Duration> lag,
+                    Optional<String> tablesDiffer, boolean greenServes, boolean copying) {
+            this(now, blueReady, greenReady, streaming, lag, tablesDiffer, greenServes, copying, Optional.empty());
+        }
 
         public Seen(Instant now, boolean blueReady, boolean greenReady, boolean streaming, Optional<Duration> lag,
                     Optional<String> tablesDiffer, boolean greenServes) {
@@ -191,8 +197,10 @@ public final class BlueGreen {
                 return new Move.Wait(COPYING, "blue is not Ready for a moment while its rows are copied: waiting for it");
             }
             if (progress.copiedAt() == null) {
+                // a rolling restart of a large cluster takes minutes (4.5 with 441k rows): say where it is, and since when
                 return new Move.Wait(CAPTURING, "turning change capture on in blue (" + progress.fromRelease()
-                        + ", a rolling restart of its leaves)");
+                        + ", a rolling restart of its leaves), for " + elapsed(running)
+                        + seen.blueStep().map(step -> ": " + step).orElse(""));
             }
             // a table created, a leaf restarted: blue is not fenced while it is not whole, and not waited for forever
             Instant since = Instant.parse(progress.streamingSince() != null ? progress.streamingSince() : progress.copiedAt());
@@ -233,7 +241,7 @@ public final class BlueGreen {
                         + policy.streamTimeout().toMinutes() + " min of streaming (last: "
                         + seen.lag().map(l -> l.toMillis() + " ms").orElse("no heartbeat through yet") + ")");
             }
-            return new Move.Wait(STREAMING, "streaming blue's changes to green; lag "
+            return new Move.Wait(STREAMING, "streaming blue's changes to green (for " + elapsed(streaming) + "); lag "
                     + seen.lag().map(l -> l.toMillis() + " ms").orElse("not measured yet") + ", fencing under "
                     + policy.lagBound().toMillis() + " ms");
         }
@@ -248,6 +256,15 @@ public final class BlueGreen {
         }
         return new Move.Wait(FENCED, "blue is read-only; waiting for green to catch up (differ: "
                 + seen.tablesDiffer().orElse("not compared yet") + ")");
+    }
+
+    /**
+     * A wait's length in whole minutes ({@code under a minute}, {@code 4 min}): it moves while a step lasts, and a
+     * message that changed every pass would be a new event in the control plane's log of each cluster every pass.
+     */
+    static String elapsed(Duration duration) {
+        long minutes = Math.max(0, duration.toMinutes());
+        return minutes == 0 ? "under a minute" : minutes + " min";
     }
 
     private static Move abandon(String why) {

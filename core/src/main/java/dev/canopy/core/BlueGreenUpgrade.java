@@ -39,6 +39,13 @@ public final class BlueGreenUpgrade {
     private final BackgroundCopies copies;
     /** Green's last status, per cluster key: green is no cluster of its own to keep a status in. */
     private final Map<String, DatabaseClusterStatus> greenStatus = new ConcurrentHashMap<>();
+    /**
+     * Blue's last status of its own, per cluster key: blue is reconciled against it rather than the cluster's status,
+     * whose upgrade record is the blue/green one. Against that, blue's rolling restart (capture on) had no record of
+     * its own, counted only its stale nodes, and said "0 of 5 restarted" with one of 6 restarted. Kept in memory like
+     * green's: after a restart of the platform, blue's count starts again from the nodes still to restart.
+     */
+    private final Map<String, DatabaseClusterStatus> blueStatus = new ConcurrentHashMap<>();
 
     public BlueGreenUpgrade(Engine engine, ChangeCapture capture, Switchover switchover, Clock clock, BlueGreen.Policy policy) {
         this.engine = engine;
@@ -97,7 +104,9 @@ public final class BlueGreenUpgrade {
         if (progress.switchedAt() != null) {
             return retire(cluster, progress, site);
         }
-        ReconcileResult blue = reconciler.reconcile(progress.blue(), cluster.generation(), blueSpec, cluster.status());
+        DatabaseClusterStatus blueBefore = blueStatus.getOrDefault(cluster.key(), cluster.status());
+        ReconcileResult blue = reconciler.reconcile(progress.blue(), cluster.generation(), blueSpec, blueBefore);
+        blueStatus.put(cluster.key(), blue.status());
         ReconcileResult green = reconciler.reconcile(progress.green(), cluster.generation(), BlueGreen.greenSpec(cluster.spec()),
                 greenStatus.get(cluster.key()));
         greenStatus.put(cluster.key(), green.status());
@@ -115,7 +124,8 @@ public final class BlueGreenUpgrade {
         Optional<String> differ = progress.fencedAt() == null ? Optional.empty()
                 : Optional.of(TableComparison.differences(switchover, blueTopology, greenTopology));
         BlueGreen.Seen seen = new BlueGreen.Seen(clock.instant(), blue.status().phase() == Phase.Ready,
-                green.status().phase() == Phase.Ready, streaming, lag, differ, false, copies.running(cluster.key()));
+                green.status().phase() == Phase.Ready, streaming, lag, differ, false, copies.running(cluster.key()),
+                blue.step() instanceof Step.Done ? Optional.empty() : Optional.of(blue.step().message()));
         BlueGreen.Move move = BlueGreen.next(progress, seen, policy);
         BlueGreen.Progress next = progress;
         DatabaseClusterStatus shown = blue.status();
@@ -172,6 +182,7 @@ public final class BlueGreenUpgrade {
         BlueGreen.Progress done = progress.finished(clock.instant());
         site.deployments().saveProgress(cluster.name(), done);
         greenStatus.remove(cluster.key());
+        blueStatus.remove(cluster.key());
         ReconcileResult green = site.reconciler().reconcile(progress.green(), cluster.generation(), cluster.spec(), cluster.status());
         return new ReconcileResult(green.step(), overlay(green.status(), done, BlueGreen.DONE,
                 "upgraded blue/green to " + progress.toRelease()), green.requeueAfter());
@@ -237,6 +248,7 @@ public final class BlueGreenUpgrade {
         site.captures().captures(progress.blue()).keySet().forEach(leaf -> site.captures().stopCapture(progress.blue(), leaf));
         site.deployments().retire(progress.green());
         greenStatus.remove(cluster.key());
+        blueStatus.remove(cluster.key());
         copies.forget(cluster.key());
     }
 

@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
 public final class Reconciler {
     /** Failures in a row of one step before the cluster is called Failed: minutes of retries at the idle pace. */
     static final int ATTEMPTS_BEFORE_FAILED = 20;
-    private static final java.util.regex.Pattern ATTEMPT = java.util.regex.Pattern.compile("\\(attempt (\\d+)\\)");
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final Duration SOON = Duration.ofSeconds(1);
@@ -74,17 +73,12 @@ public final class Reconciler {
         String retrying = step.reason() + "Retrying";
         String gaveUp = step.reason() + "Failed";
         java.util.Optional<Condition> progressing = previous == null ? java.util.Optional.empty() : previous.condition(Condition.PROGRESSING);
-        int attempt = 1 + progressing.filter(c -> c.reason().equals(retrying)).map(c -> attemptOf(c.message())).orElse(0);
+        int attempt = 1 + progressing.filter(c -> c.reason().equals(retrying)).map(Condition::attempts).orElse(0);
         if (progressing.map(c -> c.reason().equals(gaveUp)).orElse(false) || attempt >= ATTEMPTS_BEFORE_FAILED) {
             return new Step.Failed(gaveUp, step.message() + " failed" + (attempt > 1 ? " " + attempt + " times in a row" : "")
                     + ": " + cause);
         }
         return new Step.Retrying(retrying, step.message() + " failed (attempt " + attempt + "), retrying: " + cause, attempt);
-    }
-
-    private static int attemptOf(String message) {
-        java.util.regex.Matcher m = ATTEMPT.matcher(message);
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** Observes the cluster; fills {@code launches} with what each declared node is to run under this spec. */

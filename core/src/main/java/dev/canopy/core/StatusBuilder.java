@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /** Computes the status from what was observed and the step chosen. Pure, given the clock's reading. */
 public final class StatusBuilder {
@@ -71,8 +73,10 @@ public final class StatusBuilder {
         List<Condition> conditions = new ArrayList<>();
         boolean ready = done && !spec.isSuspended();
         conditions.add(condition(previous, Condition.READY, ready, step.reason(), step.message(), now));
-        conditions.add(condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked) && !(step instanceof Step.Failed),
-                step.reason(), done ? "nothing to do" : step.message(), now));
+        Condition progressing = condition(previous, Condition.PROGRESSING, !done && !(step instanceof Step.Blocked)
+                && !(step instanceof Step.Failed), step.reason(), done ? "nothing to do" : step.message(), now);
+        // the count as data: the next pass that fails counts on from it (Reconciler.failed)
+        conditions.add(step instanceof Step.Retrying retrying ? progressing.withAttempts(retrying.attempt()) : progressing);
         conditions.add(degraded(previous, observed, down, now));
         conditions.add(redundancy(previous, spec, engine, now));
         conditions.add(balanced(previous, engine, now));
@@ -226,43 +230,50 @@ public final class StatusBuilder {
     }
 
     /** Said from the first loss on: whether every partition has an owning copy, and if not, which tables lack one. */
-    private static java.util.Optional<Condition> dataAvailable(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
-        boolean reported = previous != null && previous.condition(Condition.DATA_AVAILABLE).isPresent();
-        if (engine.lostByTable().isEmpty()) {
-            return reported && engine.reachable()
-                    ? java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, true, "AllPartitionsOwned",
-                    "every partition has an owning copy", now))
-                    : java.util.Optional.empty();
-        }
-        String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
-                : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
-        return java.util.Optional.of(condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now));
+    private static Optional<Condition> dataAvailable(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
+        return fromTheFirstTimeOn(previous, Condition.DATA_AVAILABLE, !engine.lostByTable().isEmpty(), () -> {
+            String message = "PartitionsLost".equals(step.reason()) || step instanceof Step.ResetLostPartitions ? step.message()
+                    : engine.lostSummary() + " have no copy in the cluster: their rows cannot be read or written";
+            return condition(previous, Condition.DATA_AVAILABLE, false, "PartitionsLost", message, now);
+        }, engine.reachable(), () -> condition(previous, Condition.DATA_AVAILABLE, true, "AllPartitionsOwned",
+                "every partition has an owning copy", now));
     }
 
     /**
      * Said from the first fence on: a fenced cluster looks Ready, yet every write fails. Why it is read-only: a leaf's
      * storage full (the platform made it so, see {@link StorageLimit}), else a fence.
      */
-    private static java.util.Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
-        boolean reported = previous != null && previous.condition(Condition.READ_ONLY).isPresent();
+    private static Optional<Condition> readOnly(DatabaseClusterStatus previous, EngineView engine, Step step, Instant now) {
         if (step instanceof Step.SetReadOnly set) {
-            return java.util.Optional.of(set.readOnly()
+            return Optional.of(set.readOnly()
                     ? condition(previous, Condition.READ_ONLY, true, set.reason(), set.message(), now)
                     : condition(previous, Condition.READ_ONLY, false, "TakesWrites", "the cluster takes writes", now));
         }
-        java.util.Optional<Condition> storageFull = previous == null ? java.util.Optional.empty()
+        Optional<Condition> storageFull = previous == null ? Optional.empty()
                 : previous.condition(Condition.READ_ONLY).filter(c -> c.isTrue() && StorageLimit.FULL.equals(c.reason()));
         if (engine.readOnly() && storageFull.isPresent()) {
             return storageFull;
         }
-        if (engine.readOnly()) {
-            return java.util.Optional.of(condition(previous, Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes"
-                    + " (fenced: a replica was promoted away from it, or an upgrade switched its clients elsewhere); reads"
-                    + " answer, writes fail with \"Cluster in read-only mode\"", now));
+        return fromTheFirstTimeOn(previous, Condition.READ_ONLY, engine.readOnly(), () -> condition(previous,
+                Condition.READ_ONLY, true, "Fenced", "the cluster takes no writes (fenced: a replica was promoted away from it,"
+                        + " or an upgrade switched its clients elsewhere); reads answer, writes fail with \"Cluster in"
+                        + " read-only mode\"", now),
+                engine.reachable() && engine.active(), () -> condition(previous, Condition.READ_ONLY, false, "TakesWrites",
+                        "the cluster takes writes", now));
+    }
+
+    /**
+     * A condition a cluster carries only once something went wrong: absent until then (most clusters never lose a
+     * partition nor are fenced), said while it is so, and afterwards said to be over whenever the engine can tell
+     * ({@code known}); while it cannot, the condition is left out rather than guessed.
+     */
+    private static Optional<Condition> fromTheFirstTimeOn(DatabaseClusterStatus previous, String type, boolean wrongNow,
+                                                          Supplier<Condition> wrong, boolean known, Supplier<Condition> over) {
+        if (wrongNow) {
+            return Optional.of(wrong.get());
         }
-        return reported && engine.reachable() && engine.active()
-                ? java.util.Optional.of(condition(previous, Condition.READ_ONLY, false, "TakesWrites", "the cluster takes writes", now))
-                : java.util.Optional.empty();
+        boolean reported = previous != null && previous.condition(type).isPresent();
+        return reported && known ? Optional.of(over.get()) : Optional.empty();
     }
 
     private static Condition balanced(DatabaseClusterStatus previous, EngineView engine, Instant now) {
@@ -276,7 +287,6 @@ public final class StatusBuilder {
         return condition(previous, Condition.BALANCED, true, "AllPartitionsOwning", "no partition is moving", now);
     }
 
-    /** A condition whose lastTransitionTime is kept from the previous status while its status stays the same. */
     /** A condition whose transition time stays that of the previous one while its status is unchanged. */
     public static Condition condition(DatabaseClusterStatus previous, String type, Boolean value, String reason, String message,
                                Instant now) {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -75,6 +77,38 @@ class BlueGreenTest {
         assertThat(switched.writePauseSeconds()).contains(0.8);
         assertThat(BlueGreen.next(switched, seen(Duration.ofSeconds(28), false, true, false, Optional.empty(), Optional.empty()), POLICY))
                 .as("after the switch, blue going away is expected").isInstanceOf(BlueGreen.Move.Retire.class);
+    }
+
+    /** Issue 18: CapturingChanges ran 4.5 minutes with one unchanged message; each pass now says where blue is. */
+    @Test
+    void capturingChangesSaysSinceWhenAndWhichRestartBlueIsAt() {
+        List<String> blueSteps = List.of("restarting leaf-ag1-1 (1 of 6)",
+                "rolling restart, 1 of 6 restarted: waiting for leaf-ag1-1 to join", "restarting leaf-ag1-2 (2 of 6)",
+                "restarting leaf-ag2-3 (6 of 6)");
+        List<Duration> after = List.of(Duration.ofSeconds(2), Duration.ofSeconds(50), Duration.ofSeconds(130),
+                Duration.ofSeconds(270));
+        List<String> messages = new ArrayList<>();
+        for (int pass = 0; pass < blueSteps.size(); pass++) {
+            BlueGreen.Seen seen = new BlueGreen.Seen(T0.plus(after.get(pass)), false, false, false, Optional.empty(),
+                    Optional.empty(), false, false, Optional.of(blueSteps.get(pass)));
+            BlueGreen.Move move = BlueGreen.next(STARTED, seen, POLICY);
+            assertThat(move.step()).isEqualTo(BlueGreen.CAPTURING);
+            messages.add(move.message());
+        }
+        String capturing = "turning change capture on in blue (2.16.0, a rolling restart of its leaves), for ";
+        assertThat(messages).containsExactly(
+                capturing + "under a minute: restarting leaf-ag1-1 (1 of 6)",
+                capturing + "under a minute: rolling restart, 1 of 6 restarted: waiting for leaf-ag1-1 to join",
+                capturing + "2 min: restarting leaf-ag1-2 (2 of 6)",
+                capturing + "4 min: restarting leaf-ag2-3 (6 of 6)");
+        assertThat(BlueGreen.next(STARTED, seen(Duration.ofSeconds(3), false, false, false, Optional.empty(),
+                Optional.empty()), POLICY).message()).as("blue's reconciler resting").isEqualTo(capturing + "under a minute");
+
+        BlueGreen.Progress streaming = STARTED.copied(T0.plusSeconds(300)).streaming(T0.plusSeconds(301));
+        assertThat(List.of(313, 375).stream().map(s -> BlueGreen.next(streaming, seen(Duration.ofSeconds(s), true, true,
+                true, Optional.of(Duration.ofSeconds(s - 308)), Optional.empty()), POLICY).message()).toList())
+                .containsExactly("streaming blue's changes to green (for under a minute); lag 5000 ms, fencing under 2000 ms",
+                        "streaming blue's changes to green (for 1 min); lag 67000 ms, fencing under 2000 ms");
     }
 
     @Test

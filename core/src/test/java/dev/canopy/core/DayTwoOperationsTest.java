@@ -438,6 +438,7 @@ class DayTwoOperationsTest {
                 + " failed (attempt 2), retrying: baseline refused: node leaf-ag1-2 is not online", 2));
         assertThat(status.phase()).as("retried: not Failed").isNotEqualTo(Phase.Failed);
         assertThat(status.condition(Condition.PROGRESSING).orElseThrow().status()).isEqualTo(Condition.TRUE);
+        assertThat(status.condition(Condition.PROGRESSING).orElseThrow().attempts()).as("the count, kept as data").isEqualTo(2);
 
         for (int attempt = 3; attempt < Reconciler.ATTEMPTS_BEFORE_FAILED; attempt++) {
             assertThat(reconcile(spec(3, 1))).isInstanceOf(Step.Retrying.class);

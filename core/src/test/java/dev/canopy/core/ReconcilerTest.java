@@ -311,4 +311,23 @@ class ReconcilerTest {
         assertThat(status.phase()).isEqualTo(Phase.Ready);
         assertThat(status.leaves()).extracting(NodeCounts::ready, NodeCounts::total).containsExactly(6, 6);
     }
+
+    /** The count of a retried step is the Progressing condition's data, not read back out of its message. */
+    @Test
+    void aRetriedStepCountsOnFromTheConditionsAttemptsNotItsMessage() {
+        Step step = new Step.SetBaseline(java.util.Set.of("leaf-ag1-0"), "SettingBaseline", "setting the baseline");
+        Condition retried = new Condition(Condition.PROGRESSING, Condition.TRUE, "SettingBaselineRetrying",
+                "a message that says (attempt 9) for whatever reason", "2026-12-07T01:00:00Z", 4);
+        DatabaseClusterStatus previous = new DatabaseClusterStatus(Phase.Scaling, List.of(retried), 1L, null, null,
+                "2.17.0", null, null);
+
+        assertThat(Reconciler.failed(step, previous, "refused")).isEqualTo(new Step.Retrying("SettingBaselineRetrying",
+                "setting the baseline failed (attempt 5), retrying: refused", 5));
+        assertThat(Reconciler.failed(step, new DatabaseClusterStatus(Phase.Scaling, List.of(retried.withAttempts(null)), 1L,
+                null, null, "2.17.0", null, null), "refused")).as("no count kept: the first attempt")
+                .extracting(s -> ((Step.Retrying) s).attempt()).isEqualTo(1);
+        assertThat(Reconciler.failed(step, new DatabaseClusterStatus(Phase.Scaling,
+                List.of(retried.withAttempts(Reconciler.ATTEMPTS_BEFORE_FAILED - 1)), 1L, null, null, "2.17.0", null, null),
+                "refused")).isInstanceOf(Step.Failed.class);
+    }
 }

@@ -4,6 +4,7 @@ import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.OlderEngineChanges;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,6 +15,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReleaseChangesTest {
     private static DatabaseClusterSpec spec(String release, int leaves) {
         return new DatabaseClusterSpec(release, 2, new AggregatorsSpec(1, 0.5), new LeavesSpec(leaves, 0.5, 10, null), Map.of(), false);
+    }
+
+    /** The CRD's transition rule says of every release what this class says: older than the platform's engine or not. */
+    @Test
+    void theCrdsRuleFindsExactlyTheOlderEngines() {
+        java.util.regex.Pattern older = java.util.regex.Pattern.compile(OlderEngineChanges.OLDER_THAN_PLATFORM);
+        int olderFound = 0;
+        for (int major = 0; major <= 3; major++) {
+            for (int minor = 0; minor <= 25; minor++) {
+                for (int patch : new int[]{0, 1, 10}) {
+                    String release = major + "." + minor + "." + patch;
+                    boolean olderEngine = ReleaseChanges.older(release, ReleaseChanges.PLATFORM_ENGINE);
+                    assertThat(older.matcher(release).find()).as(release).isEqualTo(olderEngine);
+                    olderFound += olderEngine ? 1 : 0;
+                }
+            }
+        }
+        assertThat(olderFound).as("0.x, 1.x and 2.0 to 2.16").isEqualTo((26 + 26 + 17) * 3);
+        assertThat(OlderEngineChanges.CEL_MESSAGE).contains("older than " + ReleaseChanges.PLATFORM_ENGINE,
+                "upgrade the cluster to " + ReleaseChanges.PLATFORM_ENGINE + " first");
     }
 
     @Test

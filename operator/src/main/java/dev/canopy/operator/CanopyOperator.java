@@ -57,14 +57,32 @@ public final class CanopyOperator {
     /** The same, with what losing the Lease does. */
     static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                            Clock clock, PlannerPolicy policy, LeadershipExit leadership) {
-        return create(client, settings, engine, registry, clock, policy, leadership,
-                namespace -> new PodFiles(client, namespace, NodeStatefulSet.CONTAINER, settings.backupScratch().resolve("transfer"),
-                        BACKUP_COPY_TIMEOUT));
+        return create(client, settings, engine, registry, clock, policy, leadership, podFiles(client, settings));
     }
 
     /** The same, with how the leaves' files are reached (a backup's snapshot, on their volumes), by namespace. */
     static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                            Clock clock, PlannerPolicy policy, LeadershipExit leadership, Function<String, LeafFiles> leafFiles) {
+        return create(client, settings, engine, registry, clock, policy, leadership,
+                backups(client, settings, engine, clock, leafFiles));
+    }
+
+    /** A leaf's files, reached in its pod. */
+    static Function<String, LeafFiles> podFiles(KubernetesClient client, OperatorSettings settings) {
+        return namespace -> new PodFiles(client, namespace, NodeStatefulSet.CONTAINER, settings.backupScratch().resolve("transfer"),
+                BACKUP_COPY_TIMEOUT);
+    }
+
+    /** The backups of every cluster, on a worker thread of their own: whoever makes them closes them. */
+    static OperatorBackups backups(KubernetesClient client, OperatorSettings settings, Engine engine, Clock clock,
+                                   Function<String, LeafFiles> leafFiles) {
+        return new OperatorBackups(client, new Applier(client, settings.runtime().serverSideApply()),
+                engine instanceof Snapshots snapshots ? snapshots : NoSnapshots.INSTANCE, leafFiles, clock, settings.backupScratch());
+    }
+
+    /** The same, with the backups it takes and restores. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
+                           Clock clock, PlannerPolicy policy, LeadershipExit leadership, OperatorBackups backups) {
         String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -80,8 +98,6 @@ public final class CanopyOperator {
                         instance, leadership.callbacks(), false));
             }
         });
-        OperatorBackups backups = new OperatorBackups(client, new Applier(client, settings.runtime().serverSideApply()),
-                engine instanceof Snapshots snapshots ? snapshots : NoSnapshots.INSTANCE, leafFiles, clock, settings.backupScratch());
         operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance, backups),
                 c -> {
                     if (settings.watchNamespaces().isEmpty()) {
@@ -128,7 +144,9 @@ public final class CanopyOperator {
         // admin calls reach the leaves at their pods' DNS names: in a pod, or where the cluster's names resolve
         Engine engine = IgniteEngine.kubernetes();
         LeadershipExit leadership = LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader());
-        Operator operator = create(client, settings, engine, registry, Clock.systemUTC(), PlannerPolicy.DEFAULTS, leadership);
+        Clock clock = Clock.systemUTC();
+        OperatorBackups backups = backups(client, settings, engine, clock, podFiles(client, settings));
+        Operator operator = create(client, settings, engine, registry, clock, PlannerPolicy.DEFAULTS, leadership, backups);
         HttpEndpoints http;
         try {
             http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();
@@ -140,6 +158,8 @@ public final class CanopyOperator {
             LOG.info("shutting down: finishing the passes in progress (at most {} s)", GRACEFUL_SHUTDOWN.toSeconds());
             leadership.shuttingDown();
             operator.stop();
+            // after the passes (they start backups), before the client (a backup in progress uses it)
+            backups.close();
             http.close();
             client.close();
         }, "canopy-operator-shutdown"));

@@ -3,6 +3,7 @@ package dev.canopy.operator;
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.api.SpecValidator;
 import dev.canopy.core.BlueGreen;
@@ -151,9 +152,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         }
         problems.addAll(OperatorBackups.problems(resource.getSpec()));
         if (resource.getSpec() != null) {
-            // the running release stands for the spec it came from: the API server keeps no earlier spec to compare with
-            String running = resource.getStatus() == null ? null : resource.getStatus().release();
-            problems.addAll(ReleaseChanges.problems(running == null ? null : resource.getSpec().withRelease(running), resource.getSpec()));
+            problems.addAll(ReleaseChanges.problems(running(resource.getSpec(), resource.getStatus()), resource.getSpec()));
         }
         if (!problems.isEmpty()) {
             // the schema refuses most of this; what reaches here (an old object, a schema bypassed) is reported, not acted on
@@ -279,6 +278,24 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     }
 
     /** The previous status in phase Failed, with a Ready condition that says why; counts and endpoints kept. */
+    /**
+     * The spec the cluster runs, as far as its status says, to compare the declared one with (the API server keeps no
+     * earlier spec): the running release, and the leaves per availability group it was last reconciled with (the status
+     * counts both groups'). Null before the cluster ran.
+     */
+    static DatabaseClusterSpec running(DatabaseClusterSpec declared, DatabaseClusterStatus status) {
+        if (status == null || status.release() == null) {
+            return null;
+        }
+        DatabaseClusterSpec running = declared.withRelease(status.release());
+        if (status.leaves() == null || status.leaves().total() == 0) {
+            return running;
+        }
+        LeavesSpec leaves = declared.leaves();
+        return running.withLeaves(new LeavesSpec(status.leaves().total() / 2, leaves.height(), leaves.storageGB(),
+                leaves.storageClass()));
+    }
+
     static DatabaseClusterStatus failed(DatabaseClusterStatus previous, long generation, String reason, String why, Instant now) {
         DatabaseClusterStatus base = previous == null
                 ? new DatabaseClusterStatus(null, List.of(), null, null, null, null, null, null) : previous;

@@ -70,6 +70,32 @@ class OperatorOnMockServerWithoutServerSideApplyTest extends OperatorReconciliat
                 .isEmpty();
     }
 
+    /**
+     * The mock server has no transition rule either: a change of leaves.count on release 2.16.0 reaches the operator,
+     * which compares it with the leaves its status counts, reports it naming the field, and adds no leaf.
+     */
+    @Test
+    void anOlderEnginesLeafCountChangeIsReportedAndNotActedOn() {
+        create("elder", spec(1, 0.5).withRelease("2.16.0"));
+        awaitReady("elder", 1);
+        int before = controller.created("elder").size();
+
+        editLeaves("elder", new LeavesSpec(2, 0.5, 10, null));
+
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            DatabaseCluster cluster = get("elder");
+            assertThat(cluster.getStatus().phase()).isEqualTo(Phase.Failed);
+            assertThat(cluster.getStatus().condition(Condition.READY)).hasValueSatisfying(c -> {
+                assertThat(c.reason()).isEqualTo("InvalidSpec");
+                assertThat(c.message()).startsWith("spec.leaves.count: the leaves cannot be added or removed on release 2.16.0");
+            });
+        });
+        assertThat(statefulSet("elder-leaves-ag1").getSpec().getReplicas()).as("no leaf added").isEqualTo(1);
+        assertThat(controller.created("elder")).as("no pod made or restarted").hasSize(before);
+        editLeaves("elder", new LeavesSpec(1, 0.5, 10, null));
+        awaitReady("elder", 3);
+    }
+
     /** The requests the server received from clients whose user agent contains {@code agent}, as RBAC sees them. */
     static Set<ApiRequest> requestsMadeBy(KubernetesMockServer server, String agent) throws InterruptedException {
         Set<ApiRequest> made = new TreeSet<>(java.util.Comparator.comparing(ApiRequest::toString));

@@ -10,6 +10,7 @@ import dev.canopy.api.Phase;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupStatus;
 import dev.canopy.backup.BackupTaker;
+import dev.canopy.backup.BackupWorker;
 import dev.canopy.backup.ClusterBackups;
 import dev.canopy.backup.Destination;
 import dev.canopy.backup.Destinations;
@@ -43,7 +44,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -109,7 +109,8 @@ public final class OperatorBackups implements AutoCloseable {
         } else if (restore.map(r -> r.stage() == RestoreState.Stage.Restored).orElse(true)) {
             String request = annotation(resource, KubernetesBackups.REQUEST_ANNOTATION);
             boolean asked = request != null && !request.equals(catalog.handledRequest());
-            if ((asked || backups(owned, serving, catalog).scheduledDue(owned.name(), spec, raw)) && running.add(key)) {
+            boolean due = ClusterBackups.scheduledDue(ClusterBackups.records(catalog, owned.name()), spec, raw, clock.instant());
+            if ((asked || due) && running.add(key)) {
                 if (asked) {
                     catalog.handled(request);
                 }
@@ -244,11 +245,6 @@ public final class OperatorBackups implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackupWorker.stop(worker);
     }
 }

@@ -1,6 +1,7 @@
 package dev.canopy.region.local;
 
 import dev.canopy.backup.BackupStatus;
+import dev.canopy.backup.BackupWorker;
 import dev.canopy.backup.RestoreState;
 import dev.canopy.api.BackupDestinationSpec;
 import dev.canopy.api.DatabaseClusterSpec;
@@ -180,12 +181,7 @@ public final class LocalBackups implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackupWorker.stop(worker);
     }
 
 }
