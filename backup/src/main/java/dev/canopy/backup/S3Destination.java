@@ -65,9 +65,13 @@ public final class S3Destination implements Destination, AutoCloseable {
             // S3-compatible stores rarely resolve bucket.host names: the bucket goes in the path
             builder.endpointOverride(URI.create(spec.endpoint())).forcePathStyle(true);
         }
-        String where = "s3://" + spec.bucket() + (spec.prefix() == null ? "" : "/" + spec.prefix())
+        return new S3Destination(builder.build(), spec.bucket(), spec.prefix(), describe(spec));
+    }
+
+    /** Where the spec points, as a destination says it ({@code s3://bucket/prefix at endpoint}): no client needed. */
+    public static String describe(S3DestinationSpec spec) {
+        return "s3://" + spec.bucket() + (spec.prefix() == null ? "" : "/" + spec.prefix())
                 + (spec.endpoint() == null ? "" : " at " + spec.endpoint());
-        return new S3Destination(builder.build(), spec.bucket(), spec.prefix(), where);
     }
 
     @Override

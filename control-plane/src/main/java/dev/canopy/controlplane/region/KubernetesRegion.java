@@ -227,14 +227,8 @@ public final class KubernetesRegion implements Region, AutoCloseable {
                     + " or restoreFrom, not both"));
         }
         refuseUnreachableDestination(spec);
-        BackupOwnership.require(clusterName, source, () -> {
-            // said as the operator says a missing backup; no credentials needed to say where it looked
-            var s3 = source.destination().s3();
-            try (var destination = dev.canopy.backup.S3Destination.open(new dev.canopy.api.S3DestinationSpec(s3.endpoint(),
-                    s3.bucket(), s3.prefix(), s3.region(), null), java.util.Optional.empty())) {
-                return destination.describe();
-            }
-        });
+        // said as the operator says a missing backup: where it looked
+        BackupOwnership.require(clusterName, source, () -> dev.canopy.backup.S3Destination.describe(source.destination().s3()));
         return answer("restore " + clusterName, () -> {
             DatabaseCluster current = resources().withName(clusterName).get();
             if (current != null) {
