@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * calls are recorded in order.
  */
 final class PodReadinessEngine implements Engine, Snapshots {
+    private static final com.fasterxml.jackson.databind.ObjectMapper ROWS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final KubernetesClient client;
     private final String namespace;
     private final Map<String, Set<String>> baselines = new ConcurrentHashMap<>();
@@ -56,7 +57,7 @@ final class PodReadinessEngine implements Engine, Snapshots {
     @Override
     public void create(Topology topology, String name, Path directory) {
         requireVolumes();
-        String rows = String.valueOf(new TreeMap<>(tables.getOrDefault(topology.cluster(), Map.of())));
+        String rows = writeRows(new TreeMap<>(tables.getOrDefault(topology.cluster(), Map.of())));
         for (NodePlacement leaf : topology.leaves()) {
             Path part = volumes.path(pod(leaf), directory.resolve(name).resolve(folder(leaf.node())).toString() + ".smf");
             try {
@@ -68,6 +69,24 @@ final class PodReadinessEngine implements Engine, Snapshots {
         }
         synchronized (this) {
             calls.add(topology.cluster() + ": snapshot " + name);
+        }
+    }
+
+    /** Rows per table as JSON: a table named with {@code =} or {@code , } reads back as it was written. */
+    private static String writeRows(Map<String, Long> rows) {
+        try {
+            return ROWS_JSON.writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Long> readRows(String json) {
+        try {
+            return new TreeMap<>(ROWS_JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {
+            }));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a snapshot part that is not this fake's: " + json, e);
         }
     }
 
@@ -94,13 +113,7 @@ final class PodReadinessEngine implements Engine, Snapshots {
                 throw new UncheckedIOException(pod(leaf) + " has no snapshot " + name + ": " + e.getMessage(), e);
             }
         }
-        Map<String, Long> restored = new TreeMap<>();
-        String inside = rows.substring(1, rows.length() - 1);
-        for (String entry : inside.isEmpty() ? new String[0] : inside.split(", ")) {
-            String[] pair = entry.split("=");
-            restored.put(pair[0], Long.parseLong(pair[1]));
-        }
-        tables.put(topology.cluster(), restored);
+        tables.put(topology.cluster(), readRows(rows));
         synchronized (this) {
             calls.add(topology.cluster() + ": restore " + name);
         }
