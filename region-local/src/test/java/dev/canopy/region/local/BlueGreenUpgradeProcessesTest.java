@@ -12,8 +12,8 @@ import dev.canopy.workload.PhaseStats;
 import dev.canopy.workload.Verification;
 import dev.canopy.workload.Workload;
 import dev.canopy.workload.WorkloadOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -45,14 +45,9 @@ class BlueGreenUpgradeProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     private static DatabaseClusterSpec spec(String release) {
         return new DatabaseClusterSpec(release, 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
@@ -60,7 +55,7 @@ class BlueGreenUpgradeProcessesTest {
 
     @Test
     void anEngineUpgradeMovesTheClientsToAGreenClusterWithEveryAcknowledgedWrite() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         long generation = fixture.apply(CLUSTER, spec("2.16.0"));
         DatabaseClusterStatus blue = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         String url = blue.endpoints().jdbcUrl();

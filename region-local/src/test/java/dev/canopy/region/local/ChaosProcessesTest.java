@@ -17,6 +17,7 @@ import dev.canopy.workload.Workload;
 import dev.canopy.workload.WorkloadOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -45,6 +46,8 @@ class ChaosProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
     private final List<String> report = new ArrayList<>();
     /** Writes that failed and did not commit, as of the last check. */
@@ -53,9 +56,6 @@ class ChaosProcessesTest {
     @AfterEach
     void stopEverything() {
         report.forEach(line -> System.out.println("chaos report: " + line));
-        if (fixture != null) {
-            fixture.close();
-        }
     }
 
     private static DatabaseClusterSpec spec(int leavesPerGroup, Map<String, String> config) {
@@ -72,7 +72,7 @@ class ChaosProcessesTest {
     void everyAcknowledgedWriteSurvivesKillsScalingAndARollingUpgrade() throws Exception {
         // -Dcanopy.chaos.wholeAvailabilityGroup=true restarts a whole group at once in the rolling restart (to compare)
         // a stalled rebalance is started again after 1 minute rather than 2, so that it fits in a step's time
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3))
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3))
                 .withRebalanceStalledAfter(Duration.ofMinutes(1))
                 .withWholeAvailabilityGroup(Boolean.getBoolean("canopy.chaos.wholeAvailabilityGroup")));
         long generation = fixture.apply(CLUSTER, spec(2, Map.of()));

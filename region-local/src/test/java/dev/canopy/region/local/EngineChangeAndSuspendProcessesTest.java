@@ -11,8 +11,8 @@ import dev.canopy.api.UpgradeStatus;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.PlannerPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -40,14 +40,9 @@ class EngineChangeAndSuspendProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     private static DatabaseClusterSpec spec(String release, boolean suspended) {
         // the coordinated restart is chosen explicitly: by default an engine change upgrades blue/green
@@ -57,7 +52,7 @@ class EngineChangeAndSuspendProcessesTest {
 
     @Test
     void suspendResumeAndEngineVersionChangeKeepEveryRow() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS, true);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS, true);
         long generation = fixture.apply(CLUSTER, spec("2.16.0", false));
         DatabaseClusterStatus ready = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         assertThat(ready.release()).isEqualTo("2.16.0");

@@ -12,9 +12,9 @@ import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
 import dev.canopy.runtime.local.LocalRuntime;
 import dev.canopy.runtime.local.ReleaseCatalog;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -42,6 +42,8 @@ class LocalRegionProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
     private ClusterStore store;
     private LocalRuntime runtime;
@@ -49,16 +51,10 @@ class LocalRegionProcessesTest {
 
     @BeforeEach
     void startRegion() {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         store = fixture.store;
         runtime = fixture.runtime;
         steps = fixture.steps;
-    }
-
-    @AfterEach
-    void stopEverything() {
-        // stops the loop, then every node this runtime started, even when the test failed half-way
-        fixture.close();
     }
 
     @Test

@@ -9,8 +9,8 @@ import dev.canopy.api.Phase;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -36,18 +36,13 @@ class LostPartitionsProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void partitionsLostWhileTheirOnlyOwnerWasAwayAreResetOnceItIsBackAndNoRowIsLost() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.25, 1, null), Map.of(), false);
         long generation = fixture.apply(CLUSTER, spec);

@@ -18,8 +18,8 @@ import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -71,19 +71,13 @@ class ReplicationProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        // every node and every capture beside a leaf (the runtime stops captures first)
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void aCaptureStreamKeepsAClusterOfTheNextReleaseInStepWithEveryAcknowledgedWrite() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         IgniteEngine engine = IgniteEngine.local();
         DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.5, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", Long.toString(ARCHIVE_MS)), false);

@@ -8,8 +8,8 @@ import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Topology;
 import dev.canopy.engine.ignite.IgniteEngine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -39,18 +39,13 @@ class SnapshotProcessesTest {
     Path dataDir;
     @TempDir
     Path snapshots;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void snapshotRestoresIntoAClusterOfAnotherTopologyWithEveryRow() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         IgniteEngine engine = IgniteEngine.local();
         DatabaseClusterSpec small = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
         long generation = fixture.apply("source", small);

@@ -7,8 +7,8 @@ import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.PlannerPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -34,18 +34,13 @@ class StorageDeletedUnderALeafProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void aLeafWhoseStorageIsDeletedWhileItRunsIsNoticedAtOnceAndRefilled() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         long generation = fixture.apply(CLUSTER, new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.25, 1, null), Map.of(), false));
         String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();

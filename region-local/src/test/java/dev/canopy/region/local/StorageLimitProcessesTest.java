@@ -7,8 +7,8 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.PlannerPolicy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -36,18 +36,13 @@ class StorageLimitProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void aLeafAtItsStorageLimitTurnsTheClusterReadOnlyUntilTheSpecGivesItMore() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS.withStorageFullAt(0.2));
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS.withStorageFullAt(0.2));
         long generation = fixture.apply(CLUSTER, spec(1));
         String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
         AtomicInteger written = new AtomicInteger();

@@ -11,8 +11,8 @@ import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Switchover.TableDigest;
 import dev.canopy.core.Topology;
 import dev.canopy.engine.ignite.IgniteEngine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
@@ -56,18 +56,13 @@ class SwitchoverProcessesTest {
 
     @TempDir
     Path dataDir;
+    @RegisterExtension
+    final RegionFixtures fixtures = new RegionFixtures();
     private RegionFixture fixture;
-
-    @AfterEach
-    void stopEverything() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void aClusterOfTheLastReleaseIsCopiedIntoOneOfTheNextKeptInStepByTheStreamAndFenced() throws Exception {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         IgniteEngine engine = IgniteEngine.local();
         DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.5, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", "1000"), false);

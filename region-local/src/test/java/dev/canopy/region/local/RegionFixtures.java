@@ -1,0 +1,37 @@
+package dev.canopy.region.local;
+
+import dev.canopy.core.PlannerPolicy;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Opens a test's {@link RegionFixture}s and closes every one after the test, last opened first, even when the test
+ * failed half-way: register it with {@code @RegisterExtension}. Closing one already closed by the test changes nothing.
+ */
+final class RegionFixtures implements AfterEachCallback {
+    private final Deque<RegionFixture> open = new ArrayDeque<>();
+
+    RegionFixture open(Path dataDir, PlannerPolicy policy) {
+        return track(new RegionFixture(dataDir, policy));
+    }
+
+    RegionFixture open(Path dataDir, PlannerPolicy policy, boolean backups) {
+        return track(new RegionFixture(dataDir, policy, backups));
+    }
+
+    private synchronized RegionFixture track(RegionFixture fixture) {
+        open.push(fixture);
+        return fixture;
+    }
+
+    @Override
+    public synchronized void afterEach(ExtensionContext context) {
+        while (!open.isEmpty()) {
+            open.pop().close();
+        }
+    }
+}
