@@ -60,7 +60,11 @@ public record DatabaseClusterSpec(
 
         @JsonPropertyDescription("Makes the cluster a replica, continuously fed with the source's changes; remove it to"
                 + " promote the replica (the source is fenced when it can be reached).")
-        ReplicaOfSpec replicaOf) {
+        ReplicaOfSpec replicaOf,
+
+        @JsonPropertyDescription("Who may reach the cluster from another region, where a Kubernetes region opens a load"
+                + " balancer for it (a replica across regions, and its source): sourceRanges (CIDRs) or anySource: true.")
+        CrossRegionSpec crossRegion) {
 
     public static final String BLUE_GREEN = "BlueGreen";
     public static final String COORDINATED_RESTART = "CoordinatedRestart";
@@ -86,8 +90,20 @@ public record DatabaseClusterSpec(
         this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, null);
     }
 
+    /** A cluster that says nothing of who may reach it from another region. */
+    public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
+                               Map<String, String> config, Boolean suspended, BackupSpec backup, String upgradeStrategy,
+                               ReplicaOfSpec replicaOf) {
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, null);
+    }
+
+    public DatabaseClusterSpec withCrossRegion(CrossRegionSpec value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy,
+                replicaOf, value);
+    }
+
     public DatabaseClusterSpec withReplicaOf(ReplicaOfSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, value);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, value, crossRegion);
     }
 
     /**
@@ -104,26 +120,26 @@ public record DatabaseClusterSpec(
     }
 
     public DatabaseClusterSpec withSuspended(boolean value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy, replicaOf);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy, replicaOf, crossRegion);
     }
 
     public DatabaseClusterSpec withRelease(String value) {
-        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf);
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
     }
 
     public DatabaseClusterSpec withLeaves(LeavesSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, value, config, suspended, backup, upgradeStrategy, replicaOf);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, value, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
     }
 
     public DatabaseClusterSpec withConfig(Map<String, String> value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy, replicaOf);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
     }
 
     public DatabaseClusterSpec withUpgradeStrategy(String value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value, replicaOf);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value, replicaOf, crossRegion);
     }
 
     public DatabaseClusterSpec withBackup(BackupSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy, replicaOf);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy, replicaOf, crossRegion);
     }
 }

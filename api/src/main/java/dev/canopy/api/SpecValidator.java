@@ -83,6 +83,9 @@ public final class SpecValidator {
         if (spec.backup() != null) {
             validate(spec.backup(), problems);
         }
+        if (spec.crossRegion() != null) {
+            problems.addAll(spec.crossRegion().problems());
+        }
         return problems;
     }
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ClusterManifestTest {
 
-    private static final String SPEC_FIELDS = "aggregators, backup, config, leaves, redundancyLevel, release, replicaOf, suspended, upgradeStrategy";
+    private static final String SPEC_FIELDS = "aggregators, backup, config, crossRegion, leaves, redundancyLevel, release, replicaOf, suspended, upgradeStrategy";
 
     private static final String VALID = """
             apiVersion: canopy.dev/v1alpha1

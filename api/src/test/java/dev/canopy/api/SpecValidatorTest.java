@@ -466,4 +466,17 @@ class SpecValidatorTest {
         first.add("mutated");
         assertThat(SpecValidator.validate(valid())).isEmpty();
     }
+
+    @Test
+    void whoMayReachTheClusterFromAnotherRegionIsCheckedNamingEachRange() {
+        assertThat(SpecValidator.validate(valid().withCrossRegion(new CrossRegionSpec(List.of("203.0.113.0/24", "2001:db8::/32"), null))))
+                .isEmpty();
+        assertThat(SpecValidator.validate(valid().withCrossRegion(new CrossRegionSpec(null, true)))).isEmpty();
+        assertThat(SpecValidator.validate(valid().withCrossRegion(new CrossRegionSpec(List.of("203.0.113.0/24", "10.0.0.300/8",
+                "everyone"), true)))).containsExactly(
+                "spec.crossRegion.sourceRanges[1]: must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32, got 10.0.0.300/8",
+                "spec.crossRegion.sourceRanges[2]: must be a CIDR such as 203.0.113.0/24 or 2001:db8::/32, got everyone",
+                "spec.crossRegion.anySource: give sourceRanges or anySource: true, not both");
+        assertThat(new CrossRegionSpec(null, null).allowsSomeone()).as("neither: no load balancer").isFalse();
+    }
 }

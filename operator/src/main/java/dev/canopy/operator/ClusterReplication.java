@@ -1,5 +1,6 @@
 package dev.canopy.operator;
 
+import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.ReplicaOfSpec;
@@ -35,6 +36,8 @@ import java.util.Optional;
  */
 final class ClusterReplication {
     private static final Duration EVERY_SECOND = Duration.ofSeconds(1);
+    /** Said while a cluster reached from another region may not have its load balancer (see {@link CrossRegionEndpoint}). */
+    static final String CROSS_REGION = "CrossRegionEndpoint";
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
@@ -42,9 +45,11 @@ final class ClusterReplication {
     private final ReplicaFeeder feeder;
     // its clients of other regions live as long as the process: an operator reconciles until it exits
     private final RegionSources sources;
+    private final Clock clock;
 
     ClusterReplication(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock) {
         this.client = client;
+        this.clock = clock;
         this.settings = settings;
         ChangeCapture capture = engine instanceof ChangeCapture capturing ? capturing : null;
         boolean feeds = capture != null && engine instanceof Switchover;
@@ -117,7 +122,12 @@ final class ClusterReplication {
                 : fedAs.filter(p -> p.promotedAt() == null && !p.sourceRegion().equals(pass.namespace())).isPresent();
         CrossRegionEndpoint endpoint = new CrossRegionEndpoint(client, settings, pass.owned());
         Optional<String> reachable = Optional.empty();
-        if (remoteReplica || pass.replication().acrossRegions()) {
+        if ((remoteReplica || pass.replication().acrossRegions()) && !CrossRegionEndpoint.allowed(pass.owned())) {
+            // no load balancer open to the whole internet by default: the spec names who may come
+            endpoint.withdraw();
+            result = new ReconcileResult(result.step(), result.status().withCondition(sourceRangesMissing(pass)),
+                    result.requeueAfter());
+        } else if (remoteReplica || pass.replication().acrossRegions()) {
             reachable = endpoint.expose(pass.serving());
         } else if (pass.replication().everReplicated()) {
             // not a request per pass for every cluster: only one that replicated can have the Service
@@ -164,6 +174,14 @@ final class ClusterReplication {
      * A replica of another region, before it is fed: its source's change captures reach it only through its load
      * balancer, which has no address yet.
      */
+    /** Why no load balancer was opened for a cluster reached from another region. */
+    private Condition sourceRangesMissing(Pass pass) {
+        return new Condition(CROSS_REGION, Condition.FALSE, "SourceRangesMissing", "the cluster is reached from another"
+                + " region through a load balancer, which is not opened until the spec says who may reach it: give"
+                + " spec.crossRegion.sourceRanges (the other region's addresses, as CIDRs) or spec.crossRegion.anySource: true",
+                clock.instant().toString());
+    }
+
     private static ReplicationStatus awaitingAddress(ReplicaOfSpec of, String name) {
         return new ReplicationStatus(of.region() + "/" + of.cluster(), ReplicaFeed.WAITING + ": for an address of the load"
                 + " balancer of Service " + ObjectNames.crossRegionService(name) + ", where the change captures of region "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.Phase;
+import dev.canopy.api.CrossRegionSpec;
 import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.ReplicationStatus;
 import dev.canopy.core.PlannerPolicy;
@@ -123,6 +124,13 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
         Service sourceSide = us.services().inNamespace(NAMESPACE).withName("orders-cross-region").get();
         assertThat(sourceSide.getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(sourceSide.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "aggregator");
+        assertThat(sourceSide.getSpec().getLoadBalancerSourceRanges()).as("only the replica's region may come")
+                .containsExactly("198.51.100.0/24");
+        assertThat(us.network().v1().networkPolicies().inNamespace(NAMESPACE).withName("orders-cross-region").get()
+                .getSpec().getIngress()).singleElement().satisfies(rule -> {
+                    assertThat(rule.getFrom()).extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("198.51.100.0/24");
+                    assertThat(rule.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(10800);
+                });
         assertThat(client.services().inNamespace(NAMESPACE).withName("orders-dr-cross-region").get().getSpec().getType())
                 .isEqualTo("LoadBalancer");
         ConfigMap replication = configMap(us, "orders-replication");
@@ -166,6 +174,21 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(usServer, AGENT));
+    }
+
+    @Test
+    void aReplicaWhoseSpecDoesNotSayWhoMayReachItOpensNoLoadBalancerAndSaysWhy() {
+        client.resource(new SecretBuilder().withNewMetadata().withName("canopy-region-us").withNamespace(NAMESPACE).endMetadata()
+                .withStringData(Map.of("kubeconfig", kubeconfig(usServer.url("/"), NAMESPACE))).build()).create();
+        createIn(client, "orders-open", new ReplicaOfSpec("orders", "us"), null);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("orders-open").getStatus()).isNotNull()
+                .satisfies(status -> assertThat(status.condition("CrossRegionEndpoint")).hasValueSatisfying(c -> {
+                    assertThat(c.status()).isEqualTo(Condition.FALSE);
+                    assertThat(c.reason()).isEqualTo("SourceRangesMissing");
+                    assertThat(c.message()).contains("spec.crossRegion.sourceRanges", "spec.crossRegion.anySource: true");
+                })));
+        assertThat(client.services().inNamespace(NAMESPACE).withName("orders-open-cross-region").get())
+                .as("no load balancer open to every address by default").isNull();
     }
 
     @Test
@@ -221,11 +244,19 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
                 """.formatted(serverUrl, namespace);
     }
 
+    /** The replica's region's egress (the source lets it in) and the source's (the replica lets it in). */
+    private static final CrossRegionSpec FROM_EU = new CrossRegionSpec(List.of("198.51.100.0/24"), null);
+    private static final CrossRegionSpec FROM_US = new CrossRegionSpec(List.of("203.0.113.0/24"), null);
+
     private static void createIn(KubernetesClient region, String name, ReplicaOfSpec of) {
+        createIn(region, name, of, of == null ? FROM_EU : FROM_US);
+    }
+
+    private static void createIn(KubernetesClient region, String name, ReplicaOfSpec of, CrossRegionSpec crossRegion) {
         DatabaseCluster created = new DatabaseCluster();
         created.getMetadata().setName(name);
         created.getMetadata().setNamespace(NAMESPACE);
-        created.setSpec(of == null ? spec() : spec().withReplicaOf(of));
+        created.setSpec((of == null ? spec() : spec().withReplicaOf(of)).withCrossRegion(crossRegion));
         region.resource(created).create();
     }
 

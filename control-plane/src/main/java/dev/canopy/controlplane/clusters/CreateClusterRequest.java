@@ -2,6 +2,7 @@ package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.BackupSpec;
+import dev.canopy.api.CrossRegionSpec;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.ReplicaOfSpec;
 import dev.canopy.api.RestoreSource;
@@ -16,7 +17,13 @@ import java.util.Map;
 public record CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                    AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
                                    BackupSpec backup, RestoreSource restoreFrom, String upgradeStrategy,
-                                   ReplicaOfSpec replicaOf) {
+                                   ReplicaOfSpec replicaOf, CrossRegionSpec crossRegion) {
+
+    public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
+                                AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
+                                BackupSpec backup, RestoreSource restoreFrom, String upgradeStrategy, ReplicaOfSpec replicaOf) {
+        this(name, region, release, redundancyLevel, aggregators, leaves, config, backup, restoreFrom, upgradeStrategy, replicaOf, null);
+    }
 
     public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                 AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config) {

@@ -19,7 +19,8 @@ public final class SpecChanges {
     /** The spec a create asks for; {@code replicaOf} still in the organization's names (see {@link ReplicaSources}). */
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
-                request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy(), request.replicaOf());
+                request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy(), request.replicaOf(),
+                request.crossRegion());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {
@@ -39,7 +40,7 @@ public final class SpecChanges {
                     orElse(request.leaves().height(), leaves.height()), leaves.storageGB(), leaves.storageClass());
         }
         return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(),
-                spec.backup(), spec.upgradeStrategy(), spec.replicaOf());
+                spec.backup(), spec.upgradeStrategy(), spec.replicaOf(), spec.crossRegion());
     }
 
     /** Removes the source: the region promotes the replica (and fences the source when it can reach it). */

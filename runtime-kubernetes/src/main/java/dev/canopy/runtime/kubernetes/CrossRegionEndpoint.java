@@ -38,11 +38,24 @@ public final class CrossRegionEndpoint {
                 .endMetadata()
                 .withNewSpec()
                 .withType("LoadBalancer")
+                // the cloud's load balancer drops the rest; empty only when the spec says any address (anySource)
+                .withLoadBalancerSourceRanges(sourceRanges(cluster))
                 .withSelector(Labels.group(cluster.deployment(), NodeGroup.AGGREGATORS))
                 .withPorts(new ServicePortBuilder().withName("sql").withPort(Ports.SQL)
                         .withTargetPort(new IntOrString(Ports.SQL)).withProtocol("TCP").build())
                 .endSpec()
                 .build();
+    }
+
+    /** The ranges the spec allows, none (every address) when it says anySource. */
+    static java.util.List<String> sourceRanges(OwnedCluster cluster) {
+        var crossRegion = cluster.spec().crossRegion();
+        return crossRegion == null ? java.util.List.of() : crossRegion.sourceRanges();
+    }
+
+    /** Whether the spec lets a load balancer be opened: some addresses allowed, or any said explicitly. */
+    public static boolean allowed(OwnedCluster cluster) {
+        return cluster.spec().crossRegion() != null && cluster.spec().crossRegion().allowsSomeone();
     }
 
     /** The address a load balancer gave the Service, host:port; empty until one did (or when there is no Service). */
@@ -73,7 +86,8 @@ public final class CrossRegionEndpoint {
                 .withName(desired.getMetadata().getName()).get();
         if (existing != null && existing.getSpec() != null
                 && desired.getSpec().getType().equals(existing.getSpec().getType())
-                && desired.getSpec().getSelector().equals(existing.getSpec().getSelector())) {
+                && desired.getSpec().getSelector().equals(existing.getSpec().getSelector())
+                && desired.getSpec().getLoadBalancerSourceRanges().equals(existing.getSpec().getLoadBalancerSourceRanges())) {
             // a Service made by a version before the policy: the policy is made once
             applier.createIfAbsent(NetworkPolicy.class, cluster.namespace(), ObjectNames.crossRegionNetworkPolicy(cluster.name()),
                     () -> NodeNetworkPolicy.crossRegion(at));

@@ -47,12 +47,16 @@ public final class NodeNetworkPolicy {
     }
 
     /**
-     * The SQL port of {@code cluster.deployment()}'s aggregators, from anywhere: where the cross-region load balancer's
-     * traffic comes from is the other region's, which this region cannot name. Made and removed with the load balancer.
+     * The SQL port of {@code cluster.deployment()}'s aggregators, from the addresses the spec allows
+     * ({@code spec.crossRegion.sourceRanges}; every address when it says {@code anySource}): the other region's, which
+     * the load balancer passes on. Made and removed with the load balancer.
      */
     public static NetworkPolicy crossRegion(OwnedCluster cluster) {
+        List<String> ranges = CrossRegionEndpoint.sourceRanges(cluster);
+        List<String> blocks = ranges.isEmpty() ? List.of("0.0.0.0/0", "::/0") : ranges;
         NetworkPolicyIngressRule anywhere = new NetworkPolicyIngressRuleBuilder()
-                .withFrom(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("0.0.0.0/0").endIpBlock().build())
+                .withFrom(blocks.stream().map(cidr -> new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock()
+                        .build()).toList())
                 .withPorts(port(Ports.SQL))
                 .build();
         return policy(cluster, ObjectNames.crossRegionNetworkPolicy(cluster.name()),
