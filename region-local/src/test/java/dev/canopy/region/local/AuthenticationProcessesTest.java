@@ -1,0 +1,147 @@
+package dev.canopy.region.local;
+
+import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.LeavesSpec;
+import dev.canopy.api.Phase;
+import dev.canopy.backup.BackupRecord;
+import dev.canopy.backup.BackupState;
+import dev.canopy.core.PlannerPolicy;
+import dev.canopy.engine.ignite.Credentials;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A cluster of the local region runs with the engine's authentication on, as the platform runs it: the engine's default
+ * superuser password no longer works, the platform's admin secret is kept readable by its owner only, and a real JDBC
+ * client is refused with no login, the default one, a wrong password, a deleted user and a rotated-out password.
+ */
+class AuthenticationProcessesTest {
+    private static final String CLUSTER = "auth-itest";
+    private static final DatabaseClusterSpec SPEC = new DatabaseClusterSpec("2.17.0", 1,
+            new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.25, 1, null), Map.of(), false);
+    /** The thin driver's refusal of a login, whatever the reason: it names no user that exists or not. */
+    private static final String REFUSED = "The user name or password is incorrect";
+
+    @TempDir
+    Path dataDir;
+    private RegionFixture fixture;
+
+    @BeforeEach
+    void startRegion() {
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS, true, Clock.systemUTC(), true);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        fixture.close();
+    }
+
+    @Test
+    void onlyTheRightLoginsGetIn() throws Exception {
+        long generation = fixture.apply(CLUSTER, SPEC);
+        DatabaseClusterStatus ready = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
+        String url = ready.endpoints().jdbcUrl();
+
+        Path secret = fixture.store.adminSecretFile(CLUSTER);
+        assertThat(secret).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        Credentials admin = fixture.engine.adminLogin(CLUSTER);
+        assertThat(admin.user()).isEqualTo("ignite");
+        assertThat(admin.password()).isNotEqualTo("ignite").hasSizeGreaterThanOrEqualTo(32);
+        assertThat(admin.toString()).doesNotContain(admin.password());
+
+        // the takeover runs on the pass after activation: until then the default login may still be the one
+        org.awaitility.Awaitility.await("the engine's default password replaced").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).until(() -> refused(url, Credentials.ENGINE_DEFAULT.jdbcProperties()));
+        assertRefused(url, new Properties(), "no credentials");
+        assertRefused(url, Credentials.ENGINE_DEFAULT.jdbcProperties(), "the engine's default ignite/ignite");
+        assertRefused(url, new Credentials("ignite", admin.password() + "x").jdbcProperties(), "a wrong password");
+
+        try (Connection sql = DriverManager.getConnection(url, admin.jdbcProperties()); Statement st = sql.createStatement()) {
+            st.executeUpdate("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+            st.executeUpdate("INSERT INTO t VALUES (1, 'one')");
+            st.executeUpdate("CREATE USER \"app\" WITH PASSWORD 'first-password'");
+        }
+        Credentials app = new Credentials("app", "first-password");
+        assertThat(readRow(url, app)).isEqualTo("one");
+
+        try (Connection sql = DriverManager.getConnection(url, admin.jdbcProperties()); Statement st = sql.createStatement()) {
+            st.executeUpdate("ALTER USER \"app\" WITH PASSWORD 'second-password'");
+        }
+        assertRefused(url, app.jdbcProperties(), "a rotated-out password");
+        Credentials rotated = new Credentials("app", "second-password");
+        assertThat(readRow(url, rotated)).isEqualTo("one");
+
+        try (Connection sql = DriverManager.getConnection(url, admin.jdbcProperties()); Statement st = sql.createStatement()) {
+            st.executeUpdate("DROP USER \"app\"");
+        }
+        assertRefused(url, rotated.jdbcProperties(), "a deleted user");
+
+        // the platform's own calls log in: the region's observations (thin client), its baseline (control utility)
+        // and a backup (control utility's snapshot, thin client's row counts)
+        BackupRecord backup = fixture.backups().backup(CLUSTER);
+        assertThat(backup.state()).as("backup: %s", backup).isEqualTo(BackupState.Succeeded);
+        assertThat(fixture.failures).isEmpty();
+        assertThat(filesContaining(admin.password())).as("files holding the secret").containsExactly(secret);
+    }
+
+    private static boolean refused(String url, Properties login) {
+        try (Connection ignored = DriverManager.getConnection(url, login)) {
+            return false;
+        } catch (SQLException e) {
+            return e.getMessage() != null && e.getMessage().contains(REFUSED);
+        }
+    }
+
+    private static void assertRefused(String url, Properties login, String what) {
+        assertThatThrownBy(() -> {
+            try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
+                st.executeQuery("SELECT 1").close();
+            }
+        }).as(what).isInstanceOf(SQLException.class).hasMessageContaining(REFUSED);
+    }
+
+    private static String readRow(String url, Credentials login) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login.jdbcProperties()); Statement st = sql.createStatement();
+             ResultSet rs = st.executeQuery("SELECT v FROM t WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    /** Every file under the data directory (logs, node configurations, ...) whose text holds the given string. */
+    private List<Path> filesContaining(String text) throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return Files.size(f) < 64L * 1024 * 1024 && new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+        }
+    }
+}
