@@ -25,10 +25,36 @@ public final class AdminSecretFiles implements ClusterCredentials {
     private static final int SECRET_BYTES = 24;
     private final SecureRandom random = new SecureRandom();
     private final Function<String, Path> fileOf;
+    private final Function<String, Path> markerOf;
 
-    /** @param fileOf where the secret of a deployment is kept */
-    public AdminSecretFiles(Function<String, Path> fileOf) {
+    /**
+     * @param fileOf   where the secret of a deployment is kept
+     * @param markerOf the file whose presence says a deployment's nodes run with authentication (see
+     *                 {@link ClusterCredentials#authentication})
+     */
+    public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf) {
         this.fileOf = fileOf;
+        this.markerOf = markerOf;
+    }
+
+    @Override
+    public synchronized boolean authentication(String deployment, boolean fresh) {
+        Path marker = markerOf.apply(deployment);
+        if (Files.exists(marker)) {
+            return true;
+        }
+        if (!fresh) {
+            return false;
+        }
+        try {
+            // the secret first: a deployment that runs with authentication always has the login it is taken over with
+            admin(deployment);
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, "the engine's authentication is on for this deployment's nodes\n");
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark " + deployment + " as running with authentication: " + e.getMessage(), e);
+        }
     }
 
     @Override

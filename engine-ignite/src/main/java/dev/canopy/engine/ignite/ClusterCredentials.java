@@ -34,8 +34,15 @@ public interface ClusterCredentials {
      */
     Optional<Path> file(String deployment);
 
-    /** Whether the nodes run with the engine's authentication on. */
-    default boolean authentication() {
+    /**
+     * Whether the deployment's nodes run with the engine's authentication on. Ignite refuses a node whose security
+     * differs from the cluster's, so it is decided once per deployment, when it has no storage yet, and kept: a cluster
+     * from before authentication keeps running without it (a restarted node could not join otherwise) until a fresh
+     * deployment replaces it (a blue/green engine upgrade).
+     *
+     * @param fresh whether none of the deployment's leaves has storage yet; a fresh deployment is decided now
+     */
+    default boolean authentication(String deployment, boolean fresh) {
         return this != NONE;
     }
 }

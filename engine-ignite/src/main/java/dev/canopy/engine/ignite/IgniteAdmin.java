@@ -306,6 +306,16 @@ public class IgniteAdmin {
         }
     }
 
+    /** Whether the leaves list this client node (an aggregator, by consistent ID) among the cluster's nodes. */
+    public boolean clientJoined(List<String> leafAddresses, Credentials login, String consistentId) {
+        try (IgniteClient client = connect(leafAddresses, login)) {
+            return consistentIds(client.cluster().forClients().nodes()).contains(consistentId);
+        } catch (RuntimeException e) {
+            LOG.debug("{} not known to have joined: {}", consistentId, Causes.rootMessage(e));
+            return false;
+        }
+    }
+
     /**
      * Whether SQL answers through this aggregator for every table it lists. A restarted aggregator answers
      * {@code SELECT 1} and lists the tables in {@code SYS.TABLES} up to a second before its parser knows them

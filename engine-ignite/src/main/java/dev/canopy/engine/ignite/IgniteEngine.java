@@ -63,6 +63,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     static final String CAPTURE_ARGUMENT = "--cdc";
     /** A CDC process holds one WAL segment's records and a thin client: a small heap is plenty. */
     static final int CAPTURE_HEAP_MB = 256;
+    /** The folder of a node's work directory where Ignite keeps its persistent storage. */
+    static final String IGNITE_STORAGE = "db";
 
     private final Sizing sizing;
     private final IgniteAdmin admin;
@@ -110,9 +112,24 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         return credentials.admin(deployment);
     }
 
+    /**
+     * Whether the deployment's nodes run with authentication (decided once, see
+     * {@link ClusterCredentials#authentication}): fresh when no leaf has written its storage yet.
+     */
+    private boolean authenticated(Topology topology) {
+        boolean fresh = !topology.leaves().isEmpty() && topology.leaves().stream()
+                .noneMatch(leaf -> Files.exists(Path.of(leaf.workDirectory()).resolve(IGNITE_STORAGE)));
+        return credentials.authentication(topology.cluster(), fresh);
+    }
+
+    /** The platform's login to the deployment as it runs: none without authentication. */
+    private Credentials adminLoginOf(Topology topology) {
+        return authenticated(topology) ? credentials.admin(topology.cluster()) : Credentials.NONE;
+    }
+
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
-        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, credentials.authentication());
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, authenticated(topology));
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
         List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
         if (healthEndpoint && !node.isLeaf()) {
@@ -137,12 +154,13 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     /** Logging in to the target with the platform's login to it, read from the file it is kept in. */
     @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, ReplicationTarget target) {
-        return renderCapture(source, leaf, target.addresses(), credentials.file(target.cluster()));
+        return renderCapture(source, leaf, target.addresses(), credentials.authentication(target.cluster(), false)
+                ? credentials.file(target.cluster()) : Optional.empty());
     }
 
     private NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses, Optional<Path> targetLogin) {
         String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString(),
-                credentials.authentication(), targetLogin);
+                authenticated(source), targetLogin);
         List<String> jvm = JvmOptions.forNode(CAPTURE_HEAP_MB);
         String fingerprint;
         try {
@@ -168,7 +186,7 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     @Override
     public void heartbeat(Topology source) {
         List<String> addresses = leafSqlAddresses(source);
-        try (IgniteClient client = Ignition.startClient(credentials.admin(source.cluster()).applyTo(new ClientConfiguration())
+        try (IgniteClient client = Ignition.startClient(adminLoginOf(source).applyTo(new ClientConfiguration())
                 .setAddresses(addresses.toArray(String[]::new)).setTimeout(5_000))) {
             long now = System.currentTimeMillis();
             Map<Integer, Long> beats = new HashMap<>();
@@ -215,7 +233,7 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         if (addresses.isEmpty()) {
             return Optional.empty();
         }
-        try (IgniteClient client = Ignition.startClient(credentials.admin(target.cluster()).applyTo(new ClientConfiguration())
+        try (IgniteClient client = Ignition.startClient(adminLoginOf(target).applyTo(new ClientConfiguration())
                 .setAddresses(addresses.toArray(String[]::new)).setTimeout(5_000))) {
             if (!client.cacheNames().contains(HEARTBEAT_CACHE)) {
                 return Optional.empty();
@@ -296,7 +314,7 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
      * {@link IgniteAdmin#takeOver}); once taken, the stored login is used without asking again.
      */
     private Credentials login(Topology topology) {
-        Credentials platform = credentials.admin(topology.cluster());
+        Credentials platform = adminLoginOf(topology);
         if (!platform.present() || loggedIn.contains(topology.cluster())) {
             return platform;
         }
@@ -317,9 +335,18 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         admin.resetLostPartitions(topology.leaves(), login(topology));
     }
 
+    /**
+     * With authentication, only once the leaves list the aggregator among the cluster's nodes: an aggregator (a client
+     * node) asks a leaf to check each login, and one that is asked while it is still joining deadlocks in Ignite 2.17
+     * (the login holds the authentication's lock waiting for the node's communication to start, and the join waits for
+     * that lock), never answering SQL again; seen here once in two runs when the platform's first check came early.
+     */
     @Override
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
         Credentials login = login(topology);
+        if (login.present() && !admin.clientJoined(leafSqlAddresses(topology), login, aggregator.name())) {
+            return false;
+        }
         return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress(), login)).orElse(false);
     }
 
@@ -363,19 +390,19 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     /** Through SQL on an aggregator of each: see {@link SchemaCopy}. */
     @Override
     public List<String> copySchema(Topology source, Topology target) {
-        return SchemaCopy.copy(source, target, credentials);
+        return SchemaCopy.copy(source, target, this::adminLoginOf);
     }
 
     /** Streamed through SQL, a page and a batch at a time: see {@link RowCopy}. */
     @Override
     public Map<String, Long> copyRows(Topology source, Topology target) {
-        return RowCopy.copy(source, target, credentials);
+        return RowCopy.copy(source, target, this::adminLoginOf);
     }
 
     /** A full scan of every table: see {@link TableDigests} for its cost. */
     @Override
     public Map<String, TableDigest> digest(Topology cluster) {
-        return TableDigests.digest(cluster, credentials);
+        return TableDigests.digest(cluster, this::adminLoginOf);
     }
 
     /** The cluster state {@code ACTIVE_READ_ONLY}: see {@link Fencing}. */
@@ -390,17 +417,17 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public void fence(Topology cluster) {
-        Fencing.fence(cluster, credentials);
+        Fencing.fence(cluster, this::adminLoginOf);
     }
 
     @Override
     public void unfence(Topology cluster) {
-        Fencing.unfence(cluster, credentials);
+        Fencing.unfence(cluster, this::adminLoginOf);
     }
 
     @Override
     public boolean fenced(Topology cluster) {
-        return Fencing.fenced(cluster, credentials);
+        return Fencing.fenced(cluster, this::adminLoginOf);
     }
 
     private static List<String> leafSqlAddresses(Topology topology) {

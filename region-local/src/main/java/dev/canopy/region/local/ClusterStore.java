@@ -220,6 +220,15 @@ public final class ClusterStore {
         return clusterDir(name).resolve(ADMIN_SECRET_FILE);
     }
 
+    /**
+     * The file whose presence says a deployment's nodes run with the engine's authentication: in the deployment's own
+     * directory (a cluster's two deployments are decided apart, as a cluster from before authentication gets it with
+     * its next fresh deployment), deleted with it.
+     */
+    public Path authenticationMarker(String deployment) {
+        return clusterDir(deployment).resolve("authentication");
+    }
+
     /** The cluster's blue/green upgrade, current or last; empty when it never had one. */
     public synchronized Optional<BlueGreen.Progress> blueGreen(String name) {
         return readIfExists(clusterDir(name).resolve(BLUE_GREEN_FILE), BlueGreen.Progress.class);

@@ -10,7 +10,6 @@ import dev.canopy.backup.BackupState;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.engine.ignite.Credentials;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,18 +48,22 @@ class AuthenticationProcessesTest {
     Path dataDir;
     private RegionFixture fixture;
 
-    @BeforeEach
-    void startRegion() {
-        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS, true, Clock.systemUTC(), true);
-    }
-
     @AfterEach
     void stopEverything() {
-        fixture.close();
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    /** A region as the platform runs it: authentication on, backups taken. */
+    private RegionFixture region(boolean authentication) {
+        fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS, true, Clock.systemUTC(), authentication);
+        return fixture;
     }
 
     @Test
     void onlyTheRightLoginsGetIn() throws Exception {
+        region(true);
         long generation = fixture.apply(CLUSTER, SPEC);
         DatabaseClusterStatus ready = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         String url = ready.endpoints().jdbcUrl();
@@ -106,6 +109,37 @@ class AuthenticationProcessesTest {
         assertThat(backup.state()).as("backup: %s", backup).isEqualTo(BackupState.Succeeded);
         assertThat(fixture.failures).isEmpty();
         assertThat(filesContaining(admin.password())).as("files holding the secret").containsExactly(secret);
+        assertThat(fixture.store.authenticationMarker(CLUSTER)).exists();
+        assertThat(Files.readString(fixture.store.clusterDir(CLUSTER).resolve("nodes/aggregator-0/node.xml")))
+                .contains("<property name=\"authenticationEnabled\" value=\"true\"/>");
+    }
+
+    /**
+     * Ignite refuses a node whose security differs from its cluster's, so a cluster whose nodes ran without
+     * authentication (made before it, its storage kept) comes back as it ran: a restarted node must still join.
+     */
+    @Test
+    void aClusterFromBeforeAuthenticationComesBackAsItRan() throws Exception {
+        region(false);
+        long generation = fixture.apply(CLUSTER, SPEC);
+        String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+            st.executeUpdate("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+            st.executeUpdate("INSERT INTO t VALUES (1, 'one')");
+        }
+        // the test's nodes end with its region: the platform of the next version finds the storage only
+        fixture.close();
+        fixture = null;
+
+        region(true);
+        String back = org.awaitility.Awaitility.await("the cluster back, serving its row").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> readRow(fixture.status(CLUSTER).endpoints().jdbcUrl(), Credentials.NONE), "one"::equals);
+        assertThat(back).isEqualTo("one");
+        assertThat(fixture.store.authenticationMarker(CLUSTER)).doesNotExist();
+        assertThat(Files.readString(fixture.store.clusterDir(CLUSTER).resolve("nodes/leaf-ag1-0/node.xml")))
+                .doesNotContain("authenticationEnabled");
+        assertThat(fixture.failures).isEmpty();
     }
 
     private static boolean refused(String url, Properties login) {
