@@ -90,6 +90,12 @@ class AuthenticationProcessesTest {
         }
         Credentials app = new Credentials("app", "first-password");
         assertThat(readRow(url, app)).isEqualTo("one");
+        // the URL the platform prints, with the login in it, as docs/using.md says a client may give it
+        try (Connection sql = DriverManager.getConnection(url + "?user=app&password=first-password");
+             Statement st = sql.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
 
         try (Connection sql = DriverManager.getConnection(url, admin.jdbcProperties()); Statement st = sql.createStatement()) {
             st.executeUpdate("ALTER USER \"app\" WITH PASSWORD 'second-password'");
@@ -140,6 +146,55 @@ class AuthenticationProcessesTest {
         assertThat(Files.readString(fixture.store.clusterDir(CLUSTER).resolve("nodes/leaf-ag1-0/node.xml")))
                 .doesNotContain("authenticationEnabled");
         assertThat(fixture.failures).isEmpty();
+    }
+
+    /**
+     * Change capture and the switchover's copies log in: the source's tables made in the target through the engine
+     * (JDBC), then the source's changes streamed by the capture processes, whose consumer reads the target's secret file.
+     */
+    @Test
+    void changesStreamIntoATargetThatTakesOnlyItsLogin() throws Exception {
+        region(true);
+        DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.17.0", 1, new AggregatorsSpec(1, 0.25),
+                new LeavesSpec(1, 0.25, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", "1000"), false);
+        long sourceGeneration = fixture.apply("source", sourceSpec);
+        long targetGeneration = fixture.apply("target", SPEC);
+        String sourceUrl = fixture.awaitPhase("source", sourceGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        String targetUrl = fixture.awaitPhase("target", targetGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        Credentials sourceLogin = fixture.engine.adminLogin("source");
+        Credentials targetLogin = fixture.engine.adminLogin("target");
+        assertThat(sourceLogin.password()).isNotEqualTo(targetLogin.password());
+        try (Connection sql = DriverManager.getConnection(sourceUrl, sourceLogin.jdbcProperties()); Statement st = sql.createStatement()) {
+            st.executeUpdate("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
+        }
+        dev.canopy.core.Topology source = new dev.canopy.core.Topology("source", sourceSpec,
+                fixture.runtime.place("source", dev.canopy.core.DesiredNodes.all(sourceSpec)));
+        dev.canopy.core.Topology target = new dev.canopy.core.Topology("target", SPEC,
+                fixture.runtime.place("target", dev.canopy.core.DesiredNodes.all(SPEC)));
+        assertThat(fixture.engine.copySchema(source, target)).isNotEmpty();
+
+        fixture.region.replicate("source", new dev.canopy.core.ReplicationTarget("target",
+                target.aggregators().stream().map(dev.canopy.core.NodePlacement::sqlAddress).toList()));
+        try (Connection sql = DriverManager.getConnection(sourceUrl, sourceLogin.jdbcProperties()); Statement st = sql.createStatement()) {
+            for (int i = 0; i < 100; i++) {
+                st.executeUpdate("INSERT INTO t VALUES (" + i + ", 'v" + i + "')");
+            }
+        }
+        long streamed = org.awaitility.Awaitility.await("the rows streamed into the target").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> count(targetUrl, targetLogin), n -> n == 100);
+        assertThat(streamed).isEqualTo(100);
+        assertThat(Files.readString(fixture.store.clusterDir("source").resolve("captures/leaf-ag1-0/cdc.xml")))
+                .contains(fixture.store.adminSecretFile("target").toString()).doesNotContain(targetLogin.password());
+        assertThat(fixture.engine.digest(target)).isEqualTo(fixture.engine.digest(source));
+    }
+
+    private static long count(String url, Credentials login) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login.jdbcProperties()); Statement st = sql.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static boolean refused(String url, Properties login) {
