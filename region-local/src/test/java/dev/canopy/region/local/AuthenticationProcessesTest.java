@@ -113,6 +113,15 @@ class AuthenticationProcessesTest {
         // and a backup (control utility's snapshot, thin client's row counts)
         BackupRecord backup = fixture.backups().backup(CLUSTER);
         assertThat(backup.state()).as("backup: %s", backup).isEqualTo(BackupState.Succeeded);
+        // and a restore into a new cluster (its own secret): the control utility's snapshot restore, then the row count
+        long restoredGeneration = fixture.store.applyRestore(new dev.canopy.api.ClusterManifest("restored", SPEC),
+                dev.canopy.runtime.local.ReleaseCatalog.fromSystemProperties().available(),
+                new dev.canopy.api.RestoreSource(backup.id(), null)).generation();
+        String restoredUrl = fixture.awaitPhase("restored", restoredGeneration, Phase.Ready, Duration.ofMinutes(4)).endpoints().jdbcUrl();
+        Credentials restoredAdmin = fixture.engine.adminLogin("restored");
+        assertThat(restoredAdmin.password()).isNotEqualTo(admin.password());
+        assertThat(readRow(restoredUrl, restoredAdmin)).isEqualTo("one");
+        assertRefused(restoredUrl, Credentials.ENGINE_DEFAULT.jdbcProperties(), "the restored cluster's ignite/ignite");
         assertThat(fixture.failures).isEmpty();
         assertThat(filesContaining(admin.password())).as("files holding the secret").containsExactly(secret);
         assertThat(fixture.store.authenticationMarker(CLUSTER)).exists();
