@@ -151,6 +151,9 @@ class AuthenticationProcessesTest {
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> readRow(fixture.status(CLUSTER).endpoints().jdbcUrl(), Credentials.NONE), "one"::equals);
         assertThat(back).isEqualTo("one");
+        // a login sent to it is ignored, as the platform's tools send the cluster's secret once a fresh deployment of it
+        // (blue/green's green) has one, while this one still serves
+        assertThat(readRow(fixture.status(CLUSTER).endpoints().jdbcUrl(), new Credentials("ignite", "not-its-password"))).isEqualTo("one");
         assertThat(fixture.store.authenticationMarker(CLUSTER)).doesNotExist();
         assertThat(Files.readString(fixture.store.clusterDir(CLUSTER).resolve("nodes/leaf-ag1-0/node.xml")))
                 .doesNotContain("authenticationEnabled");
