@@ -1,6 +1,7 @@
 package dev.canopy.cli;
 
 import dev.canopy.core.PlannerPolicy;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
@@ -28,7 +29,8 @@ final class Platform {
     static LocalRegion localRegion(ClusterStore store, RegionListener listener) {
         // the data plane outlives the platform: killed, it finds its nodes serving when it comes back
         LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases(), NodeLifetime.OUTLIVES_RUNTIME);
-        IgniteEngine engine = IgniteEngine.local();
+        // authentication on: the platform logs in with each cluster's admin secret, kept beside its record
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
         // the engine's snapshots give the region its backups and restores
         return new LocalRegion(store, runtime, engine, listener, Clock.systemUTC(), PlannerPolicy.DEFAULTS, engine);
     }

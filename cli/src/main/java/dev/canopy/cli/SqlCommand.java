@@ -1,6 +1,7 @@
 package dev.canopy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.engine.ignite.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,21 +60,24 @@ final class SqlCommand implements Callable<Integer> {
                     + "); `./canopy clusters get " + name + "` shows why");
             return 1;
         }
-        return run(cluster.path("jdbcUrl").asText(), statement);
+        String url = cluster.path("jdbcUrl").asText();
+        // the cluster's admin secret, which whoever may read the data directory may use: no password to type
+        return run(url, LocalAdminLogin.forUrl(dataDir, url).orElse(Credentials.NONE), statement);
     }
 
     /** Runs the statement if there is one, or else opens the shell on the URL. */
-    static int run(String url, String statement) throws IOException {
+    static int run(String url, Credentials login, String statement) throws IOException {
         if (statement != null) {
-            return execute(url, statement);
+            return execute(url, login, statement);
         }
-        System.out.println("connecting to " + url + " (type !quit to leave)");
-        sqlline.SqlLine.main(new String[]{"-d", DRIVER, "-u", url, "-n", "", "-p", ""});
+        System.out.println("connecting to " + url + (login.present() ? " as " + login.user() : "") + " (type !quit to leave)");
+        sqlline.SqlLine.main(new String[]{"-d", DRIVER, "-u", url, "-n", login.present() ? login.user() : "",
+                "-p", login.present() ? login.password() : ""});
         return 0;
     }
 
-    static int execute(String url, String sql) {
-        try (Connection connection = DriverManager.getConnection(url); Statement st = connection.createStatement()) {
+    static int execute(String url, Credentials login, String sql) {
+        try (Connection connection = DriverManager.getConnection(url, login.jdbcProperties()); Statement st = connection.createStatement()) {
             if (st.execute(sql)) {
                 try (ResultSet rs = st.getResultSet()) {
                     printTable(rs);

@@ -3,6 +3,7 @@ package dev.canopy.controlplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.controlplane.json.Json;
 import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
@@ -20,12 +21,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,7 +44,9 @@ class EndToEndLocalRegionProcessesTest {
         ReleaseCatalog releases = ReleaseCatalog.fromSystemProperties();
         ClusterStore store = new ClusterStore(dataDir);
         LocalRuntime runtime = new LocalRuntime(dataDir, releases, "127.0.0.1", Duration.ofSeconds(20));
-        try (LocalRegion region = new LocalRegion(store, runtime, IgniteEngine.local(), new RegionListener() { }, Clock.systemUTC());
+        // authentication on, as the platform runs it: the telemetry below logs in with the cluster's admin secret
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        try (LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() { }, Clock.systemUTC());
              ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
                      List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC(), Duration.ofMillis(500))) {
             region.start();
@@ -55,7 +61,11 @@ class EndToEndLocalRegionProcessesTest {
             JsonNode ready = await("e2e Ready through the API").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> json(send(key, "GET", base + "/clusters/e2e", null)), c -> c.path("phase").asText().equals("Ready"));
             assertThat(ready.path("status").path("leaves").path("ready").asInt()).isEqualTo(2);
-            try (Connection connection = DriverManager.getConnection(ready.path("jdbcUrl").asText());
+            String url = ready.path("jdbcUrl").asText();
+            assertThatThrownBy(() -> DriverManager.getConnection(url).close()).as("no credentials")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("The user name or password is incorrect");
+            Properties admin = AdminSecretFiles.read(store.adminSecretFile("default-e2e")).jdbcProperties();
+            try (Connection connection = DriverManager.getConnection(url, admin);
                  Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM SYS.NODES")) {
                 rs.next();

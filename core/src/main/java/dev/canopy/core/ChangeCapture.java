@@ -21,6 +21,14 @@ public interface ChangeCapture {
     /** The capture process beside a leaf of the source, streaming to these addresses. Pure. */
     NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses);
 
+    /**
+     * The same, knowing the target's name (its deployment in the region), for an engine whose captures log in to the
+     * target with the platform's login to it. Pure.
+     */
+    default NodeLaunch renderCapture(Topology source, NodeId leaf, ReplicationTarget target) {
+        return renderCapture(source, leaf, target.addresses());
+    }
+
     /** Writes the time into the source, for its captures to measure the lag by when they apply it; never throws. */
     void heartbeat(Topology source);
 

@@ -64,7 +64,7 @@ public final class Replication {
             if (observed == null || observed.state() != NodeState.RUNNING) {
                 continue;
             }
-            NodeLaunch launch = engine.renderCapture(source, leaf, target.get().addresses());
+            NodeLaunch launch = engine.renderCapture(source, leaf, target.get());
             if (!launch.fingerprint().equals(running.get(leaf))) {
                 start.put(leaf, launch);
             }

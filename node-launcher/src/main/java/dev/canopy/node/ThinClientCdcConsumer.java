@@ -79,6 +79,8 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
 
     private final String[] addresses;
     private final Path stateFile;
+    /** The file holding the target's login ({@code user}, {@code password}), read at each connect; null: none. */
+    private final Path loginFile;
     private final Map<Integer, String> cacheNames = new HashMap<>();
     private final Set<Integer> warnedMissing = new HashSet<>();
     private final ArrayDeque<Long> samples = new ArrayDeque<>();
@@ -91,12 +93,13 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     private long stateWrittenAt;
     private IgniteClient client;
 
-    ThinClientCdcConsumer(String addresses, String stateFile) {
+    ThinClientCdcConsumer(String addresses, String stateFile, String loginFile) {
         this.addresses = Arrays.stream(addresses.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toArray(String[]::new);
         if (this.addresses.length == 0) {
             throw new IllegalArgumentException("no target address");
         }
         this.stateFile = Path.of(stateFile);
+        this.loginFile = loginFile == null || loginFile.isEmpty() ? null : Path.of(loginFile);
     }
 
     /**
@@ -106,8 +109,19 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
      * @param stateFile the file the consumer keeps its progress and lag in
      */
     public static CdcConsumer create(String addresses, String stateFile) {
+        return create(addresses, stateFile, "");
+    }
+
+    /**
+     * The same, logging in to a target whose authentication is on.
+     *
+     * @param loginFile the file holding the target's login as {@code user} and {@code password} properties (the
+     *                  platform's admin secret of the target, readable by the platform's user only), so that the
+     *                  password is in neither the process's command line nor its configuration; empty: no login
+     */
+    public static CdcConsumer create(String addresses, String stateFile, String loginFile) {
         return (CdcConsumer) Proxy.newProxyInstance(CdcConsumer.class.getClassLoader(), new Class<?>[]{CdcConsumer.class},
-                new ThinClientCdcConsumer(addresses, stateFile));
+                new ThinClientCdcConsumer(addresses, stateFile, loginFile));
     }
 
     @Override
@@ -185,7 +199,18 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
 
     private void connect() {
         closeClient();
-        client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses).setTimeout(10_000));
+        ClientConfiguration config = new ClientConfiguration().setAddresses(addresses).setTimeout(10_000);
+        if (loginFile != null) {
+            // read at each connect: a login kept again (a new secret) is used from the next reconnect on
+            java.util.Properties login = new java.util.Properties();
+            try {
+                login.load(new java.io.StringReader(new String(Files.readAllBytes(loginFile), java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the target's login from " + loginFile, e);
+            }
+            config.setUserName(login.getProperty("user")).setUserPassword(login.getProperty("password"));
+        }
+        client = Ignition.startClient(config);
         for (String name : client.cacheNames()) {
             // a cache's ID is its name's hash code: it maps the target's caches before the first cache event
             cacheNames.putIfAbsent(name.hashCode(), name);

@@ -337,7 +337,8 @@ public final class ClusterService {
                     TelemetryHistory.Key key = new TelemetryHistory.Key(c.organization(), c.name());
                     try {
                         ClusterView view = view(c, reads.get(c), ReplicaSources.Names.NONE);
-                        return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null);
+                        return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null,
+                                regions.of(c.region()).adminLogin(c.regionName()).orElseGet(java.util.Properties::new));
                     } catch (RegionUnavailableException e) {
                         // one region not answering must not stop the others' clusters from being sampled
                         return new TelemetrySampler.Target(key, null, null, e.getMessage());

@@ -74,6 +74,22 @@ public final class LocalClusterRegion implements Region {
         }
     }
 
+    /** The admin secret the local region keeps for the cluster, once it made one (see ClusterStore#adminSecretFile). */
+    @Override
+    public Optional<java.util.Properties> adminLogin(String clusterName) {
+        java.nio.file.Path file = store.adminSecretFile(clusterName);
+        if (!java.nio.file.Files.exists(file)) {
+            return Optional.empty();
+        }
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(file)) {
+            java.util.Properties login = new java.util.Properties();
+            login.load(reader);
+            return Optional.of(login);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the admin secret of " + clusterName, e);
+        }
+    }
+
     @Override
     public Optional<RegionCluster> get(String clusterName) {
         return store.get(clusterName).map(LocalClusterRegion::toRegionCluster);

@@ -58,6 +58,14 @@ public interface Region {
     }
 
     /**
+     * The platform's login to the cluster's engine, as the JDBC thin driver's {@code user} and {@code password}
+     * properties; empty where the region keeps none (its clusters run without authentication). Never to be logged.
+     */
+    default Optional<java.util.Properties> adminLogin(String clusterName) {
+        return Optional.empty();
+    }
+
+    /**
      * Stores a new cluster that starts from a backup (see {@link #apply}); refused, naming the field, when the backup is
      * missing or does not fit the spec. A region that cannot read the backup from here (Kubernetes: the operator holds
      * the credentials) checks that later, failing the restore in the cluster's status.

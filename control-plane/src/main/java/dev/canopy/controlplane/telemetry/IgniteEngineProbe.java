@@ -52,10 +52,16 @@ public final class IgniteEngineProbe implements EngineProbe {
 
     @Override
     public EngineReading read(String jdbcUrl) throws SQLException {
+        return read(jdbcUrl, new Properties());
+    }
+
+    /** With the platform's login to the cluster, when its authentication is on: the same login for every call. */
+    @Override
+    public EngineReading read(String jdbcUrl, Properties login) throws SQLException {
         List<NodeSample> samples = new ArrayList<>();
         List<TableSample> tables = new ArrayList<>();
         List<String> leaves = new ArrayList<>();
-        try (Connection connection = connect(jdbcUrl); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(jdbcUrl, login); Statement statement = connection.createStatement()) {
             Map<String, String[]> nodes = new HashMap<>();
             try (ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT NODE_ID, CONSISTENT_ID, IS_CLIENT, ADDRESSES FROM SYS.NODES")) {
                 while (rs.next()) {
@@ -86,27 +92,31 @@ public final class IgniteEngineProbe implements EngineProbe {
                 }
             }
         }
-        tables = withRows(jdbcUrl, tables);
-        tables = withBytes(tables, storageByGroup(leaves));
-        List<QuerySample> history = queryHistory(addresses(jdbcUrl));
+        tables = withRows(jdbcUrl, tables, login);
+        tables = withBytes(tables, storageByGroup(leaves, login));
+        List<QuerySample> history = queryHistory(addresses(jdbcUrl), login);
         return new EngineReading(samples, tables, history.stream().mapToLong(QuerySample::executions).sum(),
                 history.stream().sorted(Comparator.comparingLong(QuerySample::executions).reversed()).limit(TOP_QUERIES).toList());
     }
 
-    private Connection connect(String jdbcUrl) throws SQLException {
+    private Connection connect(String jdbcUrl, Properties login) throws SQLException {
         // the driver's own timeouts: DriverManager's login timeout would be set for every driver of the process
         Properties properties = new Properties();
+        properties.putAll(login);
         properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
         properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
         return DriverManager.getConnection(jdbcUrl, properties);
     }
 
-    private List<TableSample> withRows(String jdbcUrl, List<TableSample> tables) {
+    private List<TableSample> withRows(String jdbcUrl, List<TableSample> tables, Properties login) {
         if (tables.isEmpty()) {
             return tables;
         }
         ClientConfiguration config = new ClientConfiguration().setAddresses(addresses(jdbcUrl))
                 .setTimeout(timeoutSeconds * 1000).setPartitionAwarenessEnabled(false);
+        if (login.getProperty("user") != null) {
+            config.setUserName(login.getProperty("user")).setUserPassword(login.getProperty("password"));
+        }
         try (IgniteClient client = Ignition.startClient(config)) {
             return tables.stream().map(t -> new TableSample(t.schema(), t.name(), t.cacheName(), t.cacheGroup(),
                     (long) client.cache(t.cacheName()).size(CachePeekMode.PRIMARY), t.bytes())).toList();
@@ -117,10 +127,10 @@ public final class IgniteEngineProbe implements EngineProbe {
      * Bytes per cache group over every leaf; null when a leaf could not be asked, since a sum without it would read as
      * the table having shrunk.
      */
-    private Map<String, Long> storageByGroup(List<String> leaves) {
+    private Map<String, Long> storageByGroup(List<String> leaves, Properties login) {
         Map<String, Long> bytes = new HashMap<>();
         for (String leaf : leaves) {
-            try (Connection connection = connect(JDBC_PREFIX + leaf); Statement statement = connection.createStatement();
+            try (Connection connection = connect(JDBC_PREFIX + leaf, login); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery(
                          OWN_STATEMENT + "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC + "'")) {
                 while (rs.next()) {
@@ -143,10 +153,10 @@ public final class IgniteEngineProbe implements EngineProbe {
     }
 
     /** Every aggregator's history, each statement added up over them. */
-    private List<QuerySample> queryHistory(String[] aggregators) throws SQLException {
+    private List<QuerySample> queryHistory(String[] aggregators, Properties login) throws SQLException {
         Map<String, QuerySample> bySql = new LinkedHashMap<>();
         for (String aggregator : aggregators) {
-            try (Connection connection = connect(JDBC_PREFIX + aggregator); Statement statement = connection.createStatement();
+            try (Connection connection = connect(JDBC_PREFIX + aggregator, login); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
                          + " FROM SYS.SQL_QUERIES_HISTORY WHERE SQL NOT LIKE '" + OWN_STATEMENT.strip() + "%'")) {
                 while (rs.next()) {

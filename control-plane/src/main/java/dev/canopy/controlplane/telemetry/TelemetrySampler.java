@@ -29,7 +29,17 @@ public final class TelemetrySampler implements AutoCloseable {
      * A cluster to sample: its region's status and where its engine answers SQL (null before it has an endpoint), or
      * why its region could not tell ({@code regionProblem}, null when it could).
      */
-    public record Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl, String regionProblem) {
+    /** @param login the platform's login to the cluster's engine (JDBC properties; empty without authentication) */
+    public record Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl, String regionProblem,
+                         java.util.Properties login) {
+        public Target(TelemetryHistory.Key key, DatabaseClusterStatus status, String jdbcUrl, String regionProblem) {
+            this(key, status, jdbcUrl, regionProblem, new java.util.Properties());
+        }
+
+        @Override
+        public String toString() {
+            return "Target[" + key + ", " + jdbcUrl + "]";
+        }
     }
 
     private final Supplier<List<Target>> targets;
@@ -85,7 +95,7 @@ public final class TelemetrySampler implements AutoCloseable {
             error = "no SQL endpoint yet";
         } else {
             try {
-                reading = probe.read(target.jdbcUrl());
+                reading = probe.read(target.jdbcUrl(), target.login());
             } catch (Exception e) {
                 error = "engine unreachable: " + Causes.rootMessage(e);
                 LOG.debug("telemetry: {} unreachable", target.key(), e);

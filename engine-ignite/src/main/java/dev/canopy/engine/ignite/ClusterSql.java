@@ -23,11 +23,12 @@ final class ClusterSql {
      * Through the aggregators (the query routers clients use), or the leaves when a cluster has none. {@code lazy}
      * makes the server read a result page by page as the client fetches it, instead of gathering it whole first.
      */
-    static Connection open(Topology cluster) throws SQLException {
+    static Connection open(Topology cluster, AdminLogins logins) throws SQLException {
         List<NodePlacement> nodes = cluster.aggregators().isEmpty() ? cluster.leaves() : cluster.aggregators();
         if (nodes.isEmpty()) {
             throw new IllegalStateException(cluster.cluster() + " has no node to connect to");
         }
-        return DriverManager.getConnection(Topology.jdbcUrl(nodes.stream().map(NodePlacement::sqlAddress).toList()) + "?lazy=true");
+        return DriverManager.getConnection(Topology.jdbcUrl(nodes.stream().map(NodePlacement::sqlAddress).toList()) + "?lazy=true",
+                logins.of(cluster).jdbcProperties());
     }
 }

@@ -21,16 +21,16 @@ final class Fencing {
     private Fencing() {
     }
 
-    static void fence(Topology cluster) {
-        change(cluster, ClusterState.ACTIVE_READ_ONLY);
+    static void fence(Topology cluster, AdminLogins logins) {
+        change(cluster, logins, ClusterState.ACTIVE_READ_ONLY);
     }
 
-    static void unfence(Topology cluster) {
-        change(cluster, ClusterState.ACTIVE);
+    static void unfence(Topology cluster, AdminLogins logins) {
+        change(cluster, logins, ClusterState.ACTIVE);
     }
 
-    static boolean fenced(Topology cluster) {
-        try (IgniteClient client = IgniteAdmin.connect(leaves(cluster))) {
+    static boolean fenced(Topology cluster, AdminLogins logins) {
+        try (IgniteClient client = IgniteAdmin.connect(leaves(cluster), logins.of(cluster))) {
             return client.cluster().state() == ClusterState.ACTIVE_READ_ONLY;
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not read the state of " + cluster.cluster() + ": " + Causes.rootMessage(e), e);
@@ -41,8 +41,8 @@ final class Fencing {
      * From an active cluster only: an inactive one takes no writes and reads none either, and making it active is the
      * region's decision (its baseline), not a fence's.
      */
-    private static void change(Topology cluster, ClusterState wanted) {
-        try (IgniteClient client = IgniteAdmin.connect(leaves(cluster))) {
+    private static void change(Topology cluster, AdminLogins logins, ClusterState wanted) {
+        try (IgniteClient client = IgniteAdmin.connect(leaves(cluster), logins.of(cluster))) {
             ClusterState state = client.cluster().state();
             if (state == wanted) {
                 return;

@@ -6,6 +6,7 @@ import dev.canopy.core.NodePlacement;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.query.SqlFieldsQuery;
+import org.apache.ignite.client.ClientAuthenticationException;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.cluster.ClusterState;
@@ -16,6 +17,7 @@ import org.apache.ignite.lang.IgniteProductVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,8 +43,8 @@ public class IgniteAdmin {
      */
     public static final String OWN_STATEMENT = "/* canopy */ ";
 
-    public EngineView observe(List<String> leafAddresses) {
-        try (IgniteClient client = connect(leafAddresses)) {
+    public EngineView observe(List<String> leafAddresses, Credentials login) {
+        try (IgniteClient client = connect(leafAddresses, login)) {
             ClusterState state = client.cluster().state();
             boolean active = state != ClusterState.INACTIVE;
             Collection<ClusterNode> serverNodes = client.cluster().forServers().nodes();
@@ -146,25 +148,59 @@ public class IgniteAdmin {
         return lost;
     }
 
-    public void activate(List<String> leafAddresses) {
-        try (IgniteClient client = connect(leafAddresses)) {
+    /**
+     * The login that works on the cluster, taking over the engine's superuser when it still has its default password (a
+     * cluster just made, or one from before authentication): the platform's own login first; when the engine refuses
+     * it, the default one, and, once the cluster is active (users are kept in its metastorage, changed only then), the
+     * superuser's password is set to the platform's. The platform's login is stored before this is called, so a
+     * password the engine takes is always one the platform kept; a change whose answer was lost is found done on the
+     * next try. Returns the platform's login also when no leaf answers (the caller's own call says so).
+     */
+    public Credentials takeOver(List<String> leafAddresses, Credentials platform) {
+        if (!platform.present()) {
+            return platform;
+        }
+        try (IgniteClient client = connect(leafAddresses, platform)) {
+            return platform;
+        } catch (RuntimeException e) {
+            if (!refusedLogin(e)) {
+                return platform;
+            }
+        }
+        try (IgniteClient client = connect(leafAddresses, Credentials.ENGINE_DEFAULT)) {
+            if (client.cluster().state() == ClusterState.INACTIVE) {
+                return Credentials.ENGINE_DEFAULT;
+            }
+            UserCommands.setPassword(leafAddresses, Credentials.ENGINE_DEFAULT, platform.user(), platform.password());
+            LOG.info("{}: the engine's default password of user {} replaced by the platform's secret", leafAddresses, platform.user());
+            return platform;
+        } catch (RuntimeException | SQLException e) {
+            // neither login is taken: the cluster's superuser has a password the platform does not know (its secret
+            // lost), which nothing here can fix; the callers' calls fail with the engine's refusal
+            LOG.debug("{}: the engine's default login refused too: {}", leafAddresses, Causes.rootMessage(e));
+            return platform;
+        }
+    }
+
+    public void activate(List<String> leafAddresses, Credentials login) {
+        try (IgniteClient client = connect(leafAddresses, login)) {
             client.cluster().state(ClusterState.ACTIVE);
         }
     }
 
     /** Runs {@code --baseline set} through the control utility against the first leaf that accepts it. */
-    public void setBaseline(List<NodePlacement> leaves, Set<String> consistentIds) {
+    public void setBaseline(List<NodePlacement> leaves, Set<String> consistentIds, Credentials login) {
         String ids = consistentIds.stream().sorted().collect(Collectors.joining(","));
-        control(leaves, "set the baseline to " + ids, List.of("--baseline", "set", ids, "--yes"));
+        control(leaves, login, "set the baseline to " + ids, List.of("--baseline", "set", ids, "--yes"));
     }
 
     /**
      * {@code --cache reset_lost_partitions} for every cache with a lost partition: their copies on the leaves are
      * declared owned again. Nothing happens when none is lost.
      */
-    public void resetLostPartitions(List<NodePlacement> leaves) {
+    public void resetLostPartitions(List<NodePlacement> leaves, Credentials login) {
         List<String> caches = new ArrayList<>();
-        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList())) {
+        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList(), login)) {
             for (List<?> row : client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT C.CACHE_NAME FROM SYS.CACHES C WHERE"
                     + " C.CACHE_GROUP_ID IN (SELECT CACHE_GROUP_ID FROM SYS.PARTITION_STATES WHERE STATE = 'LOST')")).getAll()) {
                 caches.add(String.valueOf(row.get(0)));
@@ -174,12 +210,12 @@ public class IgniteAdmin {
             return;
         }
         String names = caches.stream().sorted().collect(Collectors.joining(","));
-        control(leaves, "reset the lost partitions of " + names, List.of("--cache", "reset_lost_partitions", names));
+        control(leaves, login, "reset the lost partitions of " + names, List.of("--cache", "reset_lost_partitions", names));
     }
 
     /** {@code --snapshot create NAME --dest DIR --sync}: returns once every leaf has written its part. */
-    public void createSnapshot(List<NodePlacement> leaves, String name, Path directory) {
-        snapshotCommand(leaves, "take snapshot " + name, List.of("--snapshot", "create", name, "--dest", directory.toString(), "--sync"));
+    public void createSnapshot(List<NodePlacement> leaves, String name, Path directory, Credentials login) {
+        snapshotCommand(leaves, login, "take snapshot " + name, List.of("--snapshot", "create", name, "--dest", directory.toString(), "--sync"));
     }
 
     /**
@@ -187,24 +223,25 @@ public class IgniteAdmin {
      * files. Ignite (2.12 and later) reads the partitions of a snapshot taken on another topology too, rebuilding the
      * indexes, as long as every partition is in the directory.
      */
-    public void restoreSnapshot(List<NodePlacement> leaves, String name, Path directory) {
-        snapshotCommand(leaves, "restore snapshot " + name, List.of("--snapshot", "restore", name, "--src", directory.toString(), "--sync", "--yes"));
+    public void restoreSnapshot(List<NodePlacement> leaves, String name, Path directory, Credentials login) {
+        snapshotCommand(leaves, login, "restore snapshot " + name, List.of("--snapshot", "restore", name, "--src", directory.toString(), "--sync", "--yes"));
     }
 
-    private void snapshotCommand(List<NodePlacement> leaves, String what, List<String> command) {
-        requireSnapshotsOfThisVersion(leaves, what);
-        control(leaves, what, command);
+    private void snapshotCommand(List<NodePlacement> leaves, Credentials login, String what, List<String> command) {
+        requireSnapshotsOfThisVersion(leaves, login, what);
+        control(leaves, login, what, command);
     }
 
     /**
      * Runs a control utility command against the first leaf that answers: only a leaf that did not answer is a reason to
      * ask another one, a refusal is the cluster's answer.
      */
-    private void control(List<NodePlacement> leaves, String what, List<String> command) {
+    private void control(List<NodePlacement> leaves, Credentials login, String what, List<String> command) {
         List<String> failures = new ArrayList<>();
         for (NodePlacement leaf : leaves) {
             CapturingLogger output = new CapturingLogger();
             List<String> args = new ArrayList<>(List.of("--host", leaf.host(), "--port", Integer.toString(leaf.sqlPort())));
+            args.addAll(login.controlArguments());
             args.addAll(command);
             int code = new CommandHandler(output).execute(args);
             if (code == CommandHandler.EXIT_CODE_OK) {
@@ -225,10 +262,10 @@ public class IgniteAdmin {
      * clients"), and with thin-client compute allowed the 2.17 side cannot read 2.16's answer. 2.16's control utility
      * is not published on Maven Central, so a cluster of an older version is told so before anything is asked of it.
      */
-    private void requireSnapshotsOfThisVersion(List<NodePlacement> leaves, String what) {
+    private void requireSnapshotsOfThisVersion(List<NodePlacement> leaves, Credentials login, String what) {
         IgniteProductVersion platform = IgniteVersionUtils.VER;
         IgniteProductVersion cluster;
-        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList())) {
+        try (IgniteClient client = connect(leaves.stream().map(NodePlacement::sqlAddress).toList(), login)) {
             cluster = client.cluster().forServers().nodes().stream().map(ClusterNode::version).findFirst().orElse(null);
         } catch (RuntimeException e) {
             // no leaf answered: the command below says so, leaf by leaf
@@ -250,8 +287,8 @@ public class IgniteAdmin {
      * restore that had worked. A cache holding several tables (possible through the Java API, not through SQL) is
      * counted with {@code COUNT(*)}, since its size is theirs together.
      */
-    public Map<String, Long> tableRows(List<String> addresses) {
-        try (IgniteClient client = connect(addresses)) {
+    public Map<String, Long> tableRows(List<String> addresses, Credentials login) {
+        try (IgniteClient client = connect(addresses, login)) {
             List<List<?>> tables = client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT SCHEMA_NAME, TABLE_NAME, CACHE_NAME FROM SYS.TABLES")).getAll();
             Map<Object, Long> tablesPerCache = tables.stream().collect(Collectors.groupingBy(t -> t.get(2), Collectors.counting()));
             Map<String, Long> rows = new TreeMap<>();
@@ -269,13 +306,23 @@ public class IgniteAdmin {
         }
     }
 
+    /** Whether the leaves list this client node (an aggregator, by consistent ID) among the cluster's nodes. */
+    public boolean clientJoined(List<String> leafAddresses, Credentials login, String consistentId) {
+        try (IgniteClient client = connect(leafAddresses, login)) {
+            return consistentIds(client.cluster().forClients().nodes()).contains(consistentId);
+        } catch (RuntimeException e) {
+            LOG.debug("{} not known to have joined: {}", consistentId, Causes.rootMessage(e));
+            return false;
+        }
+    }
+
     /**
      * Whether SQL answers through this aggregator for every table it lists. A restarted aggregator answers
      * {@code SELECT 1} and lists the tables in {@code SYS.TABLES} up to a second before its parser knows them
      * ("Table not found"): clients sent to it then would fail, so each table is parsed once through it.
      */
-    public boolean sqlAnswers(String aggregatorAddress) {
-        try (IgniteClient client = connect(List.of(aggregatorAddress))) {
+    public boolean sqlAnswers(String aggregatorAddress, Credentials login) {
+        try (IgniteClient client = connect(List.of(aggregatorAddress), login)) {
             List<List<?>> tables = client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT SCHEMA_NAME, TABLE_NAME FROM SYS.TABLES"))
                     .getAll();
             for (List<?> table : tables) {
@@ -289,15 +336,30 @@ public class IgniteAdmin {
         }
     }
 
+    /** Whether the engine refused the login (not: no node answered), in the failure or what it wraps or suppressed. */
+    static boolean refusedLogin(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClientAuthenticationException) {
+                return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (refusedLogin(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static String quoted(Object identifier) {
         return '"' + String.valueOf(identifier).replace("\"", "\"\"") + '"';
     }
 
-    static IgniteClient connect(List<String> addresses) {
+    static IgniteClient connect(List<String> addresses, Credentials login) {
         if (addresses.isEmpty()) {
             throw new IllegalStateException("no address to connect to");
         }
-        return Ignition.startClient(new ClientConfiguration()
+        return Ignition.startClient(login.applyTo(new ClientConfiguration())
                 .setAddresses(addresses.toArray(String[]::new))
                 .setTimeout(TIMEOUT_MS)
                 .setClusterDiscoveryEnabled(false));

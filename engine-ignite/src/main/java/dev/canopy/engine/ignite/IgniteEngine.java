@@ -8,6 +8,7 @@ import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
 import dev.canopy.core.NodePlacement;
+import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Snapshots;
 import dev.canopy.core.Switchover;
 import dev.canopy.core.Topology;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
 public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Switchover {
@@ -61,30 +63,73 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     static final String CAPTURE_ARGUMENT = "--cdc";
     /** A CDC process holds one WAL segment's records and a thin client: a small heap is plenty. */
     static final int CAPTURE_HEAP_MB = 256;
+    /** The folder of a node's work directory where Ignite keeps its persistent storage. */
+    static final String IGNITE_STORAGE = "db";
 
     private final Sizing sizing;
     private final IgniteAdmin admin;
     private final boolean healthEndpoint;
+    private final ClusterCredentials credentials;
+    /** Deployments whose engine took the platform's login on the last look: the others are taken over first. */
+    private final Set<String> loggedIn = ConcurrentHashMap.newKeySet();
 
-    /** @param healthEndpoint whether nodes serve {@link HealthEndpoint} (for probes from outside the node) */
-    public IgniteEngine(Sizing sizing, IgniteAdmin admin, boolean healthEndpoint) {
+    /**
+     * @param healthEndpoint whether nodes serve {@link HealthEndpoint} (for probes from outside the node)
+     * @param credentials    the platform's login to each cluster; {@link ClusterCredentials#NONE} runs nodes without
+     *                       authentication
+     */
+    public IgniteEngine(Sizing sizing, IgniteAdmin admin, boolean healthEndpoint, ClusterCredentials credentials) {
         this.sizing = sizing;
         this.admin = admin;
         this.healthEndpoint = healthEndpoint;
+        this.credentials = credentials;
     }
 
+    /**
+     * Local nodes without authentication: for tests and tools whose clients connect with no login. The platform runs
+     * {@link #local(ClusterCredentials)}.
+     */
     public static IgniteEngine local() {
-        return new IgniteEngine(Sizing.local(), new IgniteAdmin(), false);
+        return local(ClusterCredentials.NONE);
     }
 
-    /** Nodes in pods: sized for a machine of their own, and answering the kubelet's probes. */
+    /** Local nodes with authentication on, the platform's login to each cluster kept by {@code credentials}. */
+    public static IgniteEngine local(ClusterCredentials credentials) {
+        return new IgniteEngine(Sizing.local(), new IgniteAdmin(), false, credentials);
+    }
+
+    /**
+     * Nodes in pods: sized for a machine of their own, and answering the kubelet's probes. Without authentication
+     * until the operator keeps each cluster's admin secret in a Secret (a login kept in an operator's memory would be
+     * lost with it, and the cluster with it).
+     */
     public static IgniteEngine kubernetes() {
-        return new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin(), true);
+        return new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin(), true, ClusterCredentials.NONE);
+    }
+
+    /** The platform's login to a deployment's cluster (for its tests and tools: never print its password). */
+    public Credentials adminLogin(String deployment) {
+        return credentials.admin(deployment);
+    }
+
+    /**
+     * Whether the deployment's nodes run with authentication (decided once, see
+     * {@link ClusterCredentials#authentication}): fresh when no leaf has written its storage yet.
+     */
+    private boolean authenticated(Topology topology) {
+        boolean fresh = !topology.leaves().isEmpty() && topology.leaves().stream()
+                .noneMatch(leaf -> Files.exists(Path.of(leaf.workDirectory()).resolve(IGNITE_STORAGE)));
+        return credentials.authentication(topology.cluster(), fresh);
+    }
+
+    /** The platform's login to the deployment as it runs: none without authentication. */
+    private Credentials adminLoginOf(Topology topology) {
+        return authenticated(topology) ? credentials.admin(topology.cluster()) : Credentials.NONE;
     }
 
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
-        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint);
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, authenticated(topology));
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
         List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
         if (healthEndpoint && !node.isLeaf()) {
@@ -103,7 +148,19 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
      */
     @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses) {
-        String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString());
+        return renderCapture(source, leaf, targetAddresses, Optional.empty());
+    }
+
+    /** Logging in to the target with the platform's login to it, read from the file it is kept in. */
+    @Override
+    public NodeLaunch renderCapture(Topology source, NodeId leaf, ReplicationTarget target) {
+        return renderCapture(source, leaf, target.addresses(), credentials.authentication(target.cluster(), false)
+                ? credentials.file(target.cluster()) : Optional.empty());
+    }
+
+    private NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses, Optional<Path> targetLogin) {
+        String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString(),
+                authenticated(source), targetLogin);
         List<String> jvm = JvmOptions.forNode(CAPTURE_HEAP_MB);
         String fingerprint;
         try {
@@ -129,8 +186,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     @Override
     public void heartbeat(Topology source) {
         List<String> addresses = leafSqlAddresses(source);
-        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
-                .setTimeout(5_000))) {
+        try (IgniteClient client = Ignition.startClient(adminLoginOf(source).applyTo(new ClientConfiguration())
+                .setAddresses(addresses.toArray(String[]::new)).setTimeout(5_000))) {
             long now = System.currentTimeMillis();
             Map<Integer, Long> beats = new HashMap<>();
             for (int key = 0; key < HEARTBEAT_KEYS; key++) {
@@ -176,8 +233,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         if (addresses.isEmpty()) {
             return Optional.empty();
         }
-        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
-                .setTimeout(5_000))) {
+        try (IgniteClient client = Ignition.startClient(adminLoginOf(target).applyTo(new ClientConfiguration())
+                .setAddresses(addresses.toArray(String[]::new)).setTimeout(5_000))) {
             if (!client.cacheNames().contains(HEARTBEAT_CACHE)) {
                 return Optional.empty();
             }
@@ -234,32 +291,68 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public EngineView observe(Topology topology) {
-        return admin.observe(leafSqlAddresses(topology));
+        EngineView view = admin.observe(leafSqlAddresses(topology), login(topology));
+        if (!view.reachable()) {
+            // nodes started afresh under this name (a scale from nothing, blue/green's next green) start with the
+            // engine's default password: the next look takes them over again
+            loggedIn.remove(topology.cluster());
+        }
+        return view;
     }
 
+    /**
+     * The first call of a pass on a deployment: activation, before which the engine's users cannot be changed, is made
+     * with whichever login the engine takes; the next look (see {@link #login}) sets the platform's.
+     */
     @Override
     public void activate(Topology topology) {
-        admin.activate(leafSqlAddresses(topology));
+        admin.activate(leafSqlAddresses(topology), login(topology));
+    }
+
+    /**
+     * The platform's login, after taking the engine's superuser over when it still has the default password (see
+     * {@link IgniteAdmin#takeOver}); once taken, the stored login is used without asking again.
+     */
+    private Credentials login(Topology topology) {
+        Credentials platform = adminLoginOf(topology);
+        if (!platform.present() || loggedIn.contains(topology.cluster())) {
+            return platform;
+        }
+        Credentials working = admin.takeOver(leafSqlAddresses(topology), platform);
+        if (working.equals(platform)) {
+            loggedIn.add(topology.cluster());
+        }
+        return working;
     }
 
     @Override
     public void setBaseline(Topology topology, Set<String> leaves) {
-        admin.setBaseline(topology.leaves(), leaves);
+        admin.setBaseline(topology.leaves(), leaves, login(topology));
     }
 
     @Override
     public void resetLostPartitions(Topology topology) {
-        admin.resetLostPartitions(topology.leaves());
+        admin.resetLostPartitions(topology.leaves(), login(topology));
     }
 
+    /**
+     * With authentication, only once the leaves list the aggregator among the cluster's nodes: an aggregator (a client
+     * node) asks a leaf to check each login, and one that is asked while it is still joining deadlocks in Ignite 2.17
+     * (the login holds the authentication's lock waiting for the node's communication to start, and the join waits for
+     * that lock), never answering SQL again; seen here once in two runs when the platform's first check came early.
+     */
     @Override
     public boolean sqlAnswers(Topology topology, NodeId aggregator) {
-        return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress())).orElse(false);
+        Credentials login = login(topology);
+        if (login.present() && !admin.clientJoined(leafSqlAddresses(topology), login, aggregator.name())) {
+            return false;
+        }
+        return topology.placement(aggregator).map(p -> admin.sqlAnswers(p.sqlAddress(), login)).orElse(false);
     }
 
     @Override
     public void create(Topology topology, String name, Path directory) {
-        admin.createSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+        admin.createSnapshot(topology.leaves(), name, directory.toAbsolutePath(), login(topology));
     }
 
     /**
@@ -275,12 +368,12 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public void restore(Topology topology, String name, Path directory) {
-        admin.restoreSnapshot(topology.leaves(), name, directory.toAbsolutePath());
+        admin.restoreSnapshot(topology.leaves(), name, directory.toAbsolutePath(), login(topology));
     }
 
     @Override
     public Set<String> offlineLeaves(Topology topology) {
-        EngineView view = admin.observe(leafSqlAddresses(topology));
+        EngineView view = admin.observe(leafSqlAddresses(topology), login(topology));
         if (!view.reachable()) {
             throw new IllegalStateException(view.detail());
         }
@@ -291,25 +384,25 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public Map<String, Long> tableRows(Topology topology) {
-        return admin.tableRows(leafSqlAddresses(topology));
+        return admin.tableRows(leafSqlAddresses(topology), login(topology));
     }
 
     /** Through SQL on an aggregator of each: see {@link SchemaCopy}. */
     @Override
     public List<String> copySchema(Topology source, Topology target) {
-        return SchemaCopy.copy(source, target);
+        return SchemaCopy.copy(source, target, this::adminLoginOf);
     }
 
     /** Streamed through SQL, a page and a batch at a time: see {@link RowCopy}. */
     @Override
     public Map<String, Long> copyRows(Topology source, Topology target) {
-        return RowCopy.copy(source, target);
+        return RowCopy.copy(source, target, this::adminLoginOf);
     }
 
     /** A full scan of every table: see {@link TableDigests} for its cost. */
     @Override
     public Map<String, TableDigest> digest(Topology cluster) {
-        return TableDigests.digest(cluster);
+        return TableDigests.digest(cluster, this::adminLoginOf);
     }
 
     /** The cluster state {@code ACTIVE_READ_ONLY}: see {@link Fencing}. */
@@ -324,17 +417,17 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public void fence(Topology cluster) {
-        Fencing.fence(cluster);
+        Fencing.fence(cluster, this::adminLoginOf);
     }
 
     @Override
     public void unfence(Topology cluster) {
-        Fencing.unfence(cluster);
+        Fencing.unfence(cluster, this::adminLoginOf);
     }
 
     @Override
     public boolean fenced(Topology cluster) {
-        return Fencing.fenced(cluster);
+        return Fencing.fenced(cluster, this::adminLoginOf);
     }
 
     private static List<String> leafSqlAddresses(Topology topology) {

@@ -28,8 +28,18 @@ public final class NodeConfigRenderer {
     private NodeConfigRenderer() {
     }
 
-    /** @param healthEndpoint whether the node serves {@link HealthEndpoint} */
+    /** Without authentication: see {@link #render(Topology, NodeId, Sizing, boolean, boolean)}. */
     public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint) {
+        return render(topology, node, sizing, healthEndpoint, false);
+    }
+
+    /**
+     * @param healthEndpoint whether the node serves {@link HealthEndpoint}
+     * @param authentication whether the engine's authentication is on: thin clients and JDBC log in (leaves keep the
+     *                       users in their persistent metastorage; aggregators, client nodes, ask a leaf). Every node of
+     *                       a cluster must render the same: Ignite refuses a node whose security differs
+     */
+    public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication) {
         NodePlacement self = topology.placement(node)
                 .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
         DatabaseClusterSpec spec = topology.spec();
@@ -50,6 +60,9 @@ public final class NodeConfigRenderer {
         property(xml, "clientMode", Boolean.toString(!node.isLeaf()));
         property(xml, "peerClassLoadingEnabled", "false");
         property(xml, "metricsLogFrequency", "0");
+        if (authentication) {
+            property(xml, "authenticationEnabled", "true");
+        }
         property(xml, "failureDetectionTimeout", config.getOrDefault("failureDetectionTimeoutMs", "10000"));
         xml.append("    <property name=\"userAttributes\"><map>\n");
         xml.append("      <entry key=\"").append(CLUSTER_ATTRIBUTE).append("\" value=\"").append(xmlText(topology.cluster())).append("\"/>\n");
@@ -183,6 +196,16 @@ public final class NodeConfigRenderer {
      * @param stateFile       where the consumer keeps its progress and lag for the platform to read
      */
     public static String renderCapture(Topology topology, NodeId leaf, Sizing sizing, List<String> targetAddresses, String stateFile) {
+        return renderCapture(topology, leaf, sizing, targetAddresses, stateFile, false, java.util.Optional.empty());
+    }
+
+    /**
+     * @param authentication whether the source's nodes run with authentication (the capture renders the leaf's own
+     *                       configuration, which must match the leaf's)
+     * @param targetLogin    the file holding the target's login, which the consumer reads (none: no login)
+     */
+    public static String renderCapture(Topology topology, NodeId leaf, Sizing sizing, List<String> targetAddresses, String stateFile,
+                                       boolean authentication, java.util.Optional<java.nio.file.Path> targetLogin) {
         if (!leaf.isLeaf()) {
             throw new IllegalArgumentException(leaf + " is not a leaf: only leaves have changes to capture");
         }
@@ -192,7 +215,7 @@ public final class NodeConfigRenderer {
         if (targetAddresses.isEmpty()) {
             throw new IllegalArgumentException("no target address to replicate " + topology.cluster() + " to");
         }
-        String node = render(topology, leaf, sizing, false);
+        String node = render(topology, leaf, sizing, false, authentication);
         String end = "</beans>\n";
         return node.substring(0, node.length() - end.length()) + """
                   <bean class="org.apache.ignite.cdc.CdcConfiguration">
@@ -203,11 +226,13 @@ public final class NodeConfigRenderer {
                       <bean class="dev.canopy.node.ThinClientCdcConsumer" factory-method="create">
                         <constructor-arg value="%s"/>
                         <constructor-arg value="%s"/>
+                        <constructor-arg value="%s"/>
                       </bean>
                     </property>
                   </bean>
                 </beans>
-                """.formatted(CAPTURE_CHECK_MS, xmlText(String.join(",", targetAddresses)), xmlText(stateFile));
+                """.formatted(CAPTURE_CHECK_MS, xmlText(String.join(",", targetAddresses)), xmlText(stateFile),
+                xmlText(targetLogin.map(java.nio.file.Path::toString).orElse("")));
     }
 
     /**

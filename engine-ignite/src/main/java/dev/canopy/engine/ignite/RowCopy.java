@@ -41,11 +41,11 @@ final class RowCopy {
     }
 
     /** Returns the rows copied per table ({@code SCHEMA.TABLE}), in the order of the tables. */
-    static Map<String, Long> copy(Topology source, Topology target) {
+    static Map<String, Long> copy(Topology source, Topology target, AdminLogins logins) {
         long started = System.nanoTime();
         Map<String, Long> copied = new LinkedHashMap<>();
         List<TableSchema> tables;
-        try (Connection from = ClusterSql.open(source); Connection to = ClusterSql.open(target)) {
+        try (Connection from = ClusterSql.open(source, logins); Connection to = ClusterSql.open(target, logins)) {
             try {
                 tables = SchemaReader.read(from);
             } catch (SQLException e) {

@@ -22,16 +22,16 @@ final class SchemaCopy {
     }
 
     /** Returns the tables created ({@code SCHEMA.TABLE}); a table the target has already is left as it is. */
-    static List<String> copy(Topology source, Topology target) {
+    static List<String> copy(Topology source, Topology target, AdminLogins logins) {
         long started = System.nanoTime();
         List<TableSchema> tables;
-        try (Connection from = ClusterSql.open(source)) {
+        try (Connection from = ClusterSql.open(source, logins)) {
             tables = SchemaReader.read(from);
         } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("could not read the tables of " + source.cluster() + ": " + Causes.rootMessage(e), e);
         }
         List<String> created = new ArrayList<>();
-        try (Connection to = ClusterSql.open(target); Statement st = to.createStatement()) {
+        try (Connection to = ClusterSql.open(target, logins); Statement st = to.createStatement()) {
             Set<String> existing = tables(st);
             for (TableSchema table : tables) {
                 if (existing.contains(table.qualifiedName())) {

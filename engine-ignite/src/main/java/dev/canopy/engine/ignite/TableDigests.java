@@ -43,10 +43,10 @@ final class TableDigests {
     private TableDigests() {
     }
 
-    static Map<String, TableDigest> digest(Topology cluster) {
+    static Map<String, TableDigest> digest(Topology cluster, AdminLogins logins) {
         long started = System.nanoTime();
         Map<String, TableDigest> digests = new TreeMap<>();
-        try (Connection sql = ClusterSql.open(cluster); Statement st = sql.createStatement()) {
+        try (Connection sql = ClusterSql.open(cluster, logins); Statement st = sql.createStatement()) {
             st.setFetchSize(ClusterSql.PAGE);
             MessageDigest sha = sha256();
             for (String table : new TreeSet<>(SchemaCopy.tables(st))) {

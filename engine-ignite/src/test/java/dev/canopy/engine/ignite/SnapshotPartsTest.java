@@ -39,7 +39,7 @@ class SnapshotPartsTest {
     private static IgniteAdmin writingPartsOf(List<String> folders) {
         return new IgniteAdmin() {
             @Override
-            public void createSnapshot(List<NodePlacement> leaves, String name, Path directory) {
+            public void createSnapshot(List<NodePlacement> leaves, String name, Path directory, Credentials login) {
                 try {
                     Files.createDirectories(directory.resolve(name));
                     for (String folder : folders) {
@@ -54,14 +54,14 @@ class SnapshotPartsTest {
 
     @Test
     void everyLeafsPartMakesASnapshot() {
-        IgniteEngine engine = new IgniteEngine(Sizing.local(), writingPartsOf(List.of("leaf_ag1_0", "leaf_ag2_0")), false);
+        IgniteEngine engine = new IgniteEngine(Sizing.local(), writingPartsOf(List.of("leaf_ag1_0", "leaf_ag2_0")), false, ClusterCredentials.NONE);
         engine.create(topology(), "snap", directory);
         assertThat(engine.missingParts(topology(), "snap", directory)).isEmpty();
     }
 
     @Test
     void aLeafWithoutItsPartIsNamed() {
-        IgniteEngine engine = new IgniteEngine(Sizing.local(), writingPartsOf(List.of("leaf_ag1_0")), false);
+        IgniteEngine engine = new IgniteEngine(Sizing.local(), writingPartsOf(List.of("leaf_ag1_0")), false, ClusterCredentials.NONE);
         engine.create(topology(), "snap", directory);
         assertThat(engine.missingParts(topology(), "snap", directory)).containsExactly("leaf-ag2-0");
     }

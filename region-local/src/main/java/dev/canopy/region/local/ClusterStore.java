@@ -212,6 +212,27 @@ public final class ClusterStore {
         return List.of(name, name + ".b");
     }
 
+    /** The file of a cluster's admin secret (the engine's login the platform uses), under the cluster's directory. */
+    public static final String ADMIN_SECRET_FILE = "admin.secret";
+
+    /**
+     * Where the admin secret of a deployment's cluster is kept: one per cluster, shared by its two deployments (green
+     * takes blue's secret when it is taken over), and deleted with the cluster's directory.
+     */
+    public Path adminSecretFile(String deployment) {
+        String name = deployment.endsWith(".b") ? deployment.substring(0, deployment.length() - 2) : deployment;
+        return clusterDir(name).resolve(ADMIN_SECRET_FILE);
+    }
+
+    /**
+     * The file whose presence says a deployment's nodes run with the engine's authentication: in the deployment's own
+     * directory (a cluster's two deployments are decided apart, as a cluster from before authentication gets it with
+     * its next fresh deployment), deleted with it.
+     */
+    public Path authenticationMarker(String deployment) {
+        return clusterDir(deployment).resolve("authentication");
+    }
+
     /** The cluster's blue/green upgrade, current or last; empty when it never had one. */
     public synchronized Optional<BlueGreen.Progress> blueGreen(String name) {
         return readIfExists(clusterDir(name).resolve(BLUE_GREEN_FILE), BlueGreen.Progress.class);

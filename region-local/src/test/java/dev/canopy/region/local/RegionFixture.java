@@ -6,6 +6,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.runtime.local.LocalRuntime;
 import dev.canopy.runtime.local.ReleaseCatalog;
@@ -37,6 +38,8 @@ final class RegionFixture implements AutoCloseable {
     final List<DatabaseClusterStatus> statuses = new CopyOnWriteArrayList<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     private final Path dataDir;
+    /** The engine the region runs: its {@code adminLogin} is the platform's login to a cluster. */
+    final IgniteEngine engine;
 
     RegionFixture(Path dataDir, PlannerPolicy policy) {
         this(dataDir, policy, false);
@@ -49,10 +52,15 @@ final class RegionFixture implements AutoCloseable {
 
     /** @param clock the region's time, for a test that moves it (a backup schedule) */
     RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups, Clock clock) {
+        this(dataDir, policy, backups, clock, false);
+    }
+
+    /** @param authentication whether nodes run with the engine's authentication, as the platform runs them */
+    RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups, Clock clock, boolean authentication) {
         this.dataDir = dataDir;
-        IgniteEngine engine = IgniteEngine.local();
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         store = new ClusterStore(dataDir);
+        engine = authentication ? IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker)) : IgniteEngine.local();
         region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {

@@ -1,0 +1,120 @@
+package dev.canopy.engine.ignite;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Admin secrets kept as files readable by the platform's user only (0600): {@code user} and {@code password}
+ * properties, made on the first ask and never changed afterwards.
+ */
+public final class AdminSecretFiles implements ClusterCredentials {
+    /** 24 random bytes: 192 bits, 32 characters of base64url, nothing SQL or XML would need quoted. */
+    private static final int SECRET_BYTES = 24;
+    private final SecureRandom random = new SecureRandom();
+    private final Function<String, Path> fileOf;
+    private final Function<String, Path> markerOf;
+
+    /**
+     * @param fileOf   where the secret of a deployment is kept
+     * @param markerOf the file whose presence says a deployment's nodes run with authentication (see
+     *                 {@link ClusterCredentials#authentication})
+     */
+    public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf) {
+        this.fileOf = fileOf;
+        this.markerOf = markerOf;
+    }
+
+    @Override
+    public synchronized boolean authentication(String deployment, boolean fresh) {
+        Path marker = markerOf.apply(deployment);
+        if (Files.exists(marker)) {
+            return true;
+        }
+        if (!fresh) {
+            return false;
+        }
+        try {
+            // the secret first: a deployment that runs with authentication always has the login it is taken over with
+            admin(deployment);
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, "the engine's authentication is on for this deployment's nodes\n");
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark " + deployment + " as running with authentication: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Credentials admin(String deployment) {
+        Path file = fileOf.apply(deployment);
+        try {
+            if (!Files.exists(file)) {
+                write(file, new Credentials(Credentials.SUPERUSER, newSecret()));
+            }
+            return read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the admin secret of " + deployment + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Path> file(String deployment) {
+        admin(deployment);
+        return Optional.of(fileOf.apply(deployment));
+    }
+
+    /** Reads a secret file as {@link #admin} writes it. */
+    public static Credentials read(Path file) throws IOException {
+        Properties properties = new Properties();
+        properties.load(new StringReader(Files.readString(file)));
+        String user = properties.getProperty("user");
+        String password = properties.getProperty("password");
+        if (user == null || password == null || password.isEmpty()) {
+            throw new IOException(file + " holds no user and password");
+        }
+        return new Credentials(user, password);
+    }
+
+    private String newSecret() {
+        byte[] bytes = new byte[SECRET_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Made 0600 before anything is written into it, then moved into place whole. */
+    private static void write(Path file, Credentials credentials) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        boolean posix = Files.getFileStore(file.getParent()).supportsFileAttributeView("posix");
+        if (posix) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(tmp);
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", credentials.user());
+        properties.setProperty("password", credentials.password());
+        StringWriter text = new StringWriter();
+        properties.store(text, "the platform's login to this cluster's engine: keep it readable by the platform's user only");
+        Files.writeString(tmp, text.toString());
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.canopy.engine.ignite;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where the platform keeps each cluster's admin secret: the engine adapter asks it by deployment name (a cluster's
+ * nodes run under its name, and under a second name during a blue/green upgrade; both share one secret) rather than
+ * being handed strings call by call.
+ */
+public interface ClusterCredentials {
+    /** Clusters run without authentication: nothing is kept, nothing is sent. */
+    ClusterCredentials NONE = new ClusterCredentials() {
+        @Override
+        public Credentials admin(String deployment) {
+            return Credentials.NONE;
+        }
+
+        @Override
+        public Optional<Path> file(String deployment) {
+            return Optional.empty();
+        }
+    };
+
+    /**
+     * The platform's login to the deployment's cluster: the stored one, or a new one made and stored first (so that a
+     * password set on the engine is always one the platform has kept).
+     */
+    Credentials admin(String deployment);
+
+    /**
+     * The file holding {@link #admin}'s login ({@code user} and {@code password} properties), for a process of the
+     * platform (a leaf's change capture) to read it from rather than from its command line or configuration.
+     */
+    Optional<Path> file(String deployment);
+
+    /**
+     * Whether the deployment's nodes run with the engine's authentication on. Ignite refuses a node whose security
+     * differs from the cluster's, so it is decided once per deployment, when it has no storage yet, and kept: a cluster
+     * from before authentication keeps running without it (a restarted node could not join otherwise) until a fresh
+     * deployment replaces it (a blue/green engine upgrade).
+     *
+     * @param fresh whether none of the deployment's leaves has storage yet; a fresh deployment is decided now
+     */
+    default boolean authentication(String deployment, boolean fresh) {
+        return this != NONE;
+    }
+}

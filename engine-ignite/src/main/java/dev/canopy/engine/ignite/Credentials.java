@@ -1,0 +1,55 @@
+package dev.canopy.engine.ignite;
+
+import org.apache.ignite.configuration.ClientConfiguration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A login to a cluster: the platform's admin (the engine's superuser with the cluster's secret) or a user's. Never
+ * printed with its password: {@link #toString()} leaves it out, so a log or an exception naming it leaks nothing.
+ *
+ * @param user     null when the cluster runs without authentication (see {@link #NONE})
+ * @param password null with {@link #NONE}
+ */
+public record Credentials(String user, String password) {
+    /** The engine's superuser, the only one that may create users (Ignite 2.x). */
+    public static final String SUPERUSER = "ignite";
+    /** What the engine's superuser starts with: it must not stay usable, see {@link IgniteEngine}. */
+    public static final Credentials ENGINE_DEFAULT = new Credentials(SUPERUSER, "ignite");
+    /** No login: the cluster's nodes run without authentication (Kubernetes, until its operator keeps a Secret). */
+    public static final Credentials NONE = new Credentials(null, null);
+
+    public boolean present() {
+        return user != null;
+    }
+
+    /** The JDBC thin driver's {@code user} and {@code password} properties (none for {@link #NONE}). */
+    public Properties jdbcProperties() {
+        Properties properties = new Properties();
+        if (present()) {
+            properties.setProperty("user", user);
+            properties.setProperty("password", password);
+        }
+        return properties;
+    }
+
+    ClientConfiguration applyTo(ClientConfiguration config) {
+        return present() ? config.setUserName(user).setUserPassword(password) : config;
+    }
+
+    /** The control utility's {@code --user} and {@code --password} (it masks the password in what it prints). */
+    List<String> controlArguments() {
+        List<String> args = new ArrayList<>();
+        if (present()) {
+            args.addAll(List.of("--user", user, "--password", password));
+        }
+        return args;
+    }
+
+    @Override
+    public String toString() {
+        return present() ? "Credentials[user=" + user + "]" : "Credentials[none]";
+    }
+}
