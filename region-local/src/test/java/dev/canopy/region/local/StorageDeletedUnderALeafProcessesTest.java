@@ -7,6 +7,7 @@ import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.PlannerPolicy;
+import dev.canopy.runtime.local.LocalRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class StorageDeletedUnderALeafProcessesTest {
         NodeId leaf = NodeId.leaf(2, 0);
         long pid = fixture.runtime.pid(CLUSTER, leaf).orElseThrow();
         Instant deleted = Instant.now();
-        deleteTree(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db"));
+        LocalRuntime.deleteTree(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db"));
 
         DatabaseClusterStatus noticed = fixture.awaitStatus(CLUSTER, "the deleted storage noticed",
                 s -> s.phase() != Phase.Ready, Duration.ofSeconds(30));
@@ -74,14 +75,6 @@ class StorageDeletedUnderALeafProcessesTest {
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM coins")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(ROWS);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
         }
     }
 }

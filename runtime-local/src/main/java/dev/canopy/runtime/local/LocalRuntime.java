@@ -490,7 +490,8 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and everything under it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
