@@ -165,8 +165,11 @@ public final class Planner {
      */
     private static Step startLeaves(Observed observed, List<NodeId> missing) {
         List<String> baseline = lastBaseline(observed);
-        if (observed.engine().reachable() || baseline.isEmpty()) {
+        if (observed.engine().reachable()) {
             return new Step.StartNodes(missing, "StartingLeaves", "starting " + names(missing));
+        }
+        if (baseline.isEmpty() && !storedBefore(observed)) {
+            return formFirstCluster(observed, missing);
         }
         List<NodeId> holdingData = missing.stream().filter(n -> baseline.contains(n.name())).toList();
         List<NodeId> empty = missing.stream().filter(n -> !baseline.contains(n.name())).toList();
@@ -182,6 +185,33 @@ public final class Planner {
         }
         return new Step.Wait("LeavesJoining", "waiting for the baseline (" + String.join(", ", baseline) + ") to form the"
                 + " cluster; " + later);
+    }
+
+    /**
+     * A cluster that never formed starts one leaf, and the others once it answers: started together, a leaf can join the
+     * first one before that one has made the engine's users (Ignite 2.17 makes the default superuser on the first
+     * coordinator as it joins, and hands a joining leaf only the users it has then), and such a leaf refuses every
+     * login, the platform's included, until it restarts; seen in CI as a cluster that never got past "waiting for the
+     * leaves to join". The cost is one leaf's start (a few seconds) on provisioning only.
+     */
+    private static Step formFirstCluster(Observed observed, List<NodeId> missing) {
+        List<NodeId> started = DesiredNodes.leaves(observed.topology().spec()).stream().filter(observed::isUp).toList();
+        if (missing.size() == 1 && started.isEmpty()) {
+            return new Step.StartNodes(missing, "StartingLeaves", "starting " + names(missing));
+        }
+        if (started.isEmpty()) {
+            List<NodeId> later = missing.subList(1, missing.size());
+            return new Step.StartNodes(List.of(missing.get(0)), "StartingLeaves", "starting " + missing.get(0).name()
+                    + " first; " + names(later) + (later.size() == 1 ? " joins" : " join") + " the cluster it forms once it answers");
+        }
+        return new Step.Wait("LeavesJoining", "waiting for " + names(started) + " to form the cluster ("
+                + observed.engine().detail() + "); " + names(missing) + (missing.size() == 1 ? " joins" : " join") + " it then");
+    }
+
+    /** Whether a leaf of the spec is known but not up: stopped with its storage, so the cluster formed before. */
+    private static boolean storedBefore(Observed observed) {
+        return DesiredNodes.leaves(observed.topology().spec()).stream()
+                .anyMatch(n -> observed.node(n).isPresent() && !observed.isUp(n));
     }
 
     private static List<String> lastBaseline(Observed observed) {

@@ -43,14 +43,19 @@ class PlannerTest {
     // --- provisioning, in order -------------------------------------------------------------------------------------
 
     @Test
-    void emptyClusterStartsEveryLeafOfBothAvailabilityGroups() {
-        Step step = next(Map.of(), EngineView.unreachable("no leaf is running"), false);
+    void emptyClusterStartsOneLeafThenEveryOtherLeafOfBothAvailabilityGroups() {
+        Step first = next(Map.of(), EngineView.unreachable("no leaf is running"), false);
+        assertThat(first).isEqualTo(new Step.StartNodes(List.of(AG1_0), "StartingLeaves", "starting leaf-ag1-0 first;"
+                + " leaf-ag1-1, leaf-ag2-0, leaf-ag2-1 join the cluster it forms once it answers"));
 
-        assertThat(step).isInstanceOf(Step.StartNodes.class);
-        Step.StartNodes start = (Step.StartNodes) step;
-        assertThat(start.nodes()).containsExactly(AG1_0, AG1_1, AG2_0, AG2_1);
-        assertThat(start.reason()).isEqualTo("StartingLeaves");
-        assertThat(start.message()).isEqualTo("starting leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1");
+        // started, not answering yet: the others still wait, or they could join it before it has made the engine's users
+        Step second = next(running(List.of(AG1_0)), EngineView.unreachable("Connection refused"), false);
+        assertThat(second).isEqualTo(new Step.Wait("LeavesJoining", "waiting for leaf-ag1-0 to form the cluster"
+                + " (Connection refused); leaf-ag1-1, leaf-ag2-0, leaf-ag2-1 join it then"));
+
+        Step third = next(running(List.of(AG1_0)), view(false, List.of(AG1_0), Set.of()), false);
+        assertThat(third).isEqualTo(new Step.StartNodes(List.of(AG1_1, AG2_0, AG2_1), "StartingLeaves",
+                "starting leaf-ag1-1, leaf-ag2-0, leaf-ag2-1"));
     }
 
     @Test
@@ -250,10 +255,11 @@ class PlannerTest {
     }
 
     @Test
-    void withNoBaselineSeenEveryLeafStartsAtOnce() {
+    void withNoBaselineSeenButLeavesStoredEveryLeafStartsAtOnce() {
         DatabaseClusterStatus provisioning = new DatabaseClusterStatus(Phase.Provisioning, List.of(), 1L, new NodeCounts(0, 1),
                 new NodeCounts(0, 4), null, null, null);
-        Step step = Planner.next(withPrevious(observed(SPEC, Map.of(), EngineView.unreachable("no leaf is running"), false), provisioning));
+        Step step = Planner.next(withPrevious(observed(SPEC, all(LEAVES, NodeState.STOPPED), EngineView.unreachable("no leaf is running"),
+                false), provisioning));
         assertThat(step).isEqualTo(new Step.StartNodes(LEAVES, "StartingLeaves", "starting leaf-ag1-0, leaf-ag1-1, leaf-ag2-0, leaf-ag2-1"));
     }
 
