@@ -5,6 +5,9 @@ import org.apache.ignite.Ignition;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 
 /**
  * Starts one Ignite node from its Spring XML file. It stops gracefully on SIGTERM (the engine's shutdown hook). With
@@ -14,6 +17,12 @@ import java.io.InputStream;
  * again when it comes back (the platform wants that: the data plane serves while the platform is down).
  */
 public final class NodeLauncher {
+
+    /**
+     * The file written once the node has started, when set: its supervisor sends clients and its own calls to the node
+     * only then (an aggregator asked to check a login while it is still joining deadlocks in Ignite 2.17).
+     */
+    public static final String STARTED_FILE_PROPERTY = "canopy.startedFile";
 
     /** The first argument that makes this launcher start a leaf's change-data-capture process instead of a node. */
     public static final String CDC = "--cdc";
@@ -37,6 +46,7 @@ public final class NodeLauncher {
             if (ignite.cluster().localNode().isClient()) {
                 startTables(ignite);
             }
+            markStarted();
         } catch (Throwable e) {
             System.err.println("canopy: node failed to start from " + args[0] + ": " + e);
             e.printStackTrace();
@@ -51,6 +61,16 @@ public final class NodeLauncher {
     private static void startTables(Ignite ignite) {
         for (String cache : ignite.cacheNames()) {
             ignite.cache(cache);
+        }
+    }
+
+    private static void markStarted() throws IOException {
+        String file = System.getProperty(STARTED_FILE_PROPERTY);
+        if (file != null) {
+            Path started = Paths.get(file);
+            Path tmp = started.resolveSibling(started.getFileName() + ".tmp");
+            Files.write(tmp, ("started by pid " + ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.move(tmp, started, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -190,7 +190,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
             observations.add(process == null
                     ? new NodeObservation(node, NodeState.STOPPED, null, null, 0)
                     : new NodeObservation(node, process.state(), process.runningRelease(), process.fingerprint(), process.restarts(),
-                    null, true, process.storageBytes()));
+                    null, process.started(), process.storageBytes()));
         }
         return observations;
     }

@@ -35,6 +35,8 @@ final class NodeProcess {
     static final String PID_FILE = "node.pid";
     /** What the running process was started with (fingerprint and release): how a later runtime adopts it. */
     static final String RUNNING_FILE = "running.json";
+    /** Written by the node once it has started (see {@code NodeLauncher.STARTED_FILE_PROPERTY}). */
+    static final String STARTED_FILE = "started";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final File NO_INPUT = new File("/dev/null");
     /** Where the engine keeps a leaf's data, under its work directory. */
@@ -68,6 +70,7 @@ final class NodeProcess {
     /** A leaf's storage existed at some point: from then on, its absence means it was lost, not not yet created. */
     private boolean storageSeen;
     private boolean storageLost;
+    private boolean adoptedWithoutStartedFile;
     private int restarts;
     private Instant startedAt = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
@@ -153,6 +156,14 @@ final class NodeProcess {
         return restarts;
     }
 
+    /**
+     * Running and done starting: the node wrote its started file (a node adopted from a platform before that file
+     * counts as started: it had been serving).
+     */
+    synchronized boolean started() {
+        return process != null && process.isAlive() && (adoptedWithoutStartedFile || Files.exists(workDirectory.resolve(STARTED_FILE)));
+    }
+
     synchronized OptionalLong pid() {
         return process != null && process.isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }
@@ -177,12 +188,17 @@ final class NodeProcess {
         }
         process = found;
         child = null;
+        adoptedWithoutStartedFile = !isThisNodeMarkingStart(found);
         storageSeen = hasStorage();
         startedAt = found.info().startInstant().orElse(Instant.now());
         LOG.info("{}/{}: adopted, pid {}, release {}: it kept running while no platform supervised it", cluster, name,
                 found.pid(), running.release());
         found.onExit().thenAccept(this::exited);
         return true;
+    }
+
+    private static boolean isThisNodeMarkingStart(ProcessHandle handle) {
+        return handle.info().commandLine().map(c -> c.contains("-Dcanopy.startedFile=")).orElse(false);
     }
 
     /** The process's command line names this work directory: a recycled pid is some other program. */
@@ -212,6 +228,7 @@ final class NodeProcess {
 
     private void spawn() {
         restarting = false;
+        adoptedWithoutStartedFile = false;
         try {
             Files.createDirectories(workDirectory);
             for (var file : launch.files().entrySet()) {
@@ -231,6 +248,8 @@ final class NodeProcess {
             command.add("-Dcanopy.node=" + cluster + "/" + name);
             // lets a later runtime recognise this process as a node of this directory (see #isThisNode)
             command.add("-Dcanopy.node.dir=" + workDirectory);
+            Files.deleteIfExists(workDirectory.resolve(STARTED_FILE));
+            command.add("-Dcanopy.startedFile=" + workDirectory.resolve(STARTED_FILE));
             command.add("-cp");
             command.add(releases.classpath(launch.release()));
             command.add("dev.canopy.node.NodeLauncher");
