@@ -31,14 +31,23 @@ public final class KubernetesBackups {
         return cluster + "-backups";
     }
 
-    /** Only S3 reaches every pod and the operator alike: a directory would be on one machine. */
+    /**
+     * Only S3 reaches every pod and the operator alike: a directory would be on one machine. And with keys of the
+     * cluster's own namespace: without them the operator would write with its own identity (the environment's AWS
+     * credentials), to any bucket it may reach, for whoever may create a cluster.
+     */
     public static java.util.Optional<String> destinationProblem(BackupSpec backup) {
         if (backup == null) {
             return java.util.Optional.empty();
         }
         if (backup.destination() == null || backup.destination().s3() == null) {
             return java.util.Optional.of("spec.backup.destination: a Kubernetes region keeps backups in S3-compatible object"
-                    + " storage: give destination.s3 (bucket, and endpoint and credentialsSecret unless AWS's own)");
+                    + " storage: give destination.s3 (bucket, endpoint unless AWS's, and credentialsSecret)");
+        }
+        if (backup.destination().s3().credentialsSecret() == null) {
+            return java.util.Optional.of("spec.backup.destination.s3.credentialsSecret: is required on a Kubernetes region: the"
+                    + " name of a Secret of the cluster's namespace with keys " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY
+                    + " (the operator's own credentials are never used for a cluster's backups)");
         }
         return java.util.Optional.empty();
     }

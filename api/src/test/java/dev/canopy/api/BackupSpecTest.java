@@ -19,6 +19,18 @@ class BackupSpecTest {
     }
 
     @Test
+    void aKubernetesRegionTakesS3WithTheClustersOwnKeysOnly() {
+        S3DestinationSpec withKeys = new S3DestinationSpec("http://minio:9000", "backups", "prod", null, "s3-keys");
+        S3DestinationSpec operatorsOwn = new S3DestinationSpec("http://minio:9000", "backups", "prod", null, null);
+        assertThat(KubernetesBackups.destinationProblem(new BackupSpec("6h", 7, new BackupDestinationSpec(null, withKeys)))).isEmpty();
+        assertThat(KubernetesBackups.destinationProblem(new BackupSpec("6h", 7, new BackupDestinationSpec(null, operatorsOwn))))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("spec.backup.destination.s3.credentialsSecret: is required")
+                        .contains("operator's own credentials are never used"));
+        assertThat(KubernetesBackups.destinationProblem(new BackupSpec("6h", 7, new BackupDestinationSpec("/backups", null))))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("spec.backup.destination: "));
+    }
+
+    @Test
     void aFullS3SectionIsReadFromYaml() {
         ClusterManifest manifest = ClusterManifest.parse("""
                 apiVersion: canopy.dev/v1alpha1

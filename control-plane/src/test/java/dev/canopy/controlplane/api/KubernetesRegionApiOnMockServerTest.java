@@ -53,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 class KubernetesRegionApiOnMockServerTest {
     private static final String NAMESPACE = "canopy";
     private static final Path CRD = Path.of("../deploy/helm/canopy-operator/crds/databaseclusters.canopy.dev-v1.yml");
-    private static final String TO_S3 = "\"destination\": {\"s3\": {\"endpoint\": \"http://minio:9000\", \"bucket\": \"backups\"}}";
+    private static final String TO_S3 = "\"destination\": {\"s3\": {\"endpoint\": \"http://minio:9000\", \"bucket\": \"backups\","
+            + " \"credentialsSecret\": \"s3-keys\"}}";
     private static final String ORDERS = """
             {"name": "orders", "region": "eu", "release": "2.17.0", "redundancyLevel": 2,
              "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 2, "height": 0.5, "storageGB": 10}}""";
@@ -292,6 +293,12 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(noBucket.status()).as(noBucket.body()).isEqualTo(422);
         assertThat(noBucket.fields()).containsExactly("backup.destination");
         assertThat(noBucket.body()).contains("S3-compatible object storage");
+        assertThat(resource("default-orders").getSpec().backup()).isNull();
+        // nor with the operator's own credentials: the cluster's namespace holds its keys
+        ApiClient.Response operatorsKeys = api.admin.post("/api/v1/clusters/orders/backup-policy",
+                "{\"schedule\": \"6h\", \"destination\": {\"s3\": {\"endpoint\": \"http://minio:9000\", \"bucket\": \"backups\"}}}");
+        assertThat(operatorsKeys.status()).as(operatorsKeys.body()).isEqualTo(422);
+        assertThat(operatorsKeys.fields()).containsExactly("backup.destination.s3.credentialsSecret");
         assertThat(resource("default-orders").getSpec().backup()).isNull();
         ApiClient.Response policy = api.admin.post("/api/v1/clusters/orders/backup-policy", "{\"schedule\": \"6h\", " + TO_S3 + "}");
         assertThat(policy.status()).as(policy.body()).isEqualTo(200);
