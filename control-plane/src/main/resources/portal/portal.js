@@ -190,6 +190,9 @@ async function clusterPage(name) {
   const queries = h('tbody', { id: 'queries' });
   const actionError = h('p', { class: 'error', id: 'action-error' });
   const backupList = h('tbody', { id: 'backups' });
+  const userList = h('tbody', { id: 'users' });
+  const userError = h('p', { class: 'error', id: 'user-error' });
+  const newLogin = h('div', { id: 'new-login', class: 'progress', hidden: true });
   const backupError = h('p', { class: 'error', id: 'backup-error' });
   const chartDefs = [
     ['nodesUp', 'Nodes up', v => v],
@@ -292,6 +295,50 @@ async function clusterPage(name) {
     restoreForm.hidden = false;
     f.name.focus();
   };
+  // a password is shown once, here, from the answer that made it: the platform keeps no copy
+  const showLogin = (login) => {
+    newLogin.replaceChildren(h('strong', {}, `Password of ${login.user}, shown this once: `),
+      h('code', { id: 'new-password' }, login.password),
+      login.jdbcUrl ? h('div', {}, 'Connect: ', h('code', {}, `${login.jdbcUrl}?user=${login.user}&password=…`)) : '');
+    newLogin.hidden = false;
+  };
+  const userAct = async (call) => {
+    userError.textContent = '';
+    userForm.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; });
+    newLogin.hidden = true;
+    try {
+      const got = await call();
+      if (got?.json?.password) showLogin(got.json);
+      await refreshUsers();
+    } catch (err) {
+      showProblem(userForm, userError, err);
+    }
+  };
+  const userForm = h('form', { class: 'actions', id: 'user-form', novalidate: true, onsubmit: e => {
+    e.preventDefault();
+    userAct(async () => {
+      const got = await api('POST', `${path}/users`, { name: userForm.elements.name.value.trim() });
+      userForm.elements.name.value = '';
+      return got;
+    });
+  } }, h('div', {}, field('New user', 'name', { placeholder: 'app' }), h('button', { type: 'submit', id: 'create-user' }, 'Create user')));
+  const refreshUsers = async () => {
+    let json;
+    try {
+      ({ json } = await api('GET', `${path}/users`));
+    } catch (err) {
+      // a region that manages no users says so: the section says it instead of a table
+      userList.replaceChildren(h('tr', {}, h('td', { colspan: 4 }, err.message)));
+      return;
+    }
+    userList.replaceChildren(...(json.items.length ? json.items.map(u => h('tr', { 'data-user': u.user },
+      h('td', {}, u.user), h('td', {}, new Date(u.created).toLocaleString()), h('td', {}, new Date(u.passwordChanged).toLocaleString()),
+      h('td', {}, h('button', { class: 'rotate', onclick: () => confirm(`Give ${u.user} a new password? The old one is refused from then on.`)
+        && userAct(() => api('POST', `${path}/users/${encodeURIComponent(u.user)}/password`)) }, 'New password'),
+      h('button', { class: 'delete-user', onclick: () => confirm(`Delete user ${u.user}? Its logins are refused from then on.`)
+        && userAct(() => api('DELETE', `${path}/users/${encodeURIComponent(u.user)}`)) }, 'Delete'))))
+      : [h('tr', {}, h('td', { colspan: 4 }, 'No users made through the platform yet.'))]));
+  };
   const refreshBackups = async () => {
     const { json } = await api('GET', `${path}/backups`);
     const mib = b => (b >= 1073741824 ? `${(b / 1073741824).toFixed(1)} GiB` : `${(b / 1048576).toFixed(1)} MiB`);
@@ -317,6 +364,8 @@ async function clusterPage(name) {
       h('h3', {}, 'Statements run most'), h('table', {}, h('thead', {}, h('tr', {},
         ['Statement', 'Runs', 'Failed', 'Fastest', 'Slowest'].map(t => h('th', {}, t)))), queries)),
     h('section', {}, h('h2', {}, 'Actions'), actions),
+    h('section', {}, h('h2', {}, 'Database users'), userForm, newLogin, h('table', {}, h('thead', {}, h('tr', {},
+      ['User', 'Created', 'Password changed', ''].map(t => h('th', {}, t)))), userList), userError),
     h('section', {}, h('h2', {}, 'Backups'), backupPolicy, h('table', {}, h('thead', {}, h('tr', {},
       ['Started', 'State', 'Size', 'Took', 'Release', 'Taken from', 'Rows', ''].map(t => h('th', {}, t)))), backupList),
     restoreForm, backupError));
@@ -379,6 +428,8 @@ async function clusterPage(name) {
   };
   const both = async () => { await refreshMetrics(); await refresh(); await refreshEvents(); await refreshBackups(); };
   await both();
+  // users change only through this page's buttons (or another client): read once, and after each change
+  await refreshUsers();
   poll(both);
 }
 

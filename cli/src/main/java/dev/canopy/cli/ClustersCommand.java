@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
                 ClustersCommand.Resume.class, ClustersCommand.Promote.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
                 ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.BackupPolicy.class,
-                ClustersCommand.Restore.class})
+                ClustersCommand.Restore.class, ClustersCommand.Users.class})
 final class ClustersCommand {
     @ParentCommand
     Main main;
@@ -253,6 +253,59 @@ final class ClustersCommand {
         public Integer call() {
             return parent.run(api -> api.call("POST", "/clusters/" + name + "/backups", null),
                     answer -> System.out.println("backup of " + name + " asked for; `canopy clusters backups " + name + "` shows how it ends"));
+        }
+    }
+
+    @Command(name = "users", mixinStandardHelpOptions = true,
+            description = {"A cluster's database users, which clients log in as: list, create USER, rotate USER (a new password),"
+                    + " delete USER.", "A password is shown once, when made; the platform keeps no copy."})
+    static final class Users implements Callable<Integer> {
+        enum Action { list, create, rotate, delete }
+
+        @ParentCommand
+        ClustersCommand parent;
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+        @Parameters(index = "1", defaultValue = "list", description = "list, create, rotate or delete (default ${DEFAULT-VALUE}).")
+        Action action;
+        @Parameters(index = "2", arity = "0..1", description = "The user (create, rotate, delete).")
+        String user;
+
+        @Override
+        public Integer call() {
+            if (action != Action.list && user == null) {
+                System.err.println("canopy: `clusters users " + name + " " + action + "` needs the user's name, e.g. `clusters users "
+                        + name + " " + action + " app`");
+                return 2;
+            }
+            String users = "/clusters/" + name + "/users";
+            return switch (action) {
+                case list -> parent.run(api -> api.call("GET", users, null), Users::printUsers);
+                case create -> parent.run(api -> api.call("POST", users, java.util.Map.of("name", user)), Users::printLogin);
+                case rotate -> parent.run(api -> api.call("POST", users + "/" + user + "/password", null), Users::printLogin);
+                case delete -> parent.options.delete(parent.main.dataDir(), users + "/" + user,
+                        "user " + user + " of " + name + " deleted: its logins are refused from now on");
+            };
+        }
+
+        private static void printUsers(JsonNode answer) {
+            if (answer.path("items").isEmpty()) {
+                System.out.println("no users made through the platform; `clusters users NAME create app` makes one");
+                return;
+            }
+            System.out.printf("%-24s %-22s %s%n", "USER", "CREATED", "PASSWORD CHANGED");
+            answer.path("items").forEach(u -> System.out.printf("%-24s %-22s %s%n", u.path("user").asText(),
+                    u.path("created").asText(), u.path("passwordChanged").asText()));
+        }
+
+        private static void printLogin(JsonNode login) {
+            System.out.println("user:     " + login.path("user").asText());
+            System.out.println("password: " + login.path("password").asText() + "   (shown this once; the platform keeps no copy)");
+            if (login.hasNonNull("jdbcUrl")) {
+                System.out.println("JDBC URL: " + login.path("jdbcUrl").asText() + "?user=" + login.path("user").asText()
+                        + "&password=<password>");
+                System.out.println("          " + Printer.JDBC_CLIENT_HINT);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.canopy.core.PlannerPolicy;
 import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.ClusterUsers;
 import dev.canopy.region.local.LocalRegion;
 import dev.canopy.region.local.RegionListener;
 import dev.canopy.runtime.local.LocalRuntime;
@@ -26,12 +27,25 @@ final class Platform {
         return ReleaseCatalog.fromSystemProperties();
     }
 
-    static LocalRegion localRegion(ClusterStore store, RegionListener listener) {
+    /** The runtime and the engine, shared by the region loop and the users the control plane manages. */
+    record Parts(ClusterStore store, LocalRuntime runtime, IgniteEngine engine) {
+    }
+
+    static Parts parts(ClusterStore store) {
         // the data plane outlives the platform: killed, it finds its nodes serving when it comes back
         LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases(), NodeLifetime.OUTLIVES_RUNTIME);
         // authentication on: the platform logs in with each cluster's admin secret, kept beside its record
         IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        return new Parts(store, runtime, engine);
+    }
+
+    static LocalRegion localRegion(Parts parts, RegionListener listener) {
         // the engine's snapshots give the region its backups and restores
-        return new LocalRegion(store, runtime, engine, listener, Clock.systemUTC(), PlannerPolicy.DEFAULTS, engine);
+        return new LocalRegion(parts.store(), parts.runtime(), parts.engine(), listener, Clock.systemUTC(), PlannerPolicy.DEFAULTS,
+                parts.engine());
+    }
+
+    static ClusterUsers users(Parts parts) {
+        return new ClusterUsers(parts.store(), parts.runtime(), parts.engine(), Clock.systemUTC());
     }
 }

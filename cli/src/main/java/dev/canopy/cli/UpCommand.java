@@ -78,7 +78,8 @@ final class UpCommand implements Callable<Integer> {
         if (!noDemo) {
             markDemoMade(demoMade);
         }
-        LocalClusterRegion localRegion = new LocalClusterRegion(store, () -> releases);
+        Platform.Parts parts = Platform.parts(store);
+        LocalClusterRegion localRegion = new LocalClusterRegion(store, () -> releases, Platform.users(parts));
         ControlPlane controlPlane;
         try {
             controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, dbUrl, System.getenv("CANOPY_DB_USER"),
@@ -99,7 +100,7 @@ final class UpCommand implements Callable<Integer> {
                     + "; bringing it up");
         }
         printApi(controlPlane, host);
-        LocalRegion region = Platform.localRegion(store, new Progress(System.out, names) {
+        LocalRegion region = Platform.localRegion(parts, new Progress(System.out, names) {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
                 super.statusChanged(cluster, before, after);

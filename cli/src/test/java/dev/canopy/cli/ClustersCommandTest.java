@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.canopy.controlplane.ControlPlane;
 import dev.canopy.controlplane.region.LocalClusterRegion;
+import dev.canopy.core.EngineUsers;
+import dev.canopy.core.Topology;
 import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.ClusterUsers;
+import dev.canopy.runtime.local.LocalRuntime;
+import dev.canopy.runtime.local.ReleaseCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +37,31 @@ class ClustersCommandTest {
     private ClusterStore store;
     private ControlPlane controlPlane;
     private String api;
+    /** The user commands the engine got, in order: the CLI's users end there (a real engine is in DatabaseUsersApiProcessesTest). */
+    private final List<String> engineUserCommands = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
         store = new ClusterStore(dataDir);
+        ClusterUsers users = new ClusterUsers(store, new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1",
+                Duration.ofSeconds(5)), new EngineUsers() {
+            @Override
+            public void createUser(Topology topology, String user, String password) {
+                engineUserCommands.add("create " + user);
+            }
+
+            @Override
+            public void setPassword(Topology topology, String user, String password) {
+                engineUserCommands.add("password " + user);
+            }
+
+            @Override
+            public void dropUser(Topology topology, String user) {
+                engineUserCommands.add("drop " + user);
+            }
+        }, Clock.systemUTC());
         controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
-                List.of(new LocalClusterRegion(store, () -> List.of("2.16.0", "2.17.0"))), Clock.systemUTC());
+                List.of(new LocalClusterRegion(store, () -> List.of("2.16.0", "2.17.0"), users)), Clock.systemUTC());
         api = "http://127.0.0.1:" + controlPlane.port();
     }
 
@@ -80,6 +104,43 @@ class ClustersCommandTest {
     }
 
     /** A refusal was printed twice (the detail, then the same field again), and as text under -o json. */
+    @Test
+    void databaseUsersAreMadeWithTheirPasswordShownOnceListedRotatedAndDeletedWithAFakeEngine() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+
+        CliRun.Result made = clusters("users", "orders", "create", "app", "-o", "json");
+        assertThat(made.code()).as(made.out() + made.err()).isZero();
+        JsonNode login = new JsonMapper().readTree(made.out());
+        assertThat(login.path("user").asText()).isEqualTo("app");
+        String password = login.path("password").asText();
+        assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+
+        CliRun.Result list = clusters("users", "orders");
+        assertThat(list.out()).contains("USER").contains("app").doesNotContain(password);
+
+        CliRun.Result rotated = clusters("users", "orders", "rotate", "app");
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("user:     app").contains("shown this once").doesNotContain(password);
+
+        CliRun.Result taken = clusters("users", "orders", "create", "app");
+        assertThat(taken.code()).isEqualTo(1);
+        assertThat(taken.err()).contains("user app exists already in this cluster");
+        CliRun.Result reserved = clusters("users", "orders", "create", "ignite");
+        assertThat(reserved.code()).isEqualTo(1);
+        assertThat(reserved.err()).contains("name").contains("the platform's own login");
+        CliRun.Result noUser = clusters("users", "orders", "rotate");
+        assertThat(noUser.code()).isEqualTo(2);
+        assertThat(noUser.err()).contains("needs the user's name");
+
+        assertThat(clusters("users", "orders", "delete", "app").out()).contains("user app of orders deleted");
+        CliRun.Result gone = clusters("users", "orders", "delete", "app");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err()).contains("no user app made through the platform");
+        assertThat(clusters("users", "orders").out()).contains("no users made through the platform");
+        assertThat(engineUserCommands).containsExactly("create app", "password app", "drop app");
+        assertThat(Files.readString(store.clusterDir("default-orders").resolve("users.json"))).doesNotContain(password);
+    }
+
     @Test
     void aRefusalIsSaidOnceAndAsJsonUnderOutputJson() throws Exception {
         assertThat(clusters("create", "orders").code()).isZero();

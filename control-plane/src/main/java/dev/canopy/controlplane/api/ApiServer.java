@@ -9,6 +9,7 @@ import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.clusters.ClusterView;
 import dev.canopy.controlplane.clusters.CreateClusterRequest;
+import dev.canopy.controlplane.clusters.CreateUserRequest;
 import dev.canopy.controlplane.clusters.IfMatch;
 import dev.canopy.controlplane.clusters.ResizeRequest;
 import dev.canopy.controlplane.clusters.UpgradeRequest;
@@ -17,6 +18,7 @@ import dev.canopy.controlplane.metrics.PlatformMetrics;
 import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
+import dev.canopy.controlplane.region.DatabaseLogin;
 import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.store.BusyException;
@@ -195,6 +197,20 @@ public final class ApiServer implements AutoCloseable {
                 Map.of("items", clusters.backup(principal(ctx), ctx.pathParam("name")))));
         routes.get(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 200,
                 Map.of("items", clusters.backups(principal(ctx), ctx.pathParam("name")))));
+        routes.get(BASE + "/clusters/{name}/users", ctx -> json(ctx, 200,
+                Map.of("items", clusters.users(principal(ctx), ctx.pathParam("name")))));
+        routes.post(BASE + "/clusters/{name}/users", ctx -> {
+            DatabaseLogin login = clusters.createUser(principal(ctx), ctx.pathParam("name"),
+                    Json.readRequest(ctx.body(), CreateUserRequest.class), ctx.body());
+            ctx.header("Location", BASE + "/clusters/" + ctx.pathParam("name") + "/users/" + login.user());
+            secret(ctx, 201, login);
+        });
+        routes.post(BASE + "/clusters/{name}/users/{user}/password", ctx -> secret(ctx, 200,
+                clusters.rotatePassword(principal(ctx), ctx.pathParam("name"), ctx.pathParam("user"))));
+        routes.delete(BASE + "/clusters/{name}/users/{user}", ctx -> {
+            clusters.deleteUser(principal(ctx), ctx.pathParam("name"), ctx.pathParam("user"));
+            ctx.status(204);
+        });
         routes.get(BASE + "/clusters/{name}/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
         routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,
@@ -303,6 +319,12 @@ public final class ApiServer implements AutoCloseable {
     private static void cluster(Context ctx, int status, ClusterView view) {
         ctx.header("ETag", IfMatch.etag(view.resourceVersion()));
         json(ctx, status, view);
+    }
+
+    /** An answer holding a password: no cache or proxy may keep it. */
+    private static void secret(Context ctx, int status, Object body) {
+        ctx.header("Cache-Control", "no-store");
+        json(ctx, status, body);
     }
 
     private static void json(Context ctx, int status, Object body) {

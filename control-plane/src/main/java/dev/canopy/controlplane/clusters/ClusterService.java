@@ -15,6 +15,10 @@ import dev.canopy.controlplane.problem.FieldProblem;
 import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.progress.OperationProgress;
 import dev.canopy.controlplane.region.Region;
+import dev.canopy.controlplane.region.DatabaseLogin;
+import dev.canopy.controlplane.region.DatabaseUser;
+import dev.canopy.controlplane.region.UnknownUserException;
+import dev.canopy.region.local.ClusterUsers;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.region.RegionConflictException;
 import dev.canopy.controlplane.region.RegionNames;
@@ -507,6 +511,75 @@ public final class ClusterService {
     public List<BackupRecord> backups(Principal who, String name) {
         ClusterRecord record = store.read(tx -> find(tx, who, name));
         return regions.of(record.region()).backups(record.regionName());
+    }
+
+    /** The cluster's database users made through the platform, by name; never a password. */
+    public List<DatabaseUser> users(Principal who, String name) {
+        ClusterRecord record = store.read(tx -> find(tx, who, name));
+        return userCall(record, region -> region.users(record.regionName()));
+    }
+
+    /** Makes a database user with a generated password: the answer is the only place the password is ever shown. */
+    public DatabaseLogin createUser(Principal who, String name, CreateUserRequest request, String rawBody) {
+        who.requireClusterChanges();
+        return auditedNow(who, "create-user", name, rawBody, () -> {
+            ClusterUsers.nameProblem(request.name()).ifPresent(problem -> {
+                throw ProblemException.invalid(List.of(new FieldProblem("name", problem)));
+            });
+            ClusterRecord record = store.read(tx -> find(tx, who, name));
+            DatabaseLogin login = userCall(record, region -> region.createUser(record.regionName(), request.name()));
+            LOG.info("{}: database user {} of cluster {} created by key {}", who.organization(), request.name(), name, who.keyId());
+            return login;
+        });
+    }
+
+    /** A new generated password for the user, shown once; the old one is refused from now on. */
+    public DatabaseLogin rotatePassword(Principal who, String name, String user) {
+        who.requireClusterChanges();
+        return auditedNow(who, "rotate-password", name, "{\"user\":" + Json.write(user) + "}", () -> {
+            ClusterRecord record = store.read(tx -> find(tx, who, name));
+            DatabaseLogin login = userCall(record, region -> region.rotatePassword(record.regionName(), user));
+            LOG.info("{}: password of database user {} of cluster {} rotated by key {}", who.organization(), user, name, who.keyId());
+            return login;
+        });
+    }
+
+    public void deleteUser(Principal who, String name, String user) {
+        who.requireClusterChanges();
+        auditedNow(who, "delete-user", name, "{\"user\":" + Json.write(user) + "}", () -> {
+            ClusterRecord record = store.read(tx -> find(tx, who, name));
+            userCall(record, region -> region.deleteUser(record.regionName(), user) ? Optional.of(true) : Optional.empty());
+            LOG.info("{}: database user {} of cluster {} deleted by key {}", who.organization(), user, name, who.keyId());
+            return true;
+        });
+    }
+
+    /** A call on the cluster's users in its region, its refusals as the API answers them. */
+    private <T> T userCall(ClusterRecord record, java.util.function.Function<Region, Optional<T>> call) {
+        Region region = regions.of(record.region());
+        try {
+            return call.apply(region).orElseThrow(() -> ProblemException.conflict("region " + region.name() + " has no cluster "
+                    + record.regionName() + " (being deleted?)"));
+        } catch (UnknownUserException e) {
+            throw ProblemException.notFound(e.getMessage());
+        } catch (RegionConflictException e) {
+            throw ProblemException.conflict(e.getMessage());
+        }
+    }
+
+    /** Runs a change that is done when it returns, and logs it as succeeded, refused or failed. */
+    private <T> T auditedNow(Principal who, String action, String cluster, String request, Supplier<T> work) {
+        try {
+            T result = work.get();
+            record(who, action, cluster, request, Operation.Outcome.succeeded, null, null);
+            return result;
+        } catch (ProblemException e) {
+            record(who, action, cluster, request, Operation.Outcome.refused, e.getMessage(), null);
+            throw e;
+        } catch (RuntimeException e) {
+            record(who, action, cluster, request, Operation.Outcome.failed, e.toString(), null);
+            throw e;
+        }
     }
 
     private static long applyToRegion(Region region, String nameInRegion, DatabaseClusterSpec spec) {

@@ -4,8 +4,10 @@ import dev.canopy.api.ClusterManifest;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.RestoreSource;
 import dev.canopy.backup.BackupRecord;
-import dev.canopy.region.local.RegionBackups;
+import dev.canopy.core.EngineUsers.EngineUserException;
 import dev.canopy.region.local.ClusterStore;
+import dev.canopy.region.local.ClusterUsers;
+import dev.canopy.region.local.RegionBackups;
 import dev.canopy.region.local.StoredCluster;
 
 import java.util.List;
@@ -22,11 +24,63 @@ public final class LocalClusterRegion implements Region {
     private final ClusterStore store;
     private final Supplier<List<String>> releases;
     private final RegionBackups backups;
+    private final ClusterUsers users;
 
+    /** A region whose clusters' users are not managed here (tests of the API alone). */
     public LocalClusterRegion(ClusterStore store, Supplier<List<String>> releases) {
+        this(store, releases, null);
+    }
+
+    /** @param users the database users of the region's clusters, made in their engines; null where there is no engine */
+    public LocalClusterRegion(ClusterStore store, Supplier<List<String>> releases, ClusterUsers users) {
         this.store = store;
         this.releases = releases;
         this.backups = new RegionBackups(store);
+        this.users = users;
+    }
+
+    @Override
+    public Optional<List<DatabaseUser>> users(String clusterName) {
+        return userCall(() -> requireUsers().list(clusterName).map(list -> list.stream()
+                .map(u -> new DatabaseUser(u.name(), u.created(), u.passwordChanged())).toList()));
+    }
+
+    @Override
+    public Optional<DatabaseLogin> createUser(String clusterName, String user) {
+        return userCall(() -> requireUsers().create(clusterName, user).map(LocalClusterRegion::login));
+    }
+
+    @Override
+    public Optional<DatabaseLogin> rotatePassword(String clusterName, String user) {
+        return userCall(() -> requireUsers().rotate(clusterName, user).map(LocalClusterRegion::login));
+    }
+
+    @Override
+    public boolean deleteUser(String clusterName, String user) {
+        return userCall(() -> requireUsers().delete(clusterName, user));
+    }
+
+    private ClusterUsers requireUsers() {
+        if (users == null) {
+            throw new RegionConflictException("region " + name() + " runs no engine here: it manages no database users");
+        }
+        return users;
+    }
+
+    private static DatabaseLogin login(ClusterUsers.NewLogin login) {
+        return new DatabaseLogin(login.user(), login.password(), login.jdbcUrl());
+    }
+
+    /** The engine's refusals as the API tells them: a missing user is not found, anything else a conflict. */
+    private static <T> T userCall(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (EngineUserException e) {
+            if (e.reason() == EngineUserException.Reason.MISSING) {
+                throw new UnknownUserException(e.getMessage());
+            }
+            throw new RegionConflictException(e.getMessage());
+        }
     }
 
     @Override

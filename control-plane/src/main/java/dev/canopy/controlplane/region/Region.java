@@ -66,6 +66,47 @@ public interface Region {
     }
 
     /**
+     * The cluster's database users made through the platform; empty when the region has no such cluster.
+     *
+     * @throws RegionConflictException where the region manages no database users
+     */
+    default Optional<List<DatabaseUser>> users(String clusterName) {
+        throw new RegionConflictException(noUsers());
+    }
+
+    /**
+     * Makes a database user with a generated password, returned once; empty when the region has no such cluster.
+     *
+     * @throws RegionConflictException when the user exists, the cluster does not answer, or the region manages none
+     */
+    default Optional<DatabaseLogin> createUser(String clusterName, String user) {
+        throw new RegionConflictException(noUsers());
+    }
+
+    /**
+     * Gives the user a new generated password, returned once; the old one is refused from then on. Empty when the
+     * region has no such cluster.
+     *
+     * @throws UnknownUserException when the cluster has no such user
+     */
+    default Optional<DatabaseLogin> rotatePassword(String clusterName, String user) {
+        throw new RegionConflictException(noUsers());
+    }
+
+    /**
+     * Removes the user; false when the region has no such cluster.
+     *
+     * @throws UnknownUserException when the cluster has no such user
+     */
+    default boolean deleteUser(String clusterName, String user) {
+        throw new RegionConflictException(noUsers());
+    }
+
+    private String noUsers() {
+        return "region " + name() + " (" + kind() + ") manages no database users yet";
+    }
+
+    /**
      * Stores a new cluster that starts from a backup (see {@link #apply}); refused, naming the field, when the backup is
      * missing or does not fit the spec. A region that cannot read the backup from here (Kubernetes: the operator holds
      * the credentials) checks that later, failing the restore in the cluster's status.

@@ -123,9 +123,8 @@ class PortalInChromiumWithFakeRegionTest {
         assertThat(region.get("default-orders").orElseThrow().deleting()).isTrue();
     }
 
-    @Test
-    void aReplicaIsCreatedShowsItsFeedAndIsPromotedFromItsPage() {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+    /** orders made through the API, and the list showing it to the platform's admin. */
+    private void signedInWithOrders(WebDriverWait wait) {
         assertThat(api.admin.post("/api/v1/clusters", """
                 {"name": "orders", "release": "2.17.0", "redundancyLevel": 2,
                  "aggregators": {"count": 1, "height": 0.5}, "leaves": {"count": 1, "height": 0.5, "storageGB": 10}}""").status())
@@ -133,6 +132,43 @@ class PortalInChromiumWithFakeRegionTest {
         browser.get("http://127.0.0.1:" + api.controlPlane.port() + "/");
         chromium.signIn(api.admin.key());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "orders"));
+    }
+
+    @Test
+    void databaseUsersAreMadeShownOnceRotatedAndDeletedFromTheClusterPage() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        signedInWithOrders(wait);
+        browser.get("http://127.0.0.1:" + api.controlPlane.port() + "/#/clusters/orders");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), "No users made through the platform yet"));
+
+        WebElement form = browser.findElement(By.id("user-form"));
+        HeadlessChromium.type(form, "name", "ignite");
+        browser.findElement(By.id("create-user")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#user-form .field-error[data-field='name']"), "the platform's own login"));
+        assertThat(region.users("default-orders").orElseThrow()).as("a refused name makes nothing").isEmpty();
+
+        HeadlessChromium.type(form, "name", "app");
+        browser.findElement(By.id("create-user")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("new-login"), "Password of app, shown this once"));
+        assertThat(browser.findElement(By.id("new-password")).getText()).isEqualTo("fake-password-1");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#users tr[data-user=app]")));
+
+        browser.findElement(By.cssSelector("#users tr[data-user=app] .rotate")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("new-password"), "fake-password-2"));
+
+        browser.findElement(By.cssSelector("#users tr[data-user=app] .delete-user")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("users"), "No users made through the platform yet"));
+        assertThat(browser.findElement(By.id("new-login")).isDisplayed()).as("the password no longer on screen").isFalse();
+        assertThat(region.users("default-orders").orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void aReplicaIsCreatedShowsItsFeedAndIsPromotedFromItsPage() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        signedInWithOrders(wait);
 
         WebElement form = browser.findElement(By.id("create"));
         HeadlessChromium.type(form, "name", "copy");

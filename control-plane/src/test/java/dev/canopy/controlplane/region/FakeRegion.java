@@ -21,6 +21,9 @@ public final class FakeRegion implements Region {
     private final List<String> releases;
     private final Map<String, RegionCluster> clusters = new ConcurrentHashMap<>();
     private final AtomicInteger writes = new AtomicInteger();
+    /** Database users by cluster, then by name: what a region with an engine would keep (no password). */
+    private final Map<String, Map<String, DatabaseUser>> users = new ConcurrentHashMap<>();
+    private int passwords;
 
     public FakeRegion(String name, List<String> releases) {
         this(name, "local", releases);
@@ -31,6 +34,52 @@ public final class FakeRegion implements Region {
         this.name = name;
         this.kind = kind;
         this.releases = List.copyOf(releases);
+    }
+
+    @Override
+    public synchronized Optional<List<DatabaseUser>> users(String clusterName) {
+        if (!clusters.containsKey(clusterName)) {
+            return Optional.empty();
+        }
+        return Optional.of(List.copyOf(new java.util.TreeMap<>(users.getOrDefault(clusterName, Map.of())).values()));
+    }
+
+    @Override
+    public synchronized Optional<DatabaseLogin> createUser(String clusterName, String user) {
+        if (!clusters.containsKey(clusterName)) {
+            return Optional.empty();
+        }
+        Map<String, DatabaseUser> of = users.computeIfAbsent(clusterName, c -> new ConcurrentHashMap<>());
+        if (of.containsKey(user)) {
+            throw new RegionConflictException("user " + user + " of " + clusterName + " exists already");
+        }
+        java.time.Instant now = java.time.Instant.now();
+        of.put(user, new DatabaseUser(user, now, now));
+        return Optional.of(new DatabaseLogin(user, "fake-password-" + ++passwords, "jdbc:ignite:thin://127.0.0.1:1"));
+    }
+
+    @Override
+    public synchronized Optional<DatabaseLogin> rotatePassword(String clusterName, String user) {
+        if (!clusters.containsKey(clusterName)) {
+            return Optional.empty();
+        }
+        DatabaseUser known = users.getOrDefault(clusterName, Map.of()).get(user);
+        if (known == null) {
+            throw new UnknownUserException("cluster " + clusterName + " has no user " + user + " made through the platform");
+        }
+        users.get(clusterName).put(user, new DatabaseUser(user, known.created(), java.time.Instant.now()));
+        return Optional.of(new DatabaseLogin(user, "fake-password-" + ++passwords, "jdbc:ignite:thin://127.0.0.1:1"));
+    }
+
+    @Override
+    public synchronized boolean deleteUser(String clusterName, String user) {
+        if (!clusters.containsKey(clusterName)) {
+            return false;
+        }
+        if (users.getOrDefault(clusterName, Map.of()).remove(user) == null) {
+            throw new UnknownUserException("cluster " + clusterName + " has no user " + user + " made through the platform");
+        }
+        return true;
     }
 
     @Override

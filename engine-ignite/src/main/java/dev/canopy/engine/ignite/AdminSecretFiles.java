@@ -1,5 +1,7 @@
 package dev.canopy.engine.ignite;
 
+import dev.canopy.core.Passwords;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -10,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -21,9 +21,6 @@ import java.util.function.Function;
  * properties, made on the first ask and never changed afterwards.
  */
 public final class AdminSecretFiles implements ClusterCredentials {
-    /** 24 random bytes: 192 bits, 32 characters of base64url, nothing SQL or XML would need quoted. */
-    private static final int SECRET_BYTES = 24;
-    private final SecureRandom random = new SecureRandom();
     private final Function<String, Path> fileOf;
     private final Function<String, Path> markerOf;
 
@@ -62,7 +59,7 @@ public final class AdminSecretFiles implements ClusterCredentials {
         Path file = fileOf.apply(deployment);
         try {
             if (!Files.exists(file)) {
-                write(file, new Credentials(Credentials.SUPERUSER, newSecret()));
+                write(file, new Credentials(Credentials.SUPERUSER, Passwords.generate()));
             }
             return read(file);
         } catch (IOException e) {
@@ -86,12 +83,6 @@ public final class AdminSecretFiles implements ClusterCredentials {
             throw new IOException(file + " holds no user and password");
         }
         return new Credentials(user, password);
-    }
-
-    private String newSecret() {
-        byte[] bytes = new byte[SECRET_BYTES];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Made 0600 before anything is written into it, then moved into place whole. */

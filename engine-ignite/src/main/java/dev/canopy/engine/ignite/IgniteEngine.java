@@ -1,9 +1,11 @@
 package dev.canopy.engine.ignite;
 
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.core.Causes;
 import dev.canopy.core.ChangeCapture;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.Engine;
+import dev.canopy.core.EngineUsers;
 import dev.canopy.core.EngineView;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.NodeLaunch;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +42,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Apache Ignite as Canopy's engine: leaves are persistent server nodes, aggregators are client nodes serving SQL. */
-public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Switchover {
+public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Switchover, EngineUsers {
     private static final Logger LOG = LoggerFactory.getLogger(IgniteEngine.class);
     /** The file a node's configuration is written to, in its work directory. */
     public static final String CONFIG_FILE = "node.xml";
@@ -323,6 +326,46 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
             loggedIn.add(topology.cluster());
         }
         return working;
+    }
+
+    @Override
+    public void createUser(Topology topology, String user, String password) {
+        userCommand(user, "create", () -> UserCommands.create(leafSqlAddresses(topology), login(topology), user, password));
+    }
+
+    @Override
+    public void setPassword(Topology topology, String user, String password) {
+        userCommand(user, "change the password of", () -> UserCommands.setPassword(leafSqlAddresses(topology),
+                login(topology), user, password));
+    }
+
+    @Override
+    public void dropUser(Topology topology, String user) {
+        try {
+            userCommand(user, "remove", () -> UserCommands.drop(leafSqlAddresses(topology), login(topology), user));
+        } catch (EngineUserException e) {
+            if (e.reason() != EngineUserException.Reason.MISSING) {
+                throw e;
+            }
+        }
+    }
+
+    private interface UserCommand {
+        void run() throws SQLException;
+    }
+
+    /** Runs a user command, its failure told by the engine's message (which names the user, never the password). */
+    private static void userCommand(String user, String what, UserCommand command) {
+        try {
+            command.run();
+        } catch (SQLException | RuntimeException e) {
+            String reason = Causes.rootMessage(e);
+            String lower = reason.toLowerCase(java.util.Locale.ROOT);
+            EngineUserException.Reason why = lower.contains("already exists") ? EngineUserException.Reason.EXISTS
+                    : lower.contains("doesn't exist") || lower.contains("does not exist") ? EngineUserException.Reason.MISSING
+                    : EngineUserException.Reason.OTHER;
+            throw new EngineUserException(why, "could not " + what + " user " + user + ": " + reason, null);
+        }
     }
 
     @Override

@@ -23,6 +23,14 @@ final class UserCommands {
         run(leafAddresses, login, "ALTER USER " + quoted(user) + " WITH PASSWORD " + literal(password));
     }
 
+    static void create(List<String> leafAddresses, Credentials login, String user, String password) throws SQLException {
+        run(leafAddresses, login, "CREATE USER " + quoted(user) + " WITH PASSWORD " + literal(password));
+    }
+
+    static void drop(List<String> leafAddresses, Credentials login, String user) throws SQLException {
+        run(leafAddresses, login, "DROP USER " + quoted(user));
+    }
+
     private static void run(List<String> leafAddresses, Credentials login, String statement) throws SQLException {
         try (Connection sql = DriverManager.getConnection(Topology.jdbcUrl(leafAddresses), login.jdbcProperties());
              Statement st = sql.createStatement()) {

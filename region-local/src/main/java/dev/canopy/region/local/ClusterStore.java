@@ -57,6 +57,9 @@ public final class ClusterStore {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
+            // times (a database user's) as ISO-8601 text, readable in the file
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     static final String RESTORE_FILE = "restore.json";
@@ -65,6 +68,8 @@ public final class ClusterStore {
     static final String DEPLOYMENT_FILE = "deployment";
     static final String BLUE_GREEN_FILE = "blue-green.json";
     static final String REPLICA_FILE = "replica.json";
+    /** The database users the platform made in the cluster's engine: names and dates, never a password. */
+    static final String USERS_FILE = "users.json";
     /** The reason of the Ready condition of a damaged record. */
     public static final String RECORD_DAMAGED = "RecordDamaged";
     private static final String REMEDY = "restore the file, or delete the cluster";
@@ -242,6 +247,21 @@ public final class ClusterStore {
         if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
             writeJson(clusterDir(name).resolve(BLUE_GREEN_FILE), progress);
         }
+    }
+
+    /** The database users made through the platform, by name; none when it has made none. */
+    public synchronized DatabaseUsers users(String name) {
+        return readIfExists(clusterDir(name).resolve(USERS_FILE), DatabaseUsers.class).orElse(DatabaseUsers.NONE);
+    }
+
+    /** False when there is no such cluster (or it is being deleted): nothing is written then. */
+    public synchronized boolean writeUsers(String name, DatabaseUsers users) {
+        Optional<StoredCluster> existing = get(name);
+        if (existing.isEmpty() || existing.get().deleting()) {
+            return false;
+        }
+        writeJson(clusterDir(name).resolve(USERS_FILE), users);
+        return true;
     }
 
     /** How the cluster is fed as a replica, or was until its promotion; empty when it never was one. */

@@ -3,7 +3,6 @@ package dev.canopy.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
@@ -16,7 +15,6 @@ public final class AdminCredentialsSecret {
     public static final String USERNAME_KEY = "username";
     public static final String PASSWORD_KEY = "password";
     public static final String ADMIN_USER = "canopy";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AdminCredentialsSecret() {
     }
@@ -34,12 +32,5 @@ public final class AdminCredentialsSecret {
 
     private static String base64(String value) {
         return Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** 24 random bytes, URL-safe: fits a JDBC URL and a shell without quoting. */
-    public static String newPassword() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -85,7 +85,7 @@ public final class KubernetesRuntime implements Runtime, Captures {
         }
         applier.apply(SqlService.build(at(serving)));
         applier.createIfAbsent(Secret.class, cluster.namespace(), ObjectNames.adminSecret(cluster.name()),
-                () -> AdminCredentialsSecret.build(cluster, AdminCredentialsSecret.newPassword()));
+                () -> AdminCredentialsSecret.build(cluster, dev.canopy.core.Passwords.generate()));
         return storage;
     }
 
