@@ -9,6 +9,7 @@ import dev.canopy.controlplane.organizations.OrganizationService;
 import dev.canopy.controlplane.progress.ProgressWatcher;
 import dev.canopy.controlplane.region.Region;
 import dev.canopy.controlplane.region.RegionService;
+import dev.canopy.controlplane.region.RegionStatusCache;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.secrets.SecretKeys;
 import dev.canopy.controlplane.store.ControlPlaneStore;
@@ -43,6 +44,12 @@ public final class ControlPlane implements AutoCloseable {
     public static final int DEFAULT_PORT = 8080;
     /** How often accepted changes and status changes are looked for in the regions. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    /**
+     * How often a region that tells its changes is listed anyway (what it does not tell: a deleted cluster gone), and
+     * how often one that does not is listed (a Kubernetes region: one call to its API server for all its clusters).
+     */
+    static final Duration REGION_LISTED_EVERY = Duration.ofSeconds(10);
+    static final Duration REGION_POLLED_EVERY = Duration.ofSeconds(1);
     /** How often each cluster is sampled by default; the history keeps the last 15 minutes of it. */
     public static final Duration TELEMETRY_EVERY = Duration.ofSeconds(5);
     private static final Duration TELEMETRY_KEPT = Duration.ofMinutes(15);
@@ -59,6 +66,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ProgressWatcher watcher;
     private final TelemetrySampler sampler;
     private final ClusterService clusters;
+    private final RegionStatusCache statuses;
     private final RegionService regionService;
     private final ApiServer server;
     private final Optional<OrganizationService.NewKey> newAdminKey;
@@ -66,12 +74,13 @@ public final class ControlPlane implements AutoCloseable {
     private final Path metricsTokenFile;
 
     private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, TelemetrySampler sampler, ClusterService clusters,
-                         RegionService regionService, ApiServer server,
+                         RegionStatusCache statuses, RegionService regionService, ApiServer server,
                          Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile, Path metricsTokenFile) {
         this.store = store;
         this.watcher = watcher;
         this.sampler = sampler;
         this.clusters = clusters;
+        this.statuses = statuses;
         this.regionService = regionService;
         this.server = server;
         this.newAdminKey = newAdminKey;
@@ -88,10 +97,12 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword(),
                 SecretKeys.load(settings.dataDir(), System.getenv()));
         RegionService regionService = null;
+        RegionStatusCache statuses = null;
         try {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
-            ClusterService clusters = new ClusterService(store, regions, clock);
+            statuses = new RegionStatusCache(regions, clock, REGION_LISTED_EVERY, REGION_POLLED_EVERY).start();
+            ClusterService clusters = new ClusterService(store, regions, clock, statuses);
             regionService = new RegionService(store, regions, clock, RegionService.openKubernetes(regions));
 
             Optional<OrganizationService.NewKey> adminKey = organizations.bootstrap();
@@ -117,11 +128,14 @@ public final class ControlPlane implements AutoCloseable {
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
                     new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
-            return new ControlPlane(store, watcher, sampler, clusters, regionService, server, adminKey, keyFile,
+            return new ControlPlane(store, watcher, sampler, clusters, statuses, regionService, server, adminKey, keyFile,
                     tokenFile);
         } catch (RuntimeException e) {
             if (regionService != null) {
                 regionService.closeAll();
+            }
+            if (statuses != null) {
+                statuses.close();
             }
             store.close();
             throw e;
@@ -190,6 +204,7 @@ public final class ControlPlane implements AutoCloseable {
         server.close();
         sampler.close();
         watcher.close();
+        statuses.close();
         regionService.closeAll();
         store.close();
     }

@@ -22,6 +22,7 @@ import dev.canopy.region.local.ClusterUsers;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.region.RegionConflictException;
 import dev.canopy.controlplane.region.RegionNames;
+import dev.canopy.controlplane.region.RegionStatusCache;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.store.AlreadyExistsException;
@@ -62,11 +63,14 @@ public final class ClusterService {
     private final ControlPlaneStore store;
     private final Regions regions;
     private final Clock clock;
+    /** What the regions hold, read by every answer instead of the regions themselves. */
+    private final RegionStatusCache statuses;
 
-    public ClusterService(ControlPlaneStore store, Regions regions, Clock clock) {
+    public ClusterService(ControlPlaneStore store, Regions regions, Clock clock, RegionStatusCache statuses) {
         this.store = store;
         this.regions = regions;
         this.clock = clock;
+        this.statuses = statuses;
     }
 
     /** An answer to a create: status and body as first sent, replayed as they were for a retried Idempotency-Key. */
@@ -174,39 +178,9 @@ public final class ClusterService {
     }
 
     public List<ClusterView> list(Principal who) {
-        RegionReads reads = new RegionReads();
         List<ClusterRecord> records = store.read(tx -> tx.clusters(who.organization()));
         ReplicaSources.Names names = ReplicaSources.Names.of(records);
-        return records.stream().map(r -> view(r, reads.get(r), names)).toList();
-    }
-
-    /**
-     * Each region read once for a whole listing, not once per cluster: for a Kubernetes region a read is a call to its
-     * API server, and locally a read of the cluster's files (listing 1,000 clusters one by one took seconds). A region
-     * that could not be read fails every cluster of it alike, without being asked again.
-     */
-    private final class RegionReads {
-        private final Map<String, Map<String, RegionCluster>> clusters = new HashMap<>();
-        private final Map<String, RegionUnavailableException> unavailable = new HashMap<>();
-
-        Optional<RegionCluster> get(ClusterRecord record) {
-            RegionUnavailableException problem = unavailable.get(record.region());
-            if (problem != null) {
-                throw problem;
-            }
-            Map<String, RegionCluster> byName = clusters.get(record.region());
-            if (byName == null) {
-                try {
-                    byName = regions.of(record.region()).list().stream()
-                            .collect(Collectors.toMap(RegionCluster::name, c -> c, (a, b) -> a));
-                } catch (RegionUnavailableException e) {
-                    unavailable.put(record.region(), e);
-                    throw e;
-                }
-                clusters.put(record.region(), byName);
-            }
-            return Optional.ofNullable(byName.get(record.regionName()));
-        }
+        return records.stream().map(r -> view(r, names)).toList();
     }
 
     /**
@@ -314,6 +288,7 @@ public final class ClusterService {
                 }
             }
             region.delete(record.regionName());
+            statuses.changed(region.name(), record.regionName());
             LOG.info("{}: cluster {} deleted by key {}; region {} stops its nodes", who.organization(), name, who.keyId(), record.region());
             return new Done<>(view(record, ReplicaSources.Names.of(tx, who.organization())), record.region(), record.regionName(), null);
         }));
@@ -328,19 +303,17 @@ public final class ClusterService {
 
     /** Clusters of every organization by phase, for the platform's metrics. */
     public java.util.Map<String, Long> phaseCounts() {
-        RegionReads reads = new RegionReads();
         return store.read(StoreTransaction::allClusters).stream()
-                .collect(Collectors.groupingBy(c -> view(c, reads.get(c), ReplicaSources.Names.NONE).phase(), java.util.TreeMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(c -> view(c, ReplicaSources.Names.NONE).phase(), java.util.TreeMap::new, Collectors.counting()));
     }
 
     /** Every organization's clusters with their region's status, for the telemetry sampler. */
     public List<TelemetrySampler.Target> telemetryTargets() {
-        RegionReads reads = new RegionReads();
         return store.read(StoreTransaction::allClusters).stream()
                 .map(c -> {
                     TelemetryHistory.Key key = new TelemetryHistory.Key(c.organization(), c.name());
                     try {
-                        ClusterView view = view(c, reads.get(c), ReplicaSources.Names.NONE);
+                        ClusterView view = view(c, ReplicaSources.Names.NONE);
                         return new TelemetrySampler.Target(key, view.status(), view.jdbcUrl(), null,
                                 regions.of(c.region()).adminLogin(c.regionName()).orElseGet(java.util.Properties::new));
                     } catch (RegionUnavailableException e) {
@@ -475,9 +448,11 @@ public final class ClusterService {
         }
     }
 
-    private static long restoreInRegion(Region region, String nameInRegion, DatabaseClusterSpec spec, RestoreSource source) {
+    private long restoreInRegion(Region region, String nameInRegion, DatabaseClusterSpec spec, RestoreSource source) {
         try {
-            return region.restore(nameInRegion, spec, source);
+            long generation = region.restore(nameInRegion, spec, source);
+            statuses.changed(region.name(), nameInRegion);
+            return generation;
         } catch (InvalidSpecException e) {
             throw ProblemException.invalid(e.problems().stream().map(FieldProblem::fromSpecMessage).toList());
         } catch (RegionConflictException e) {
@@ -582,9 +557,11 @@ public final class ClusterService {
         }
     }
 
-    private static long applyToRegion(Region region, String nameInRegion, DatabaseClusterSpec spec) {
+    private long applyToRegion(Region region, String nameInRegion, DatabaseClusterSpec spec) {
         try {
-            return region.apply(nameInRegion, spec);
+            long generation = region.apply(nameInRegion, spec);
+            statuses.changed(region.name(), nameInRegion);
+            return generation;
         } catch (InvalidSpecException e) {
             throw ProblemException.invalid(e.problems().stream().map(FieldProblem::fromSpecMessage).toList());
         } catch (RegionConflictException e) {
@@ -613,8 +590,8 @@ public final class ClusterService {
     }
 
     private ClusterView view(ClusterRecord stored, ReplicaSources.Names names) {
-        // one read of the region per view: for a Kubernetes region it is a call to its API server
-        return view(stored, regions.of(stored.region()).get(stored.regionName()), names);
+        // from memory: what the region last told (see RegionStatusCache), never a call to it on the request's thread
+        return view(stored, statuses.get(stored.region(), stored.regionName()), names);
     }
 
     /** The cluster as its organization sees it: a replica's source under the organization's name for it. */
@@ -625,7 +602,8 @@ public final class ClusterService {
         String jdbcUrl = status == null || status.endpoints() == null ? null : status.endpoints().jdbcUrl();
         Boolean deleting = inRegion.map(RegionCluster::deleting).filter(d -> d).orElse(null);
         return new ClusterView(record.name(), record.region(), record.generation(), record.resourceVersion(), phase,
-                jdbcUrl, ReplicaSources.toApi(record.spec(), record.organization(), names), status, deleting, record.createdAt(), record.updatedAt());
+                jdbcUrl, ReplicaSources.toApi(record.spec(), record.organization(), names), status, deleting, record.createdAt(),
+                record.updatedAt(), statuses.staleSince(record.region()).orElse(null));
     }
 
     /** What a change did, and where the region is to be watched for its end. */

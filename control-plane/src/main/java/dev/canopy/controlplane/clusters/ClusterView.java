@@ -11,6 +11,6 @@ import java.time.Instant;
  */
 public record ClusterView(String name, String region, long generation, long resourceVersion, String phase,
                           String jdbcUrl, DatabaseClusterSpec spec, DatabaseClusterStatus status, Boolean deleting,
-                          Instant createdAt, Instant updatedAt) {
+                          Instant createdAt, Instant updatedAt, Instant statusStaleSince) {
     public static final String PENDING = "Pending";
 }

@@ -165,6 +165,12 @@ public final class LocalClusterRegion implements Region {
     }
 
     @Override
+    public boolean onChange(java.util.function.Consumer<String> changed) {
+        store.onChange(changed);
+        return true;
+    }
+
+    @Override
     public RegionHealth health() {
         return new RegionHealth(true, "embedded; clusters under " + store.dataDir().resolve("clusters"));
     }

@@ -44,6 +44,16 @@ public interface Region {
     RegionHealth health();
 
     /**
+     * Tells {@code changed} the name of each cluster whose spec, status or deletion changes, as it happens, where the
+     * region can (the local region: its store's writes); a region that cannot is read again every few seconds instead.
+     *
+     * @return whether the region tells changes
+     */
+    default boolean onChange(java.util.function.Consumer<String> changed) {
+        return false;
+    }
+
+    /**
      * Asks for a backup of the cluster now; the region takes it and records it. False when it has no such cluster.
      *
      * @throws RegionConflictException when this region takes no backups

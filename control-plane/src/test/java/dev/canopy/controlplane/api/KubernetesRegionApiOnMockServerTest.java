@@ -108,8 +108,8 @@ class KubernetesRegionApiOnMockServerTest {
                         0.9, 3271L, null, null, null)));
         kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(copy).updateStatus();
 
-        // read back as a local region's replica reads: <region>/<the organization's name>
-        JsonNode got = api.admin.get("/api/v1/clusters/copy").json();
+        // read back as a local region's replica reads: <region>/<the organization's name>; the region is listed every second
+        JsonNode got = awaitCluster(api.admin, "copy", c -> c.path("status").has("replication"));
         assertThat(got.path("spec").path("replicaOf").path("cluster").asText()).as(got.toString()).isEqualTo("orders");
         assertThat(got.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
         JsonNode replication = got.path("status").path("replication");
@@ -127,8 +127,7 @@ class KubernetesRegionApiOnMockServerTest {
         DatabaseCluster changedThere = resource("default-copy");
         changedThere.setSpec(changedThere.getSpec().withSuspended(true));
         kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(changedThere).update();
-        JsonNode ahead = api.admin.get("/api/v1/clusters/copy").json();
-        assertThat(ahead.path("spec").path("suspended").asBoolean()).as(ahead.toString()).isTrue();
+        JsonNode ahead = awaitCluster(api.admin, "copy", c -> c.path("spec").path("suspended").asBoolean());
         assertThat(ahead.path("spec").path("replicaOf").path("cluster").asText()).isEqualTo("orders");
         assertThat(ahead.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
 
@@ -225,7 +224,7 @@ class KubernetesRegionApiOnMockServerTest {
                     new ReplicationStatus("eu/default-orders", "Streaming: streaming from eu/default-orders, lag 1.2 s",
                             1.2, 3271L, null, null, null)));
             us.resources(DatabaseCluster.class).inNamespace(usNamespace).resource(copy).updateStatus();
-            JsonNode got = api.admin.get("/api/v1/clusters/copy").json();
+            JsonNode got = awaitCluster(api.admin, "copy", c -> c.path("status").has("replication"));
             assertThat(got.path("spec").path("replicaOf").path("cluster").asText()).as(got.toString()).isEqualTo("orders");
             assertThat(got.path("spec").path("replicaOf").path("region").asText()).isEqualTo("eu");
             JsonNode replication = got.path("status").path("replication");
@@ -274,8 +273,7 @@ class KubernetesRegionApiOnMockServerTest {
                 resource.getMetadata().getGeneration(), new NodeCounts(1, 1), new NodeCounts(4, 4), "2.17.0",
                 new Endpoints("jdbc:ignite:thin://orders.canopy.svc:10800", List.of("orders.canopy.svc:10800")), null));
         kubernetes.resources(DatabaseCluster.class).inNamespace(NAMESPACE).resource(resource).updateStatus();
-        JsonNode got = api.admin.get("/api/v1/clusters/orders").json();
-        assertThat(got.path("phase").asText()).as(got.toString()).isEqualTo("Ready");
+        JsonNode got = awaitCluster(api.admin, "orders", c -> c.path("phase").asText().equals("Ready"));
         assertThat(got.path("jdbcUrl").asText()).isEqualTo("jdbc:ignite:thin://orders.canopy.svc:10800");
         assertThat(got.path("status").path("conditions").get(0).path("reason").asText()).isEqualTo("AllNodesReady");
         assertThat(got.path("status").path("observedGeneration").asLong()).isEqualTo(resource.getMetadata().getGeneration());
@@ -384,11 +382,11 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(api.admin.post("/api/v1/clusters", ORDERS).status()).isEqualTo(201);
         assertThat(resource("default-orders")).isNotNull();
 
-        // the API server gone: its clusters answer 503 naming the region, and the region is unhealthy
+        // the API server gone: its clusters answer as last read, marked stale since when, and the region is unhealthy
         server.destroy();
-        ApiClient.Response unavailable = api.admin.get("/api/v1/clusters/orders");
-        assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
-        assertThat(unavailable.json().path("detail").asText()).contains("region eu");
+        JsonNode stale = awaitCluster(api.admin, "orders", c -> c.hasNonNull("statusStaleSince"));
+        assertThat(stale.path("name").asText()).isEqualTo("orders");
+        assertThat(api.admin.get("/api/v1/clusters").json().path("items").get(0).hasNonNull("statusStaleSince")).isTrue();
         JsonNode down = api.admin.get("/api/v1/regions").json().path("items").get(1);
         assertThat(down.path("healthy").asBoolean()).isFalse();
         assertThat(down.path("message").asText()).contains("does not answer");
@@ -462,5 +460,12 @@ class KubernetesRegionApiOnMockServerTest {
         String kubeconfig = MockKubeconfig.of(server.url("/"));
         return Json.write(Map.of("name", name, "kind", "kubernetes", "kubeconfig", kubeconfig, "context", context,
                 "namespace", namespace));
+    }
+
+    /** The cluster through the API once it is as expected: the API answers from what it last read of the region. */
+    private static JsonNode awaitCluster(ApiClient client, String name, java.util.function.Predicate<JsonNode> expected) {
+        return await(name + " as expected through the API").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> client.get("/api/v1/clusters/" + name).json(), expected);
     }
 }

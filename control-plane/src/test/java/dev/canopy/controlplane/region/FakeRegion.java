@@ -24,6 +24,18 @@ public final class FakeRegion implements Region {
     /** Database users by cluster, then by name: what a region with an engine would keep (no password). */
     private final Map<String, Map<String, DatabaseUser>> users = new ConcurrentHashMap<>();
     private int passwords;
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells every change as it happens, as the local region does: an answer reads what was just written. */
+    @Override
+    public boolean onChange(java.util.function.Consumer<String> changed) {
+        listeners.add(changed);
+        return true;
+    }
+
+    private void changed(String clusterName) {
+        listeners.forEach(l -> l.accept(clusterName));
+    }
 
     public FakeRegion(String name, List<String> releases) {
         this(name, "local", releases);
@@ -105,6 +117,7 @@ public final class FakeRegion implements Region {
         long generation = old == null ? 1 : old.spec().equals(spec) ? old.generation() : old.generation() + 1;
         writes.incrementAndGet();
         clusters.put(clusterName, new RegionCluster(clusterName, generation, spec, old == null ? null : old.status(), false));
+        changed(clusterName);
         return generation;
     }
 
@@ -125,6 +138,7 @@ public final class FakeRegion implements Region {
             return false;
         }
         clusters.put(clusterName, new RegionCluster(c.name(), c.generation(), c.spec(), c.status(), true));
+        changed(clusterName);
         return true;
     }
 
@@ -153,5 +167,6 @@ public final class FakeRegion implements Region {
     public synchronized void writeStatus(String clusterName, DatabaseClusterStatus status) {
         RegionCluster c = clusters.get(clusterName);
         clusters.put(clusterName, new RegionCluster(c.name(), c.generation(), c.spec(), status, c.deleting()));
+        changed(clusterName);
     }
 }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -75,6 +76,7 @@ public final class ClusterStore {
     private static final String REMEDY = "restore the file, or delete the cluster";
 
     private final Path dataDir;
+    private final List<Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * What was last said of each damaged file or record: the region lists every cluster twice a second, and a damage
      * is worth one warning, not one per pass.
@@ -134,7 +136,22 @@ public final class ClusterStore {
         Path dir = clusterDir(manifest.name());
         write(dir.resolve("manifest.yaml"), manifest.toYaml());
         writeJson(dir.resolve("cluster.json"), new Meta(generation, false));
+        changed(manifest.name());
         return new Applied(existing.isPresent() ? Outcome.CONFIGURED : Outcome.CREATED, generation);
+    }
+
+    /**
+     * Told the name of a cluster whose spec, status or deletion mark changed here, as it happens (not when the region
+     * removes a deleted cluster's directory): a reader that keeps the clusters in memory reads that one again.
+     */
+    public void onChange(Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed(String name) {
+        for (Consumer<String> listener : changeListeners) {
+            listener.accept(name);
+        }
     }
 
     /**
@@ -405,6 +422,7 @@ public final class ClusterStore {
     public synchronized void writeStatus(String name, DatabaseClusterStatus status) {
         if (Files.exists(clusterDir(name).resolve("manifest.yaml"))) {
             writeJson(clusterDir(name).resolve("status.json"), status);
+            changed(name);
         }
     }
 
@@ -415,6 +433,7 @@ public final class ClusterStore {
     public synchronized boolean markDeleting(String name) {
         Optional<StoredCluster> existing = get(name);
         existing.ifPresent(c -> writeJson(clusterDir(name).resolve("cluster.json"), new Meta(c.generation(), true)));
+        existing.ifPresent(c -> changed(name));
         return existing.isPresent();
     }
 
