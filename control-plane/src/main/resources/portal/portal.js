@@ -35,6 +35,8 @@ async function api(method, path, body, headers = {}) {
     headers: { Authorization: 'Bearer ' + sessionStorage.getItem(KEY), ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
+  // an unchanged page (If-None-Match): nothing to render again
+  if (response.status === 304) return { notModified: true, etag: response.headers.get('ETag') };
   const text = await response.text();
   const json = text ? JSON.parse(text) : {};
   if (response.status === 401 && sessionStorage.getItem(KEY)) {
@@ -51,7 +53,7 @@ function signIn() {
   const form = h('form', { id: 'sign-in', onsubmit: async (e) => {
     e.preventDefault();
     // asked directly, not through api(), which signs out and re-renders on a 401
-    const response = await fetch(API + '/clusters', { headers: { Authorization: 'Bearer ' + key.value.trim() } });
+    const response = await fetch(API + '/clusters?limit=1', { headers: { Authorization: 'Bearer ' + key.value.trim() } });
     if (response.ok) {
       sessionStorage.setItem(KEY, key.value.trim());
       // a changed hash routes by itself (hashchange); an unchanged one needs asking
@@ -74,17 +76,34 @@ async function clusterList() {
   const section = h('section', {}, h('h2', {}, 'Clusters'),
     h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Region', 'Release', 'Phase', 'Aggregators', 'Leaves'].map(t => h('th', {}, t)))), list));
   main.replaceChildren(section, await createForm());
+  // a page of 100 at a time; polling asks with the page's ETag and renders nothing when it has not changed
+  const cursors = [null];
+  let pageEtag = null;
+  const pager = h('p', { class: 'pager' });
   const refresh = async () => {
-    const { json } = await api('GET', '/clusters');
+    const cursor = cursors[cursors.length - 1];
+    const got = await api('GET', `/clusters?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined,
+      pageEtag ? { 'If-None-Match': pageEtag } : {});
+    if (got.notModified) return;
+    pageEtag = got.etag;
+    const json = got.json;
+    pager.replaceChildren(...[
+      cursors.length > 1 ? h('button', { id: 'previous-page', onclick: () => { cursors.pop(); pageEtag = null; refresh(); } }, '← Previous') : null,
+      json.next ? h('button', { id: 'next-page', onclick: () => { cursors.push(json.next); pageEtag = null; refresh(); } }, 'Next →') : null,
+    ].filter(Boolean));
     list.replaceChildren(...(json.items.length ? json.items.map(c => h('tr', { 'data-name': c.name },
       h('td', {}, h('a', { href: `#/clusters/${encodeURIComponent(c.name)}` }, c.name)), h('td', {}, c.region),
       h('td', {}, c.spec.release), h('td', {}, phase(c.phase)),
       h('td', {}, counts(c.status?.aggregators, c.spec.aggregators.count)),
       h('td', {}, counts(c.status?.leaves, c.spec.leaves.count * 2)))) : [h('tr', {}, h('td', { colspan: 6 }, 'No clusters yet.'))]));
   };
+  section.append(pager);
   await refresh();
   poll(refresh);
 }
+
+/** Clusters per page of the list. */
+const PAGE = 100;
 
 function counts(status, wanted) {
   return status ? `${status.ready}/${status.total} ready` : `0/${wanted}`;

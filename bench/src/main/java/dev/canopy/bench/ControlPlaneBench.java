@@ -30,14 +30,17 @@ import static dev.canopy.bench.BenchSupport.sleep;
 /**
  * Figure 7: the control plane in this process (Javalin API, H2 store in the run's directory) over the local region's
  * real cluster store <em>without its reconciler</em>: specs are stored as the platform stores them, and no node process
- * starts. {@value #CLUSTERS} clusters are created by {@value #CREATORS} concurrent clients, then GET /api/v1/clusters is
- * measured with them stored, next to the same listing with none stored. Resident memory is this process's VmRSS
- * (after a GC) before and after the creates. Every cluster created (201) must be listed, or the benchmark fails.
+ * starts. {@value #CLUSTERS} clusters are created by {@value #CREATORS} concurrent clients, then the first page of
+ * GET /api/v1/clusters ({@value #PAGE}) and GET of one cluster are measured with them stored by {@value #LISTERS}
+ * clients, next to the same listing with none stored. Resident memory is this process's VmRSS (after a GC) before and
+ * after the creates. Every cluster created (201) must be listed, page after page, or the benchmark fails.
  */
 final class ControlPlaneBench implements FigureGroup {
-    static final int CLUSTERS = 1_000;
+    static final int CLUSTERS = 10_000;
     static final int CREATORS = 8;
-    static final int LISTERS = 2;
+    static final int LISTERS = 8;
+    /** The page a client asks for: the API's default. */
+    static final int PAGE = 100;
     private static final Duration WARMUP = Duration.ofSeconds(2);
     private static final Duration MEASURED = Duration.ofSeconds(6);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,12 +81,18 @@ final class ControlPlaneBench implements FigureGroup {
             runs.record("cp-list-rps", full.perSecondRounded());
             runs.record("cp-list-p50", full.p50Millis());
             runs.record("cp-list-p99", full.p99Millis());
+            Rate one = measure(api, "/clusters/c%05d".formatted(CLUSTERS / 2));
+            runs.record("cp-get-rps", one.perSecondRounded());
+            runs.record("cp-get-p50", one.p50Millis());
+            runs.record("cp-get-p99", one.p99Millis());
         }
     }
 
     @Override
     public List<Figure> figures(Runs runs) {
-        String list = "Control plane: GET /api/v1/clusters with " + CLUSTERS + " clusters stored (" + REGION + ", "
+        String list = "Control plane: GET /api/v1/clusters (first page of " + PAGE + ") with " + CLUSTERS + " clusters stored ("
+                + REGION + ", " + LISTERS + " clients)";
+        String get = "Control plane: GET /api/v1/clusters/{name} with " + CLUSTERS + " clusters stored (" + REGION + ", "
                 + LISTERS + " clients)";
         String empty = "the same listing with no cluster stored";
         String create = "Control plane: POST /api/v1/clusters, " + CREATORS + " concurrent clients, " + CLUSTERS
@@ -92,6 +101,8 @@ final class ControlPlaneBench implements FigureGroup {
                 new Figure(list + ": requests per second", "/s", runs.get("cp-list-rps"), empty, runs.get("cp-list-empty-rps")),
                 new Figure(list + ": p50", "ms", runs.get("cp-list-p50"), empty, runs.get("cp-list-empty-p50")),
                 new Figure(list + ": p99", "ms", runs.get("cp-list-p99"), empty, runs.get("cp-list-empty-p99")),
+                new Figure(get + ": requests per second", "/s", runs.get("cp-get-rps"), "none", List.of()),
+                new Figure(get + ": p99", "ms", runs.get("cp-get-p99"), "none", List.of()),
                 new Figure(create + ": creates per second", "/s", runs.get("cp-create-ps"),
                         "none (every create writes the H2 store and the region's spec file)", List.of()),
                 new Figure(create + ": p50", "ms", runs.get("cp-create-p50"), "none", List.of()),
@@ -145,14 +156,14 @@ final class ControlPlaneBench implements FigureGroup {
                     Histogram histogram = new Histogram(3);
                     for (int i = next.getAndIncrement(); i < CLUSTERS; i = next.getAndIncrement()) {
                         String body = """
-                                {"name": "c%04d", "region": "local", "release": "%s", "redundancyLevel": 2,
+                                {"name": "c%05d", "region": "local", "release": "%s", "redundancyLevel": 2,
                                  "aggregators": {"count": 1, "height": 0.25}, "leaves": {"count": 2, "height": 0.25, "storageGB": 1}}"""
                                 .formatted(i, RELEASE);
                         long t0 = System.nanoTime();
                         HttpResponse<String> response = api.send("POST", "/clusters", body);
                         histogram.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
                         if (response.statusCode() != 201) {
-                            throw new IllegalStateException("create c%04d answered %d: %s".formatted(i, response.statusCode(), response.body()));
+                            throw new IllegalStateException("create c%05d answered %d: %s".formatted(i, response.statusCode(), response.body()));
                         }
                     }
                     return histogram;
@@ -170,8 +181,15 @@ final class ControlPlaneBench implements FigureGroup {
         }
     }
 
-    /** {@value #LISTERS} closed loops listing for the warm-up then the measured stretch; every answer lists {@code expected}. */
+    /** {@value #LISTERS} closed loops listing the first page; then every page together lists {@code expected}. */
     private static Rate list(Api api, int expected) throws Exception {
+        Rate rate = measure(api, "/clusters?limit=" + PAGE);
+        checkListed(api, expected);
+        return rate;
+    }
+
+    /** {@value #LISTERS} closed loops asking for the path for the warm-up then the measured stretch; each answer a 200. */
+    private static Rate measure(Api api, String path) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(LISTERS);
         try {
             long measureFrom = System.nanoTime() + WARMUP.toNanos();
@@ -183,10 +201,10 @@ final class ControlPlaneBench implements FigureGroup {
                     long now = System.nanoTime();
                     while (now < end) {
                         long t0 = now;
-                        HttpResponse<String> response = api.send("GET", "/clusters", null);
+                        HttpResponse<String> response = api.send("GET", path, null);
                         now = System.nanoTime();
                         if (response.statusCode() != 200) {
-                            throw new IllegalStateException("list answered " + response.statusCode() + ": " + response.body());
+                            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
                         }
                         if (t0 >= measureFrom && now <= end) {
                             histogram.recordValue(Math.max(1, (now - t0) / 1000));
@@ -199,21 +217,24 @@ final class ControlPlaneBench implements FigureGroup {
             for (Future<Histogram> future : futures) {
                 all.add(future.get());
             }
-            checkListed(api, expected);
             return Rate.of(all, MEASURED.toNanos() / 1e9);
         } finally {
             clients.shutdownNow();
         }
     }
 
-    /** Every cluster created is listed: a create acknowledged (201) and not listed fails the benchmark. */
+    /** Every cluster created is listed, page after page: a create acknowledged (201) and not listed fails the benchmark. */
     private static void checkListed(Api api, int expected) throws Exception {
-        JsonNode items = JSON.readTree(api.send("GET", "/clusters", null).body()).path("items");
         java.util.Set<String> names = new java.util.HashSet<>();
-        items.forEach(item -> names.add(item.path("name").asText()));
+        String cursor = null;
+        do {
+            JsonNode page = JSON.readTree(api.send("GET", "/clusters?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor), null).body());
+            page.path("items").forEach(item -> names.add(item.path("name").asText()));
+            cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
+        } while (cursor != null);
         for (int i = 0; i < expected; i++) {
-            if (!names.contains("c%04d".formatted(i))) {
-                throw new IllegalStateException("cluster c%04d was created (201) and is not listed (%d listed)".formatted(i, names.size()));
+            if (!names.contains("c%05d".formatted(i))) {
+                throw new IllegalStateException("cluster c%05d was created (201) and is not listed (%d listed)".formatted(i, names.size()));
             }
         }
         if (names.size() != expected) {

@@ -329,7 +329,7 @@ final class ClustersCommand {
 
         @Override
         public Integer call() {
-            return parent.run(api -> api.call("GET", "/clusters", null), answer -> {
+            return parent.run(ClustersCommand::everyPage, answer -> {
                 if (answer.path("items").isEmpty()) {
                     System.out.println("no clusters; `./canopy clusters apply -f examples/orders.yaml` creates one");
                     return;
@@ -346,6 +346,19 @@ final class ClustersCommand {
                 });
             });
         }
+    }
+
+    /** Every page of the list, as one answer ({@code items}): a listing reads them all. */
+    static JsonNode everyPage(ApiClient api) {
+        com.fasterxml.jackson.databind.node.ArrayNode items = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        String cursor = null;
+        do {
+            JsonNode page = api.call("GET", "/clusters?limit=1000" + (cursor == null ? ""
+                    : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)), null);
+            page.path("items").forEach(items::add);
+            cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
+        } while (cursor != null);
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("items", items);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.auth.ScrapeToken;
+import dev.canopy.controlplane.clusters.ClusterQuery;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.clusters.ClusterView;
 import dev.canopy.controlplane.clusters.CreateClusterRequest;
@@ -173,7 +174,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.status(204);
         });
 
-        routes.get(BASE + "/clusters", ctx -> json(ctx, 200, Map.of("items", clusters.list(principal(ctx)))));
+        routes.get(BASE + "/clusters", this::listClusters);
         routes.post(BASE + "/clusters", this::createCluster);
         routes.get(BASE + "/clusters/{name}", ctx -> cluster(ctx, 200, clusters.get(principal(ctx), ctx.pathParam("name"))));
         routes.delete(BASE + "/clusters/{name}", ctx ->
@@ -235,6 +236,32 @@ public final class ApiServer implements AutoCloseable {
         ctx.header("ETag", IfMatch.etag(created.resourceVersion()));
         ctx.header("Location", BASE + "/clusters/" + request.name());
         ctx.status(created.status()).contentType("application/json").result(created.body());
+    }
+
+    /**
+     * A page of clusters. Its ETag is its content's: a client polling the list (the portal) gets 304 and no body while
+     * nothing on the page changed.
+     */
+    private void listClusters(Context ctx) {
+        ClusterQuery query = ClusterQuery.parse(ctx.queryParam("limit"), ctx.queryParam("cursor"), ctx.queryParam("region"),
+                ctx.queryParam("phase"), ctx.queryParam("prefix"));
+        String body = Json.write(clusters.list(principal(ctx), query));
+        String etag = "\"" + contentHash(body) + "\"";
+        ctx.header("ETag", etag);
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return;
+        }
+        ctx.status(200).contentType("application/json").result(body);
+    }
+
+    private static String contentHash(String body) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** The cluster's telemetry, oldest sample first: only the in-memory history is read, never the cluster itself. */

@@ -177,10 +177,30 @@ public final class ClusterService {
         }
     }
 
-    public List<ClusterView> list(Principal who) {
+    /**
+     * One page of the organization's clusters, by name, those the query's filters keep; {@code next} continues after
+     * the page's last name, null on the last page.
+     */
+    public ClusterPage list(Principal who, ClusterQuery query) {
         List<ClusterRecord> records = store.read(tx -> tx.clusters(who.organization()));
         ReplicaSources.Names names = ReplicaSources.Names.of(records);
-        return records.stream().map(r -> view(r, names)).toList();
+        List<ClusterView> page = new ArrayList<>();
+        String next = null;
+        for (ClusterRecord record : records) {
+            if (!query.mayHold(record.name(), record.region())) {
+                continue;
+            }
+            ClusterView view = view(record, names);
+            if (query.phase() != null && !query.phase().equals(view.phase())) {
+                continue;
+            }
+            if (page.size() == query.limit()) {
+                next = ClusterQuery.cursorAfter(page.get(page.size() - 1).name());
+                break;
+            }
+            page.add(view);
+        }
+        return new ClusterPage(page, next);
     }
 
     /**

@@ -51,6 +51,46 @@ class ClusterApiWithFakeRegionTest {
     }
 
     @Test
+    void theListComesInPagesFilteredAndAnsweredNotModifiedWhileUnchanged() {
+        for (String name : List.of("alpha", "beta", "bravo", "charlie", "delta")) {
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"" + name + "\"")).status()).isEqualTo(201);
+        }
+        JsonNode first = api.admin.get("/api/v1/clusters?limit=2").json();
+        assertThat(names(first)).containsExactly("alpha", "beta");
+        JsonNode second = api.admin.get("/api/v1/clusters?limit=2&cursor=" + first.path("next").asText()).json();
+        assertThat(names(second)).containsExactly("bravo", "charlie");
+        JsonNode last = api.admin.get("/api/v1/clusters?limit=2&cursor=" + second.path("next").asText()).json();
+        assertThat(names(last)).containsExactly("delta");
+        assertThat(last.has("next")).as("the last page has no next").isFalse();
+
+        assertThat(names(api.admin.get("/api/v1/clusters?prefix=b").json())).containsExactly("beta", "bravo");
+        assertThat(names(api.admin.get("/api/v1/clusters?region=local&limit=1000").json())).hasSize(5);
+        assertThat(names(api.admin.get("/api/v1/clusters?region=elsewhere").json())).isEmpty();
+        region.writeStatus("default-charlie", new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Ready, List.of(), 1L,
+                null, null, null, null, null));
+        assertThat(names(api.admin.get("/api/v1/clusters?phase=Ready").json())).containsExactly("charlie");
+        assertThat(names(api.admin.get("/api/v1/clusters?phase=Pending&prefix=b").json())).containsExactly("beta", "bravo");
+
+        ApiClient.Response page = api.admin.get("/api/v1/clusters?limit=3");
+        String etag = page.header("ETag");
+        assertThat(etag).isNotBlank();
+        ApiClient.Response unchanged = api.admin.send("GET", "/api/v1/clusters?limit=3", null, Map.of("If-None-Match", etag));
+        assertThat(unchanged.status()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        region.writeStatus("default-beta", new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Provisioning, List.of(), 1L,
+                null, null, null, null, null));
+        ApiClient.Response changed = api.admin.send("GET", "/api/v1/clusters?limit=3", null, Map.of("If-None-Match", etag));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.header("ETag")).isNotEqualTo(etag);
+
+        for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=%25%25", "phase=Sleeping")) {
+            ApiClient.Response refused = api.admin.get("/api/v1/clusters?" + bad);
+            assertThat(refused.status()).as(bad + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.fields()).containsExactly(bad.substring(0, bad.indexOf('=')));
+        }
+    }
+
+    @Test
     void healthNeedsNoKeyAndEverythingElseDoes() {
         ApiClient anonymous = api.anonymous();
         ApiClient.Response health = anonymous.get("/api/v1/health");
@@ -647,6 +687,12 @@ class ClusterApiWithFakeRegionTest {
 
     private static List<String> fields(ApiClient.Response response) {
         return response.fields();
+    }
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new ArrayList<>();
+        page.path("items").forEach(c -> names.add(c.path("name").asText()));
+        return names;
     }
 
     private static List<String> names(ApiClient.Response list) {
