@@ -55,7 +55,8 @@ final class ControlPlaneBench implements FigureGroup {
     public void run(int run, Path dir, Runs runs) throws Exception {
         Path dataDir = dir.resolve("control-plane");
         ClusterStore store = new ClusterStore(dir.resolve("region"));
-        try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
+        // without the per-key limit of requests a second: the figure is what one process answers, all clients on one key
+        try (ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0, 0),
                 List.of(new LocalClusterRegion(store, () -> List.of(RELEASE))), Clock.systemUTC());
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             Api api = new Api(http, "http://127.0.0.1:" + controlPlane.port() + "/api/v1",

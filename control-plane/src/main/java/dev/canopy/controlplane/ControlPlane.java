@@ -2,6 +2,7 @@ package dev.canopy.controlplane;
 
 import dev.canopy.controlplane.api.ApiServer;
 import dev.canopy.controlplane.auth.Authenticator;
+import dev.canopy.controlplane.auth.KeyRateLimits;
 import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.metrics.PlatformMetrics;
@@ -56,7 +57,13 @@ public final class ControlPlane implements AutoCloseable {
     private static final int PROBE_TIMEOUT_SECONDS = 3;
 
     /** Where the database is (null URL: H2 under the data directory) and where the API listens. */
-    public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port) {
+    public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port,
+                           int requestsPerSecondPerKey) {
+        /** With the default limit of requests a key may make each second ({@link KeyRateLimits#DEFAULT_PER_SECOND}). */
+        public Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String host, int port) {
+            this(dataDir, dbUrl, dbUser, dbPassword, host, port, KeyRateLimits.DEFAULT_PER_SECOND);
+        }
+
         public String effectiveDbUrl() {
             return dbUrl == null || dbUrl.isBlank() ? ControlPlaneStore.defaultUrl(dataDir) : dbUrl;
         }
@@ -123,7 +130,8 @@ public final class ControlPlane implements AutoCloseable {
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
-            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store), scrapeToken, regionService,
+            ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store),
+                    new KeyRateLimits(settings.requestsPerSecondPerKey()), scrapeToken, regionService,
                     metrics, history, telemetryEvery).start(settings.host(), settings.port());
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.controlplane.auth.Authenticator;
+import dev.canopy.controlplane.auth.KeyRateLimits;
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterQuery;
@@ -59,12 +60,14 @@ public final class ApiServer implements AutoCloseable {
     static final String PROBLEM_JSON = "application/problem+json";
     private static final Set<String> PUBLIC = Set.of(BASE + "/health", BASE + "/openapi.yaml");
     private static final String PORTAL = "/portal";
+    static final long MAX_REQUEST_BYTES = 256 * 1024;
     private static final String PRINCIPAL = "canopy.principal";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final ClusterService clusters;
     private final OrganizationService organizations;
     private final Authenticator authenticator;
+    private final KeyRateLimits rateLimits;
     private final ScrapeToken scrapeToken;
     private final RegionService regionService;
     private final PlatformMetrics metrics;
@@ -73,11 +76,12 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
-                     ScrapeToken scrapeToken, RegionService regionService, PlatformMetrics metrics,
+                     KeyRateLimits rateLimits, ScrapeToken scrapeToken, RegionService regionService, PlatformMetrics metrics,
                      TelemetryHistory telemetry, Duration telemetryEvery) {
         this.clusters = clusters;
         this.organizations = organizations;
         this.authenticator = authenticator;
+        this.rateLimits = rateLimits;
         this.scrapeToken = scrapeToken;
         this.regionService = regionService;
         this.metrics = metrics;
@@ -114,13 +118,17 @@ public final class ApiServer implements AutoCloseable {
         config.startup.showJavalinBanner = false;
         // a known path asked with another method is told which methods it takes, not that it does not exist
         config.http.prefer405over404 = true;
+        // a spec is a few kB: a body far bigger is refused (413) before it is read whole
+        config.http.maxRequestSize = MAX_REQUEST_BYTES;
         // the portal: static HTML and JS modules calling this API; every call it makes carries the key, so the files need none
         config.staticFiles.add(PORTAL, Location.CLASSPATH);
         var routes = config.routes;
         routes.beforeMatched(ctx -> {
             // the portal's static files match too, and need no key: only the API's routes do
             if (ctx.path().startsWith(BASE + "/") && !PUBLIC.contains(ctx.path())) {
-                ctx.attribute(PRINCIPAL, authenticator.authenticate(ctx.header("Authorization")));
+                Principal who = authenticator.authenticate(ctx.header("Authorization"));
+                rateLimits.admit(who);
+                ctx.attribute(PRINCIPAL, who);
             }
         });
         routes.after(ctx -> {
@@ -139,6 +147,9 @@ public final class ApiServer implements AutoCloseable {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             problem(ctx, ProblemException.conflict("a concurrent request holds what this one changes; retry once it is done"));
         });
+        routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, new ProblemException(e.getStatus(),
+                e.getStatus() == 413 ? "Content too large" : "Refused", e.getStatus() == 413
+                ? "the request's body is over " + MAX_REQUEST_BYTES / 1024 + " kB" : e.getMessage(), List.of())));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             problem(ctx, new ProblemException(500, "Internal error", "the platform failed to answer: " + e, List.of()));
@@ -370,6 +381,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (e.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (e instanceof ProblemException.TooManyRequests tooMany) {
+            ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
         }
         ctx.status(e.status()).contentType(PROBLEM_JSON).result(Json.write(body));
     }

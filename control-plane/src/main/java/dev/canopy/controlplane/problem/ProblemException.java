@@ -44,6 +44,25 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(409, "Conflict", detail, List.of());
     }
 
+    /** Too many requests: the client may retry after that many seconds (the answer's {@code Retry-After}). */
+    public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new TooManyRequests(detail, retryAfterSeconds);
+    }
+
+    /** A 429, with the seconds to wait before a retry. */
+    public static final class TooManyRequests extends ProblemException {
+        private final long retryAfterSeconds;
+
+        TooManyRequests(String detail, long retryAfterSeconds) {
+            super(429, "Too many requests", detail, List.of());
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
     public static ProblemException preconditionFailed(String detail) {
         return new ProblemException(412, "Precondition failed", detail, List.of());
     }
