@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.telemetry;
 
+import dev.canopy.api.Phase;
 import dev.canopy.core.Causes;
 import dev.canopy.api.DatabaseClusterStatus;
 import org.slf4j.Logger;
@@ -93,6 +94,10 @@ public final class TelemetrySampler implements AutoCloseable {
             error = "region unavailable: " + target.regionProblem();
         } else if (target.jdbcUrl() == null) {
             error = "no SQL endpoint yet";
+        } else if (target.status() == null || target.status().phase() == null || target.status().phase() == Phase.Provisioning) {
+            // an aggregator asked to check a login while it is still joining deadlocks in Ignite 2.17: a new cluster's
+            // engine is asked only once the region has seen SQL answer through its aggregators, never while they start
+            error = "not serving yet: sampled once the cluster has been Ready";
         } else {
             try {
                 reading = probe.read(target.jdbcUrl(), target.login());

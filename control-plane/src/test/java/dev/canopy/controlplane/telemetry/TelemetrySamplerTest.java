@@ -18,6 +18,22 @@ class TelemetrySamplerTest {
     private static final TelemetryHistory.Key FAR = new TelemetryHistory.Key("acme", "far");
 
     @Test
+    void aClusterStillProvisioningIsNotAskedWhileItsAggregatorsStart() {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        EngineProbe probe = url -> {
+            probes.incrementAndGet();
+            throw new ConnectException("Connection refused");
+        };
+        TelemetryHistory history = new TelemetryHistory(100);
+        dev.canopy.api.DatabaseClusterStatus provisioning = new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Provisioning,
+                List.of(), 1L, null, null, null, null, null);
+        new TelemetrySampler(() -> List.of(), probe, history, Clock.systemUTC())
+                .sample(new TelemetrySampler.Target(NEW, provisioning, "jdbc:ignite:thin://127.0.0.1:1", null));
+        assertThat(probes.get()).as("an aggregator asked to log in while joining deadlocks").isZero();
+        assertThat(history.latest(NEW).orElseThrow().error()).startsWith("not serving yet");
+    }
+
+    @Test
     void aClusterThatNeverAnswersDelaysNoOtherAndAnUnreachableOneIsSampledAsSuch() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         EngineProbe probe = url -> {
