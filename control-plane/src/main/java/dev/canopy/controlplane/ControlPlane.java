@@ -3,6 +3,7 @@ package dev.canopy.controlplane;
 import dev.canopy.controlplane.api.ApiServer;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.KeyRateLimits;
+import dev.canopy.controlplane.duties.DutyLease;
 import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.metrics.PlatformMetrics;
@@ -51,6 +52,8 @@ public final class ControlPlane implements AutoCloseable {
      */
     static final Duration REGION_LISTED_EVERY = Duration.ofSeconds(10);
     static final Duration REGION_POLLED_EVERY = Duration.ofSeconds(1);
+    /** How long the background duties stay with a replica that stopped renewing: the takeover time after a crash. */
+    static final Duration DUTY_LEASE = Duration.ofSeconds(6);
     /** How often each cluster is sampled by default; the history keeps the last 15 minutes of it. */
     public static final Duration TELEMETRY_EVERY = Duration.ofSeconds(5);
     private static final Duration TELEMETRY_KEPT = Duration.ofMinutes(15);
@@ -71,6 +74,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ControlPlaneStore store;
     private final ProgressWatcher watcher;
+    private final DutyLease lease;
     private final TelemetrySampler sampler;
     private final ClusterService clusters;
     private final RegionStatusCache statuses;
@@ -80,11 +84,12 @@ public final class ControlPlane implements AutoCloseable {
     private final Path adminKeyFile;
     private final Path metricsTokenFile;
 
-    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, TelemetrySampler sampler, ClusterService clusters,
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, DutyLease lease, TelemetrySampler sampler, ClusterService clusters,
                          RegionStatusCache statuses, RegionService regionService, ApiServer server,
                          Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile, Path metricsTokenFile) {
         this.store = store;
         this.watcher = watcher;
+        this.lease = lease;
         this.sampler = sampler;
         this.clusters = clusters;
         this.statuses = statuses;
@@ -105,6 +110,7 @@ public final class ControlPlane implements AutoCloseable {
                 SecretKeys.load(settings.dataDir(), System.getenv()));
         RegionService regionService = null;
         RegionStatusCache statuses = null;
+        DutyLease lease = null;
         try {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
@@ -133,10 +139,11 @@ public final class ControlPlane implements AutoCloseable {
             ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store),
                     new KeyRateLimits(settings.requestsPerSecondPerKey()), scrapeToken, regionService,
                     metrics, history, telemetryEvery).start(settings.host(), settings.port());
-            ProgressWatcher watcher = new ProgressWatcher(store, regions, clock).start(PROGRESS_EVERY);
+            lease = new DutyLease(store, replicaName(), DUTY_LEASE, clock).start();
+            ProgressWatcher watcher = new ProgressWatcher(store, regions, clock, lease::held).start(PROGRESS_EVERY);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
                     new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
-            return new ControlPlane(store, watcher, sampler, clusters, statuses, regionService, server, adminKey, keyFile,
+            return new ControlPlane(store, watcher, lease, sampler, clusters, statuses, regionService, server, adminKey, keyFile,
                     tokenFile);
         } catch (RuntimeException e) {
             if (regionService != null) {
@@ -145,9 +152,28 @@ public final class ControlPlane implements AutoCloseable {
             if (statuses != null) {
                 statuses.close();
             }
+            if (lease != null) {
+                lease.close();
+            }
             store.close();
             throw e;
         }
+    }
+
+    /** This replica's name in the duty lease: the machine, the process and a random part (a restarted process is another). */
+    private static String replicaName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Whether this replica does the background duties now (see {@link DutyLease}). */
+    public boolean doesBackgroundDuties() {
+        return lease.held();
     }
 
     /** The admin key made by this start, if it made one: to show once. */
@@ -212,6 +238,7 @@ public final class ControlPlane implements AutoCloseable {
         server.close();
         sampler.close();
         watcher.close();
+        lease.close();
         statuses.close();
         regionService.closeAll();
         store.close();

@@ -28,6 +28,8 @@ public final class ProgressWatcher implements AutoCloseable {
     private final ControlPlaneStore store;
     private final Regions regions;
     private final Clock clock;
+    /** Whether this replica does the background duties (see DutyLease): the others answer the API only. */
+    private final java.util.function.BooleanSupplier leading;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "canopy-progress");
         thread.setDaemon(true);
@@ -35,9 +37,14 @@ public final class ProgressWatcher implements AutoCloseable {
     });
 
     public ProgressWatcher(ControlPlaneStore store, Regions regions, Clock clock) {
+        this(store, regions, clock, () -> true);
+    }
+
+    public ProgressWatcher(ControlPlaneStore store, Regions regions, Clock clock, java.util.function.BooleanSupplier leading) {
         this.store = store;
         this.regions = regions;
         this.clock = clock;
+        this.leading = leading;
     }
 
     public ProgressWatcher start(Duration every) {
@@ -46,6 +53,9 @@ public final class ProgressWatcher implements AutoCloseable {
     }
 
     private void passSafely() {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
         try {
             pass();
         } catch (RuntimeException e) {

@@ -340,6 +340,32 @@ public final class StoreTransaction {
         }
     }
 
+    /**
+     * Takes the lease for the holder, or renews it, until {@code until}: when the holder has it, or it expired before
+     * {@code now}, or nobody ever held it. False when another holder's lease still runs.
+     */
+    public boolean holdLease(String name, String holder, Instant now, Instant until) {
+        int renewed = handle.createUpdate("UPDATE leases SET holder = :holder, expires_at = :until"
+                        + " WHERE name = :name AND (holder = :holder OR expires_at <= :now)")
+                .bind("holder", holder).bind("until", timestamp(until)).bind("name", name).bind("now", timestamp(now)).execute();
+        if (renewed == 1) {
+            return true;
+        }
+        if (handle.createQuery("SELECT COUNT(*) FROM leases WHERE name = :name").bind("name", name).mapTo(Long.class).one() > 0) {
+            return false;
+        }
+        // the first holder ever; a replica inserting at the same moment fails on the key, and its transaction with it
+        handle.createUpdate("INSERT INTO leases (name, holder, expires_at) VALUES (:name, :holder, :until)")
+                .bind("name", name).bind("holder", holder).bind("until", timestamp(until)).execute();
+        return true;
+    }
+
+    /** Gives the lease up at once, if the holder has it: another replica takes it on its next try. */
+    public void releaseLease(String name, String holder, Instant now) {
+        handle.createUpdate("UPDATE leases SET expires_at = :now WHERE name = :name AND holder = :holder")
+                .bind("now", timestamp(now)).bind("name", name).bind("holder", holder).execute();
+    }
+
     private static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }
