@@ -19,7 +19,13 @@ final class Sql {
     private final long openBudgetNanos;
 
     Sql(String url, Duration statementTimeout) {
+        this(url, new Properties(), statementTimeout);
+    }
+
+    /** @param login the driver's {@code user} and {@code password}, empty for a cluster without authentication */
+    Sql(String url, Properties login, Duration statementTimeout) {
         this.url = url;
+        properties.putAll(login);
         this.addresses = addressCount(url);
         this.openBudgetNanos = statementTimeout.toNanos();
         // connectionTimeout is the socket's connect and read timeout: without it a statement sent to a node that

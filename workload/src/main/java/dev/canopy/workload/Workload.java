@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -66,7 +67,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalStateException when the table could not be set up within the options' setup timeout
      */
     public static Workload start(WorkloadOptions options) {
-        Sql sql = new Sql(options.jdbcUrl(), options.statementTimeout());
+        Sql sql = new Sql(options.jdbcUrl(), options.login(), options.statementTimeout());
         long firstId = setUp(sql, options);
         Workload workload = new Workload(options, sql, firstId);
         for (int w = 0; w < options.writers(); w++) {
@@ -110,7 +111,12 @@ public final class Workload implements AutoCloseable {
      * the load's own cluster may be gone.
      */
     public Verification verifyAt(String jdbcUrl, Duration timeout) {
-        return verify(timeout, new Sql(jdbcUrl, options.statementTimeout()));
+        return verifyAt(jdbcUrl, new Properties(), timeout);
+    }
+
+    /** The same, logging in to the other cluster with its own login (the thin driver's {@code user}, {@code password}). */
+    public Verification verifyAt(String jdbcUrl, Properties login, Duration timeout) {
+        return verify(timeout, new Sql(jdbcUrl, login, options.statementTimeout()));
     }
 
     private Verification verify(Duration timeout, Sql sql) {

@@ -2,6 +2,7 @@ package dev.canopy.workload;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -16,9 +17,18 @@ import java.util.regex.Pattern;
  * @param readsPerSecond    target rate of each reader
  * @param statementTimeout  longest wait for one statement, and for the socket under it, before it counts as failed
  * @param setupTimeout      how long {@link Workload#start} keeps trying to create the table while the cluster settles
+ * @param login             the thin driver's {@code user} and {@code password} for a cluster with authentication on;
+ *                          empty for none. Never printed: {@link #toString()} names the user only
  */
 public record WorkloadOptions(String jdbcUrl, String table, String tableOptions, int writers, int writesPerSecond,
-                              int readers, int readsPerSecond, Duration statementTimeout, Duration setupTimeout) {
+                              int readers, int readsPerSecond, Duration statementTimeout, Duration setupTimeout,
+                              Properties login) {
+
+    public WorkloadOptions(String jdbcUrl, String table, String tableOptions, int writers, int writesPerSecond,
+                           int readers, int readsPerSecond, Duration statementTimeout, Duration setupTimeout) {
+        this(jdbcUrl, table, tableOptions, writers, writesPerSecond, readers, readsPerSecond, statementTimeout,
+                setupTimeout, new Properties());
+    }
 
     // the table name and options are pasted into SQL text, so only plain identifiers and unquoted options pass
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -29,6 +39,7 @@ public record WorkloadOptions(String jdbcUrl, String table, String tableOptions,
         Objects.requireNonNull(statementTimeout, "statementTimeout");
         Objects.requireNonNull(setupTimeout, "setupTimeout");
         tableOptions = tableOptions == null ? "" : tableOptions.strip();
+        login = copy(login);
         if (!jdbcUrl.startsWith("jdbc:ignite:thin://")) {
             throw new IllegalArgumentException("not an Ignite thin driver URL: " + jdbcUrl);
         }
@@ -55,26 +66,54 @@ public record WorkloadOptions(String jdbcUrl, String table, String tableOptions,
 
     public WorkloadOptions withTableOptions(String options) {
         return new WorkloadOptions(jdbcUrl, table, options, writers, writesPerSecond, readers, readsPerSecond,
-                statementTimeout, setupTimeout);
+                statementTimeout, setupTimeout, login);
     }
 
     public WorkloadOptions withWriters(int count, int perSecond) {
         return new WorkloadOptions(jdbcUrl, table, tableOptions, count, perSecond, readers, readsPerSecond,
-                statementTimeout, setupTimeout);
+                statementTimeout, setupTimeout, login);
     }
 
     public WorkloadOptions withReaders(int count, int perSecond) {
         return new WorkloadOptions(jdbcUrl, table, tableOptions, writers, writesPerSecond, count, perSecond,
-                statementTimeout, setupTimeout);
+                statementTimeout, setupTimeout, login);
     }
 
     public WorkloadOptions withStatementTimeout(Duration timeout) {
         return new WorkloadOptions(jdbcUrl, table, tableOptions, writers, writesPerSecond, readers, readsPerSecond,
-                timeout, setupTimeout);
+                timeout, setupTimeout, login);
     }
 
     public WorkloadOptions withSetupTimeout(Duration timeout) {
         return new WorkloadOptions(jdbcUrl, table, tableOptions, writers, writesPerSecond, readers, readsPerSecond,
-                statementTimeout, timeout);
+                statementTimeout, timeout, login);
+    }
+
+    /** The same load, logging in with the thin driver's {@code user} and {@code password} properties. */
+    public WorkloadOptions withLogin(Properties login) {
+        return new WorkloadOptions(jdbcUrl, table, tableOptions, writers, writesPerSecond, readers, readsPerSecond,
+                statementTimeout, setupTimeout, login);
+    }
+
+    /** A copy: the caller's properties may change after, and no one may change these. */
+    @Override
+    public Properties login() {
+        return copy(login);
+    }
+
+    private static Properties copy(Properties login) {
+        Properties copy = new Properties();
+        if (login != null) {
+            copy.putAll(login);
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkloadOptions[jdbcUrl=" + jdbcUrl + ", table=" + table + ", tableOptions=" + tableOptions
+                + ", writers=" + writers + ", writesPerSecond=" + writesPerSecond + ", readers=" + readers
+                + ", readsPerSecond=" + readsPerSecond + ", statementTimeout=" + statementTimeout
+                + ", setupTimeout=" + setupTimeout + ", user=" + login.getProperty("user") + "]";
     }
 }

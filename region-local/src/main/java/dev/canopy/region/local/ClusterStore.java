@@ -77,6 +77,8 @@ public final class ClusterStore {
 
     private final Path dataDir;
     private final List<Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The stores of the other local regions in this JVM, see {@link #otherRegions}. */
+    private volatile List<ClusterStore> others = List.of();
     /**
      * What was last said of each damaged file or record: the region lists every cluster twice a second, and a damage
      * is worth one warning, not one per pass.
@@ -243,7 +245,7 @@ public final class ClusterStore {
      */
     public Path adminSecretFile(String deployment) {
         String name = deployment.endsWith(".b") ? deployment.substring(0, deployment.length() - 2) : deployment;
-        return clusterDir(name).resolve(ADMIN_SECRET_FILE);
+        return holder(name).clusterDir(name).resolve(ADMIN_SECRET_FILE);
     }
 
     /**
@@ -252,7 +254,29 @@ public final class ClusterStore {
      * its next fresh deployment), deleted with it.
      */
     public Path authenticationMarker(String deployment) {
-        return clusterDir(deployment).resolve("authentication");
+        String name = deployment.endsWith(".b") ? deployment.substring(0, deployment.length() - 2) : deployment;
+        return holder(name).clusterDir(deployment).resolve("authentication");
+    }
+
+    /**
+     * Tells this store the stores of the other local regions in this JVM (tests and benchmarks run two side by side):
+     * a replica's source, or a source's replica, is a cluster of another one, whose secret and authentication marker
+     * are kept there. Without it this store would make the other region's cluster a secret of its own, one its nodes
+     * never took, and its logins would be refused.
+     */
+    void otherRegions(List<ClusterStore> others) {
+        this.others = List.copyOf(others);
+    }
+
+    /**
+     * The store keeping a cluster: this one when it has the cluster (or no store has it: a secret asked for first is
+     * made here), else the other region's that has it.
+     */
+    private ClusterStore holder(String cluster) {
+        if (others.isEmpty() || Files.isDirectory(clusterDir(cluster))) {
+            return this;
+        }
+        return others.stream().filter(other -> Files.isDirectory(other.clusterDir(cluster))).findFirst().orElse(this);
     }
 
     /** The cluster's blue/green upgrade, current or last; empty when it never had one. */

@@ -124,6 +124,8 @@ public final class LocalRegion implements AutoCloseable {
      * (in one JVM: tests and benchmarks run two local regions side by side).
      */
     public void regions(String ownName, Map<String, LocalRegion> others) {
+        // the other regions' clusters log in with the secrets their own region keeps
+        store.otherRegions(others.values().stream().map(other -> other.store).toList());
         if (replicas != null) {
             replicas.regions(name -> name.equals(ownName) ? Optional.of(this) : Optional.ofNullable(others.get(name)));
         }

@@ -22,7 +22,6 @@ import dev.canopy.backup.S3ProxyServer;
 import dev.canopy.core.DesiredNodes;
 import dev.canopy.core.NodeId;
 import dev.canopy.core.Topology;
-import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.runtime.local.ReleaseCatalog;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,8 +99,8 @@ class BackupRestoreProcessesTest {
         a = new RegionFixture(regionA, PlannerPolicy.DEFAULTS, true, clock);
         long generation = a.apply("orders", spec(1, null));
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        load(url);
-        List<String> rows = rows(url);
+        load(url, a.login("orders"));
+        List<String> rows = rows(url, a.login("orders"));
         Instant lastWrite = Instant.now();
 
         // on demand, asked through the store (as the CLI does), to the region's own directory
@@ -153,7 +153,7 @@ class BackupRestoreProcessesTest {
         Topology topology = new Topology("orders", current, a.runtime.place("orders", DesiredNodes.all(current)));
         // a leaf that has just started may answer before it knows its system views: asked again
         await("leaf-ag2-0 back in the cluster").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptions().until(() -> IgniteEngine.local().offlineLeaves(topology).isEmpty());
+                .ignoreExceptions().until(() -> a.engine.offlineLeaves(topology).isEmpty());
         a.awaitStatus("orders", "healed", s -> s.phase() == Phase.Ready && s.leaves().ready() == 2, Duration.ofMinutes(2));
 
         // retention 2: a third good backup to S3 deletes the first, and the failures older than the second
@@ -216,13 +216,13 @@ class BackupRestoreProcessesTest {
         RestoreState restored = b.store.restore("orders-dr").orElseThrow();
         assertThat(restored.stage()).isEqualTo(RestoreState.Stage.Restored);
         assertThat(seen).as("phases seen").anyMatch(s -> s.condition(Condition.PROGRESSING).map(c -> "Restoring".equals(c.reason())).orElse(false));
-        assertThat(rows(ready.endpoints().jdbcUrl())).isEqualTo(rows);
+        assertThat(rows(ready.endpoints().jdbcUrl(), b.login("orders-dr"))).isEqualTo(rows);
         System.out.printf("restore: %s%nrecovery time (restore asked to Ready with every row): %.1f s; recovery point: the backup began %.1f s after the last write%n",
                 restored.reason(), rto, Duration.between(lastWrite, third.createdAt()).toMillis() / 1000.0);
     }
 
-    private static void load(String url) throws Exception {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+    private static void load(String url, Properties login) throws Exception {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR, price DECIMAL(10,2)) WITH \"template=canopy\"");
             st.execute("CREATE TABLE tags (id INT PRIMARY KEY, tag VARCHAR) WITH \"template=canopy\"");
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO items VALUES (?, ?, ?)")) {
@@ -238,9 +238,9 @@ class BackupRestoreProcessesTest {
         }
     }
 
-    private static List<String> rows(String url) throws Exception {
+    private static List<String> rows(String url, Properties login) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT id, name, price FROM items ORDER BY id")) {
                 while (rs.next()) {
                     rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getBigDecimal(3));

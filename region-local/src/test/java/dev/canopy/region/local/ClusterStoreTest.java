@@ -94,6 +94,31 @@ class ClusterStoreTest {
         assertThat(store.writeReplication("orders", Optional.of(green))).as("a cluster being deleted").isFalse();
     }
 
+    /**
+     * A replica's source (or a source's replica) in another local region logs in with the secret that region keeps:
+     * another store's own secret for the cluster would be one its nodes never took.
+     */
+    @Test
+    void theSecretOfAClusterOfAnotherRegionIsTheOneThatRegionKeeps() {
+        ClusterStore a = new ClusterStore(dataDir.resolve("a"));
+        ClusterStore b = new ClusterStore(dataDir.resolve("b"));
+        a.apply(manifest("orders", spec(2, 1)), RELEASES);
+        b.apply(manifest("orders-dr", spec(2, 1)), RELEASES);
+        assertThat(b.adminSecretFile("orders")).as("not told of region a").isEqualTo(b.clusterDir("orders").resolve(ClusterStore.ADMIN_SECRET_FILE));
+
+        a.otherRegions(List.of(b));
+        b.otherRegions(List.of(a));
+        assertThat(b.adminSecretFile("orders")).isEqualTo(a.adminSecretFile("orders"))
+                .isEqualTo(a.clusterDir("orders").resolve(ClusterStore.ADMIN_SECRET_FILE));
+        assertThat(b.adminSecretFile("orders.b")).as("green of a's cluster").isEqualTo(a.adminSecretFile("orders"));
+        assertThat(b.authenticationMarker("orders.b")).isEqualTo(a.clusterDir("orders.b").resolve("authentication"));
+        assertThat(a.adminSecretFile("orders-dr")).isEqualTo(b.clusterDir("orders-dr").resolve(ClusterStore.ADMIN_SECRET_FILE));
+        assertThat(a.authenticationMarker("orders-dr")).isEqualTo(b.authenticationMarker("orders-dr"));
+        assertThat(b.adminSecretFile("orders-dr")).as("its own cluster").isEqualTo(b.clusterDir("orders-dr").resolve(ClusterStore.ADMIN_SECRET_FILE));
+        assertThat(b.adminSecretFile("nowhere")).as("a cluster of no region").isEqualTo(b.clusterDir("nowhere")
+                .resolve(ClusterStore.ADMIN_SECRET_FILE));
+    }
+
     @Test
     void generationGrowsOnlyWhenTheSpecChanges() {
         ClusterStore store = new ClusterStore(dataDir);

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,20 +34,22 @@ class FailbackProcessesTest extends TwoRegionsTest {
 
         long generation = a.apply("orders", spec());
         String sourceUrl = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        execute(sourceUrl, "CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR, balance BIGINT) WITH \"template=canopy\"");
-        insert(sourceUrl, 0, ACCOUNTS);
+        Properties sourceLogin = a.login("orders");
+        execute(sourceUrl, sourceLogin, "CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR, balance BIGINT) WITH \"template=canopy\"");
+        insert(sourceUrl, sourceLogin, 0, ACCOUNTS);
 
         b.apply("orders-dr", spec().withReplicaOf(new ReplicaOfSpec("orders", "a")));
         String replicaUrl = awaitStreaming(b, "orders-dr").endpoints().jdbcUrl();
-        insert(sourceUrl, ACCOUNTS, ACCOUNTS + 50);
-        awaitSameRows(sourceUrl, replicaUrl, "the replica has the rows written while it was fed");
+        Properties replicaLogin = b.login("orders-dr");
+        insert(sourceUrl, sourceLogin, ACCOUNTS, ACCOUNTS + 50);
+        awaitSameRows(sourceUrl, sourceLogin, replicaUrl, replicaLogin, "the replica has the rows written while it was fed");
 
         // promoted with its source reachable: the source is fenced
         b.apply("orders-dr", spec());
         DatabaseClusterStatus promoted = b.awaitStatus("orders-dr", "promoted", s -> s.replication() != null
                 && s.replication().promotedAt() != null, Duration.ofMinutes(1));
         assertThat(promoted.replication().sourceFenced()).isTrue();
-        assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = 0 WHERE id = 1"))
+        assertThatThrownBy(() -> execute(sourceUrl, sourceLogin, "UPDATE accounts SET balance = 0 WHERE id = 1"))
                 .as("the former source is read-only").hasMessageContaining("read-only");
         // and says so: a fenced cluster is otherwise Ready
         a.awaitStatus("orders", "ReadOnly in its status", s -> s.condition(dev.canopy.api.Condition.READ_ONLY)
@@ -61,24 +64,24 @@ class FailbackProcessesTest extends TwoRegionsTest {
         assertThat(a.awaitPhase("orders", resumed, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl()).isEqualTo(sourceUrl);
         long restarted = System.nanoTime();
         await("the restarted former source fenced again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThatThrownBy(() -> execute(sourceUrl, "UPDATE accounts SET balance = balance WHERE id = 1"))
+                .untilAsserted(() -> assertThatThrownBy(() -> execute(sourceUrl, sourceLogin, "UPDATE accounts SET balance = balance WHERE id = 1"))
                         .hasMessageContaining("read-only"));
         System.out.printf("the restarted former source was fenced again %.1f s after it was Ready%n",
                 (System.nanoTime() - restarted) / 1e9);
 
         // the new primary lives on: rows deleted, changed and added that the former source never had
-        execute(replicaUrl, "DELETE FROM accounts WHERE id < 10");
-        execute(replicaUrl, "UPDATE accounts SET balance = 999 WHERE id = 20");
-        insert(replicaUrl, 1000, 1020);
+        execute(replicaUrl, replicaLogin, "DELETE FROM accounts WHERE id < 10");
+        execute(replicaUrl, replicaLogin, "UPDATE accounts SET balance = 999 WHERE id = 20");
+        insert(replicaUrl, replicaLogin, 1000, 1020);
 
         // failback: the former source becomes a replica of the new primary
         a.apply("orders", spec().withReplicaOf(new ReplicaOfSpec("orders-dr", "b")));
         DatabaseClusterStatus fedBack = awaitStreaming(a, "orders");
         assertThat(fedBack.replication().source()).isEqualTo("b/orders-dr");
-        insert(replicaUrl, 1020, 1030);
-        awaitSameRows(replicaUrl, sourceUrl, "the former source holds the new primary's rows, deletions included");
-        assertThat(count(sourceUrl, "SELECT COUNT(*) FROM accounts WHERE id < 10")).as("rows deleted after the failover").isZero();
-        assertThat(count(sourceUrl, "SELECT balance FROM accounts WHERE id = 20")).isEqualTo(999);
+        insert(replicaUrl, replicaLogin, 1020, 1030);
+        awaitSameRows(replicaUrl, replicaLogin, sourceUrl, sourceLogin, "the former source holds the new primary's rows, deletions included");
+        assertThat(count(sourceUrl, sourceLogin, "SELECT COUNT(*) FROM accounts WHERE id < 10")).as("rows deleted after the failover").isZero();
+        assertThat(count(sourceUrl, sourceLogin, "SELECT balance FROM accounts WHERE id = 20")).isEqualTo(999);
 
         // and promoted back: it takes writes, the cluster it failed back from is fenced
         a.apply("orders", spec());
@@ -86,10 +89,10 @@ class FailbackProcessesTest extends TwoRegionsTest {
                 && s.replication().promotedAt() != null, Duration.ofMinutes(1));
         System.out.println("failback: " + back.replication());
         assertThat(back.replication().sourceFenced()).isTrue();
-        execute(sourceUrl, "INSERT INTO accounts VALUES (5000, 'after-failback', 1)");
-        assertThatThrownBy(() -> execute(replicaUrl, "INSERT INTO accounts VALUES (5001, 'fenced', 1)"))
+        execute(sourceUrl, sourceLogin, "INSERT INTO accounts VALUES (5000, 'after-failback', 1)");
+        assertThatThrownBy(() -> execute(replicaUrl, replicaLogin, "INSERT INTO accounts VALUES (5001, 'fenced', 1)"))
                 .hasMessageContaining("read-only");
-        assertThat(count(sourceUrl, "SELECT COUNT(*) FROM accounts")).isEqualTo(ACCOUNTS + 50 - 10 + 30 + 1);
+        assertThat(count(sourceUrl, sourceLogin, "SELECT COUNT(*) FROM accounts")).isEqualTo(ACCOUNTS + 50 - 10 + 30 + 1);
     }
 
     private static DatabaseClusterStatus awaitStreaming(RegionFixture region, String cluster) {
@@ -99,14 +102,14 @@ class FailbackProcessesTest extends TwoRegionsTest {
     }
 
     /** Polls until both hold the same rows (count, key sum and balance sum). */
-    private static void awaitSameRows(String from, String to, String what) {
+    private static void awaitSameRows(String from, Properties fromLogin, String to, Properties toLogin, String what) {
         String digest = "SELECT COUNT(*) * 1000000000 + SUM(id) * 1000 + SUM(balance) FROM accounts";
         await(what).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(count(to, digest)).isEqualTo(count(from, digest)));
+                .untilAsserted(() -> assertThat(count(to, toLogin, digest)).isEqualTo(count(from, fromLogin, digest)));
     }
 
-    private static void insert(String url, int from, int to) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(url);
+    private static void insert(String url, Properties login, int from, int to) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login);
              PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?)")) {
             for (int i = from; i < to; i++) {
                 insert.setInt(1, i);
@@ -118,14 +121,14 @@ class FailbackProcessesTest extends TwoRegionsTest {
         }
     }
 
-    private static void execute(String url, String statement) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+    private static void execute(String url, Properties login, String statement) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             st.execute(statement);
         }
     }
 
-    private static long count(String url, String query) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(query)) {
+    private static long count(String url, Properties login, String query) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }

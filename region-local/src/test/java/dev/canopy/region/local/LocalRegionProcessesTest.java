@@ -86,7 +86,7 @@ class LocalRegionProcessesTest {
 
         String jdbcUrl = ready.endpoints().jdbcUrl();
         assertThat(jdbcUrl).startsWith("jdbc:ignite:thin://127.0.0.1:");
-        try (Connection sql = DriverManager.getConnection(jdbcUrl);
+        try (Connection sql = DriverManager.getConnection(jdbcUrl, fixture.login(CLUSTER));
              Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();

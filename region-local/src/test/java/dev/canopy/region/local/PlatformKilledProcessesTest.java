@@ -7,6 +7,7 @@ import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.Phase;
 import dev.canopy.core.PlannerPolicy;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.runtime.local.ReleaseCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -73,7 +75,7 @@ class PlatformKilledProcessesTest {
         platform = startPlatform("first");
         DatabaseClusterStatus ready = awaitReady(store, generation, Duration.ofMinutes(3));
         String url = ready.endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, login(store)); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE entries (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
             insert(sql, 0, 1_000);
         }
@@ -84,7 +86,7 @@ class PlatformKilledProcessesTest {
         // the data plane outlives its platform: every node runs on, and SQL answers, writes included
         await("the nodes keep running without their platform").during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20))
                 .until(() -> before.values().stream().allMatch(PlatformKilledProcessesTest::alive));
-        try (Connection sql = DriverManager.getConnection(url)) {
+        try (Connection sql = DriverManager.getConnection(url, login(store))) {
             insert(sql, 1_000, 2_000);
             assertThat(count(sql)).isEqualTo(2_000);
         }
@@ -102,7 +104,7 @@ class PlatformKilledProcessesTest {
         DatabaseClusterStatus whole = fixture.awaitPhase(CLUSTER, scaled, Phase.Ready, Duration.ofMinutes(4));
         assertThat(whole.leaves().ready()).isEqualTo(4);
         assertThat(nodePids()).as("every node of before the kills runs on as the same process").containsAllEntriesOf(before);
-        try (Connection sql = DriverManager.getConnection(whole.endpoints().jdbcUrl())) {
+        try (Connection sql = DriverManager.getConnection(whole.endpoints().jdbcUrl(), fixture.login(CLUSTER))) {
             assertThat(count(sql)).isEqualTo(2_000);
         }
         assertThat(fixture.failures).isEmpty();
@@ -113,7 +115,7 @@ class PlatformKilledProcessesTest {
         fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
         long generation = fixture.apply(CLUSTER, ONE_LEAF_PER_GROUP);
         String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER)); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE entries (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
             insert(sql, 0, 1_000);
         }
@@ -129,9 +131,14 @@ class PlatformKilledProcessesTest {
         fixture = new RegionFixture(dataDir, PlannerPolicy.DEFAULTS);
         DatabaseClusterStatus whole = fixture.awaitPhase(CLUSTER, scaled, Phase.Ready, Duration.ofMinutes(4));
         assertThat(whole.leaves().baseline()).containsExactly("leaf-ag1-0", "leaf-ag1-1", "leaf-ag2-0", "leaf-ag2-1");
-        try (Connection sql = DriverManager.getConnection(whole.endpoints().jdbcUrl())) {
+        try (Connection sql = DriverManager.getConnection(whole.endpoints().jdbcUrl(), fixture.login(CLUSTER))) {
             assertThat(count(sql)).isEqualTo(1_000);
         }
+    }
+
+    /** The login the platform process keeps for the cluster, as the fixture's would read it. */
+    private static Properties login(ClusterStore store) throws IOException {
+        return AdminSecretFiles.read(store.adminSecretFile(CLUSTER)).jdbcProperties();
     }
 
     private static DatabaseClusterStatus awaitReady(ClusterStore store, long generation, Duration atMost) {

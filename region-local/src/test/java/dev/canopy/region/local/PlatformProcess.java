@@ -2,6 +2,7 @@ package dev.canopy.region.local;
 
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.runtime.local.LocalRuntime;
 import dev.canopy.runtime.local.NodeLifetime;
@@ -23,7 +24,10 @@ public final class PlatformProcess {
         Path dataDir = Path.of(args[0]);
         LocalRuntime runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1",
                 Duration.ofSeconds(20), NodeLifetime.OUTLIVES_RUNTIME);
-        LocalRegion region = new LocalRegion(new ClusterStore(dataDir), runtime, IgniteEngine.local(), new RegionListener() {
+        ClusterStore store = new ClusterStore(dataDir);
+        // authentication on, as ./canopy up runs its clusters
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
                 System.out.printf("%tT step %s: %s%n", System.currentTimeMillis(), step.reason(), step.message());

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -27,7 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A local region on real node processes for a test: its own data directory, free ports, and every process stopped by
- * {@link #close()} even when the test failed half-way. Records the steps taken and the status changes.
+ * {@link #close()} even when the test failed half-way. Records the steps taken and the status changes. Runs
+ * clusters with the engine's authentication on, as the platform does, unless a test asks otherwise: its own clients
+ * log in with {@link #login}.
  */
 final class RegionFixture implements AutoCloseable {
     final LocalRuntime runtime;
@@ -50,9 +53,9 @@ final class RegionFixture implements AutoCloseable {
         this(dataDir, policy, backups, Clock.systemUTC());
     }
 
-    /** @param clock the region's time, for a test that moves it (a backup schedule) */
+    /** @param clock the region's time, for a test that moves it (a backup schedule); authentication on */
     RegionFixture(Path dataDir, PlannerPolicy policy, boolean backups, Clock clock) {
-        this(dataDir, policy, backups, clock, false);
+        this(dataDir, policy, backups, clock, true);
     }
 
     /** @param authentication whether nodes run with the engine's authentication, as the platform runs them */
@@ -84,6 +87,14 @@ final class RegionFixture implements AutoCloseable {
             }
         }, clock, policy, backups ? engine : null);
         region.start();
+    }
+
+    /**
+     * The platform's login to a deployment (a cluster, or blue/green's green) as the thin driver's {@code user} and
+     * {@code password} properties, for a test's own JDBC clients; none when the region runs without authentication.
+     */
+    Properties login(String deployment) {
+        return engine.adminLogin(deployment).jdbcProperties();
     }
 
     /** Applies the spec and returns the generation it got. */

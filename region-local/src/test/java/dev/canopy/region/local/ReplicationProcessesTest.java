@@ -10,6 +10,7 @@ import dev.canopy.core.NodePlacement;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.ReplicationTarget;
 import dev.canopy.core.Topology;
+import dev.canopy.engine.ignite.Credentials;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.workload.Verification;
 import dev.canopy.workload.Workload;
@@ -78,7 +79,8 @@ class ReplicationProcessesTest {
     @Test
     void aCaptureStreamKeepsAClusterOfTheNextReleaseInStepWithEveryAcknowledgedWrite() throws Exception {
         fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
-        IgniteEngine engine = IgniteEngine.local();
+        // the region's own engine: it logs in with each cluster's admin secret
+        IgniteEngine engine = fixture.engine;
         DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.5, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", Long.toString(ARCHIVE_MS)), false);
         DatabaseClusterSpec targetSpec = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
@@ -87,11 +89,13 @@ class ReplicationProcessesTest {
         long targetGeneration = fixture.apply(TARGET, targetSpec);
         String sourceUrl = fixture.awaitPhase(SOURCE, sourceGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
         String targetUrl = fixture.awaitPhase(TARGET, targetGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        Properties sourceLogin = fixture.login(SOURCE);
+        Properties targetLogin = fixture.login(TARGET);
         Topology source = new Topology(SOURCE, sourceSpec, fixture.runtime.place(SOURCE, DesiredNodes.all(sourceSpec)));
         Topology target = new Topology(TARGET, targetSpec, fixture.runtime.place(TARGET, DesiredNodes.all(targetSpec)));
 
         // rows written before the copy
-        try (Connection sql = DriverManager.getConnection(sourceUrl); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(sourceUrl, sourceLogin); Statement st = sql.createStatement()) {
             for (Map.Entry<String, String> table : COLUMNS.entrySet()) {
                 st.execute("CREATE TABLE " + table.getKey() + " " + table.getValue() + " WITH \"template=canopy\"");
             }
@@ -114,10 +118,10 @@ class ReplicationProcessesTest {
         // thin clients"), and with thin-client compute allowed, the 2.17 side cannot read 2.16's result
         // (SnapshotTaskResult is not in 2.17).
         long copyStarted = System.nanoTime();
-        try (Connection from = DriverManager.getConnection(sourceUrl); Statement read = from.createStatement();
+        try (Connection from = DriverManager.getConnection(sourceUrl, sourceLogin); Statement read = from.createStatement();
              ResultSet tables = read.executeQuery("SELECT TABLE_NAME, CACHE_NAME, KEY_TYPE_NAME, VALUE_TYPE_NAME FROM SYS.TABLES"
                      + " WHERE SCHEMA_NAME = 'PUBLIC' ORDER BY TABLE_NAME");
-             Connection to = DriverManager.getConnection(targetUrl); Statement create = to.createStatement()) {
+             Connection to = DriverManager.getConnection(targetUrl, targetLogin); Statement create = to.createStatement()) {
             while (tables.next()) {
                 String columns = COLUMNS.get(tables.getString(1));
                 assertThat(columns).as("columns of " + tables.getString(1)).isNotNull();
@@ -141,13 +145,13 @@ class ReplicationProcessesTest {
         // the stream is live once it has replayed the source's log up to now: the rows written before it started
         long streamStarted = System.nanoTime();
         await("the stream replays the rows written before it started").atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(250)).until(() -> count(targetUrl, "accounts") == ACCOUNTS);
+                .pollInterval(Duration.ofMillis(250)).until(() -> count(targetUrl, targetLogin, "accounts") == ACCOUNTS);
         System.out.printf("stream live %.1f s after the CDC processes started (the source's log replayed from its first segment)%n",
                 (System.nanoTime() - streamStarted) / 1e9);
 
         AtomicBoolean beating = new AtomicBoolean(true);
         AtomicLong beats = new AtomicLong();
-        Thread heartbeat = new Thread(() -> heartbeat(source.aggregators().get(0).sqlAddress(), beating, beats), "heartbeat");
+        Thread heartbeat = new Thread(() -> heartbeat(source.aggregators().get(0).sqlAddress(), fixture.engine.adminLogin(SOURCE), beating, beats), "heartbeat");
         heartbeat.setDaemon(true);
         heartbeat.start();
         Verification verification;
@@ -155,9 +159,9 @@ class ReplicationProcessesTest {
         int[] changed = new int[2];
         List<Long> lags;
         NodeId killed = NodeId.leaf(1, 0);
-        try (Workload load = Workload.start(WorkloadOptions.defaults(sourceUrl, "replicated").withTableOptions("template=canopy")
+        try (Workload load = Workload.start(WorkloadOptions.defaults(sourceUrl, "replicated").withTableOptions("template=canopy").withLogin(sourceLogin)
                 .withWriters(2, 100).withReaders(0, 1));
-             Connection sql = DriverManager.getConnection(sourceUrl);
+             Connection sql = DriverManager.getConnection(sourceUrl, sourceLogin);
              PreparedStatement update = sql.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
              PreparedStatement delete = sql.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
             int round = changeAccounts(STEADY, 0, update, delete, changed);
@@ -189,14 +193,14 @@ class ReplicationProcessesTest {
         assertThat(verification.ok()).as(verification.summary()).isTrue();
         assertThat(verification.acknowledged()).isGreaterThan(1_000);
 
-        List<String> expected = rows(sourceUrl);
+        List<String> expected = rows(sourceUrl, sourceLogin);
         long caughtUp;
         try {
             caughtUp = await("the target holds every row of the source").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
-                    .until(() -> rows(targetUrl).equals(expected) ? System.nanoTime() : 0L, t -> t > 0);
+                    .until(() -> rows(targetUrl, targetLogin).equals(expected) ? System.nanoTime() : 0L, t -> t > 0);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            List<String> actual = rows(targetUrl);
+            List<String> actual = rows(targetUrl, targetLogin);
             List<String> missing = new ArrayList<>(expected);
             missing.removeAll(actual);
             List<String> extra = new ArrayList<>(actual);
@@ -208,7 +212,7 @@ class ReplicationProcessesTest {
             throw e;
         }
         System.out.printf("target caught up %.2f s after the last write%n", (caughtUp - lastWrite) / 1e9);
-        assertThat(rows(targetUrl)).as("every row and value").isEqualTo(expected);
+        assertThat(rows(targetUrl, targetLogin)).as("every row and value").isEqualTo(expected);
         assertThat(expected.stream().filter(r -> r.startsWith("r|")).count()).isEqualTo(verification.acknowledged()
                 + verification.inDoubtFound());
 
@@ -242,7 +246,7 @@ class ReplicationProcessesTest {
         await("every capture stopped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fixture.runtime.captures(SOURCE).isEmpty());
         assertThat(source.leaves()).allSatisfy(leaf -> assertThat(fixture.runtime.capturePid(SOURCE, leaf.node())).isEmpty());
-        assertThat(count(targetUrl, "replicated")).isEqualTo(verification.acknowledged() + verification.inDoubtFound());
+        assertThat(count(targetUrl, targetLogin, "replicated")).isEqualTo(verification.acknowledged() + verification.inDoubtFound());
     }
 
     /** Updates (and every fifth round deletes) accounts for a while, paced by a short pause; returns the next round. */
@@ -276,8 +280,9 @@ class ReplicationProcessesTest {
     }
 
     /** Writes the time into the heartbeat cache of the source every 100 ms, over 64 keys (spread over both leaves). */
-    private static void heartbeat(String address, AtomicBoolean beating, AtomicLong beats) {
-        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(address))) {
+    private static void heartbeat(String address, Credentials login, AtomicBoolean beating, AtomicLong beats) {
+        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(address)
+                .setUserName(login.user()).setUserPassword(login.password()))) {
             ClientCache<Integer, Long> cache = client.getOrCreateCache(IgniteEngine.HEARTBEAT_CACHE);
             int slot = 0;
             while (beating.get()) {
@@ -327,8 +332,8 @@ class ReplicationProcessesTest {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    private static long count(String url, String table) throws Exception {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement();
+    private static long count(String url, Properties login, String table) throws Exception {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -336,9 +341,9 @@ class ReplicationProcessesTest {
     }
 
     /** Every row of both tables, in a comparable form: {@code r|id|writer|payload} and {@code a|id|owner|balance}. */
-    private static List<String> rows(String url) throws Exception {
+    private static List<String> rows(String url, Properties login) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT id, writer, payload FROM replicated ORDER BY id")) {
                 while (rs.next()) {
                     rows.add("r|" + rs.getLong(1) + "|" + rs.getInt(2) + "|" + rs.getString(3));

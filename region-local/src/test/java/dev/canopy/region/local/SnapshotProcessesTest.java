@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,11 +47,12 @@ class SnapshotProcessesTest {
     @Test
     void snapshotRestoresIntoAClusterOfAnotherTopologyWithEveryRow() throws Exception {
         fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
-        IgniteEngine engine = IgniteEngine.local();
+        // the region's own engine: it logs in with each cluster's admin secret
+        IgniteEngine engine = fixture.engine;
         DatabaseClusterSpec small = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25), new LeavesSpec(1, 0.5, 1, null), Map.of(), false);
         long generation = fixture.apply("source", small);
         String sourceUrl = fixture.awaitPhase("source", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(sourceUrl); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(sourceUrl, fixture.login("source")); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE orders (id INT PRIMARY KEY, item VARCHAR, qty INT) WITH \"template=canopy\"");
             st.execute("CREATE INDEX orders_item ON orders (item)");
             st.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR) WITH \"template=canopy\"");
@@ -65,7 +67,7 @@ class SnapshotProcessesTest {
             }
             st.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace')");
         }
-        List<String> before = rows(sourceUrl);
+        List<String> before = rows(sourceUrl, fixture.login("source"));
         Topology source = new Topology("source", small, fixture.runtime.place("source", DesiredNodes.all(small)));
         assertThat(engine.tableRows(source)).containsEntry("PUBLIC.ORDERS", (long) ROWS).containsEntry("PUBLIC.CUSTOMERS", 2L);
 
@@ -93,17 +95,17 @@ class SnapshotProcessesTest {
         seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("restore: %d bytes in %.2f s (%.1f MB/s)%n", bytes, seconds, bytes / 1e6 / seconds);
         assertThat(engine.tableRows(target)).containsEntry("PUBLIC.ORDERS", (long) ROWS).containsEntry("PUBLIC.CUSTOMERS", 2L);
-        assertThat(rows(targetUrl)).isEqualTo(before);
-        try (Connection sql = DriverManager.getConnection(targetUrl); Statement st = sql.createStatement();
+        assertThat(rows(targetUrl, fixture.login("target"))).isEqualTo(before);
+        try (Connection sql = DriverManager.getConnection(targetUrl, fixture.login("target")); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM orders WHERE item = 'item-5'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).as("through the restored index").isEqualTo(ROWS / 97 + (5 < ROWS % 97 ? 1 : 0));
         }
     }
 
-    private static List<String> rows(String url) throws Exception {
+    private static List<String> rows(String url, Properties login) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT id, item, qty FROM orders ORDER BY id")) {
                 while (rs.next()) {
                     rows.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getInt(3));

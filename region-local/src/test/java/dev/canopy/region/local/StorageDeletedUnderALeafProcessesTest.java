@@ -45,7 +45,7 @@ class StorageDeletedUnderALeafProcessesTest {
         long generation = fixture.apply(CLUSTER, new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.25, 1, null), Map.of(), false));
         String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER)); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE coins (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO coins (id, v) VALUES (?, ?)")) {
                 for (int i = 0; i < ROWS; i++) {
@@ -71,7 +71,7 @@ class StorageDeletedUnderALeafProcessesTest {
                 s -> s.phase() == Phase.Ready && s.isTrue("RedundancyMet"), Duration.ofMinutes(3));
         assertThat(fixture.runtime.pid(CLUSTER, leaf).orElseThrow()).as("a new process for the leaf").isNotEqualTo(pid);
         assertThat(fixture.runtime.nodeDirectory(CLUSTER, leaf).resolve("db")).isDirectory();
-        try (Connection sql = DriverManager.getConnection(back.endpoints().jdbcUrl()); Statement st = sql.createStatement();
+        try (Connection sql = DriverManager.getConnection(back.endpoints().jdbcUrl(), fixture.login(CLUSTER)); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM coins")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(ROWS);

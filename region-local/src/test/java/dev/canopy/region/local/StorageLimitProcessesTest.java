@@ -47,7 +47,7 @@ class StorageLimitProcessesTest {
         String url = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
         AtomicInteger written = new AtomicInteger();
         long before;
-        try (Connection sql = DriverManager.getConnection(url)) {
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER))) {
             try (Statement st = sql.createStatement()) {
                 st.execute("CREATE TABLE blobs (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
             }
@@ -90,7 +90,7 @@ class StorageLimitProcessesTest {
         DatabaseClusterStatus ready = fixture.awaitStatus(CLUSTER, "writes taken again at 4 GiB",
                 s -> s.phase() == Phase.Ready && s.observedGeneration() == more
                         && s.condition(Condition.READ_ONLY).filter(c -> !c.isTrue()).isPresent(), Duration.ofMinutes(4));
-        try (Connection sql = DriverManager.getConnection(ready.endpoints().jdbcUrl())) {
+        try (Connection sql = DriverManager.getConnection(ready.endpoints().jdbcUrl(), fixture.login(CLUSTER))) {
             insert(sql, 1_000_000, 1_000_001);
             assertThat(count(sql)).isEqualTo(before + 1);
         }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -63,7 +64,8 @@ class SwitchoverProcessesTest {
     @Test
     void aClusterOfTheLastReleaseIsCopiedIntoOneOfTheNextKeptInStepByTheStreamAndFenced() throws Exception {
         fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
-        IgniteEngine engine = IgniteEngine.local();
+        // the region's own engine: it logs in with each cluster's admin secret
+        IgniteEngine engine = fixture.engine;
         DatabaseClusterSpec sourceSpec = new DatabaseClusterSpec("2.16.0", 2, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.5, 1, null), Map.of("cdcWalForceArchiveTimeoutMs", "1000"), false);
         DatabaseClusterSpec targetSpec = new DatabaseClusterSpec("2.17.0", 2, new AggregatorsSpec(1, 0.25),
@@ -72,10 +74,12 @@ class SwitchoverProcessesTest {
         long targetGeneration = fixture.apply(TARGET, targetSpec);
         String sourceUrl = fixture.awaitPhase(SOURCE, sourceGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
         String targetUrl = fixture.awaitPhase(TARGET, targetGeneration, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
+        Properties sourceLogin = fixture.login(SOURCE);
+        Properties targetLogin = fixture.login(TARGET);
         Topology source = new Topology(SOURCE, sourceSpec, fixture.runtime.place(SOURCE, DesiredNodes.all(sourceSpec)));
         Topology target = new Topology(TARGET, targetSpec, fixture.runtime.place(TARGET, DesiredNodes.all(targetSpec)));
 
-        try (Connection sql = DriverManager.getConnection(sourceUrl); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(sourceUrl, sourceLogin); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(64) NOT NULL, balance DECIMAL(14,2),"
                     + " opened TIMESTAMP, birthday DATE, active BOOLEAN, score DOUBLE, token UUID, note VARCHAR)"
                     + " WITH \"template=canopy\"");
@@ -129,17 +133,17 @@ class SwitchoverProcessesTest {
         String tablesQuery = "SELECT t.TABLE_NAME, t.CACHE_NAME, t.KEY_TYPE_NAME, t.VALUE_TYPE_NAME, t.AFFINITY_KEY_COLUMN,"
                 + " c.ATOMICITY_MODE FROM SYS.TABLES t JOIN SYS.CACHES c ON c.CACHE_NAME = t.CACHE_NAME"
                 + " WHERE t.SCHEMA_NAME = 'PUBLIC' ORDER BY t.TABLE_NAME";
-        List<String> sourceTables = rows(sourceUrl, tablesQuery);
-        assertThat(rows(targetUrl, tablesQuery)).isEqualTo(sourceTables);
+        List<String> sourceTables = rows(sourceUrl, sourceLogin, tablesQuery);
+        assertThat(rows(targetUrl, targetLogin, tablesQuery)).isEqualTo(sourceTables);
         System.out.println("tables on both: " + sourceTables);
         // the canopy template's backups follow the target's redundancy (2: one backup)
-        assertThat(rows(targetUrl, "SELECT CACHE_NAME, BACKUPS FROM SYS.CACHES WHERE CACHE_NAME LIKE 'SQL_PUBLIC_%' ORDER BY CACHE_NAME"))
+        assertThat(rows(targetUrl, targetLogin, "SELECT CACHE_NAME, BACKUPS FROM SYS.CACHES WHERE CACHE_NAME LIKE 'SQL_PUBLIC_%' ORDER BY CACHE_NAME"))
                 .containsExactly("SQL_PUBLIC_ACCOUNTS|1", "SQL_PUBLIC_LEDGER|1", "SQL_PUBLIC_ORDER_LINES|1");
         String columnsQuery = "SELECT TABLE_NAME, COLUMN_NAME, TYPE, PRECISION, SCALE, NULLABLE, PK, AFFINITY_COLUMN FROM SYS.TABLE_COLUMNS"
                 + " WHERE SCHEMA_NAME = 'PUBLIC' ORDER BY TABLE_NAME, COLUMN_NAME";
-        assertThat(rows(targetUrl, columnsQuery)).isEqualTo(rows(sourceUrl, columnsQuery));
+        assertThat(rows(targetUrl, targetLogin, columnsQuery)).isEqualTo(rows(sourceUrl, sourceLogin, columnsQuery));
         String indexesQuery = "SELECT TABLE_NAME, INDEX_NAME, COLUMNS FROM SYS.INDEXES WHERE SCHEMA_NAME = 'PUBLIC' ORDER BY TABLE_NAME, INDEX_NAME";
-        assertThat(rows(targetUrl, indexesQuery)).isEqualTo(rows(sourceUrl, indexesQuery));
+        assertThat(rows(targetUrl, targetLogin, indexesQuery)).isEqualTo(rows(sourceUrl, sourceLogin, indexesQuery));
 
         // rows
         long copyStarted = System.nanoTime();
@@ -161,13 +165,13 @@ class SwitchoverProcessesTest {
 
         // read back by key and through the index
         String byKey = "SELECT owner, balance, opened, birthday, active, score, token, note FROM accounts WHERE id = 42";
-        assertThat(rows(targetUrl, byKey)).isEqualTo(rows(sourceUrl, byKey)).hasSize(1);
+        assertThat(rows(targetUrl, targetLogin, byKey)).isEqualTo(rows(sourceUrl, sourceLogin, byKey)).hasSize(1);
         String lineByKey = "SELECT qty, price FROM order_lines WHERE region = 'ap' AND order_id = 17 AND line = 3";
-        assertThat(rows(targetUrl, lineByKey)).containsExactly("20|12.99");
-        assertThat(rows(targetUrl, "SELECT amount FROM ledger WHERE id = 999")).containsExactly("99.9");
+        assertThat(rows(targetUrl, targetLogin, lineByKey)).containsExactly("20|12.99");
+        assertThat(rows(targetUrl, targetLogin, "SELECT amount FROM ledger WHERE id = 999")).containsExactly("99.9");
         String byOwner = "SELECT id FROM accounts WHERE owner = 'owner-2999'";
-        assertThat(String.join("\n", rows(targetUrl, "EXPLAIN " + byOwner))).contains("ACCOUNTS_OWNER");
-        assertThat(rows(targetUrl, byOwner)).containsExactly("2999");
+        assertThat(String.join("\n", rows(targetUrl, targetLogin, "EXPLAIN " + byOwner))).contains("ACCOUNTS_OWNER");
+        assertThat(rows(targetUrl, targetLogin, byOwner)).containsExactly("2999");
 
         // a second copy overwrites the same rows (and shows the copy's speed on warm JVMs)
         long againStarted = System.nanoTime();
@@ -177,12 +181,12 @@ class SwitchoverProcessesTest {
         assertThat(engine.digest(target)).isEqualTo(sourceDigest);
 
         // one changed row on the target, and the digests tell
-        execute(targetUrl, "UPDATE accounts SET note = 'changed on green' WHERE id = 7");
+        execute(targetUrl, targetLogin, "UPDATE accounts SET note = 'changed on green' WHERE id = 7");
         Map<String, TableDigest> changed = engine.digest(target);
         assertThat(changed.get("PUBLIC.ACCOUNTS")).isNotEqualTo(sourceDigest.get("PUBLIC.ACCOUNTS"));
         assertThat(changed.get("PUBLIC.ACCOUNTS").rows()).isEqualTo(ACCOUNTS);
         assertThat(changed.get("PUBLIC.LEDGER")).isEqualTo(sourceDigest.get("PUBLIC.LEDGER"));
-        execute(targetUrl, "UPDATE accounts SET note = 'note 7' WHERE id = 7");
+        execute(targetUrl, targetLogin, "UPDATE accounts SET note = 'note 7' WHERE id = 7");
         assertThat(engine.digest(target)).isEqualTo(sourceDigest);
 
         // the stream, started after the copy: it replays the source's log from its first segment (the same rows the
@@ -191,12 +195,12 @@ class SwitchoverProcessesTest {
         fixture.region.replicate(SOURCE, new ReplicationTarget(TARGET, targetAddresses));
         await("a capture beside each source leaf").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fixture.region.replicationState(SOURCE), state -> state.equals(Optional.of("streaming to green from 2 of 2 leaves")));
-        execute(sourceUrl, "UPDATE accounts SET balance = balance + 1, note = NULL WHERE id < 200");
-        execute(sourceUrl, "DELETE FROM accounts WHERE id >= 2900");
-        execute(sourceUrl, "UPDATE order_lines SET qty = qty * 2 WHERE region = 'eu'");
-        execute(sourceUrl, "DELETE FROM order_lines WHERE line = 0 AND region = 'us'");
-        execute(sourceUrl, "INSERT INTO ledger VALUES (5000, 1.25, CURRENT_TIMESTAMP())");
-        execute(sourceUrl, "UPDATE ledger SET amount = amount * 3 WHERE id < 100");
+        execute(sourceUrl, sourceLogin, "UPDATE accounts SET balance = balance + 1, note = NULL WHERE id < 200");
+        execute(sourceUrl, sourceLogin, "DELETE FROM accounts WHERE id >= 2900");
+        execute(sourceUrl, sourceLogin, "UPDATE order_lines SET qty = qty * 2 WHERE region = 'eu'");
+        execute(sourceUrl, sourceLogin, "DELETE FROM order_lines WHERE line = 0 AND region = 'us'");
+        execute(sourceUrl, sourceLogin, "INSERT INTO ledger VALUES (5000, 1.25, CURRENT_TIMESTAMP())");
+        execute(sourceUrl, sourceLogin, "UPDATE ledger SET amount = amount * 3 WHERE id < 100");
         Map<String, TableDigest> changedSource = engine.digest(source);
         assertThat(changedSource).isNotEqualTo(sourceDigest);
         long streamStarted = System.nanoTime();
@@ -210,28 +214,28 @@ class SwitchoverProcessesTest {
         engine.fence(source);
         engine.fence(source);
         assertThat(engine.fenced(source)).isTrue();
-        assertThatThrownBy(() -> execute(sourceUrl, "INSERT INTO ledger VALUES (6000, 1, CURRENT_TIMESTAMP())"))
+        assertThatThrownBy(() -> execute(sourceUrl, sourceLogin, "INSERT INTO ledger VALUES (6000, 1, CURRENT_TIMESTAMP())"))
                 .isInstanceOf(SQLException.class).satisfies(e -> System.out.println("write to a fenced cluster: " + e.getMessage()))
                 .hasMessageContaining("read-only");
-        assertThat(rows(sourceUrl, "SELECT COUNT(*) FROM ledger")).containsExactly(String.valueOf(LEDGER + 1));
+        assertThat(rows(sourceUrl, sourceLogin, "SELECT COUNT(*) FROM ledger")).containsExactly(String.valueOf(LEDGER + 1));
         assertThat(engine.fenced(target)).isFalse();
         engine.unfence(source);
         engine.unfence(source);
         assertThat(engine.fenced(source)).isFalse();
-        execute(sourceUrl, "INSERT INTO ledger VALUES (6000, 1, CURRENT_TIMESTAMP())");
-        assertThat(rows(sourceUrl, "SELECT COUNT(*) FROM ledger")).containsExactly(String.valueOf(LEDGER + 2));
+        execute(sourceUrl, sourceLogin, "INSERT INTO ledger VALUES (6000, 1, CURRENT_TIMESTAMP())");
+        assertThat(rows(sourceUrl, sourceLogin, "SELECT COUNT(*) FROM ledger")).containsExactly(String.valueOf(LEDGER + 2));
     }
 
-    private static void execute(String url, String statement) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+    private static void execute(String url, Properties login, String statement) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement()) {
             st.execute(statement);
         }
     }
 
     /** Every row of a query, its columns joined by {@code |}. */
-    private static List<String> rows(String url, String query) throws SQLException {
+    private static List<String> rows(String url, Properties login, String query) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(query)) {
+        try (Connection sql = DriverManager.getConnection(url, login); Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(query)) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> values = new ArrayList<>();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -30,9 +31,14 @@ abstract class TwoRegionsTest {
         }
     }
 
+    /** Both regions with the engine's authentication on, as the platform runs clusters. */
     void startRegions() {
-        a = new RegionFixture(dataDir.resolve("a"), PlannerPolicy.DEFAULTS);
-        b = new RegionFixture(dataDir.resolve("b"), PlannerPolicy.DEFAULTS);
+        startRegions(true);
+    }
+
+    void startRegions(boolean authentication) {
+        a = new RegionFixture(dataDir.resolve("a"), PlannerPolicy.DEFAULTS, false, Clock.systemUTC(), authentication);
+        b = new RegionFixture(dataDir.resolve("b"), PlannerPolicy.DEFAULTS, false, Clock.systemUTC(), authentication);
         a.region.regions("a", Map.of("b", b.region));
         b.region.regions("b", Map.of("a", a.region));
     }
