@@ -96,7 +96,8 @@ public final class DutyLease implements AutoCloseable {
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.warn("{}: could not give the lease up ({}); another replica takes it once it expires", holder, e.toString());
+                // at the JVM's exit H2 may have closed itself first: the lease then simply expires
+                LOG.debug("{}: could not give the lease up ({}); another replica takes it once it expires", holder, e.toString());
             }
         }
     }
