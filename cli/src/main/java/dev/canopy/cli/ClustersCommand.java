@@ -293,8 +293,8 @@ final class ClustersCommand {
                 System.out.println("no users made through the platform; `clusters users NAME create app` makes one");
                 return;
             }
-            System.out.printf("%-24s %-22s %s%n", "USER", "CREATED", "PASSWORD CHANGED");
-            answer.path("items").forEach(u -> System.out.printf("%-24s %-22s %s%n", u.path("user").asText(),
+            System.out.printf("%-24s %-31s %s%n", "USER", "CREATED", "PASSWORD CHANGED");
+            answer.path("items").forEach(u -> System.out.printf("%-24s %-31s %s%n", u.path("user").asText(),
                     u.path("created").asText(), u.path("passwordChanged").asText()));
         }
 
