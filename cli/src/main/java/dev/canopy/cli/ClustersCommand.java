@@ -302,7 +302,8 @@ final class ClustersCommand {
             System.out.println("user:     " + login.path("user").asText());
             System.out.println("password: " + login.path("password").asText() + "   (shown this once; the platform keeps no copy)");
             if (login.hasNonNull("jdbcUrl")) {
-                System.out.println("JDBC URL: " + login.path("jdbcUrl").asText() + "?user=" + login.path("user").asText()
+                String url = login.path("jdbcUrl").asText();
+                System.out.println("JDBC URL: " + url + (url.contains("?") ? "&" : "?") + "user=" + login.path("user").asText()
                         + "&password=<password>");
                 System.out.println("          " + Printer.JDBC_CLIENT_HINT);
             }

@@ -35,7 +35,7 @@ final class Platform {
         // the data plane outlives the platform: killed, it finds its nodes serving when it comes back
         LocalRuntime runtime = new LocalRuntime(store.dataDir(), releases(), NodeLifetime.OUTLIVES_RUNTIME);
         // authentication on: the platform logs in with each cluster's admin secret, kept beside its record
-        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker));
         return new Parts(store, runtime, engine);
     }
 

@@ -45,7 +45,7 @@ class EndToEndLocalRegionProcessesTest {
         ClusterStore store = new ClusterStore(dataDir);
         LocalRuntime runtime = new LocalRuntime(dataDir, releases, "127.0.0.1", Duration.ofSeconds(20));
         // authentication on, as the platform runs it: the telemetry below logs in with the cluster's admin secret
-        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker));
         try (LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() { }, Clock.systemUTC());
              ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
                      List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC(), Duration.ofMillis(500))) {

@@ -6,6 +6,14 @@ import java.util.Set;
 public interface Engine {
 
     /** The launch of one node of the topology. Pure: the same topology renders the same launch. */
+    /**
+     * The JDBC URL a client uses to reach the given addresses of the cluster, with whatever the engine's clients need
+     * besides (the cluster's trust store where its nodes take clients over TLS only): it works as given.
+     */
+    default String jdbcUrl(Topology topology, java.util.List<String> addresses) {
+        return Topology.jdbcUrl(addresses);
+    }
+
     NodeLaunch render(Topology topology, NodeId node);
 
     /** The cluster as the engine sees it, asked through any running leaf; never throws. */

@@ -3,6 +3,7 @@ package dev.canopy.core;
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
+import dev.canopy.api.Endpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,10 @@ public final class Reconciler {
             LOG.warn("{}: {}", cluster, outcome.message(), e);
         }
         DatabaseClusterStatus status = StatusBuilder.build(previous, generation, observed, outcome, clock.instant());
+        if (status.endpoints() != null) {
+            List<String> addresses = status.endpoints().aggregators();
+            status = status.withEndpoints(new Endpoints(engine.jdbcUrl(observed.topology(), addresses), addresses));
+        }
         boolean resting = outcome instanceof Step.Done || outcome instanceof Step.Blocked || outcome instanceof Step.Failed
                 || outcome instanceof Step.Retrying;
         return new ReconcileResult(outcome, status, resting ? IDLE : SOON);

@@ -81,6 +81,9 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     private final Path stateFile;
     /** The file holding the target's login ({@code user}, {@code password}), read at each connect; null: none. */
     private final Path loginFile;
+    /** The trust store holding the target's certificate authority; null: the target takes plain text. */
+    private final String trustStore;
+    private final String trustStorePassword;
     private final Map<Integer, String> cacheNames = new HashMap<>();
     private final Set<Integer> warnedMissing = new HashSet<>();
     private final ArrayDeque<Long> samples = new ArrayDeque<>();
@@ -94,12 +97,18 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     private IgniteClient client;
 
     ThinClientCdcConsumer(String addresses, String stateFile, String loginFile) {
+        this(addresses, stateFile, loginFile, "", "");
+    }
+
+    ThinClientCdcConsumer(String addresses, String stateFile, String loginFile, String trustStore, String trustStorePassword) {
         this.addresses = Arrays.stream(addresses.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toArray(String[]::new);
         if (this.addresses.length == 0) {
             throw new IllegalArgumentException("no target address");
         }
         this.stateFile = Path.of(stateFile);
         this.loginFile = loginFile == null || loginFile.isEmpty() ? null : Path.of(loginFile);
+        this.trustStore = trustStore == null || trustStore.isEmpty() ? null : trustStore;
+        this.trustStorePassword = trustStorePassword;
     }
 
     /**
@@ -120,8 +129,19 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
      *                  password is in neither the process's command line nor its configuration; empty: no login
      */
     public static CdcConsumer create(String addresses, String stateFile, String loginFile) {
+        return create(addresses, stateFile, loginFile, "", "");
+    }
+
+    /**
+     * The same, to a target that takes clients over TLS only.
+     *
+     * @param trustStore         a PKCS12 trust store holding the target's certificate authority (nothing secret); empty:
+     *                           plain text
+     * @param trustStorePassword its password
+     */
+    public static CdcConsumer create(String addresses, String stateFile, String loginFile, String trustStore, String trustStorePassword) {
         return (CdcConsumer) Proxy.newProxyInstance(CdcConsumer.class.getClassLoader(), new Class<?>[]{CdcConsumer.class},
-                new ThinClientCdcConsumer(addresses, stateFile, loginFile));
+                new ThinClientCdcConsumer(addresses, stateFile, loginFile, trustStore, trustStorePassword));
     }
 
     @Override
@@ -200,6 +220,13 @@ public final class ThinClientCdcConsumer implements InvocationHandler {
     private void connect() {
         closeClient();
         ClientConfiguration config = new ClientConfiguration().setAddresses(addresses).setTimeout(10_000);
+        if (trustStore != null) {
+            config.setSslMode(org.apache.ignite.client.SslMode.REQUIRED).setSslTrustCertificateKeyStorePath(trustStore)
+                    .setSslTrustCertificateKeyStorePassword(trustStorePassword).setSslTrustCertificateKeyStoreType("PKCS12")
+                    // the thin client wants a key store even when the target asks for no certificate: one with no key
+                    .setSslClientCertificateKeyStorePath(trustStore).setSslClientCertificateKeyStorePassword(trustStorePassword)
+                    .setSslClientCertificateKeyStoreType("PKCS12");
+        }
         if (loginFile != null) {
             // read at each connect: a login kept again (a new secret) is used from the next reconnect on
             java.util.Properties login = new java.util.Properties();

@@ -4,6 +4,7 @@ import dev.canopy.core.Causes;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.client.SslMode;
 import org.apache.ignite.configuration.ClientConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ import java.util.Properties;
 public final class IgniteEngineProbe implements EngineProbe {
     private static final Logger LOG = LoggerFactory.getLogger(IgniteEngineProbe.class);
     private static final String JDBC_PREFIX = "jdbc:ignite:thin://";
+    /** Ignite's {@code ConnectionPropertiesImpl.PROP_PREFIX}: connection properties other than the login go under it. */
+    private static final String DRIVER_PREFIX = "ignite.jdbc.";
     /** As engine-ignite's IgniteAdmin.OWN_STATEMENT: the history keeps a statement's text as sent. */
     static final String OWN_STATEMENT = "/* canopy */ ";
     static final int TOP_QUERIES = 5;
@@ -57,7 +60,9 @@ public final class IgniteEngineProbe implements EngineProbe {
 
     /** With the platform's login to the cluster, when its authentication is on: the same login for every call. */
     @Override
-    public EngineReading read(String jdbcUrl, Properties login) throws SQLException {
+    public EngineReading read(String jdbcUrl, Properties platformLogin) throws SQLException {
+        // the probe opens connections by node address too: each carries the URL's settings (a cluster's trust store)
+        Properties login = withUrlSettings(jdbcUrl, platformLogin);
         List<NodeSample> samples = new ArrayList<>();
         List<TableSample> tables = new ArrayList<>();
         List<String> leaves = new ArrayList<>();
@@ -103,8 +108,8 @@ public final class IgniteEngineProbe implements EngineProbe {
         // the driver's own timeouts: DriverManager's login timeout would be set for every driver of the process
         Properties properties = new Properties();
         properties.putAll(login);
-        properties.setProperty("connectionTimeout", Integer.toString(timeoutSeconds * 1000));
-        properties.setProperty("queryTimeout", Integer.toString(timeoutSeconds));
+        properties.setProperty(DRIVER_PREFIX + "connectionTimeout", Integer.toString(timeoutSeconds * 1000));
+        properties.setProperty(DRIVER_PREFIX + "queryTimeout", Integer.toString(timeoutSeconds));
         return DriverManager.getConnection(jdbcUrl, properties);
     }
 
@@ -116,6 +121,15 @@ public final class IgniteEngineProbe implements EngineProbe {
                 .setTimeout(timeoutSeconds * 1000).setPartitionAwarenessEnabled(false);
         if (login.getProperty("user") != null) {
             config.setUserName(login.getProperty("user")).setUserPassword(login.getProperty("password"));
+        }
+        if ("require".equals(login.getProperty(DRIVER_PREFIX + "sslMode"))) {
+            config.setSslMode(SslMode.REQUIRED)
+                    .setSslTrustCertificateKeyStorePath(login.getProperty(DRIVER_PREFIX + "sslTrustCertificateKeyStoreUrl"))
+                    .setSslTrustCertificateKeyStorePassword(login.getProperty(DRIVER_PREFIX + "sslTrustCertificateKeyStorePassword"))
+                    .setSslTrustCertificateKeyStoreType(login.getProperty(DRIVER_PREFIX + "sslTrustCertificateKeyStoreType"))
+                    .setSslClientCertificateKeyStorePath(login.getProperty(DRIVER_PREFIX + "sslClientCertificateKeyStoreUrl"))
+                    .setSslClientCertificateKeyStorePassword(login.getProperty(DRIVER_PREFIX + "sslClientCertificateKeyStorePassword"))
+                    .setSslClientCertificateKeyStoreType(login.getProperty(DRIVER_PREFIX + "sslClientCertificateKeyStoreType"));
         }
         try (IgniteClient client = Ignition.startClient(config)) {
             return tables.stream().map(t -> new TableSample(t.schema(), t.name(), t.cacheName(), t.cacheGroup(),
@@ -186,6 +200,25 @@ public final class IgniteEngineProbe implements EngineProbe {
         List<String> all = List.of(addresses.replaceAll("[\\[\\]\\s]", "").split(","));
         String host = all.stream().filter(a -> !a.startsWith("127.") && !a.contains(":")).findFirst().orElse(all.get(0));
         return host + ":" + port;
+    }
+
+    /**
+     * The login with the URL's own settings ({@code ?a=b&c=d}, a value in braces where it holds {@code &}; nothing
+     * decoded, as the driver does) as the driver reads them from properties: under its prefix (it ignores any other
+     * name than {@code user} and {@code password}).
+     */
+    static Properties withUrlSettings(String jdbcUrl, Properties login) {
+        Properties all = new Properties();
+        all.putAll(login);
+        int query = jdbcUrl.indexOf('?');
+        if (query >= 0) {
+            java.util.regex.Matcher pair = java.util.regex.Pattern.compile("([^=&]+)=(\\{[^}]*}|[^&]*)").matcher(jdbcUrl.substring(query + 1));
+            while (pair.find()) {
+                String value = pair.group(2).startsWith("{") ? pair.group(2).substring(1, pair.group(2).length() - 1) : pair.group(2);
+                all.setProperty(DRIVER_PREFIX + pair.group(1), value);
+            }
+        }
+        return all;
     }
 
     /** The aggregators' {@code host:port}s of a thin JDBC URL; the thin client speaks on the same port. */

@@ -50,7 +50,7 @@ class DatabaseUsersApiProcessesTest {
         ReleaseCatalog releases = ReleaseCatalog.fromSystemProperties();
         ClusterStore store = new ClusterStore(regionDir);
         LocalRuntime runtime = new LocalRuntime(regionDir, releases, "127.0.0.1", Duration.ofSeconds(20));
-        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker));
         ClusterUsers users = new ClusterUsers(store, runtime, engine, Clock.systemUTC());
         try (LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() { }, Clock.systemUTC());
              ApiFixture api = new ApiFixture(new LocalClusterRegion(store, releases::available, users))) {

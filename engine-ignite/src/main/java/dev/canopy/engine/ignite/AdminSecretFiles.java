@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -23,6 +25,14 @@ import java.util.function.Function;
 public final class AdminSecretFiles implements ClusterCredentials {
     private final Function<String, Path> fileOf;
     private final Function<String, Path> markerOf;
+    private final Function<String, Path> tlsOf;
+    private final Function<String, Path> tlsMarkerOf;
+    /**
+     * What was read or decided, by deployment: every engine call and every node's launch asks, and neither a kept
+     * secret nor a decision ever changes while its file is there (checked, as a deployment's files go with it).
+     */
+    private final Map<String, Credentials> secrets = new ConcurrentHashMap<>();
+    private final Map<String, ClientTls> encrypted = new ConcurrentHashMap<>();
 
     /**
      * @param fileOf   where the secret of a deployment is kept
@@ -30,8 +40,20 @@ public final class AdminSecretFiles implements ClusterCredentials {
      *                 {@link ClusterCredentials#authentication})
      */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf) {
+        this(fileOf, markerOf, null, null);
+    }
+
+    /**
+     * @param tlsOf       the directory of a deployment's certificates (see {@link ClusterCertificates}); null: clients
+     *                    connect in plain text
+     * @param tlsMarkerOf the file whose presence says a deployment's nodes serve clients over TLS
+     */
+    public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
+                            Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf) {
         this.fileOf = fileOf;
         this.markerOf = markerOf;
+        this.tlsOf = tlsOf;
+        this.tlsMarkerOf = tlsMarkerOf;
     }
 
     @Override
@@ -55,13 +77,47 @@ public final class AdminSecretFiles implements ClusterCredentials {
     }
 
     @Override
+    public synchronized Optional<ClientTls> tls(String deployment, boolean fresh) {
+        if (tlsOf == null) {
+            return Optional.empty();
+        }
+        ClientTls known = encrypted.get(deployment);
+        Path marker = tlsMarkerOf.apply(deployment);
+        if (known != null && Files.exists(marker)) {
+            return Optional.of(known);
+        }
+        try {
+            if (!Files.exists(marker)) {
+                if (!fresh) {
+                    return Optional.empty();
+                }
+                // the certificates first: a deployment marked as serving TLS always has them
+                ClusterCertificates.keptIn(tlsOf.apply(deployment), deployment);
+                Files.createDirectories(marker.getParent());
+                Files.writeString(marker, "this deployment's nodes serve clients over TLS\n");
+            }
+            ClientTls tls = ClusterCertificates.keptIn(tlsOf.apply(deployment), deployment);
+            encrypted.put(deployment, tls);
+            return Optional.of(tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark " + deployment + " as serving clients over TLS: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized Credentials admin(String deployment) {
         Path file = fileOf.apply(deployment);
+        Credentials known = secrets.get(deployment);
+        if (known != null && Files.exists(file)) {
+            return known;
+        }
         try {
             if (!Files.exists(file)) {
                 write(file, new Credentials(Credentials.SUPERUSER, Passwords.generate()));
             }
-            return read(file);
+            Credentials read = read(file);
+            secrets.put(deployment, read);
+            return read;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the admin secret of " + deployment + " in " + file + ": " + e.getMessage(), e);
         }

@@ -45,4 +45,13 @@ public interface ClusterCredentials {
     default boolean authentication(String deployment, boolean fresh) {
         return this != NONE;
     }
+
+    /**
+     * How the deployment's client connections are encrypted; empty: in plain text. Decided like {@link #authentication}
+     * (once, on a fresh deployment, and kept), so that the platform's clients never guess which a node serves: a cluster
+     * from before TLS gets it with its next fresh deployment.
+     */
+    default java.util.Optional<ClientTls> tls(String deployment, boolean fresh) {
+        return java.util.Optional.empty();
+    }
 }

@@ -12,14 +12,24 @@ import java.util.Properties;
  *
  * @param user     null when the cluster runs without authentication (see {@link #NONE})
  * @param password null with {@link #NONE}
+ * @param tls      how the connection is encrypted; null: in plain text (a cluster from before TLS)
  */
-public record Credentials(String user, String password) {
+public record Credentials(String user, String password, ClientTls tls) {
     /** The engine's superuser, the only one that may create users (Ignite 2.x). */
     public static final String SUPERUSER = "ignite";
     /** What the engine's superuser starts with: it must not stay usable, see {@link IgniteEngine}. */
     public static final Credentials ENGINE_DEFAULT = new Credentials(SUPERUSER, "ignite");
     /** No login: the cluster's nodes run without authentication (Kubernetes, until its operator keeps a Secret). */
     public static final Credentials NONE = new Credentials(null, null);
+
+    public Credentials(String user, String password) {
+        this(user, password, null);
+    }
+
+    /** The same login over connections encrypted as {@code tls} says (none: plain text). */
+    public Credentials over(java.util.Optional<ClientTls> tls) {
+        return new Credentials(user, password, tls.orElse(null));
+    }
 
     public boolean present() {
         return user != null;
@@ -32,10 +42,16 @@ public record Credentials(String user, String password) {
             properties.setProperty("user", user);
             properties.setProperty("password", password);
         }
+        if (tls != null) {
+            tls.addTo(properties);
+        }
         return properties;
     }
 
     ClientConfiguration applyTo(ClientConfiguration config) {
+        if (tls != null) {
+            tls.applyTo(config);
+        }
         return present() ? config.setUserName(user).setUserPassword(password) : config;
     }
 
@@ -45,11 +61,14 @@ public record Credentials(String user, String password) {
         if (present()) {
             args.addAll(List.of("--user", user, "--password", password));
         }
+        if (tls != null) {
+            args.addAll(tls.controlArguments());
+        }
         return args;
     }
 
     @Override
     public String toString() {
-        return present() ? "Credentials[user=" + user + "]" : "Credentials[none]";
+        return (present() ? "Credentials[user=" + user : "Credentials[none") + (tls == null ? "]" : ", tls]");
     }
 }

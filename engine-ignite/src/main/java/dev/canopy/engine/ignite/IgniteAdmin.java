@@ -167,11 +167,13 @@ public class IgniteAdmin {
                 return platform;
             }
         }
-        try (IgniteClient client = connect(leafAddresses, Credentials.ENGINE_DEFAULT)) {
+        // over the same connection settings as the platform's: a cluster with TLS takes no plain-text client
+        Credentials engineDefault = new Credentials(Credentials.ENGINE_DEFAULT.user(), Credentials.ENGINE_DEFAULT.password(), platform.tls());
+        try (IgniteClient client = connect(leafAddresses, engineDefault)) {
             if (client.cluster().state() == ClusterState.INACTIVE) {
-                return Credentials.ENGINE_DEFAULT;
+                return engineDefault;
             }
-            UserCommands.setPassword(leafAddresses, Credentials.ENGINE_DEFAULT, platform.user(), platform.password());
+            UserCommands.setPassword(leafAddresses, engineDefault, platform.user(), platform.password());
             LOG.info("{}: the engine's default password of user {} replaced by the platform's secret", leafAddresses, platform.user());
             return platform;
         } catch (RuntimeException | SQLException e) {

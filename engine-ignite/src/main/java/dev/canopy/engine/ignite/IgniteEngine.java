@@ -116,23 +116,35 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     }
 
     /**
-     * Whether the deployment's nodes run with authentication (decided once, see
-     * {@link ClusterCredentials#authentication}): fresh when no leaf has written its storage yet.
+     * How the deployment's nodes take clients: with authentication or not, over TLS or not (each decided once, see
+     * {@link ClusterCredentials#authentication}); fresh when no leaf has written its storage yet.
      */
-    private boolean authenticated(Topology topology) {
+    private Security security(Topology topology) {
         boolean fresh = !topology.leaves().isEmpty() && topology.leaves().stream()
                 .noneMatch(leaf -> Files.exists(Path.of(leaf.workDirectory()).resolve(IGNITE_STORAGE)));
-        return credentials.authentication(topology.cluster(), fresh);
+        return new Security(credentials.authentication(topology.cluster(), fresh), credentials.tls(topology.cluster(), fresh));
     }
 
-    /** The platform's login to the deployment as it runs: none without authentication. */
+    private record Security(boolean authentication, Optional<ClientTls> tls) {
+    }
+
+    /** The platform's login to the deployment as it runs: none without authentication, over TLS where it serves it. */
     private Credentials adminLoginOf(Topology topology) {
-        return authenticated(topology) ? credentials.admin(topology.cluster()) : Credentials.NONE;
+        Security security = security(topology);
+        return (security.authentication() ? credentials.admin(topology.cluster()) : Credentials.NONE).over(security.tls());
+    }
+
+    /** A client URL that works as given: over TLS, trusting the cluster's authority, where its nodes serve TLS. */
+    @Override
+    public String jdbcUrl(Topology topology, List<String> addresses) {
+        return security(topology).tls().map(tls -> Topology.jdbcUrl(addresses) + "?" + tls.jdbcUrlParameters())
+                .orElseGet(() -> Topology.jdbcUrl(addresses));
     }
 
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
-        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, authenticated(topology));
+        Security security = security(topology);
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, security.authentication(), security.tls());
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
         List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
         if (healthEndpoint && !node.isLeaf()) {
@@ -151,19 +163,20 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
      */
     @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses) {
-        return renderCapture(source, leaf, targetAddresses, Optional.empty());
+        return renderCapture(source, leaf, targetAddresses, Optional.empty(), Optional.empty());
     }
 
     /** Logging in to the target with the platform's login to it, read from the file it is kept in. */
     @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, ReplicationTarget target) {
         return renderCapture(source, leaf, target.addresses(), credentials.authentication(target.cluster(), false)
-                ? credentials.file(target.cluster()) : Optional.empty());
+                ? credentials.file(target.cluster()) : Optional.empty(), credentials.tls(target.cluster(), false));
     }
 
-    private NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses, Optional<Path> targetLogin) {
+    private NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses, Optional<Path> targetLogin,
+                                     Optional<ClientTls> targetTls) {
         String xml = NodeConfigRenderer.renderCapture(source, leaf, sizing, targetAddresses, captureStateFile(source, leaf).toString(),
-                authenticated(source), targetLogin);
+                security(source).authentication(), targetLogin, targetTls);
         List<String> jvm = JvmOptions.forNode(CAPTURE_HEAP_MB);
         String fingerprint;
         try {

@@ -40,6 +40,15 @@ public final class NodeConfigRenderer {
      *                       a cluster must render the same: Ignite refuses a node whose security differs
      */
     public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication) {
+        return render(topology, node, sizing, healthEndpoint, authentication, java.util.Optional.empty());
+    }
+
+    /**
+     * @param tls how the node serves clients (JDBC, thin clients, the control utility) over TLS; empty: in plain text.
+     *            Only the client listener: nodes talk to each other as before, so a cluster's nodes need not agree
+     */
+    public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication,
+                                java.util.Optional<ClientTls> tls) {
         NodePlacement self = topology.placement(node)
                 .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
         DatabaseClusterSpec spec = topology.spec();
@@ -99,9 +108,27 @@ public final class NodeConfigRenderer {
                         <property name="host" value="%s"/>
                         <property name="port" value="%d"/>
                         <property name="portRange" value="0"/>
+                """.formatted(self.communicationPort(), xmlText(self.host()), self.sqlPort()));
+        tls.ifPresent(t -> xml.append("""
+                            <property name="sslEnabled" value="true"/>
+                            <property name="sslClientAuth" value="false"/>
+                            <property name="useIgniteSslContextFactory" value="false"/>
+                            <property name="sslContextFactory">
+                              <bean class="org.apache.ignite.ssl.SslContextFactory">
+                                <property name="keyStoreFilePath" value="%s"/>
+                                <property name="keyStorePassword" value="%s"/>
+                                <property name="keyStoreType" value="%s"/>
+                                <property name="trustStoreFilePath" value="%s"/>
+                                <property name="trustStorePassword" value="%s"/>
+                                <property name="trustStoreType" value="%s"/>
+                              </bean>
+                            </property>
+                """.formatted(xmlText(t.keyStore().toString()), xmlText(t.keyStorePassword()), ClientTls.STORE_TYPE,
+                xmlText(t.trustStore().toString()), xmlText(t.trustStorePassword()), ClientTls.STORE_TYPE)));
+        xml.append("""
                       </bean>
                     </property>
-                """.formatted(self.communicationPort(), xmlText(self.host()), self.sqlPort()));
+                """);
         xml.append(HealthEndpoint.connectorConfiguration(healthEndpoint, xmlText(self.host())));
         xml.append("""
                     <property name="sqlConfiguration">
@@ -196,16 +223,18 @@ public final class NodeConfigRenderer {
      * @param stateFile       where the consumer keeps its progress and lag for the platform to read
      */
     public static String renderCapture(Topology topology, NodeId leaf, Sizing sizing, List<String> targetAddresses, String stateFile) {
-        return renderCapture(topology, leaf, sizing, targetAddresses, stateFile, false, java.util.Optional.empty());
+        return renderCapture(topology, leaf, sizing, targetAddresses, stateFile, false, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     /**
      * @param authentication whether the source's nodes run with authentication (the capture renders the leaf's own
      *                       configuration, which must match the leaf's)
      * @param targetLogin    the file holding the target's login, which the consumer reads (none: no login)
+     * @param targetTls      how the target takes clients over TLS (none: plain text)
      */
     public static String renderCapture(Topology topology, NodeId leaf, Sizing sizing, List<String> targetAddresses, String stateFile,
-                                       boolean authentication, java.util.Optional<java.nio.file.Path> targetLogin) {
+                                       boolean authentication, java.util.Optional<java.nio.file.Path> targetLogin,
+                                       java.util.Optional<ClientTls> targetTls) {
         if (!leaf.isLeaf()) {
             throw new IllegalArgumentException(leaf + " is not a leaf: only leaves have changes to capture");
         }
@@ -227,12 +256,16 @@ public final class NodeConfigRenderer {
                         <constructor-arg value="%s"/>
                         <constructor-arg value="%s"/>
                         <constructor-arg value="%s"/>
+                        <constructor-arg value="%s"/>
+                        <constructor-arg value="%s"/>
                       </bean>
                     </property>
                   </bean>
                 </beans>
                 """.formatted(CAPTURE_CHECK_MS, xmlText(String.join(",", targetAddresses)), xmlText(stateFile),
-                xmlText(targetLogin.map(java.nio.file.Path::toString).orElse("")));
+                xmlText(targetLogin.map(java.nio.file.Path::toString).orElse("")),
+                xmlText(targetTls.map(t -> t.trustStore().toString()).orElse("")),
+                xmlText(targetTls.map(ClientTls::trustStorePassword).orElse("")));
     }
 
     /**

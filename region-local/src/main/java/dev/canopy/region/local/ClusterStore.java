@@ -259,6 +259,21 @@ public final class ClusterStore {
     }
 
     /**
+     * The directory of the certificates a cluster's nodes serve clients with: one for its deployments, like its secret,
+     * so a client's trust store stays good across a blue/green upgrade.
+     */
+    public Path tlsDirectory(String deployment) {
+        String name = deployment.endsWith(".b") ? deployment.substring(0, deployment.length() - 2) : deployment;
+        return holder(name).clusterDir(name).resolve("tls");
+    }
+
+    /** The file whose presence says a deployment's nodes take clients over TLS only: as {@link #authenticationMarker}. */
+    public Path tlsMarker(String deployment) {
+        String name = deployment.endsWith(".b") ? deployment.substring(0, deployment.length() - 2) : deployment;
+        return holder(name).clusterDir(deployment).resolve("tls-only");
+    }
+
+    /**
      * Tells this store the stores of the other local regions in this JVM (tests and benchmarks run two side by side):
      * a replica's source, or a source's replica, is a cluster of another one, whose secret and authentication marker
      * are kept there. Without it this store would make the other region's cluster a secret of its own, one its nodes

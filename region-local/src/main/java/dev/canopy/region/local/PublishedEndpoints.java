@@ -34,6 +34,9 @@ final class PublishedEndpoints {
             Integer port = i < aggregators.size() ? published.get(aggregators.get(i).name()) : null;
             addresses.add(port == null ? address : address.substring(0, address.lastIndexOf(':') + 1) + port);
         }
-        return status.withEndpoints(new Endpoints(Topology.jdbcUrl(addresses), addresses));
+        // the URL's settings (the trust store of a cluster taking clients over TLS) are the cluster's, whichever port
+        String url = status.endpoints().jdbcUrl();
+        String settings = url.indexOf('?') < 0 ? "" : url.substring(url.indexOf('?'));
+        return status.withEndpoints(new Endpoints(Topology.jdbcUrl(addresses) + settings, addresses));
     }
 }

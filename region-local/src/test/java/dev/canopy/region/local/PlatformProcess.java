@@ -26,7 +26,7 @@ public final class PlatformProcess {
                 Duration.ofSeconds(20), NodeLifetime.OUTLIVES_RUNTIME);
         ClusterStore store = new ClusterStore(dataDir);
         // authentication on, as ./canopy up runs its clusters
-        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker));
         LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {

@@ -63,7 +63,7 @@ final class RegionFixture implements AutoCloseable {
         this.dataDir = dataDir;
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         store = new ClusterStore(dataDir);
-        engine = authentication ? IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker)) : IgniteEngine.local();
+        engine = authentication ? IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker)) : IgniteEngine.local();
         region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {
