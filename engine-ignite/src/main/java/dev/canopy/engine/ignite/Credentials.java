@@ -48,7 +48,8 @@ public record Credentials(String user, String password, ClientTls tls) {
         return properties;
     }
 
-    ClientConfiguration applyTo(ClientConfiguration config) {
+    /** The login, and the connection's encryption, on a thin client's configuration. */
+    public ClientConfiguration applyTo(ClientConfiguration config) {
         if (tls != null) {
             tls.applyTo(config);
         }

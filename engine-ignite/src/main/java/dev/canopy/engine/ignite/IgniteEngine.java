@@ -112,7 +112,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     /** The platform's login to a deployment's cluster (for its tests and tools: never print its password). */
     public Credentials adminLogin(String deployment) {
-        return credentials.admin(deployment);
+        // as the platform connects: over TLS where the deployment's nodes take clients that way
+        return credentials.admin(deployment).over(credentials.tls(deployment, false));
     }
 
     /**

@@ -91,7 +91,7 @@ class AuthenticationProcessesTest {
         Credentials app = new Credentials("app", "first-password");
         assertThat(readRow(url, app)).isEqualTo("one");
         // the URL the platform prints, with the login in it, as docs/using.md says a client may give it
-        try (Connection sql = DriverManager.getConnection(url + "?user=app&password=first-password");
+        try (Connection sql = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "user=app&password=first-password");
              Statement st = sql.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);

@@ -281,8 +281,7 @@ class ReplicationProcessesTest {
 
     /** Writes the time into the heartbeat cache of the source every 100 ms, over 64 keys (spread over both leaves). */
     private static void heartbeat(String address, Credentials login, AtomicBoolean beating, AtomicLong beats) {
-        try (IgniteClient client = Ignition.startClient(new ClientConfiguration().setAddresses(address)
-                .setUserName(login.user()).setUserPassword(login.password()))) {
+        try (IgniteClient client = Ignition.startClient(login.applyTo(new ClientConfiguration().setAddresses(address)))) {
             ClientCache<Integer, Long> cache = client.getOrCreateCache(IgniteEngine.HEARTBEAT_CACHE);
             int slot = 0;
             while (beating.get()) {
