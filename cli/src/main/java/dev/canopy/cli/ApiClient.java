@@ -58,6 +58,34 @@ final class ApiClient {
 
     /** With {@code ifMatch}, the change is made only if the cluster's ETag is still that (else the API answers 412). */
     JsonNode call(String method, String path, Object body, String ifMatch) {
+        HttpResponse<String> response = send(method, path, body, ifMatch);
+        try {
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw failure(response.statusCode(), json);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new Failure("calling " + baseUrl + " failed: " + e.getMessage());
+        }
+    }
+
+    /** A GET whose answer is text rather than JSON (a certificate), its problem read as any other's. */
+    String text(String path) {
+        HttpResponse<String> response = send("GET", path, null, null);
+        if (response.statusCode() >= 400) {
+            JsonNode json;
+            try {
+                json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            } catch (IOException e) {
+                json = JSON.createObjectNode();
+            }
+            throw failure(response.statusCode(), json);
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body, String ifMatch) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path))
                     .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key)
@@ -69,21 +97,7 @@ final class ApiClient {
             if (ifMatch != null) {
                 request.header("If-Match", ifMatch.startsWith("\"") ? ifMatch : "\"" + ifMatch + "\"");
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            if (response.statusCode() >= 400) {
-                String detail = json.path("detail").asText("HTTP " + response.statusCode());
-                StringBuilder message = new StringBuilder(detail);
-                // a single field's problem is the detail already: said once
-                json.path("errors").forEach(e -> {
-                    String line = e.path("field").asText() + ": " + e.path("message").asText();
-                    if (!line.equals(detail)) {
-                        message.append("\n  ").append(line);
-                    }
-                });
-                throw new Failure(message.toString(), json.isObject() && json.size() > 0 ? json : null, response.statusCode());
-            }
-            return json;
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new Failure("the platform is not running (nothing answers on " + baseUrl + "): start it with `./canopy up`,"
                     + " or give another address with --api");
@@ -93,5 +107,18 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");
         }
+    }
+
+    private static Failure failure(int status, JsonNode json) {
+        String detail = json.path("detail").asText("HTTP " + status);
+        StringBuilder message = new StringBuilder(detail);
+        // a single field's problem is the detail already: said once
+        json.path("errors").forEach(e -> {
+            String line = e.path("field").asText() + ": " + e.path("message").asText();
+            if (!line.equals(detail)) {
+                message.append("\n  ").append(line);
+            }
+        });
+        return new Failure(message.toString(), json.isObject() && json.size() > 0 ? json : null, status);
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 ClustersCommand.Resize.class, ClustersCommand.Upgrade.class, ClustersCommand.Suspend.class,
                 ClustersCommand.Resume.class, ClustersCommand.Promote.class, ClustersCommand.Delete.class, ClustersCommand.Sql.class,
                 ClustersCommand.Backup.class, ClustersCommand.Backups.class, ClustersCommand.BackupPolicy.class,
-                ClustersCommand.Restore.class, ClustersCommand.Users.class})
+                ClustersCommand.Restore.class, ClustersCommand.Users.class, ClustersCommand.Ca.class})
 final class ClustersCommand {
     @ParentCommand
     Main main;
@@ -253,6 +253,52 @@ final class ClustersCommand {
         public Integer call() {
             return parent.run(api -> api.call("POST", "/clusters/" + name + "/backups", null),
                     answer -> System.out.println("backup of " + name + " asked for; `canopy clusters backups " + name + "` shows how it ends"));
+        }
+    }
+
+    @Command(name = "ca", mixinStandardHelpOptions = true,
+            description = {"The certificate of the authority a cluster's nodes serve clients with (TLS): printed (PEM), or"
+                    + " written as a PKCS12 trust store for Java clients with --truststore.",
+                    "The JDBC URL then takes sslMode=require and the trust store, e.g. "
+                            + "?sslMode=require&sslTrustCertificateKeyStoreUrl=FILE&sslTrustCertificateKeyStorePassword=PASSWORD"
+                            + "&sslTrustCertificateKeyStoreType=PKCS12 (and the same as sslClientCertificateKeyStore*: Ignite's"
+                            + " driver wants a key store too, and one holding no key will do)."})
+    static final class Ca implements Callable<Integer> {
+        @ParentCommand
+        ClustersCommand parent;
+        @Parameters(index = "0", description = "The cluster's name.")
+        String name;
+        @Option(names = "--truststore", description = "Write a PKCS12 trust store holding the certificate to this file.")
+        java.nio.file.Path trustStore;
+        @Option(names = "--truststore-password", defaultValue = "changeit",
+                description = "The trust store's password (default ${DEFAULT-VALUE}: it guards no secret).")
+        String trustStorePassword;
+
+        @Override
+        public Integer call() {
+            String pem;
+            try {
+                pem = parent.client().text("/clusters/" + name + "/ca.pem");
+            } catch (ApiClient.Failure e) {
+                System.err.println("canopy: " + e.getMessage());
+                return 1;
+            }
+            if (trustStore == null) {
+                System.out.print(pem);
+                return 0;
+            }
+            try {
+                TrustStores.write(pem, trustStore, trustStorePassword);
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                System.err.println("canopy: cannot write the trust store " + trustStore + ": " + e.getMessage());
+                return 1;
+            }
+            System.out.println("trust store written to " + trustStore + " (PKCS12, password " + trustStorePassword + "); JDBC URL settings:");
+            System.out.println("  sslMode=require&sslTrustCertificateKeyStoreUrl=" + trustStore.toAbsolutePath()
+                    + "&sslTrustCertificateKeyStorePassword=" + trustStorePassword + "&sslTrustCertificateKeyStoreType=PKCS12"
+                    + "&sslClientCertificateKeyStoreUrl=" + trustStore.toAbsolutePath()
+                    + "&sslClientCertificateKeyStorePassword=" + trustStorePassword + "&sslClientCertificateKeyStoreType=PKCS12");
+            return 0;
         }
     }
 

@@ -103,6 +103,33 @@ class ClustersCommandTest {
         assertThat(store.get("default-orders").orElseThrow().deleting()).isTrue();
     }
 
+    @Test
+    void theCertificateAuthorityIsPrintedOrWrittenAsATrustStore() throws Exception {
+        assertThat(clusters("create", "orders").code()).isZero();
+        CliRun.Result plain = clusters("ca", "orders");
+        assertThat(plain.code()).isEqualTo(1);
+        assertThat(plain.err()).contains("takes clients in plain text");
+
+        // as the engine makes them for a fresh deployment (the fake engine here makes none)
+        dev.canopy.engine.ignite.ClientTls tls = dev.canopy.engine.ignite.ClusterCertificates.keptIn(
+                store.tlsDirectory("default-orders"), "default-orders");
+        java.nio.file.Files.writeString(store.tlsMarker("default-orders"), "on\n");
+        CliRun.Result pem = clusters("ca", "orders");
+        assertThat(pem.code()).as(pem.err()).isZero();
+        assertThat(pem.out()).isEqualTo(java.nio.file.Files.readString(tls.caCertificate()));
+
+        Path file = dataDir.resolve("client/truststore.p12");
+        CliRun.Result written = clusters("ca", "orders", "--truststore", file.toString());
+        assertThat(written.code()).as(written.err()).isZero();
+        assertThat(written.out()).contains("sslMode=require&sslTrustCertificateKeyStoreUrl=" + file.toAbsolutePath());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            trust.load(in, "changeit".toCharArray());
+        }
+        assertThat(trust.getCertificate("ca").getEncoded()).isEqualTo(java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(java.nio.file.Files.newInputStream(tls.caCertificate())).getEncoded());
+    }
+
     /** A refusal was printed twice (the detail, then the same field again), and as text under -o json. */
     @Test
     void databaseUsersAreMadeWithTheirPasswordShownOnceListedRotatedAndDeletedWithAFakeEngine() throws Exception {

@@ -209,6 +209,10 @@ public final class ApiServer implements AutoCloseable {
                 Map.of("items", clusters.backup(principal(ctx), ctx.pathParam("name")))));
         routes.get(BASE + "/clusters/{name}/backups", ctx -> json(ctx, 200,
                 Map.of("items", clusters.backups(principal(ctx), ctx.pathParam("name")))));
+        routes.get(BASE + "/clusters/{name}/ca.pem", ctx -> {
+            String pem = clusters.caCertificate(principal(ctx), ctx.pathParam("name"));
+            ctx.status(200).contentType("application/x-pem-file").result(pem);
+        });
         routes.get(BASE + "/clusters/{name}/users", ctx -> json(ctx, 200,
                 Map.of("items", clusters.users(principal(ctx), ctx.pathParam("name")))));
         routes.post(BASE + "/clusters/{name}/users", ctx -> {

@@ -508,6 +508,13 @@ public final class ClusterService {
         return regions.of(record.region()).backups(record.regionName());
     }
 
+    /** The certificate (PEM) clients of the cluster trust: any key of its organization may read it, nothing is secret. */
+    public String caCertificate(Principal who, String name) {
+        ClusterRecord record = store.read(tx -> find(tx, who, name));
+        return regions.of(record.region()).caCertificate(record.regionName()).orElseThrow(() -> ProblemException.notFound(
+                "cluster " + name + " takes clients in plain text (made before TLS, or its region serves none): no certificate"));
+    }
+
     /** The cluster's database users made through the platform, by name; never a password. */
     public List<DatabaseUser> users(Principal who, String name) {
         ClusterRecord record = store.read(tx -> find(tx, who, name));

@@ -128,6 +128,19 @@ public final class LocalClusterRegion implements Region {
         }
     }
 
+    @Override
+    public Optional<String> caCertificate(String clusterName) {
+        java.nio.file.Path pem = store.tlsDirectory(clusterName).resolve("ca.pem");
+        if (!java.nio.file.Files.exists(store.tlsMarker(clusterName)) || !java.nio.file.Files.exists(pem)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.nio.file.Files.readString(pem));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the certificate authority of " + clusterName, e);
+        }
+    }
+
     /** The admin secret the local region keeps for the cluster, once it made one (see ClusterStore#adminSecretFile). */
     @Override
     public Optional<java.util.Properties> adminLogin(String clusterName) {

@@ -68,6 +68,14 @@ public interface Region {
     }
 
     /**
+     * The certificate (PEM) of the authority the cluster's nodes serve clients with, for clients to trust; empty where
+     * they take plain text (a cluster from before TLS, or a region that serves none yet). Nothing secret.
+     */
+    default Optional<String> caCertificate(String clusterName) {
+        return Optional.empty();
+    }
+
+    /**
      * The platform's login to the cluster's engine, as the JDBC thin driver's {@code user} and {@code password}
      * properties; empty where the region keeps none (its clusters run without authentication). Never to be logged.
      */

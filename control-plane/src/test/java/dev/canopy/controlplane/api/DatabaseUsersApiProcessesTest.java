@@ -76,11 +76,28 @@ class DatabaseUsersApiProcessesTest {
             assertThat(url).startsWith("jdbc:ignite:thin://127.0.0.1:");
 
             // the URL and password the answer gave: a table made, written and read back
-            try (Connection sql = DriverManager.getConnection(url + "?user=app&password=" + password); Statement st = sql.createStatement()) {
+            try (Connection sql = DriverManager.getConnection(url + "&user=app&password=" + password); Statement st = sql.createStatement()) {
                 st.executeUpdate("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR)");
                 st.executeUpdate("INSERT INTO t VALUES (1, 'one')");
             }
             assertThat(readRow(url, "app", password)).isEqualTo("one");
+
+            // over TLS only: the same login in plain text is refused; the authority the API hands out is the one
+            // the cluster's certificate chains to (a trust store of the client's own, made from it, connects)
+            assertThat(url).contains("?sslMode=require&");
+            String plain = url.substring(0, url.indexOf('?'));
+            assertThatThrownBy(() -> readRow(plain, "app", password)).as("plain text").isInstanceOf(SQLException.class);
+            ApiClient.Response ca = viewer.get("/api/v1/clusters/shop/ca.pem");
+            assertThat(ca.status()).as(ca.body()).isEqualTo(200);
+            assertThat(ca.header("Content-Type")).startsWith("application/x-pem-file");
+            assertThat(ca.body()).startsWith("-----BEGIN CERTIFICATE-----");
+            assertProblem(other.get("/api/v1/clusters/shop/ca.pem"), 404, "no cluster named shop");
+            Path ownTrustStore = trustStore(ca.body(), regionDir.resolve("client-truststore.p12"));
+            String ownUrl = plain + "?sslMode=require&sslTrustCertificateKeyStoreUrl=" + ownTrustStore
+                    + "&sslTrustCertificateKeyStorePassword=changeit&sslTrustCertificateKeyStoreType=PKCS12"
+                    + "&sslClientCertificateKeyStoreUrl=" + ownTrustStore
+                    + "&sslClientCertificateKeyStorePassword=changeit&sslClientCertificateKeyStoreType=PKCS12";
+            assertThat(readRow(ownUrl, "app", password)).as("with a trust store made from ca.pem").isEqualTo("one");
 
             JsonNode listed = acme.get("/api/v1/clusters/shop/users").json();
             assertThat(listed.path("items")).hasSize(1);
@@ -122,6 +139,17 @@ class DatabaseUsersApiProcessesTest {
             assertThat(filesContaining(regionDir, password, newPassword)).isEmpty();
             assertThat(filesContaining(api.dataDir, password, newPassword)).isEmpty();
         }
+    }
+
+    private static Path trustStore(String pem, Path file) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "changeit".toCharArray());
+        }
+        return file;
     }
 
     private static String readRow(String url, String user, String password) throws SQLException {
