@@ -5,6 +5,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.core.PlannerPolicy;
 import dev.canopy.core.Step;
+import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
 import dev.canopy.region.local.LocalRegion;
@@ -34,15 +35,31 @@ final class BenchRegion implements AutoCloseable {
     /** When a step of each reason was last taken (System.nanoTime, after the step was carried out). */
     final Map<String, Long> stepTaken = new ConcurrentHashMap<>();
 
+    final IgniteEngine engine;
+
+    /** How the region's clusters take clients: the figures compare the engine's paths, so most run without either. */
+    enum Security {
+        NONE, AUTHENTICATION, AUTHENTICATION_AND_TLS
+    }
+
     BenchRegion(Path dataDir) {
         this(dataDir, false);
     }
 
     /** @param backups whether the region takes backups and restores them (with the engine's snapshots), as the platform's does */
     BenchRegion(Path dataDir, boolean backups) {
-        IgniteEngine engine = IgniteEngine.local();
-        runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
+        this(dataDir, backups, Security.NONE);
+    }
+
+    BenchRegion(Path dataDir, boolean backups, Security security) {
         store = new ClusterStore(dataDir);
+        engine = switch (security) {
+            case NONE -> IgniteEngine.local();
+            case AUTHENTICATION -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
+            case AUTHENTICATION_AND_TLS -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker,
+                    store::tlsDirectory, store::tlsMarker));
+        };
+        runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         region = new LocalRegion(store, runtime, engine, new RegionListener() {
             @Override
             public void stepTaken(String cluster, Step step) {

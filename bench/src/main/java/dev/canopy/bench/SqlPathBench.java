@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +44,11 @@ final class SqlPathBench implements FigureGroup {
     private static final Duration WARMUP = Duration.ofSeconds(2);
     private static final Duration MEASURED = Duration.ofSeconds(6);
 
-    enum Query { POINT, GROUP_BY }
+    /** WRITE (a MERGE of one row by key, to the value it already has) is the security group's; this group reads. */
+    enum Query { POINT, GROUP_BY, WRITE }
+
+    private static final List<Query> READS = List.of(Query.POINT, Query.GROUP_BY);
+    private static final Properties NO_LOGIN = new Properties();
 
     enum Route { AGGREGATOR, LEAF }
 
@@ -61,14 +66,14 @@ final class SqlPathBench implements FigureGroup {
             Map<NodeId, NodePlacement> placements = region.runtime.place("bench", DesiredNodes.all(spec));
             String aggregatorUrl = ready.endpoints().jdbcUrl();
             String leafUrl = Topology.jdbcUrl(List.of(placements.get(NodeId.leaf(1, 0)).sqlAddress()));
-            load(aggregatorUrl);
-            verifyTable(aggregatorUrl);
-            verifyTable(leafUrl);
+            load(aggregatorUrl, NO_LOGIN);
+            verifyTable(aggregatorUrl, NO_LOGIN);
+            verifyTable(leafUrl, NO_LOGIN);
             // the path measured first alternates between runs, so that neither always meets the colder cluster
             List<Route> order = run % 2 == 1 ? List.of(Route.LEAF, Route.AGGREGATOR) : List.of(Route.AGGREGATOR, Route.LEAF);
-            for (Query query : Query.values()) {
+            for (Query query : READS) {
                 for (Route path : order) {
-                    Result result = measure(path == Route.LEAF ? leafUrl : aggregatorUrl, query);
+                    Result result = measure(path == Route.LEAF ? leafUrl : aggregatorUrl, NO_LOGIN, query);
                     String key = key(query, path);
                     log("%s: %d operations in %.1f s, p99 %.2f ms", key, result.operations(), result.seconds(), result.p99Millis());
                     double perSecond = result.operations() / result.seconds();
@@ -82,7 +87,7 @@ final class SqlPathBench implements FigureGroup {
     @Override
     public List<Figure> figures(Runs runs) {
         List<Figure> figures = new ArrayList<>();
-        for (Query query : Query.values()) {
+        for (Query query : READS) {
             String what = query == Query.POINT ? "SQL point read by primary key" : "SQL GROUP BY over " + ROWS + " rows";
             String title = what + " through the aggregator (" + CLIENTS + " clients, 1 aggregator + 1 leaf per AG)";
             figures.add(new Figure(title + ": operations per second", "/s", runs.get(key(query, Route.AGGREGATOR) + "-ops"),
@@ -102,9 +107,9 @@ final class SqlPathBench implements FigureGroup {
      * aggregator; row-by-row DML takes seconds per thousand rows on 2 cores). Streaming off flushes every row; the
      * count and sum through both paths then check that none is missing.
      */
-    private static void load(String url) throws SQLException {
+    static void load(String url, Properties login) throws SQLException {
         long start = System.nanoTime();
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(url, login); Statement statement = connection.createStatement()) {
             statement.executeUpdate("CREATE TABLE sqlbench (id INT PRIMARY KEY, grp INT, val BIGINT) WITH \"template=canopy\"");
             statement.execute("SET STREAMING ON ALLOW_OVERWRITE OFF");
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sqlbench (id, grp, val) VALUES (?, ?, ?)")) {
@@ -124,8 +129,8 @@ final class SqlPathBench implements FigureGroup {
     }
 
     /** Every acknowledged row is there: the count and the sum of the values, through the given path. */
-    private static void verifyTable(String url) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+    static void verifyTable(String url, Properties login) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, login); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT COUNT(*), SUM(val) FROM sqlbench")) {
             rows.next();
             long count = rows.getLong(1);
@@ -142,14 +147,14 @@ final class SqlPathBench implements FigureGroup {
     }
 
     /** {@link #CLIENTS} closed loops for the warm-up, then for the measured stretch, on one connection each. */
-    private static Result measure(String url, Query query) throws Exception {
+    static Result measure(String url, Properties login, Query query) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
             List<Future<Histogram>> futures = new ArrayList<>();
             long warmupEnd = System.nanoTime() + WARMUP.toNanos();
             long end = warmupEnd + MEASURED.toNanos();
             for (int c = 0; c < CLIENTS; c++) {
-                futures.add(clients.submit(() -> loop(url, query, warmupEnd, end)));
+                futures.add(clients.submit(() -> loop(url, login, query, warmupEnd, end)));
             }
             Histogram all = new Histogram(3);
             for (Future<Histogram> future : futures) {
@@ -162,17 +167,28 @@ final class SqlPathBench implements FigureGroup {
     }
 
     /** Latencies in microseconds of the operations started after {@code measureFrom}; a wrong answer throws. */
-    private static Histogram loop(String url, Query query, long measureFrom, long end) throws SQLException {
+    private static Histogram loop(String url, Properties login, Query query, long measureFrom, long end) throws SQLException {
         Histogram histogram = new Histogram(3);
-        String sql = query == Query.POINT ? "SELECT val FROM sqlbench WHERE id = ?"
-                : "SELECT grp, COUNT(*), SUM(val) FROM sqlbench GROUP BY grp";
-        try (Connection connection = DriverManager.getConnection(url); PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql = switch (query) {
+            case POINT -> "SELECT val FROM sqlbench WHERE id = ?";
+            case GROUP_BY -> "SELECT grp, COUNT(*), SUM(val) FROM sqlbench GROUP BY grp";
+            // the row's own values: the table's count and sum stay what verifyTable expects
+            case WRITE -> "MERGE INTO sqlbench (id, grp, val) VALUES (?, ?, ?)";
+        };
+        try (Connection connection = DriverManager.getConnection(url, login); PreparedStatement statement = connection.prepareStatement(sql)) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             long now = System.nanoTime();
             while (now < end) {
                 int id = random.nextInt(ROWS);
                 long start = now;
-                if (query == Query.POINT) {
+                if (query == Query.WRITE) {
+                    statement.setInt(1, id);
+                    statement.setInt(2, id % GROUPS);
+                    statement.setLong(3, 7L * id);
+                    if (statement.executeUpdate() != 1) {
+                        throw new IllegalStateException("write of id " + id + " through " + url + " not acknowledged");
+                    }
+                } else if (query == Query.POINT) {
                     statement.setInt(1, id);
                     try (ResultSet rows = statement.executeQuery()) {
                         if (!rows.next() || rows.getLong(1) != 7L * id) {
