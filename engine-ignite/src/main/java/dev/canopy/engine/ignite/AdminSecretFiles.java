@@ -27,6 +27,7 @@ public final class AdminSecretFiles implements ClusterCredentials {
     private final Function<String, Path> markerOf;
     private final Function<String, Path> tlsOf;
     private final Function<String, Path> tlsMarkerOf;
+    private final java.time.Clock clock;
     /**
      * What was read or decided, by deployment: every engine call and every node's launch asks, and neither a kept
      * secret nor a decision ever changes while its file is there (checked, as a deployment's files go with it).
@@ -50,6 +51,13 @@ public final class AdminSecretFiles implements ClusterCredentials {
      */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
                             Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf) {
+        this(fileOf, markerOf, tlsOf, tlsMarkerOf, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock when the nodes' certificate is due for renewal (see {@link ClusterCertificates#renewedIfExpiring}) */
+    public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
+                            Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock) {
+        this.clock = clock;
         this.fileOf = fileOf;
         this.markerOf = markerOf;
         this.tlsOf = tlsOf;
@@ -84,7 +92,12 @@ public final class AdminSecretFiles implements ClusterCredentials {
         ClientTls known = encrypted.get(deployment);
         Path marker = tlsMarkerOf.apply(deployment);
         if (known != null && Files.exists(marker)) {
-            return Optional.of(known);
+            if (known.nodeCertificate().notAfter().isAfter(clock.instant().plus(ClusterCertificates.RENEW_BEFORE))) {
+                return Optional.of(known);
+            }
+            ClientTls renewed = ClusterCertificates.renewedIfExpiring(tlsOf.apply(deployment), deployment, clock.instant());
+            encrypted.put(deployment, renewed);
+            return Optional.of(renewed);
         }
         try {
             if (!Files.exists(marker)) {
@@ -96,7 +109,7 @@ public final class AdminSecretFiles implements ClusterCredentials {
                 Files.createDirectories(marker.getParent());
                 Files.writeString(marker, "this deployment's nodes serve clients over TLS\n");
             }
-            ClientTls tls = ClusterCertificates.keptIn(tlsOf.apply(deployment), deployment);
+            ClientTls tls = ClusterCertificates.renewedIfExpiring(tlsOf.apply(deployment), deployment, clock.instant());
             encrypted.put(deployment, tls);
             return Optional.of(tls);
         } catch (IOException e) {

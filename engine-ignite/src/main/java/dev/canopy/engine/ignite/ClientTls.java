@@ -16,7 +16,16 @@ import java.util.stream.Collectors;
  * (that authority's certificate alone). The trust store holds nothing secret, so its password may appear in a URL; the
  * key store's never leaves the platform's files and the nodes' configuration.
  */
-public record ClientTls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword, Path caCertificate) {
+public record ClientTls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword, Path caCertificate,
+                        NodeCertificate nodeCertificate) {
+
+    /**
+     * The certificate the nodes serve: a node started before it was renewed serves the previous one, so its serial is a
+     * reason to restart (see {@link IgniteEngine#fingerprint}).
+     */
+    public record NodeCertificate(String serial, java.time.Instant notAfter) {
+    }
+
     public static final String STORE_TYPE = "PKCS12";
     /** Ignite's {@code ConnectionPropertiesImpl.PROP_PREFIX}. */
     public static final String JDBC_PROPERTY_PREFIX = "ignite.jdbc.";

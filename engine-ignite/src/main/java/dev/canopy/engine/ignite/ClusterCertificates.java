@@ -28,7 +28,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.io.InputStream;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -54,8 +59,10 @@ public final class ClusterCertificates {
     private static final String NODE_STORE = "node.p12";
     private static final String TRUST_STORE = "truststore.p12";
     private static final String PASSWORDS = "stores.properties";
-    /** No renewal yet (see docs/using.md): long enough that a cluster does not outlive it unnoticed. */
-    static final Duration NODE_VALIDITY = Duration.ofDays(5 * 365);
+    /** Renewed {@link #RENEW_BEFORE} its end (see {@link #renewedIfExpiring}). */
+    static final Duration NODE_VALIDITY = Duration.ofDays(397);
+    /** Time enough for a rolling restart to be planned, taken and, if it is held up (a node down), to be noticed. */
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
     private static final Duration CA_VALIDITY = Duration.ofDays(10 * 365);
     private static final String SIGNATURE = "SHA256withECDSA";
 
@@ -79,15 +86,51 @@ public final class ClusterCertificates {
         Properties passwords = new Properties();
         passwords.load(new StringReader(Files.readString(dir.resolve(PASSWORDS))));
         return new ClientTls(dir.resolve(NODE_STORE), passwords.getProperty("node"), dir.resolve(TRUST_STORE),
-                passwords.getProperty("trust"), dir.resolve(CA_CERTIFICATE));
+                passwords.getProperty("trust"), dir.resolve(CA_CERTIFICATE), new ClientTls.NodeCertificate(
+                passwords.getProperty("nodeSerial"), Instant.parse(passwords.getProperty("nodeNotAfter"))));
+    }
+
+    /**
+     * The cluster's certificates, the nodes' renewed first when it ends within {@link #RENEW_BEFORE} of {@code now}: a
+     * new key and certificate from the same authority (clients' trust stores stay good), in place of the old store.
+     * Nodes read their store when they start, so the running ones serve the old certificate until restarted: the new
+     * serial changes their launch's fingerprint, and the planner restarts them one availability group at a time.
+     */
+    public static synchronized ClientTls renewedIfExpiring(Path dir, String cluster, Instant now) {
+        ClientTls kept = keptIn(dir, cluster);
+        if (kept.nodeCertificate().notAfter().isAfter(now.plus(RENEW_BEFORE))) {
+            return kept;
+        }
+        try {
+            X509Certificate caCertificate;
+            try (InputStream in = Files.newInputStream(dir.resolve(CA_CERTIFICATE))) {
+                caCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            byte[] der = Base64.getMimeDecoder().decode(Files.readString(dir.resolve(CA_KEY))
+                    .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", ""));
+            PrivateKey caKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+            KeyPair nodeKeys = keyPair();
+            X509Certificate node = nodeCertificate(caCertificate, caKey, nodeKeys, cluster, now);
+            KeyStore nodeStore = KeyStore.getInstance(ClientTls.STORE_TYPE);
+            nodeStore.load(null, null);
+            nodeStore.setKeyEntry("node", nodeKeys.getPrivate(), kept.keyStorePassword().toCharArray(), new Certificate[]{node, caCertificate});
+            Path tmp = dir.resolve(NODE_STORE + ".tmp");
+            Files.deleteIfExists(tmp);
+            store(nodeStore, tmp, kept.keyStorePassword());
+            Files.move(tmp, dir.resolve(NODE_STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writePasswords(dir, kept.keyStorePassword(), kept.trustStorePassword(), node);
+            return read(dir);
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot renew the node certificate of " + cluster + " in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void issue(Path dir, String cluster) throws IOException {
         try {
             Instant now = Instant.now();
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             KeyPair caKeys = keyPair();
             X500Name caName = new X500Name("CN=Canopy certificate authority of " + rdnText(cluster));
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofMinutes(5))),
                     Date.from(now.plus(CA_VALIDITY)), caName, caKeys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
@@ -96,17 +139,7 @@ public final class ClusterCertificates {
             X509Certificate caCertificate = certificate(ca, caKeys);
 
             KeyPair nodeKeys = keyPair();
-            X509v3CertificateBuilder node = new JcaX509v3CertificateBuilder(caCertificate, serial(),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(NODE_VALIDITY)),
-                    new X500Name("CN=" + rdnText(cluster)), nodeKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(caCertificate))
-                    // local nodes listen on the loopback address: clients that check names find them there
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            X509Certificate nodeCertificate = certificate(node, caKeys);
+            X509Certificate nodeCertificate = nodeCertificate(caCertificate, caKeys.getPrivate(), nodeKeys, cluster, now);
 
             String nodePassword = Passwords.generate();
             String trustPassword = Passwords.generate();
@@ -124,18 +157,43 @@ public final class ClusterCertificates {
             trustStore.load(null, null);
             trustStore.setCertificateEntry("ca", caCertificate);
             store(trustStore, tmp.resolve(TRUST_STORE), trustPassword);
-            Properties passwords = new Properties();
-            passwords.setProperty("node", nodePassword);
-            passwords.setProperty("trust", trustPassword);
-            StringWriter text = new StringWriter();
-            passwords.store(text, "the passwords of this cluster's key store and trust store");
             // written last: its presence says the directory is complete
-            writePrivate(tmp.resolve(PASSWORDS), text.toString());
+            writePasswords(tmp, nodePassword, trustPassword, nodeCertificate);
             deleteTree(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot issue certificates: " + e.getMessage(), e);
         }
+    }
+
+    private static X509Certificate nodeCertificate(X509Certificate caCertificate, PrivateKey caKey, KeyPair nodeKeys, String cluster,
+                                                   Instant now) throws GeneralSecurityException, OperatorCreationException, IOException {
+        X509v3CertificateBuilder node = new JcaX509v3CertificateBuilder(caCertificate, serial(),
+                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(NODE_VALIDITY)),
+                new X500Name("CN=" + rdnText(cluster)), nodeKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCertificate))
+                // local nodes listen on the loopback address: clients that check names find them there
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
+                        new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+        return new JcaX509CertificateConverter().getCertificate(node.build(new JcaContentSignerBuilder(SIGNATURE).build(caKey)));
+    }
+
+    private static void writePasswords(Path dir, String nodePassword, String trustPassword, X509Certificate node) throws IOException {
+        Properties passwords = new Properties();
+        passwords.setProperty("node", nodePassword);
+        passwords.setProperty("trust", trustPassword);
+        passwords.setProperty("nodeSerial", node.getSerialNumber().toString(16));
+        passwords.setProperty("nodeNotAfter", node.getNotAfter().toInstant().toString());
+        StringWriter text = new StringWriter();
+        passwords.store(text, "the passwords of this cluster's key store and trust store, and the nodes' certificate");
+        Path file = dir.resolve(PASSWORDS);
+        Path tmp = dir.resolve(PASSWORDS + ".tmp");
+        Files.deleteIfExists(tmp);
+        writePrivate(tmp, text.toString());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The X.509 name's special characters escaped: a cluster name is DNS-like, but the name is built from it anyway. */

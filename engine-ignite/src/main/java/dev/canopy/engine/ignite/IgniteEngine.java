@@ -152,7 +152,7 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
             jvm.add(HealthEndpoint.START_ON_AGGREGATORS);
         }
         return new NodeLaunch(topology.spec().release(), jvm, Map.of(CONFIG_FILE, xml), List.of(CONFIG_FILE),
-                fingerprint(topology, node, jvm));
+                fingerprint(topology, node, jvm, security.tls()));
     }
 
     /**
@@ -283,11 +283,12 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     }
 
     /**
-     * What needs a restart when it changes: release, JVM options, the node's own addresses and the engine settings.
+     * What needs a restart when it changes: release, JVM options, the node's own addresses, the engine settings and the
+     * certificate the node serves clients with (renewed before it ends).
      * The list of discovery addresses is left out on purpose: a scale-out adds to it, and running nodes find the
      * new ones without being restarted.
      */
-    static String fingerprint(Topology topology, NodeId node, List<String> jvm) {
+    static String fingerprint(Topology topology, NodeId node, List<String> jvm, Optional<ClientTls> tls) {
         NodePlacement self = topology.placement(node).orElseThrow();
         TreeMap<String, String> config = new TreeMap<>(topology.spec().config());
         if (!node.isLeaf()) {
@@ -297,7 +298,9 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         }
         String material = String.join("\n", topology.spec().release(), String.join(" ", jvm), self.toString(),
                 config.toString(), Integer.toString(topology.spec().redundancyLevel()),
-                node.isLeaf() ? String.valueOf(topology.spec().leaves().height()) : String.valueOf(topology.spec().aggregators().height()));
+                node.isLeaf() ? String.valueOf(topology.spec().leaves().height()) : String.valueOf(topology.spec().aggregators().height()))
+                // nothing added without TLS: a cluster in plain text keeps the fingerprints its nodes were started with
+                + tls.map(t -> "\ncertificate " + t.nodeCertificate().serial()).orElse("");
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

@@ -60,6 +60,38 @@ class ClusterCertificatesTest {
     }
 
     @Test
+    void theNodesCertificateIsRenewedBeforeItEndsByTheSameAuthority() throws Exception {
+        Path tls = dir.resolve("shop/tls");
+        ClientTls made = ClusterCertificates.keptIn(tls, "shop");
+        Instant ends = made.nodeCertificate().notAfter();
+        byte[] trustStore = Files.readAllBytes(made.trustStore());
+
+        assertThat(ClusterCertificates.renewedIfExpiring(tls, "shop", ends.minus(ClusterCertificates.RENEW_BEFORE).minus(Duration.ofDays(1))))
+                .as("not yet due").isEqualTo(made);
+
+        Instant due = ends.minus(Duration.ofDays(10));
+        ClientTls renewed = ClusterCertificates.renewedIfExpiring(tls, "shop", due);
+        assertThat(renewed.nodeCertificate().serial()).isNotEqualTo(made.nodeCertificate().serial());
+        assertThat(renewed.nodeCertificate().notAfter()).isAfter(due.plus(ClusterCertificates.NODE_VALIDITY).minus(Duration.ofDays(1)));
+        assertThat(renewed.keyStorePassword()).isEqualTo(made.keyStorePassword());
+        assertThat(Files.readAllBytes(renewed.trustStore())).as("clients' trust stores stay good").isEqualTo(trustStore);
+
+        X509Certificate ca;
+        try (InputStream in = Files.newInputStream(made.caCertificate())) {
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore nodeStore = KeyStore.getInstance(ClientTls.STORE_TYPE);
+        try (InputStream in = Files.newInputStream(renewed.keyStore())) {
+            nodeStore.load(in, renewed.keyStorePassword().toCharArray());
+        }
+        X509Certificate node = (X509Certificate) nodeStore.getCertificateChain("node")[0];
+        node.verify(ca.getPublicKey());
+        assertThat(node.getSerialNumber().toString(16)).isEqualTo(renewed.nodeCertificate().serial());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(renewed.keyStore()))).isEqualTo("rw-------");
+        assertThat(ClusterCertificates.read(tls)).isEqualTo(renewed);
+    }
+
+    @Test
     void everyFileIsReadableByThePlatformsUserOnly() throws Exception {
         Path tls = dir.resolve("shop/tls");
         ClusterCertificates.keptIn(tls, "shop");

@@ -221,4 +221,22 @@ class NodeConfigRendererTest {
     void textIsEscapedForXml() {
         assertThat(NodeConfigRenderer.xmlText("a<b>&\"c\"")).isEqualTo("a&lt;b&gt;&amp;&quot;c&quot;");
     }
+
+    @Test
+    void aRenewedCertificateRestartsTheNodesServingTheOldOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Topology topology = topology(2, Map.of(), 1);
+        java.util.function.Function<java.time.Clock, IgniteEngine> engineAt = clock -> IgniteEngine.local(new AdminSecretFiles(
+                d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),
+                d -> dir.resolve(d + "/tls"), d -> dir.resolve(d + "/tls-only"), clock));
+        NodeLaunch first = engineAt.apply(java.time.Clock.systemUTC()).render(topology, NodeId.leaf(1, 0));
+        assertThat(property(parse(first.files().get(IgniteEngine.CONFIG_FILE)), "sslEnabled")).isEqualTo("true");
+        assertThat(engineAt.apply(java.time.Clock.systemUTC()).render(topology, NodeId.leaf(1, 0)).fingerprint())
+                .as("asked again").isEqualTo(first.fingerprint());
+
+        java.time.Instant due = ClusterCertificates.read(dir.resolve("orders/tls")).nodeCertificate().notAfter().minus(java.time.Duration.ofDays(10));
+        NodeLaunch renewed = engineAt.apply(java.time.Clock.fixed(due, java.time.ZoneOffset.UTC)).render(topology, NodeId.leaf(1, 0));
+        assertThat(renewed.fingerprint()).as("a node serving the old certificate is stale").isNotEqualTo(first.fingerprint());
+        assertThat(engineAt.apply(java.time.Clock.systemUTC()).render(topology, NodeId.leaf(1, 0)).fingerprint())
+                .as("the renewed one is kept").isEqualTo(renewed.fingerprint());
+    }
 }
