@@ -15,12 +15,28 @@ import java.util.stream.Collectors;
  * time of this observation.
  */
 public record Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, Set<NodeId> serving,
-                       Map<NodeId, String> desiredFingerprints, DatabaseClusterStatus previous, Instant now) {
+                       Map<NodeId, String> desiredFingerprints, DatabaseClusterStatus previous, Instant now,
+                       Map<NodeId, Instant> silentSince) {
 
     public Observed {
         nodes = Map.copyOf(nodes);
         serving = Set.copyOf(serving);
         desiredFingerprints = Map.copyOf(desiredFingerprints);
+        silentSince = Map.copyOf(silentSince);
+    }
+
+    /** With no aggregator seen silent before (see {@link #silentSince(NodeId)}). */
+    public Observed(Topology topology, Map<NodeId, NodeObservation> nodes, EngineView engine, Set<NodeId> serving,
+                    Map<NodeId, String> desiredFingerprints, DatabaseClusterStatus previous, Instant now) {
+        this(topology, nodes, engine, serving, desiredFingerprints, previous, now, Map.of());
+    }
+
+    /**
+     * Since when the aggregator has been in the active cluster and routed without SQL answering through it, as the
+     * passes in a row that saw it so tell (a restart of the platform starts counting again); empty when it serves.
+     */
+    public Optional<Instant> silentSince(NodeId aggregator) {
+        return Optional.ofNullable(silentSince.get(aggregator));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -139,6 +140,14 @@ public final class Planner {
                     + engine.partitionsNotOwning() + " partition copies are still moving to their owners" + detail(engine));
         }
         List<NodeId> notServing = aggregators.stream().filter(n -> !observed.serves(n)).toList();
+        Optional<NodeId> silent = notServing.stream().filter(n -> observed.silentSince(n)
+                .filter(since -> !since.plus(policy.restartSilentAggregatorAfter()).isAfter(observed.now())).isPresent()).findFirst();
+        if (silent.isPresent()) {
+            // nothing else restarts it: it is in the cluster, its process runs, and it may wait for good (a hung exchange)
+            return new Step.RestartNodes(List.of(silent.get()), "RestartingSilentAggregator", "restarting " + silent.get()
+                    + ": in the cluster, but SQL has not answered through it for "
+                    + Duration.between(observed.silentSince(silent.get()).orElseThrow(), observed.now()).toSeconds() + " s");
+        }
         if (!notServing.isEmpty()) {
             // an aggregator joins before its SQL listener serves: restarting the next one before would leave clients
             // with no aggregator to turn to

@@ -36,6 +36,12 @@ public final class Reconciler {
     private final Engine engine;
     private final Clock clock;
     private final PlannerPolicy policy;
+    /**
+     * Per cluster, since when each aggregator has been seen in the active cluster and routed with SQL not answering
+     * through it, pass after pass (see {@link Observed#silentSince}); kept in memory only: a platform that restarts
+     * counts again, which only delays a restart.
+     */
+    private final Map<String, Map<NodeId, java.time.Instant>> silentSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Reconciler(Runtime runtime, Engine engine, Clock clock, PlannerPolicy policy) {
         this.runtime = runtime;
@@ -97,12 +103,25 @@ public final class Reconciler {
                 .anyMatch(n -> n.node().isLeaf() && n.state() == NodeState.RUNNING);
         EngineView view = anyLeafRunning ? engine.observe(topology) : EngineView.unreachable("no leaf is running");
         Set<NodeId> serving = new TreeSet<>();
+        Map<NodeId, java.time.Instant> silent = new TreeMap<>();
         if (view.active()) {
             // SQL answers through an aggregator once it answers, and clients reach it (on Kubernetes, once the Service
             // lists it: Ready a probe period after it answers, so "Ready" came before clients could connect)
+            Map<NodeId, java.time.Instant> seenSilent = silentSince.getOrDefault(cluster, Map.of());
             DesiredNodes.aggregators(spec).stream().filter(view::joined)
                     .filter(aggregator -> nodes.get(aggregator) == null || nodes.get(aggregator).routed())
-                    .filter(aggregator -> engine.sqlAnswers(topology, aggregator)).forEach(serving::add);
+                    .forEach(aggregator -> {
+                        if (engine.sqlAnswers(topology, aggregator)) {
+                            serving.add(aggregator);
+                        } else if (view.partitionsNotOwning() == 0) {
+                            silent.put(aggregator, seenSilent.getOrDefault(aggregator, clock.instant()));
+                        }
+                    });
+        }
+        if (silent.isEmpty()) {
+            silentSince.remove(cluster);
+        } else {
+            silentSince.put(cluster, silent);
         }
         Map<NodeId, String> desired = new TreeMap<>();
         List<NodeId> declared = DesiredNodes.all(spec);
@@ -114,7 +133,7 @@ public final class Reconciler {
                 desired.put(node, launch.fingerprint());
             }
         }
-        return new Observed(topology, nodes, view, serving, desired, previous, clock.instant());
+        return new Observed(topology, nodes, view, serving, desired, previous, clock.instant(), silent);
     }
 
     /** A start and a restart are the same call: the runtime restarts a node whose launch changed. */

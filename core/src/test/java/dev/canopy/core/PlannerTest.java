@@ -156,6 +156,24 @@ class PlannerTest {
     }
 
     @Test
+    void anAggregatorSilentForLongerThanThePolicyAllowsIsRestartedAlone() {
+        List<NodeId> everything = concat(LEAVES, List.of(AGG_0));
+        Observed o = observed(SPEC, running(everything), view(true, everything, LEAF_NAMES), false);
+        java.time.Instant now = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        java.util.function.Function<java.time.Duration, Observed> silentFor = d -> new Observed(o.topology(), o.nodes(), o.engine(),
+                o.serving(), o.desiredFingerprints(), null, now, Map.of(AGG_0, now.minus(d)));
+
+        assertThat(Planner.next(silentFor.apply(java.time.Duration.ofSeconds(119)), PlannerPolicy.DEFAULTS))
+                .isEqualTo(new Step.Wait("WaitingForSql", "waiting for SQL to answer through aggregator-0"));
+        assertThat(Planner.next(silentFor.apply(java.time.Duration.ofSeconds(120)), PlannerPolicy.DEFAULTS))
+                .isEqualTo(new Step.RestartNodes(List.of(AGG_0), "RestartingSilentAggregator",
+                        "restarting aggregator-0: in the cluster, but SQL has not answered through it for 120 s"));
+        assertThat(Planner.next(silentFor.apply(java.time.Duration.ofSeconds(30)),
+                PlannerPolicy.DEFAULTS.withRestartSilentAggregatorAfter(java.time.Duration.ofSeconds(30))).reason())
+                .isEqualTo("RestartingSilentAggregator");
+    }
+
+    @Test
     void everythingAsDeclaredIsDone() {
         Step step = Planner.next(healthy(SPEC));
 

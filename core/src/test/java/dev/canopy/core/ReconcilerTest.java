@@ -69,6 +69,28 @@ class ReconcilerTest {
     // --- from nothing to Ready --------------------------------------------------------------------------------------
 
     /** Seen on real pods: Ready a probe period before the SQL Service listed the aggregator, and clients were refused. */
+    /** Seen with Ignite 2.17 and authentication: an aggregator hung in a partition exchange after a leaf rejoined. */
+    @Test
+    void anAggregatorInTheClusterThroughWhichSqlStaysSilentIsRestarted() {
+        reachReady();
+        engine.sqlWorks(false);
+        ReconcileResult first = reconcile(SPEC);
+        assertThat(first.step().reason()).isEqualTo("WaitingForSql");
+        clock.advanceSeconds(60);
+        assertThat(reconcile(SPEC).step().reason()).as("a minute: not yet").isEqualTo("WaitingForSql");
+        clock.advanceSeconds(61);
+        ReconcileResult restart = reconcile(SPEC);
+        assertThat(restart.step()).isInstanceOf(Step.RestartNodes.class);
+        assertThat(restart.step().reason()).isEqualTo("RestartingSilentAggregator");
+        assertThat(((Step.RestartNodes) restart.step()).nodes()).containsExactly(NodeId.aggregator(0));
+
+        engine.sqlWorks(true);
+        reconcileUntilDone(SPEC, 10);
+        engine.sqlWorks(false);
+        clock.advanceSeconds(61);
+        assertThat(reconcile(SPEC).step().reason()).as("counted again from the first silent pass").isEqualTo("WaitingForSql");
+    }
+
     @Test
     void readyOnlyOnceClientsAreRoutedToAnAggregatorThatAnswers() {
         reconcileUntilDone(SPEC, 10);
