@@ -26,11 +26,7 @@ public final class DutyLease implements AutoCloseable {
     private final String holder;
     private final Duration ttl;
     private final Clock clock;
-    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "canopy-duty-lease");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-duty-lease").daemon().factory());
     /** When the lease was last taken or renewed here; null while another replica holds it. */
     private volatile Instant heldSince;
     private volatile Instant renewedAt;

@@ -30,11 +30,7 @@ public final class ProgressWatcher implements AutoCloseable {
     private final Clock clock;
     /** Whether this replica does the background duties (see DutyLease): the others answer the API only. */
     private final java.util.function.BooleanSupplier leading;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "canopy-progress");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-progress").daemon().factory());
 
     public ProgressWatcher(ControlPlaneStore store, Regions regions, Clock clock) {
         this(store, regions, clock, () -> true);

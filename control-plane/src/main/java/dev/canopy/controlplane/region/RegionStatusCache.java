@@ -29,11 +29,7 @@ public final class RegionStatusCache implements AutoCloseable {
     private final Duration pushedEvery;
     private final Duration polledEvery;
     private final Map<String, Snapshot> byRegion = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "canopy-region-status");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-region-status").daemon().factory());
 
     /**
      * @param pushedEvery how often a region that tells its changes is listed again anyway (what it does not tell: a

@@ -52,7 +52,7 @@ public final class LocalBackups implements AutoCloseable {
     private final ClusterBackups backups;
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private final Map<String, BackupRecord> lastFinished = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-backups"));
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-local-backups").factory());
 
     public LocalBackups(ClusterStore store, LocalRuntime runtime, Snapshots snapshots, Clock clock) {
         this.store = store;

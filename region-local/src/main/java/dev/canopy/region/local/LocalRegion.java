@@ -70,7 +70,7 @@ public final class LocalRegion implements AutoCloseable {
     private final ChangeStreams streams;
     /** Clusters whose replication was turned on or off since their last pass: due now. */
     private final Set<String> replicationChanged = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "canopy-local-region"));
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-local-region").factory());
 
     public LocalRegion(ClusterStore store, LocalRuntime runtime, Engine engine, RegionListener listener, Clock clock) {
         this(store, runtime, engine, listener, clock, PlannerPolicy.DEFAULTS);

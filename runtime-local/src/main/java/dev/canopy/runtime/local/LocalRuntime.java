@@ -65,11 +65,7 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
     private final Map<String, EndpointForwarder> endpoints = new ConcurrentHashMap<>();
     /** The published endpoint ports per cluster, as in its endpoints file. */
     private final Map<String, Map<String, Integer>> published = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "canopy-local-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-local-supervisor").daemon().factory());
 
     public LocalRuntime(Path dataDir, ReleaseCatalog releases, String host, Duration stopTimeout, NodeLifetime lifetime) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
