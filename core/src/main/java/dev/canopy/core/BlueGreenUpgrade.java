@@ -153,7 +153,7 @@ public final class BlueGreenUpgrade {
             case BlueGreen.Move.Switch ignored -> {
                 LOG.info("{}: blue/green: {}", cluster.key(), move.message());
                 site.deployments().moveClients(cluster.name(), blueTopology, greenTopology);
-                next = progress.switched(awaitServing(cluster, greenTopology));
+                next = progress.switched(awaitServing(cluster, greenTopology, site.runtime()));
                 LOG.info("{}: blue/green: {} serves the clients at {}; writes paused {} s", cluster.key(), progress.green(),
                         cluster.spec().release(), next.writePauseSeconds().orElse(0.0));
                 shown = green.status();
@@ -219,12 +219,19 @@ public final class BlueGreenUpgrade {
         return site.captures().captures(blue.cluster()).keySet().containsAll(DesiredNodes.leaves(blue.spec()));
     }
 
-    /** Polls green's aggregators until one answers SQL: the end of the write pause. */
-    private Instant awaitServing(Cluster cluster, Topology green) {
+    /**
+     * Polls green's aggregators until one answers SQL: the end of the write pause. An aggregator is asked only once
+     * the runtime routes to it (as the reconciler does): one that is asked to check a login while it still joins its
+     * cluster never answers again (Ignite 2.17), and green's aggregators start again at the switch.
+     */
+    private Instant awaitServing(Cluster cluster, Topology green, Runtime runtime) {
         List<NodeId> aggregators = DesiredNodes.aggregators(green.spec());
         long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (aggregators.stream().anyMatch(node -> engine.sqlAnswers(green, node))) {
+            Map<NodeId, NodeObservation> nodes = runtime.observe(green.cluster()).stream()
+                    .collect(Collectors.toMap(NodeObservation::node, Function.identity(), (first, second) -> first));
+            if (aggregators.stream().filter(node -> nodes.get(node) == null || nodes.get(node).routed())
+                    .anyMatch(node -> engine.sqlAnswers(green, node))) {
                 return clock.instant();
             }
             try {
