@@ -79,17 +79,19 @@ public final class ClusterUsers {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        if (store.users(cluster).user(user).isPresent()) {
+        // read once: every change of the file is made under this object's lock
+        DatabaseUsers users = store.users(cluster);
+        if (users.user(user).isPresent()) {
             throw new EngineUserException(EngineUserException.Reason.EXISTS, "user " + user + " exists already in this cluster", null);
         }
         String password = Passwords.generate();
         Instant now = clock.instant();
         // recorded first: a user the engine has is always one the platform lists (and can delete)
-        store.writeUsers(cluster, store.users(cluster).with(new DatabaseUsers.User(user, now, now)));
+        store.writeUsers(cluster, users.with(new DatabaseUsers.User(user, now, now)));
         try {
             engine.createUser(topology(cluster, stored.get().spec()), user, password);
         } catch (RuntimeException e) {
-            store.writeUsers(cluster, store.users(cluster).without(user));
+            store.writeUsers(cluster, users);
             throw e;
         }
         LOG.info("{}: database user {} created", cluster, user);
@@ -106,10 +108,11 @@ public final class ClusterUsers {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        DatabaseUsers.User known = known(cluster, user);
+        DatabaseUsers users = store.users(cluster);
+        DatabaseUsers.User known = known(users, user);
         String password = Passwords.generate();
         engine.setPassword(topology(cluster, stored.get().spec()), user, password);
-        store.writeUsers(cluster, store.users(cluster).with(new DatabaseUsers.User(user, known.created(), clock.instant())));
+        store.writeUsers(cluster, users.with(new DatabaseUsers.User(user, known.created(), clock.instant())));
         LOG.info("{}: password of database user {} rotated", cluster, user);
         return Optional.of(new NewLogin(user, password, jdbcUrl(stored.get())));
     }
@@ -124,15 +127,16 @@ public final class ClusterUsers {
         if (stored.isEmpty()) {
             return false;
         }
-        known(cluster, user);
+        DatabaseUsers users = store.users(cluster);
+        known(users, user);
         engine.dropUser(topology(cluster, stored.get().spec()), user);
-        store.writeUsers(cluster, store.users(cluster).without(user));
+        store.writeUsers(cluster, users.without(user));
         LOG.info("{}: database user {} deleted", cluster, user);
         return true;
     }
 
-    private DatabaseUsers.User known(String cluster, String user) {
-        return store.users(cluster).user(user).orElseThrow(() -> new EngineUserException(EngineUserException.Reason.MISSING,
+    private static DatabaseUsers.User known(DatabaseUsers users, String user) {
+        return users.user(user).orElseThrow(() -> new EngineUserException(EngineUserException.Reason.MISSING,
                 "there is no user " + user + " made through the platform in this cluster", null));
     }
 
