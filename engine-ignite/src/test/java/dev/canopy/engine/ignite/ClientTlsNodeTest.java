@@ -50,7 +50,7 @@ class ClientTlsNodeTest {
     @Test
     void aLeafServesClientsOverTlsOnly() throws Exception {
         ClientTls tls = ClusterCertificates.keptIn(dir.resolve("tls"), "secure");
-        Topology topology = topology();
+        Topology topology = TestTopologies.smallest("secure", dir);
         NodeId node = NodeId.leaf(1, 0);
         Path config = dir.resolve("leaf.xml");
         Files.writeString(config, NodeConfigRenderer.render(topology, node, Sizing.local(), false, false, Optional.of(tls)));
@@ -77,24 +77,5 @@ class ClientTlsNodeTest {
         ClientTls stranger = ClusterCertificates.keptIn(dir.resolve("other-tls"), "other");
         assertThatThrownBy(() -> DriverManager.getConnection(Topology.jdbcUrl(List.of(address)) + "?" + stranger.jdbcUrlParameters()).close())
                 .as("a client trusting another cluster's authority").isInstanceOf(java.sql.SQLException.class);
-    }
-
-    private Topology topology() {
-        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, new AggregatorsSpec(1, 0.25),
-                new LeavesSpec(1, 0.25, 1, null), Map.of(), false);
-        Map<NodeId, NodePlacement> placements = new HashMap<>();
-        for (NodeId node : DesiredNodes.all(spec)) {
-            placements.put(node, new NodePlacement(node, "127.0.0.1", freePort(), freePort(), freePort(),
-                    dir.resolve(node.name()).toString()));
-        }
-        return new Topology("secure", spec, placements);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 }

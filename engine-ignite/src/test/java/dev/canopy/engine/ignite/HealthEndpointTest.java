@@ -53,12 +53,12 @@ class HealthEndpointTest {
 
     @Test
     void theProbeAnswersOnceALeafAndAnAggregatorHaveStarted() throws Exception {
-        Topology topology = topology();
+        Topology topology = TestTopologies.smallest("probe", dir);
         IgniteEngine engine = IgniteEngine.kubernetes();
         NodeId leaf = NodeId.leaf(1, 0);
         NodeId aggregator = NodeId.aggregator(0);
 
-        int leafPort = freePort();
+        int leafPort = TestTopologies.freePort();
         assertThatThrownBy(() -> probe(leafPort)).as("nothing answers before the node starts")
                 .isInstanceOf(ConnectException.class);
         start(engine.render(topology, leaf), leafPort, "leaf");
@@ -67,14 +67,14 @@ class HealthEndpointTest {
         NodeLaunch aggregatorLaunch = engine.render(topology, aggregator);
         assertThat(aggregatorLaunch.jvmOptions()).as("a client node serves no REST unless told to")
                 .contains("-DIGNITE_REST_START_ON_CLIENT=true");
-        int aggregatorPort = freePort();
+        int aggregatorPort = TestTopologies.freePort();
         start(aggregatorLaunch, aggregatorPort, "aggregator");
         assertThat(probe(aggregatorPort)).isEqualTo(new Answer(200, true));
     }
 
     @Test
     void localNodesServeNoEndpoint() {
-        NodeLaunch launch = IgniteEngine.local().render(topology(), NodeId.aggregator(0));
+        NodeLaunch launch = IgniteEngine.local().render(TestTopologies.smallest("probe", dir), NodeId.aggregator(0));
         assertThat(launch.files().get(IgniteEngine.CONFIG_FILE)).contains("<property name=\"connectorConfiguration\"><null/></property>");
         assertThat(launch.jvmOptions()).doesNotContain("-DIGNITE_REST_START_ON_CLIENT=true");
     }
@@ -101,25 +101,5 @@ class HealthEndpointTest {
         Path config = dir.resolve(name + ".xml");
         Files.writeString(config, launch.files().get(IgniteEngine.CONFIG_FILE));
         started.add(Ignition.start(config.toUri().toURL()));
-    }
-
-    private Topology topology() {
-        DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, new AggregatorsSpec(1, 0.25),
-                new LeavesSpec(1, 0.25, 1, null), Map.of(), false);
-        Map<NodeId, NodePlacement> placements = new HashMap<>();
-        for (NodeId node : DesiredNodes.all(spec)) {
-            int[] ports = {freePort(), freePort(), freePort()};
-            placements.put(node, new NodePlacement(node, "127.0.0.1", ports[0], ports[1], ports[2],
-                    dir.resolve(node.name()).toString()));
-        }
-        return new Topology("probe", spec, placements);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 }
