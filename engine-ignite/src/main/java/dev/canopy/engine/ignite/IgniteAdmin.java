@@ -331,6 +331,12 @@ public class IgniteAdmin {
                 client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT 1 FROM " + quoted(table.get(0)) + "." + quoted(table.get(1))
                         + " WHERE FALSE")).getAll();
             }
+            if (!tables.isEmpty()) {
+                // a read of the leaves' data, not only of the aggregator's schema: an aggregator hung in a partition
+                // exchange still answers the above (nothing to map) while every statement on a table waits for good
+                client.query(new SqlFieldsQuery(OWN_STATEMENT + "SELECT 1 FROM " + quoted(tables.get(0).get(0)) + "."
+                        + quoted(tables.get(0).get(1)) + " LIMIT 1").setTimeout(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)).getAll();
+            }
             return true;
         } catch (RuntimeException e) {
             LOG.debug("SQL did not answer through {}: {}", aggregatorAddress, Causes.rootMessage(e));
