@@ -52,12 +52,6 @@ public record ClusterQuery(int limit, String after, String region, String phase,
         return new ClusterQuery(n, after, blankToNull(region), phase, blankToNull(prefix));
     }
 
-    /** Whether a cluster of this name and region may be on the page, before its phase is known. */
-    boolean mayHold(String name, String inRegion) {
-        return (after == null || name.compareTo(after) > 0) && (region == null || region.equals(inRegion))
-                && (prefix == null || name.startsWith(prefix));
-    }
-
     /** The cursor of the page after the one ending with this name: opaque to clients. */
     static String cursorAfter(String name) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(name.getBytes(StandardCharsets.UTF_8));

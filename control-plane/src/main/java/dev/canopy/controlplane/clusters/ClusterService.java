@@ -60,6 +60,9 @@ import java.util.stream.Collectors;
 public final class ClusterService {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
 
+    /** The most rows one read of a listing with a phase filter takes. */
+    private static final int PHASE_BATCH_MAX = 1000;
+
     private final ControlPlaneStore store;
     private final Regions regions;
     private final Clock clock;
@@ -179,28 +182,39 @@ public final class ClusterService {
 
     /**
      * One page of the organization's clusters, by name, those the query's filters keep; {@code next} continues after
-     * the page's last name, null on the last page.
+     * the page's last name, null on the last page. The page is a query (cursor, region and prefix in its WHERE, one
+     * row more than the page to know whether another follows); the phase is the region's, known only in memory, so
+     * with a phase filter the query's pages are read on, each larger, until the page is full or the rows run out.
      */
     public ClusterPage list(Principal who, ClusterQuery query) {
-        List<ClusterRecord> records = store.read(tx -> tx.clusters(who.organization()));
-        ReplicaSources.Names names = ReplicaSources.Names.of(records);
+        // a replica's source looked up in a read of its own, once per page: replicas of one source share it
+        ReplicaSources.Names names = ReplicaSources.Names.memoized((region, regionName) -> store.read(tx ->
+                ReplicaSources.Names.of(tx, who.organization()).apiName(region, regionName)));
         List<ClusterView> page = new ArrayList<>();
-        String next = null;
-        for (ClusterRecord record : records) {
-            if (!query.mayHold(record.name(), record.region())) {
-                continue;
+        String after = query.after();
+        int batch = query.limit() + 1;
+        while (true) {
+            String from = after;
+            int rows = batch;
+            List<ClusterRecord> records = store.read(tx -> tx.clusters(who.organization(), from, query.region(),
+                    query.prefix(), rows));
+            for (ClusterRecord record : records) {
+                Optional<RegionCluster> inRegion = statuses.get(record.region(), record.regionName());
+                if (query.phase() != null && !query.phase().equals(phaseOf(inRegion))) {
+                    continue;
+                }
+                if (page.size() == query.limit()) {
+                    return new ClusterPage(page, ClusterQuery.cursorAfter(page.get(page.size() - 1).name()));
+                }
+                page.add(view(record, inRegion, names));
             }
-            ClusterView view = view(record, names);
-            if (query.phase() != null && !query.phase().equals(view.phase())) {
-                continue;
+            if (records.size() < batch) {
+                return new ClusterPage(page, null);
             }
-            if (page.size() == query.limit()) {
-                next = ClusterQuery.cursorAfter(page.get(page.size() - 1).name());
-                break;
-            }
-            page.add(view);
+            after = records.get(records.size() - 1).name();
+            // a phase few clusters are in would otherwise take thousands of small reads
+            batch = Math.min(batch * 2, Math.max(batch, PHASE_BATCH_MAX));
         }
-        return new ClusterPage(page, next);
     }
 
     /**
@@ -625,12 +639,17 @@ public final class ClusterService {
     private ClusterView view(ClusterRecord stored, Optional<RegionCluster> inRegion, ReplicaSources.Names names) {
         ClusterRecord record = caughtUp(stored, inRegion);
         var status = ReplicaSources.toApi(inRegion.map(RegionCluster::status).orElse(null), record.organization(), names);
-        String phase = status == null || status.phase() == null ? ClusterView.PENDING : status.phase().name();
+        String phase = phaseOf(inRegion);
         String jdbcUrl = status == null || status.endpoints() == null ? null : status.endpoints().jdbcUrl();
         Boolean deleting = inRegion.map(RegionCluster::deleting).filter(d -> d).orElse(null);
         return new ClusterView(record.name(), record.region(), record.generation(), record.resourceVersion(), phase,
                 jdbcUrl, ReplicaSources.toApi(record.spec(), record.organization(), names), status, deleting, record.createdAt(),
                 record.updatedAt(), statuses.staleSince(record.region()).orElse(null));
+    }
+
+    /** The phase the cluster shows: the region's, or Pending before the region has told one. */
+    private static String phaseOf(Optional<RegionCluster> inRegion) {
+        return inRegion.map(RegionCluster::status).map(s -> s.phase()).map(Enum::name).orElse(ClusterView.PENDING);
     }
 
     /** What a change did, and where the region is to be watched for its end. */

@@ -9,7 +9,9 @@ import dev.canopy.controlplane.region.ReplicationSourceNames;
 import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.StoreTransaction;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,10 +37,11 @@ final class ReplicaSources {
                     .filter(r -> r.organization().equals(organization)).map(ClusterRecord::name);
         }
 
-        static Names of(List<ClusterRecord> records) {
-            return (region, regionName) -> records.stream()
-                    .filter(r -> r.region().equals(region) && r.regionName().equals(regionName))
-                    .map(ClusterRecord::name).findFirst();
+        /** Each name looked up once, for the answer it is made for (not thread-safe: one answer, one thread). */
+        static Names memoized(Names lookup) {
+            Map<List<String>, Optional<String>> known = new HashMap<>();
+            return (region, regionName) -> known.computeIfAbsent(List.of(region, regionName),
+                    key -> lookup.apiName(region, regionName));
         }
     }
 

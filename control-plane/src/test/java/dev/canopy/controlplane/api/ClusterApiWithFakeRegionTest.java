@@ -90,6 +90,39 @@ class ClusterApiWithFakeRegionTest {
         }
     }
 
+    /**
+     * A phase is known only from the region, not in the query: with a phase filter the pages of the query are read on
+     * until the page is full, and the last page says there is no next only once no further cluster matches.
+     */
+    @Test
+    void aPhaseFilterReadsOnUntilItsPageIsFullOrTheClustersRunOut() {
+        List<String> all = List.of("a01", "a02", "a03", "a04", "a05", "a06", "a07", "a08", "a09", "a10", "a11");
+        for (String name : all) {
+            assertThat(api.admin.post("/api/v1/clusters", ORDERS.replace("\"orders\"", "\"" + name + "\"")).status()).isEqualTo(201);
+        }
+        for (String ready : List.of("a02", "a09", "a10")) {
+            region.writeStatus("default-" + ready, new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, null, null, null));
+        }
+        assertThat(pages("/api/v1/clusters?phase=Ready&limit=1")).containsExactly(List.of("a02"), List.of("a09"), List.of("a10"));
+        assertThat(pages("/api/v1/clusters?phase=Ready&limit=2")).containsExactly(List.of("a02", "a09"), List.of("a10"));
+        assertThat(pages("/api/v1/clusters?phase=Pending&limit=3")).containsExactly(List.of("a01", "a03", "a04"),
+                List.of("a05", "a06", "a07"), List.of("a08", "a11"));
+        assertThat(pages("/api/v1/clusters?phase=Failed&limit=1")).containsExactly(List.of());
+        assertThat(pages("/api/v1/clusters?limit=4")).flatMap(page -> page).containsExactlyElementsOf(all);
+    }
+
+    /** Every page of a listing, following next until there is none. */
+    private List<List<String>> pages(String first) {
+        List<List<String>> pages = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = api.admin.get(first + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            pages.add(names(page));
+            cursor = page.hasNonNull("next") ? page.path("next").asText() : null;
+        } while (cursor != null && pages.size() < 100);
+        return pages;
+    }
+
     @Test
     void healthNeedsNoKeyAndEverythingElseDoes() {
         ApiClient anonymous = api.anonymous();

@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +84,63 @@ class ControlPlaneStoreTest {
             assertThat(store.<Boolean>transaction(tx -> tx.deleteCluster("acme", "orders", 2))).isTrue();
             assertThat(store.<java.util.List<ClusterRecord>>read(tx -> tx.clusters("acme"))).isEmpty();
         }
+    }
+
+    /**
+     * A page of a listing is one query: the organization's clusters by name after the cursor, of one region, starting
+     * with a prefix whose % and _ are letters like any other, at most the limit; another organization's never.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void aPageOfClustersIsReadByNameAfterTheCursorWithItsFilters(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertOrganization(new Organization("beta", T0));
+                for (int i = 0; i < 25; i++) {
+                    String name = "c%02d".formatted(i);
+                    String region = i % 2 == 0 ? "local" : "eu-west";
+                    tx.insertCluster(new ClusterRecord("acme", name, region, "acme-" + name, SPEC, 1, 1, T0, T0));
+                    tx.insertCluster(new ClusterRecord("beta", name, region, "beta-" + name, SPEC, 1, 1, T0, T0));
+                }
+                for (String name : List.of("a_1", "ab1", "a%1", "aa1")) {
+                    tx.insertCluster(new ClusterRecord("acme", name, "wild", name.replace('%', 'p').replace('_', 'u'),
+                            SPEC, 1, 1, T0, T0));
+                }
+                return null;
+            });
+
+            List<String> walked = new ArrayList<>();
+            String after = null;
+            List<ClusterRecord> page;
+            do {
+                String cursor = after;
+                page = store.read(tx -> tx.clusters("acme", cursor, "local", null, 5));
+                assertThat(page).hasSizeLessThanOrEqualTo(5).allSatisfy(c -> {
+                    assertThat(c.organization()).isEqualTo("acme");
+                    assertThat(c.region()).isEqualTo("local");
+                });
+                page.forEach(c -> walked.add(c.name()));
+                after = page.isEmpty() ? null : page.get(page.size() - 1).name();
+            } while (page.size() == 5);
+            assertThat(walked).containsExactly("c00", "c02", "c04", "c06", "c08", "c10", "c12", "c14", "c16", "c18",
+                    "c20", "c22", "c24");
+
+            assertThat(names(store, "c12", null, null, 4)).containsExactly("c13", "c14", "c15", "c16");
+            assertThat(names(store, null, null, "c1", 100)).containsExactly("c10", "c11", "c12", "c13", "c14", "c15",
+                    "c16", "c17", "c18", "c19");
+            assertThat(names(store, "c15", "eu-west", "c1", 100)).containsExactly("c17", "c19");
+            assertThat(names(store, "c24", null, null, 100)).isEmpty();
+            assertThat(names(store, null, "nowhere", null, 100)).isEmpty();
+            assertThat(names(store, null, null, "a_", 100)).as("_ is no wildcard").containsExactly("a_1");
+            assertThat(names(store, null, null, "a%", 100)).as("% is no wildcard").containsExactly("a%1");
+            assertThat(names(store, null, "wild", "a", 100)).containsExactlyInAnyOrder("a_1", "ab1", "a%1", "aa1");
+            assertThat(names(store, null, null, "!", 100)).isEmpty();
+        }
+    }
+
+    private static List<String> names(ControlPlaneStore store, String after, String region, String prefix, int limit) {
+        return store.read(tx -> tx.clusters("acme", after, region, prefix, limit)).stream().map(ClusterRecord::name).toList();
     }
 
     /**
