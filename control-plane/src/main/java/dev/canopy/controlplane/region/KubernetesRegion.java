@@ -59,6 +59,9 @@ public final class KubernetesRegion implements Region, AutoCloseable {
     private final Clock clock;
 
     /** A region that neither feeds replicas in other regions nor hosts replicas of theirs. */
+    /** Set once the control plane asks to be told changes (see {@link #onChange}). */
+    private io.fabric8.kubernetes.client.informers.SharedIndexInformer<DatabaseCluster> informer;
+
     public KubernetesRegion(String name, String namespace, KubernetesClient client) {
         this(name, namespace, client, null, region -> Optional.empty());
     }
@@ -302,8 +305,44 @@ public final class KubernetesRegion implements Region, AutoCloseable {
         }
     }
 
+    /**
+     * Tells changes from an informer on the region's DatabaseClusters: one watch, resumed from its last resource
+     * version after a disconnect (listed again when that version is gone), instead of a list every second. Started
+     * without waiting for its first list: a region whose API server does not answer yet is still listed on schedule,
+     * and shown stale, until it does.
+     */
     @Override
-    public void close() {
+    public synchronized boolean onChange(java.util.function.Consumer<String> changed) {
+        if (informer != null) {
+            informer.stop();
+        }
+        io.fabric8.kubernetes.client.informers.SharedIndexInformer<DatabaseCluster> watching = resources().runnableInformer(0);
+        watching.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(DatabaseCluster cluster) {
+                changed.accept(cluster.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(DatabaseCluster before, DatabaseCluster cluster) {
+                changed.accept(cluster.getMetadata().getName());
+            }
+
+            @Override
+            public void onDelete(DatabaseCluster cluster, boolean finalStateUnknown) {
+                changed.accept(cluster.getMetadata().getName());
+            }
+        });
+        watching.start();
+        informer = watching;
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (informer != null) {
+            informer.stop();
+        }
         client.close();
     }
 

@@ -383,8 +383,11 @@ class KubernetesRegionApiOnMockServerTest {
         assertThat(resource("default-orders")).isNotNull();
 
         // the API server gone: its clusters answer as last read, marked stale since when, and the region is unhealthy
+        // (noticed at its next list: a watched region is listed every 10 s)
         server.destroy();
-        JsonNode stale = awaitCluster(api.admin, "orders", c -> c.hasNonNull("statusStaleSince"));
+        JsonNode stale = await("orders stale through the API").atMost(java.time.Duration.ofSeconds(40))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> api.admin.get("/api/v1/clusters/orders").json(), c -> c.hasNonNull("statusStaleSince"));
         assertThat(stale.path("name").asText()).isEqualTo("orders");
         assertThat(api.admin.get("/api/v1/clusters").json().path("items").get(0).hasNonNull("statusStaleSince")).isTrue();
         JsonNode down = api.admin.get("/api/v1/regions").json().path("items").get(1);
