@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** {@code canopy}: the platform on this machine and the commands that talk to it. */
 @Command(name = "canopy", mixinStandardHelpOptions = true, version = "canopy 0.1.0",
         description = "Canopy: distributed SQL databases as a service, on Kubernetes or on this machine.",
-        subcommands = {UpCommand.class, ClustersCommand.class, KeysCommand.class, RegionsCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, ServeCommand.class, ClustersCommand.class, KeysCommand.class, RegionsCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--data-dir", scope = CommandLine.ScopeType.INHERIT,
