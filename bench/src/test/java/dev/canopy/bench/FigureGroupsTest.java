@@ -13,7 +13,8 @@ class FigureGroupsTest {
     void groupNamesAreDistinct() {
         List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
         assertThat(names).doesNotHaveDuplicates()
-                .containsExactly("provision", "failover", "upgrade", "bluegreen", "scale-out", "backup", "replication", "sql", "control-plane");
+                .containsExactly("provision", "failover", "upgrade", "bluegreen", "scale-out", "backup", "replication", "sql", "security",
+                        "control-plane-kubernetes", "control-plane");
     }
 
     @Test
@@ -32,6 +33,23 @@ class FigureGroupsTest {
         assertThat(figures.getFirst().ratio()).isEqualTo(1.5);
         assertThat(figures.get(1).ratio()).isEqualTo(1.5);
         assertThat(figures.get(2).name()).startsWith("SQL GROUP BY over 100000 rows");
+    }
+
+    @Test
+    void tlsStandsNextToPlainTextForWritesAndReads() {
+        Runs runs = new Runs();
+        for (String query : List.of("write", "point")) {
+            runs.record("security-" + query + "-tls-ops", 850);
+            runs.record("security-" + query + "-plain-ops", 1000);
+            runs.record("security-" + query + "-tls-p99", 4);
+            runs.record("security-" + query + "-plain-p99", 2);
+        }
+        List<Figure> figures = new SecurityBench().figures(runs);
+        assertThat(figures).hasSize(4);
+        assertThat(figures.getFirst().name()).startsWith("SQL write (MERGE by key) over TLS").endsWith("operations per second");
+        assertThat(figures.getFirst().comparison()).isEqualTo("plain text, with authentication");
+        assertThat(figures.getFirst().ratio()).isEqualTo(0.85);
+        assertThat(figures.get(3).ratio()).isEqualTo(2.0);
     }
 
     @Test
