@@ -25,7 +25,7 @@ public final class Bench {
 
     /** Every group, in the order a run measures them and the table lists them. */
     static List<FigureGroup> allGroups() {
-        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new BlueGreenBench(), new ScaleOutBench(), new BackupBench(), new ReplicationBench(), new SqlPathBench(), new SecurityBench(), new KubernetesStatusBench(),
+        return List.of(new ProvisionBench(), new FailoverBench(), new UpgradeBench(), new BlueGreenBench(), new ScaleOutBench(), new BackupBench(), new ReplicationBench(), new SqlPathBench(), new SecurityBench(), new KubernetesStatusBench(), new ControlPlaneFailoverBench(),
                 new ControlPlaneBench());
     }
 

@@ -14,7 +14,7 @@ class FigureGroupsTest {
         List<String> names = Bench.allGroups().stream().map(FigureGroup::name).toList();
         assertThat(names).doesNotHaveDuplicates()
                 .containsExactly("provision", "failover", "upgrade", "bluegreen", "scale-out", "backup", "replication", "sql", "security",
-                        "control-plane-kubernetes", "control-plane");
+                        "control-plane-kubernetes", "control-plane-failover", "control-plane");
     }
 
     @Test
