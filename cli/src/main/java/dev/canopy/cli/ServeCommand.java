@@ -3,7 +3,6 @@ package dev.canopy.cli;
 import dev.canopy.controlplane.ControlPlane;
 import dev.canopy.core.Causes;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
@@ -25,35 +24,26 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port of the API (default ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the API listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
-    String host;
-
-    @Option(names = "--db-url", description = "JDBC URL of the control plane's database, e.g. jdbc:postgresql://db/canopy "
-            + "(user and password from $CANOPY_DB_USER and $CANOPY_DB_PASSWORD, or in the URL); default: H2 in the data directory"
-            + " (one replica only).")
-    String dbUrl;
+    @picocli.CommandLine.Mixin
+    ControlPlaneOptions api;
 
     @Override
     public Integer call() throws InterruptedException {
         Path dataDir = main.dataDir();
-        Optional<String> portTaken = UpCommand.portTaken(host, port);
+        Optional<String> portTaken = api.portTaken();
         if (portTaken.isPresent()) {
-            System.err.println("canopy: cannot listen on " + host + ":" + port + " (" + portTaken.get() + "); another port with --port");
+            System.err.println("canopy: cannot listen on " + api.host + ":" + api.port + " (" + portTaken.get() + "); another port with --port");
             return 1;
         }
         ControlPlane controlPlane;
         try {
-            controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, dbUrl, System.getenv("CANOPY_DB_USER"),
-                    System.getenv("CANOPY_DB_PASSWORD"), host, port), List.of(), Clock.systemUTC());
+            controlPlane = ControlPlane.start(api.settings(dataDir), List.of(), Clock.systemUTC());
         } catch (RuntimeException e) {
-            System.err.println("canopy: cannot start the control plane (API on " + host + ":" + port + ", database "
-                    + (dbUrl == null ? "H2 in " + dataDir : dbUrl) + "): " + Causes.rootMessage(e));
+            System.err.println("canopy: cannot start the control plane (API on " + api.host + ":" + api.port + ", database "
+                    + api.database(dataDir) + "): " + Causes.rootMessage(e));
             return 1;
         }
-        System.out.println("canopy: control plane serving on http://" + host + ":" + controlPlane.port() + "/api/v1 (data directory "
+        System.out.println("canopy: control plane serving on http://" + api.host + ":" + controlPlane.port() + "/api/v1 (data directory "
                 + dataDir + ", log " + dataDir.resolve("platform.log") + ")");
         controlPlane.newAdminKey().ifPresentOrElse(
                 key -> System.out.println("canopy: admin key of organization default, shown this once (also in "

@@ -39,23 +39,16 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "Do not create the demo cluster.")
     boolean noDemo;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port of the API (default ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the API listens on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
-    String host;
-
-    @Option(names = "--db-url", description = "JDBC URL of the control plane's database, e.g. jdbc:postgresql://db/canopy "
-            + "(user and password from $CANOPY_DB_USER and $CANOPY_DB_PASSWORD, or in the URL); default: H2 in the data directory.")
-    String dbUrl;
+    @picocli.CommandLine.Mixin
+    ControlPlaneOptions api;
 
     @Override
     public Integer call() throws InterruptedException {
         Path dataDir = main.dataDir();
-        Optional<String> portTaken = portTaken(host, port);
+        Optional<String> portTaken = api.portTaken();
         if (portTaken.isPresent()) {
             // before anything is made: a start that failed later left a data directory and an admin key never shown
-            System.err.println("canopy: cannot listen on " + host + ":" + port + " (" + portTaken.get() + "); another port"
+            System.err.println("canopy: cannot listen on " + api.host + ":" + api.port + " (" + portTaken.get() + "); another port"
                     + " with --port (or a platform runs there already: one per data directory)");
             return 1;
         }
@@ -82,11 +75,10 @@ final class UpCommand implements Callable<Integer> {
         LocalClusterRegion localRegion = new LocalClusterRegion(store, () -> releases, Platform.users(parts));
         ControlPlane controlPlane;
         try {
-            controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, dbUrl, System.getenv("CANOPY_DB_USER"),
-                    System.getenv("CANOPY_DB_PASSWORD"), host, port), List.of(localRegion), Clock.systemUTC());
+            controlPlane = ControlPlane.start(api.settings(dataDir), List.of(localRegion), Clock.systemUTC());
         } catch (RuntimeException e) {
-            System.err.println("canopy: cannot start the control plane (API on " + host + ":" + port + ", database "
-                    + (dbUrl == null ? "H2 in " + dataDir : dbUrl) + "): " + Causes.rootMessage(e)
+            System.err.println("canopy: cannot start the control plane (API on " + api.host + ":" + api.port + ", database "
+                    + api.database(dataDir) + "): " + Causes.rootMessage(e)
                     + "; another port with --port, another database with --db-url");
             lock.get().close();
             return 1;
@@ -99,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
                     : (demoCreated && cluster.name().equals(DEMO) ? "created: " : "found: ") + Printer.summary(cluster)
                     + "; bringing it up");
         }
-        printApi(controlPlane, host);
+        printApi(controlPlane, api.host);
         LocalRegion region = Platform.localRegion(parts, new Progress(System.out, names) {
             @Override
             public void statusChanged(String cluster, DatabaseClusterStatus before, DatabaseClusterStatus after) {
