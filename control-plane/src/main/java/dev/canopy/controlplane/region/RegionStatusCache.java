@@ -6,30 +6,42 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What each region holds, kept in memory so that answering the API never waits on a region: each region is listed in
- * the background (one call for all its clusters) and, where it tells changes ({@link Region#onChange}), a changed
- * cluster is read again on its next read. A region that stops answering keeps its last list, marked stale since its
- * first failed read, rather than failing every answer; it catches up on the next list that succeeds. Only a region
- * never read yet is asked on a request (and its failure is then the request's).
+ * What each region holds, kept in memory so that answering the API never waits on a region: a read is one map lookup.
+ * The cache's own threads keep it: each region is listed in the background (one call for all its clusters), and where
+ * a region tells its changes ({@link Region#onChange}) the changed cluster is read at once by the cache's reader
+ * thread. A change this control plane makes is read back on the writing request's thread ({@link #changed}), so the
+ * writer reads its own write. A region that stops answering, or has not been read yet, keeps its last list, marked
+ * stale since then, rather than failing any answer; it catches up on the next list that succeeds.
  */
 public final class RegionStatusCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegionStatusCache.class);
+    private static final String NOT_READ_YET = "not read yet";
 
     private final Regions regions;
     private final Clock clock;
     private final Duration pushedEvery;
     private final Duration polledEvery;
     private final Map<String, Snapshot> byRegion = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("canopy-region-status").daemon().factory());
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("canopy-region-status").daemon().factory());
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("canopy-region-changes").daemon().factory());
+    private final AtomicBoolean readScheduled = new AtomicBoolean();
+    /** Orders what is known: a list started before a cluster was read again must not put the older state back. */
+    private final AtomicLong sequence = new AtomicLong();
 
     /**
      * @param pushedEvery how often a region that tells its changes is listed again anyway (what it does not tell: a
@@ -43,44 +55,48 @@ public final class RegionStatusCache implements AutoCloseable {
         this.polledEvery = polledEvery;
     }
 
+    /** Lists every region known now once, before the first answer, then keeps them in the background. */
     public RegionStatusCache start() {
+        for (Region region : regions.all()) {
+            refresh(region, snapshot(region.name()));
+        }
         refresher.scheduleWithFixedDelay(this::refreshDue, 0, Math.max(50, Math.min(pushedEvery.toMillis(), polledEvery.toMillis()) / 2),
                 TimeUnit.MILLISECONDS);
         return this;
     }
 
-    /** One region's clusters as last listed, and what changed since. */
+    /** A cluster as known, and when it became so in this cache's order. */
+    private record Known(RegionCluster cluster, long sequence) {
+    }
+
+    /** One region's clusters as last listed or read, and what is to be read again. */
     private static final class Snapshot {
         final boolean pushes;
-        final Map<String, RegionCluster> clusters = new ConcurrentHashMap<>();
-        final Set<String> changed = ConcurrentHashMap.newKeySet();
+        final Map<String, Known> clusters = new ConcurrentHashMap<>();
+        /** Told changed, or asked for while not in the last list: the reader reads them. */
+        final Set<String> toRead = ConcurrentHashMap.newKeySet();
+        /** Read since the last list and not in the region: not read again until the next list. */
+        final Set<String> absent = ConcurrentHashMap.newKeySet();
         volatile Instant listedAt;
         volatile Instant staleSince;
         volatile String staleReason;
 
-        Snapshot(boolean pushes) {
+        Snapshot(boolean pushes, Instant created) {
             this.pushes = pushes;
+            this.staleSince = created;
+            this.staleReason = NOT_READ_YET;
         }
     }
 
-    /**
-     * The cluster as the region last told it; empty when the region does not have it.
-     *
-     * @throws RegionUnavailableException when the region was never read and does not answer now
-     */
+    /** The cluster as the region last told it; empty when the region does not have it, or has not told it yet. */
     public Optional<RegionCluster> get(String region, String nameInRegion) {
         Snapshot snapshot = snapshot(region);
-        if (snapshot.changed.remove(nameInRegion) || (!snapshot.clusters.containsKey(nameInRegion) && snapshot.staleSince == null)) {
-            // told it changed, or not there at the last list (made since): read it now, once
-            try {
-                Optional<RegionCluster> now = regions.of(region).get(nameInRegion);
-                now.ifPresentOrElse(c -> snapshot.clusters.put(nameInRegion, c), () -> snapshot.clusters.remove(nameInRegion));
-                return now;
-            } catch (RegionUnavailableException e) {
-                markStale(region, snapshot, e);
-            }
+        Known known = snapshot.clusters.get(nameInRegion);
+        if (known == null && snapshot.listedAt != null && !snapshot.absent.contains(nameInRegion)) {
+            // made since the last list, by another replica or straight in the region: the reader fetches it
+            readLater(snapshot, nameInRegion);
         }
-        return Optional.ofNullable(snapshot.clusters.get(nameInRegion));
+        return known == null ? Optional.empty() : Optional.of(known.cluster());
     }
 
     /** Since when the region's clusters are as last read, not as they are; empty while it answers. */
@@ -89,11 +105,16 @@ public final class RegionStatusCache implements AutoCloseable {
         return snapshot == null ? Optional.empty() : Optional.ofNullable(snapshot.staleSince);
     }
 
-    /** Read the cluster again on its next read: this control plane changed it. */
+    /**
+     * This control plane just changed the cluster: read it again now, on the calling (writing) thread, so that the
+     * answer to the change and every read after it show it. A region that does not answer leaves the last state, stale.
+     */
     public void changed(String region, String nameInRegion) {
-        Snapshot snapshot = byRegion.get(region);
-        if (snapshot != null) {
-            snapshot.changed.add(nameInRegion);
+        Snapshot snapshot = snapshot(region);
+        try {
+            read(regions.of(region), snapshot, nameInRegion);
+        } catch (RuntimeException e) {
+            markStale(region, snapshot, e);
         }
     }
 
@@ -109,52 +130,106 @@ public final class RegionStatusCache implements AutoCloseable {
                 Snapshot made = new Snapshot(of.onChange(name -> {
                     Snapshot told = byRegion.get(region);
                     if (told != null) {
-                        told.changed.add(name);
+                        readLater(told, name);
                     }
-                }));
-                // the first list on the request's thread: a region that does not answer fails it, as nothing is known yet
-                list(of, made);
+                }), clock.instant());
                 byRegion.put(region, made);
                 snapshot = made;
+                // listed by the refresher, never on a request's thread: until then the region shows as not read yet
+                if (!refresher.isShutdown()) {
+                    refresher.execute(this::refreshDue);
+                }
             }
             return snapshot;
         }
     }
 
+    private void readLater(Snapshot snapshot, String name) {
+        snapshot.toRead.add(name);
+        if (readScheduled.compareAndSet(false, true)) {
+            try {
+                reader.execute(this::readTold);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                readScheduled.set(false);
+            }
+        }
+    }
+
+    /** The reader thread: reads every cluster told changed, until none is left. */
+    private void readTold() {
+        readScheduled.set(false);
+        for (Map.Entry<String, Snapshot> entry : byRegion.entrySet()) {
+            Snapshot snapshot = entry.getValue();
+            for (String name : Set.copyOf(snapshot.toRead)) {
+                snapshot.toRead.remove(name);
+                Optional<Region> region = regions.find(entry.getKey());
+                if (region.isEmpty()) {
+                    break;
+                }
+                try {
+                    read(region.get(), snapshot, name);
+                } catch (RuntimeException e) {
+                    // the next list catches up
+                    markStale(entry.getKey(), snapshot, e);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void read(Region region, Snapshot snapshot, String name) {
+        long at = sequence.incrementAndGet();
+        Optional<RegionCluster> now = region.get(name);
+        if (now.isPresent()) {
+            snapshot.absent.remove(name);
+            snapshot.clusters.merge(name, new Known(now.get(), at), RegionStatusCache::newer);
+        } else {
+            snapshot.absent.add(name);
+            snapshot.clusters.computeIfPresent(name, (n, known) -> known.sequence() > at ? known : null);
+        }
+    }
+
+    private static Known newer(Known held, Known read) {
+        return held.sequence() > read.sequence() ? held : read;
+    }
+
     private void refreshDue() {
         Instant now = clock.instant();
         for (Region region : regions.all()) {
-            Snapshot snapshot = byRegion.get(region.name());
-            if (snapshot == null) {
-                continue;
-            }
+            Snapshot snapshot = snapshot(region.name());
             Duration every = snapshot.pushes ? pushedEvery : polledEvery;
             if (snapshot.listedAt != null && snapshot.listedAt.plus(every).isAfter(now)) {
                 continue;
             }
-            try {
-                list(region, snapshot);
-            } catch (RegionUnavailableException e) {
-                markStale(region.name(), snapshot, e);
-            } catch (RuntimeException e) {
-                LOG.warn("region {}: listing its clusters failed: {}", region.name(), e.toString());
-                markStale(region.name(), snapshot, e);
-            }
+            refresh(region, snapshot);
         }
         // regions removed from the platform are forgotten
         byRegion.keySet().removeIf(name -> regions.find(name).isEmpty());
     }
 
-    private void list(Region region, Snapshot snapshot) {
-        Instant at = clock.instant();
-        Map<String, RegionCluster> listed = new ConcurrentHashMap<>();
-        for (RegionCluster cluster : region.list()) {
-            listed.put(cluster.name(), cluster);
+    private void refresh(Region region, Snapshot snapshot) {
+        try {
+            list(region, snapshot);
+        } catch (RegionUnavailableException e) {
+            markStale(region.name(), snapshot, e);
+        } catch (RuntimeException e) {
+            LOG.warn("region {}: listing its clusters failed: {}", region.name(), e.toString());
+            markStale(region.name(), snapshot, e);
         }
-        snapshot.clusters.keySet().retainAll(listed.keySet());
-        snapshot.clusters.putAll(listed);
-        snapshot.listedAt = at;
-        if (snapshot.staleSince != null) {
+    }
+
+    private void list(Region region, Snapshot snapshot) {
+        long at = sequence.incrementAndGet();
+        Map<String, Known> listed = new HashMap<>();
+        for (RegionCluster cluster : region.list()) {
+            listed.put(cluster.name(), new Known(cluster, at));
+        }
+        // what was read after this list began is newer than the list: kept as read
+        snapshot.clusters.entrySet().removeIf(e -> !listed.containsKey(e.getKey()) && e.getValue().sequence() < at);
+        listed.forEach((name, known) -> snapshot.clusters.merge(name, known, RegionStatusCache::newer));
+        snapshot.absent.clear();
+        snapshot.listedAt = clock.instant();
+        if (snapshot.staleSince != null && !NOT_READ_YET.equals(snapshot.staleReason)) {
             LOG.info("region {} answers again: its clusters are as it tells them (stale since {})", region.name(), snapshot.staleSince);
         }
         snapshot.staleSince = null;
@@ -162,10 +237,13 @@ public final class RegionStatusCache implements AutoCloseable {
     }
 
     private void markStale(String region, Snapshot snapshot, RuntimeException e) {
-        if (snapshot.staleSince == null) {
-            snapshot.staleSince = clock.instant();
+        if (snapshot.staleSince == null || NOT_READ_YET.equals(snapshot.staleReason)) {
+            if (snapshot.staleSince == null) {
+                snapshot.staleSince = clock.instant();
+            }
             snapshot.staleReason = e.getMessage();
-            LOG.warn("region {} does not answer: its clusters are shown as last read, stale from now on: {}", region, e.getMessage());
+            LOG.warn("region {} does not answer: its clusters are shown as last read, stale since {}: {}", region,
+                    snapshot.staleSince, e.getMessage());
         }
         snapshot.listedAt = clock.instant();
     }
@@ -173,5 +251,6 @@ public final class RegionStatusCache implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        reader.shutdownNow();
     }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The cache in front of the regions: what answers read, how it learns changes, and what it shows when a region is down. */
@@ -98,13 +97,13 @@ class RegionStatusCacheTest {
     }
 
     @Test
-    void aChangeTheRegionTellsIsReadOnceAndEverythingElseComesFromMemory() {
+    void aChangeTheRegionTellsIsReadOnceByTheCacheAndEveryAnswerComesFromMemory() {
         FakeRegion fake = new FakeRegion("local", List.of("2.17.0"));
         CountingRegion region = new CountingRegion(fake);
-        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10));
         fake.apply("orders", SPEC);
+        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
 
-        assertThat(cache.get("local", "orders")).isPresent();
+        assertThat(cache.get("local", "orders")).as("listed at start").isPresent();
         int afterFirst = region.reads.get();
         for (int i = 0; i < 100; i++) {
             assertThat(cache.get("local", "orders").orElseThrow().status()).isNull();
@@ -112,10 +111,55 @@ class RegionStatusCacheTest {
         assertThat(region.reads.get()).as("100 answers, no read of the region").isEqualTo(afterFirst);
 
         fake.writeStatus("orders", new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, null, null, null));
+        await("the told change read").atMost(Duration.ofSeconds(5))
+                .until(() -> cache.get("local", "orders").orElseThrow().status() != null);
         assertThat(cache.get("local", "orders").orElseThrow().status().phase()).isEqualTo(Phase.Ready);
         assertThat(region.reads.get()).as("the told change read once").isEqualTo(afterFirst + 1);
         cache.get("local", "orders");
         assertThat(region.reads.get()).isEqualTo(afterFirst + 1);
+    }
+
+    @Test
+    void aChangeThisControlPlaneMakesIsReadBackAtOnceForItsWriter() {
+        FakeRegion fake = new FakeRegion("eu", List.of("2.17.0"));
+        CountingRegion region = new CountingRegion(fake) {
+            @Override
+            public boolean onChange(java.util.function.Consumer<String> changed) {
+                return false;
+            }
+        };
+        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
+        assertThat(cache.get("eu", "orders")).isEmpty();
+
+        fake.apply("orders", SPEC);
+        cache.changed("eu", "orders");
+        assertThat(cache.get("eu", "orders")).as("the writer reads its own write").isPresent();
+
+        fake.delete("orders");
+        cache.changed("eu", "orders");
+        assertThat(cache.get("eu", "orders").orElseThrow().deleting()).isTrue();
+    }
+
+    @Test
+    void aClusterMadeElsewhereSinceTheLastListIsFetchedInTheBackground() {
+        FakeRegion fake = new FakeRegion("eu", List.of("2.17.0"));
+        CountingRegion region = new CountingRegion(fake) {
+            @Override
+            public boolean onChange(java.util.function.Consumer<String> changed) {
+                return false;
+            }
+        };
+        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
+        fake.apply("orders", SPEC);
+        assertThat(cache.get("eu", "orders")).as("not read on the request's thread").isEmpty();
+        await("fetched by the cache").atMost(Duration.ofSeconds(5)).until(() -> cache.get("eu", "orders").isPresent());
+
+        int reads = region.reads.get();
+        for (int i = 0; i < 50; i++) {
+            assertThat(cache.get("eu", "missing")).isEmpty();
+        }
+        await("the missing one read").atMost(Duration.ofSeconds(5)).until(() -> region.reads.get() > reads);
+        assertThat(region.reads.get()).as("a missing cluster is read once until the next list").isLessThanOrEqualTo(reads + 2);
     }
 
     @Test
@@ -145,11 +189,11 @@ class RegionStatusCacheTest {
     }
 
     @Test
-    void aRegionNeverReadThatDoesNotAnswerFailsTheRead() {
+    void aRegionNeverReadThatDoesNotAnswerShowsItsClustersStaleInsteadOfFailing() {
         CountingRegion region = new CountingRegion(new FakeRegion("eu", List.of("2.17.0")));
         region.down = true;
-        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10));
-        assertThatThrownBy(() -> cache.get("eu", "orders")).isInstanceOf(RegionUnavailableException.class)
-                .hasMessageContaining("does not answer");
+        cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
+        assertThat(cache.get("eu", "orders")).isEmpty();
+        assertThat(cache.staleSince("eu")).isPresent();
     }
 }
