@@ -39,7 +39,9 @@ final class BenchRegion implements AutoCloseable {
 
     /** How the region's clusters take clients: the figures compare the engine's paths, so most run without either. */
     enum Security {
-        NONE, AUTHENTICATION, AUTHENTICATION_AND_TLS
+        NONE, AUTHENTICATION, AUTHENTICATION_AND_TLS,
+        /** TLS to clients only, the nodes talking to each other in plain text: what node-to-node TLS costs. */
+        AUTHENTICATION_AND_CLIENT_TLS
     }
 
     BenchRegion(Path dataDir) {
@@ -58,6 +60,8 @@ final class BenchRegion implements AutoCloseable {
             case AUTHENTICATION -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
             case AUTHENTICATION_AND_TLS -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker,
                     store::tlsDirectory, store::tlsMarker));
+            case AUTHENTICATION_AND_CLIENT_TLS -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile,
+                    store::authenticationMarker, store::tlsDirectory, store::tlsMarker, java.time.Clock.systemUTC(), false));
         };
         runtime = new LocalRuntime(dataDir, ReleaseCatalog.fromSystemProperties(), "127.0.0.1", Duration.ofSeconds(20));
         region = new LocalRegion(store, runtime, engine, new RegionListener() {

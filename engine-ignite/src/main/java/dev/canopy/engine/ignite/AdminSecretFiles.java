@@ -28,12 +28,14 @@ public final class AdminSecretFiles implements ClusterCredentials {
     private final Function<String, Path> tlsOf;
     private final Function<String, Path> tlsMarkerOf;
     private final java.time.Clock clock;
+    private final boolean encryptNodes;
     /**
      * What was read or decided, by deployment: every engine call and every node's launch asks, and neither a kept
      * secret nor a decision ever changes while its file is there (checked, as a deployment's files go with it).
      */
     private final Map<String, Credentials> secrets = new ConcurrentHashMap<>();
     private final Map<String, ClientTls> encrypted = new ConcurrentHashMap<>();
+    private static final String NODE_TLS_MARKER = "tls-nodes";
 
     /**
      * @param fileOf   where the secret of a deployment is kept
@@ -57,7 +59,18 @@ public final class AdminSecretFiles implements ClusterCredentials {
     /** @param clock when the nodes' certificate is due for renewal (see {@link ClusterCertificates#renewedIfExpiring}) */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
                             Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock) {
+        this(fileOf, markerOf, tlsOf, tlsMarkerOf, clock, true);
+    }
+
+    /**
+     * @param encryptNodes whether fresh deployments with TLS also encrypt node-to-node traffic (see
+     *                     {@link ClusterCredentials#nodeTls}); off only to measure what it costs
+     */
+    public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
+                            Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock,
+                            boolean encryptNodes) {
         this.clock = clock;
+        this.encryptNodes = encryptNodes;
         this.fileOf = fileOf;
         this.markerOf = markerOf;
         this.tlsOf = tlsOf;
@@ -114,6 +127,28 @@ public final class AdminSecretFiles implements ClusterCredentials {
             return Optional.of(tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark " + deployment + " as serving clients over TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Beside the deployment's client TLS marker: {@code tls-nodes}. */
+    @Override
+    public synchronized boolean nodeTls(String deployment, boolean fresh) {
+        if (tlsOf == null) {
+            return false;
+        }
+        Path marker = tlsMarkerOf.apply(deployment).resolveSibling(NODE_TLS_MARKER);
+        if (Files.exists(marker)) {
+            return true;
+        }
+        // a certificate from before node-to-node TLS (shared with a blue/green's other deployment) cannot serve it
+        if (!fresh || !encryptNodes || tls(deployment, true).filter(t -> t.nodeCertificate().clientAuth()).isEmpty()) {
+            return false;
+        }
+        try {
+            Files.writeString(marker, "this deployment's nodes talk to each other over TLS\n");
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark " + deployment + " as encrypting node-to-node traffic: " + e.getMessage(), e);
         }
     }
 

@@ -22,8 +22,10 @@ public record ClientTls(Path keyStore, String keyStorePassword, Path trustStore,
     /**
      * The certificate the nodes serve: a node started before it was renewed serves the previous one, so its serial is a
      * reason to restart (see {@link IgniteEngine#fingerprint}).
+     *
+     * @param clientAuth whether it may also serve a node connecting to another (node-to-node TLS needs it)
      */
-    public record NodeCertificate(String serial, java.time.Instant notAfter) {
+    public record NodeCertificate(String serial, java.time.Instant notAfter, boolean clientAuth) {
     }
 
     public static final String STORE_TYPE = "PKCS12";

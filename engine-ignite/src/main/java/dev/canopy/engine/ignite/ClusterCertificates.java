@@ -87,7 +87,9 @@ public final class ClusterCertificates {
         passwords.load(new StringReader(Files.readString(dir.resolve(PASSWORDS))));
         return new ClientTls(dir.resolve(NODE_STORE), passwords.getProperty("node"), dir.resolve(TRUST_STORE),
                 passwords.getProperty("trust"), dir.resolve(CA_CERTIFICATE), new ClientTls.NodeCertificate(
-                passwords.getProperty("nodeSerial"), Instant.parse(passwords.getProperty("nodeNotAfter"))));
+                passwords.getProperty("nodeSerial"), Instant.parse(passwords.getProperty("nodeNotAfter")),
+                // certificates issued before nodes spoke TLS to each other serve servers only
+                Boolean.parseBoolean(passwords.getProperty("nodeClientAuth", "false"))));
     }
 
     /**
@@ -173,7 +175,9 @@ public final class ClusterCertificates {
                 new X500Name("CN=" + rdnText(cluster)), nodeKeys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        // a node is also the client of the node it connects to (discovery, communication)
+                        new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
                 .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCertificate))
                 // local nodes listen on the loopback address: clients that check names find them there
                 .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
@@ -187,6 +191,7 @@ public final class ClusterCertificates {
         passwords.setProperty("trust", trustPassword);
         passwords.setProperty("nodeSerial", node.getSerialNumber().toString(16));
         passwords.setProperty("nodeNotAfter", node.getNotAfter().toInstant().toString());
+        passwords.setProperty("nodeClientAuth", "true");
         StringWriter text = new StringWriter();
         passwords.store(text, "the passwords of this cluster's key store and trust store, and the nodes' certificate");
         Path file = dir.resolve(PASSWORDS);

@@ -54,4 +54,13 @@ public interface ClusterCredentials {
     default java.util.Optional<ClientTls> tls(String deployment, boolean fresh) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Whether the deployment's nodes also talk to each other over TLS (discovery and communication), with the
+     * certificate and authority of {@link #tls}: a node without them cannot join. Decided like {@link #authentication},
+     * once on a fresh deployment and kept, as nodes of one cluster must all speak TLS or none.
+     */
+    default boolean nodeTls(String deployment, boolean fresh) {
+        return false;
+    }
 }

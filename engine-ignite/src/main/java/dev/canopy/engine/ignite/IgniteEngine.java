@@ -123,10 +123,12 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     private Security security(Topology topology) {
         boolean fresh = !topology.leaves().isEmpty() && topology.leaves().stream()
                 .noneMatch(leaf -> Files.exists(Path.of(leaf.workDirectory()).resolve(IGNITE_STORAGE)));
-        return new Security(credentials.authentication(topology.cluster(), fresh), credentials.tls(topology.cluster(), fresh));
+        Optional<ClientTls> tls = credentials.tls(topology.cluster(), fresh);
+        return new Security(credentials.authentication(topology.cluster(), fresh), tls,
+                tls.isPresent() && credentials.nodeTls(topology.cluster(), fresh));
     }
 
-    private record Security(boolean authentication, Optional<ClientTls> tls) {
+    private record Security(boolean authentication, Optional<ClientTls> tls, boolean nodeTls) {
     }
 
     /** The platform's login to the deployment as it runs: none without authentication, over TLS where it serves it. */
@@ -145,7 +147,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
         Security security = security(topology);
-        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, security.authentication(), security.tls());
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, security.authentication(), security.tls(),
+                security.nodeTls());
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
         List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
         if (healthEndpoint && !node.isLeaf()) {

@@ -49,6 +49,18 @@ public final class NodeConfigRenderer {
      */
     public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication,
                                 java.util.Optional<ClientTls> tls) {
+        return render(topology, node, sizing, healthEndpoint, authentication, tls, false);
+    }
+
+    /**
+     * @param nodeTls whether the node also talks to the others over TLS (discovery, communication), with {@code tls}'s
+     *                key and authority: every node of a cluster must agree, as a plain-text node cannot join
+     */
+    public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication,
+                                java.util.Optional<ClientTls> tls, boolean nodeTls) {
+        if (nodeTls && tls.isEmpty()) {
+            throw new IllegalArgumentException("node-to-node TLS needs the cluster's certificates");
+        }
         NodePlacement self = topology.placement(node)
                 .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
         DatabaseClusterSpec spec = topology.spec();
@@ -73,6 +85,10 @@ public final class NodeConfigRenderer {
             property(xml, "authenticationEnabled", "true");
         }
         property(xml, "failureDetectionTimeout", config.getOrDefault("failureDetectionTimeoutMs", "10000"));
+        if (nodeTls) {
+            // the node's own factory: discovery and communication use it, the client listener keeps its own below
+            xml.append("    <property name=\"sslContextFactory\">\n").append(sslContextFactory(tls.get(), 6)).append("    </property>\n");
+        }
         xml.append("    <property name=\"userAttributes\"><map>\n");
         xml.append("      <entry key=\"").append(CLUSTER_ATTRIBUTE).append("\" value=\"").append(xmlText(topology.cluster())).append("\"/>\n");
         if (node.isLeaf()) {
@@ -114,17 +130,7 @@ public final class NodeConfigRenderer {
                             <property name="sslClientAuth" value="false"/>
                             <property name="useIgniteSslContextFactory" value="false"/>
                             <property name="sslContextFactory">
-                              <bean class="org.apache.ignite.ssl.SslContextFactory">
-                                <property name="keyStoreFilePath" value="%s"/>
-                                <property name="keyStorePassword" value="%s"/>
-                                <property name="keyStoreType" value="%s"/>
-                                <property name="trustStoreFilePath" value="%s"/>
-                                <property name="trustStorePassword" value="%s"/>
-                                <property name="trustStoreType" value="%s"/>
-                              </bean>
-                            </property>
-                """.formatted(xmlText(t.keyStore().toString()), xmlText(t.keyStorePassword()), ClientTls.STORE_TYPE,
-                xmlText(t.trustStore().toString()), xmlText(t.trustStorePassword()), ClientTls.STORE_TYPE)));
+                """ + sslContextFactory(t, 14) + "            </property>\n"));
         xml.append("""
                       </bean>
                     </property>
@@ -178,6 +184,21 @@ public final class NodeConfigRenderer {
         xml.append(template(spec.redundancyLevel()));
         xml.append("  </bean>\n</beans>\n");
         return xml.toString();
+    }
+
+    /** Ignite's factory over the cluster's key store and trust store, each line indented by {@code indent} spaces. */
+    private static String sslContextFactory(ClientTls t, int indent) {
+        return """
+                <bean class="org.apache.ignite.ssl.SslContextFactory">
+                  <property name="keyStoreFilePath" value="%s"/>
+                  <property name="keyStorePassword" value="%s"/>
+                  <property name="keyStoreType" value="%s"/>
+                  <property name="trustStoreFilePath" value="%s"/>
+                  <property name="trustStorePassword" value="%s"/>
+                  <property name="trustStoreType" value="%s"/>
+                </bean>
+                """.formatted(xmlText(t.keyStore().toString()), xmlText(t.keyStorePassword()), ClientTls.STORE_TYPE,
+                xmlText(t.trustStore().toString()), xmlText(t.trustStorePassword()), ClientTls.STORE_TYPE).indent(indent);
     }
 
     /** A leaf's write-ahead log, sized to its storage: its 10 preallocated segments, and the most its archive keeps. */

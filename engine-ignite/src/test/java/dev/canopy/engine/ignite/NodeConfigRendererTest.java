@@ -239,4 +239,30 @@ class NodeConfigRendererTest {
         assertThat(engineAt.apply(java.time.Clock.systemUTC()).render(topology, NodeId.leaf(1, 0)).fingerprint())
                 .as("the renewed one is kept").isEqualTo(renewed.fingerprint());
     }
+
+    @Test
+    void aFreshDeploymentsNodesTalkOverTlsAndOneFromBeforeKeepsPlainText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        AdminSecretFiles files = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),
+                d -> dir.resolve(d + "/tls"), d -> dir.resolve(d + "/tls-only"));
+        assertThat(files.tls("fresh", true)).isPresent();
+        assertThat(files.nodeTls("fresh", true)).as("decided on a fresh deployment").isTrue();
+        assertThat(files.nodeTls("fresh", false)).as("and kept").isTrue();
+        Topology topology = topology(2, Map.of(), 1);
+        NodeLaunch launch = IgniteEngine.local(files).render(topology, NodeId.leaf(1, 0));
+        assertThat(launch.files().get(IgniteEngine.CONFIG_FILE)).as("the node's own TLS, beside the client listener's")
+                .containsPattern("(?s)<property name=\"sslContextFactory\">.*<property name=\"discoverySpi\">");
+        parse(launch.files().get(IgniteEngine.CONFIG_FILE));
+
+        assertThat(files.tls("running", true)).isPresent();
+        assertThat(files.nodeTls("running", false)).as("a deployment running without it keeps without it").isFalse();
+
+        // certificates from before node-to-node TLS, shared with the new deployment of a blue/green upgrade
+        java.nio.file.Path stores = dir.resolve("old/tls/stores.properties");
+        assertThat(files.tls("old", false)).isEmpty();
+        ClusterCertificates.keptIn(dir.resolve("old/tls"), "old");
+        java.nio.file.Files.writeString(stores, java.nio.file.Files.readString(stores).replace("nodeClientAuth=true", ""));
+        assertThat(files.nodeTls("old", true)).as("a certificate that serves servers only").isFalse();
+        assertThat(files.tls("old", true)).as("clients still over TLS").isPresent();
+    }
 }
