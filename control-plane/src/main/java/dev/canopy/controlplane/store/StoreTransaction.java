@@ -8,6 +8,7 @@ import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.controlplane.secrets.SecretBox;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** The store's reads and writes on one connection (one transaction when opened by {@link ControlPlaneStore#transaction}). */
 public final class StoreTransaction {
@@ -83,7 +85,7 @@ public final class StoreTransaction {
      * @throws BusyException when a cluster of it was stored meanwhile, which the database refuses to leave orphaned
      */
     public boolean deleteOrganization(String name) {
-        for (String table : List.of("idempotency_keys", "api_keys", "operations", "cluster_events")) {
+        for (String table : List.of("idempotency_keys", "api_keys", "operations", "cluster_events", "telemetry_samples")) {
             handle.createUpdate("DELETE FROM " + table + " WHERE organization = :org").bind("org", name).execute();
         }
         try {
@@ -217,10 +219,22 @@ public final class StoreTransaction {
                 .bind("generation", generation).bind("org", organization).bind("name", name).execute();
     }
 
+    /** Deletes the record, with its telemetry samples, if it is still at {@code expectedVersion}. */
     public boolean deleteCluster(String organization, String name, long expectedVersion) {
-        return handle.createUpdate("""
+        boolean deleted = handle.createUpdate("""
                         DELETE FROM clusters WHERE organization = :org AND name = :name AND resource_version = :expected""")
                 .bind("org", organization).bind("name", name).bind("expected", expectedVersion).execute() == 1;
+        if (deleted) {
+            handle.createUpdate("DELETE FROM telemetry_samples WHERE organization = :org AND cluster = :name")
+                    .bind("org", organization).bind("name", name).execute();
+        }
+        return deleted;
+    }
+
+    /** Every cluster record's name, of every organization: no spec read. */
+    public List<ClusterName> clusterNames() {
+        return handle.createQuery("SELECT organization, name FROM clusters")
+                .map((rs, ctx) -> new ClusterName(rs.getString("organization"), rs.getString("name"))).list();
     }
 
     public List<ClusterRecord> clustersInRegion(String region) {
@@ -361,6 +375,46 @@ public final class StoreTransaction {
             query.bind("cluster", cluster);
         }
         return query.map(OPERATION).list();
+    }
+
+    // telemetry samples
+
+    /**
+     * Appends the samples in the given order, each only while its cluster has a record: a sample taken as its cluster
+     * was deleted would otherwise outlive it, and show in the telemetry of the next cluster of that name. Returns how
+     * many were written.
+     */
+    public int appendTelemetry(List<StoredSample> samples) {
+        if (samples.isEmpty()) {
+            return 0;
+        }
+        // the casts: PostgreSQL gives a parameter in a SELECT list no type of its own, and would not store it as a time
+        PreparedBatch batch = handle.prepareBatch("""
+                INSERT INTO telemetry_samples (organization, cluster, sampled_at, sample)
+                SELECT organization, name, CAST(:at AS TIMESTAMP WITH TIME ZONE), CAST(:sample AS VARCHAR) FROM clusters
+                WHERE organization = :org AND name = :cluster""");
+        for (StoredSample sample : samples) {
+            batch.bind("org", sample.organization()).bind("cluster", sample.cluster())
+                    .bind("at", timestamp(sample.sampledAt())).bind("sample", sample.json()).add();
+        }
+        return IntStream.of(batch.execute()).sum();
+    }
+
+    /** The samples written after the one of id {@code afterId}, in the order they were written; at most {@code limit}. */
+    public List<StoredSample> telemetryAfter(long afterId, int limit) {
+        return handle.createQuery("SELECT * FROM telemetry_samples WHERE id > :after ORDER BY id LIMIT :limit")
+                .bind("after", afterId).bind("limit", limit)
+                .map((rs, ctx) -> new StoredSample(rs.getLong("id"), rs.getString("organization"), rs.getString("cluster"),
+                        instant(rs.getTimestamp("sampled_at")), rs.getString("sample")))
+                .list();
+    }
+
+    /** Deletes at most {@code limit} of the samples taken before {@code before}, the oldest first; how many it deleted. */
+    public int deleteTelemetryBefore(Instant before, int limit) {
+        return handle.createUpdate("""
+                        DELETE FROM telemetry_samples WHERE id IN (
+                            SELECT id FROM telemetry_samples WHERE sampled_at < :before ORDER BY sampled_at LIMIT :limit)""")
+                .bind("before", timestamp(before)).bind("limit", limit).execute();
     }
 
     private static String truncate(String text) {

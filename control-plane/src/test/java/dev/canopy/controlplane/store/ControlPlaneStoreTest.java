@@ -448,6 +448,49 @@ class ControlPlaneStoreTest {
         assertThat(rawKubeconfig(fresh, "eu-west")).startsWith("sealed:v1:").doesNotContain("s3cr3t");
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabases.class)
+    void telemetrySamplesAreReadInTheOrderWrittenDeletedOldestFirstAndGoWithTheirCluster(TestDatabases database) {
+        try (ControlPlaneStore store = database.open()) {
+            store.transaction(tx -> {
+                tx.insertOrganization(new Organization("acme", T0));
+                tx.insertCluster(new ClusterRecord("acme", "orders", "local", "acme-orders", SPEC, 1, 1, T0, T0));
+                tx.insertCluster(new ClusterRecord("acme", "users", "local", "acme-users", SPEC, 1, 1, T0, T0));
+                return null;
+            });
+            assertThat(store.<List<ClusterName>>read(StoreTransaction::clusterNames))
+                    .containsExactlyInAnyOrder(new ClusterName("acme", "orders"), new ClusterName("acme", "users"));
+
+            // "gone" has no record: its sample is not written
+            int written = store.transaction(tx -> tx.appendTelemetry(List.of(sample("users", 0), sample("orders", 0),
+                    sample("gone", 1), sample("orders", 1), sample("orders", 5))));
+            assertThat(written).isEqualTo(4);
+            List<StoredSample> all = store.read(tx -> tx.telemetryAfter(0, 100));
+            assertThat(all).extracting(s -> s.cluster() + "@" + (s.sampledAt().getEpochSecond() - T0.getEpochSecond()))
+                    .containsExactly("users@0", "orders@0", "orders@1", "orders@5");
+            assertThat(all).extracting(StoredSample::id).isSorted().doesNotHaveDuplicates();
+            assertThat(all.getFirst().json()).isEqualTo(sample("users", 0).json());
+            assertThat(all.getFirst().organization()).isEqualTo("acme");
+            assertThat(store.<List<StoredSample>>read(tx -> tx.telemetryAfter(all.get(1).id(), 1))).containsExactly(all.get(2));
+
+            // past the time kept: the oldest first, no more than asked
+            assertThat(store.<Integer>transaction(tx -> tx.deleteTelemetryBefore(T0.plusSeconds(5), 2))).isEqualTo(2);
+            assertThat(store.<List<StoredSample>>read(tx -> tx.telemetryAfter(0, 100))).containsExactly(all.get(2), all.get(3));
+            assertThat(store.<Integer>transaction(tx -> tx.deleteTelemetryBefore(T0.plusSeconds(5), 2))).isEqualTo(1);
+            assertThat(store.<Integer>transaction(tx -> tx.deleteTelemetryBefore(T0.plusSeconds(5), 2))).isZero();
+
+            // a deleted cluster's samples go with its record; the others' stay
+            store.transaction(tx -> tx.appendTelemetry(List.of(sample("users", 6))));
+            assertThat(store.<Boolean>transaction(tx -> tx.deleteCluster("acme", "users", 1))).isTrue();
+            assertThat(store.<List<StoredSample>>read(tx -> tx.telemetryAfter(0, 100))).containsExactly(all.get(3));
+            assertThat(store.<List<ClusterName>>read(StoreTransaction::clusterNames)).containsExactly(new ClusterName("acme", "orders"));
+        }
+    }
+
+    private static StoredSample sample(String cluster, int second) {
+        return new StoredSample(0, "acme", cluster, T0.plusSeconds(second), "{\"cluster\": \"" + cluster + "\", \"second\": " + second + "}");
+    }
+
     private static String rawKubeconfig(TestDatabases.Fresh fresh, String region) throws Exception {
         try (Connection sql = DriverManager.getConnection(fresh.url(), fresh.user(), null);
              PreparedStatement query = sql.prepareStatement("SELECT kubeconfig FROM regions WHERE name = ?")) {
