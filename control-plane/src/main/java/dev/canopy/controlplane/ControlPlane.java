@@ -15,10 +15,14 @@ import dev.canopy.controlplane.region.RegionStatusCache;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.secrets.SecretKeys;
 import dev.canopy.controlplane.store.ControlPlaneStore;
+import dev.canopy.controlplane.telemetry.EngineProbe;
 import dev.canopy.controlplane.telemetry.IgniteEngineProbe;
+import dev.canopy.controlplane.telemetry.TelemetryFollower;
 import dev.canopy.controlplane.telemetry.TelemetryGauges;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
+import dev.canopy.controlplane.telemetry.TelemetryLog;
 import dev.canopy.controlplane.telemetry.TelemetrySampler;
+import dev.canopy.controlplane.telemetry.TelemetryWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,8 @@ public final class ControlPlane implements AutoCloseable {
     /** How often each cluster is sampled by default; the history keeps the last 15 minutes of it. */
     public static final Duration TELEMETRY_EVERY = Duration.ofSeconds(5);
     private static final Duration TELEMETRY_KEPT = Duration.ofMinutes(15);
+    /** How often each replica reads the samples written since it last read (at most: sampled more often, as often). */
+    static final Duration TELEMETRY_READ_EVERY = Duration.ofSeconds(1);
     private static final int PROBE_TIMEOUT_SECONDS = 3;
 
     /** Where the database is (null URL: H2 under the data directory) and where the API listens. */
@@ -76,6 +82,8 @@ public final class ControlPlane implements AutoCloseable {
     private final ProgressWatcher watcher;
     private final DutyLease lease;
     private final TelemetrySampler sampler;
+    private final TelemetryWriter telemetryWriter;
+    private final TelemetryFollower telemetryFollower;
     private final ClusterService clusters;
     private final RegionStatusCache statuses;
     private final RegionService regionService;
@@ -84,13 +92,16 @@ public final class ControlPlane implements AutoCloseable {
     private final Path adminKeyFile;
     private final Path metricsTokenFile;
 
-    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, DutyLease lease, TelemetrySampler sampler, ClusterService clusters,
+    private ControlPlane(ControlPlaneStore store, ProgressWatcher watcher, DutyLease lease, TelemetrySampler sampler,
+                         TelemetryWriter telemetryWriter, TelemetryFollower telemetryFollower, ClusterService clusters,
                          RegionStatusCache statuses, RegionService regionService, ApiServer server,
                          Optional<OrganizationService.NewKey> newAdminKey, Path adminKeyFile, Path metricsTokenFile) {
         this.store = store;
         this.watcher = watcher;
         this.lease = lease;
         this.sampler = sampler;
+        this.telemetryWriter = telemetryWriter;
+        this.telemetryFollower = telemetryFollower;
         this.clusters = clusters;
         this.statuses = statuses;
         this.regionService = regionService;
@@ -106,11 +117,17 @@ public final class ControlPlane implements AutoCloseable {
 
     /** As {@link #start(Settings, List, Clock)}, sampling every cluster's telemetry every {@code telemetryEvery}. */
     public static ControlPlane start(Settings settings, List<Region> regionList, Clock clock, Duration telemetryEvery) {
+        return start(settings, regionList, clock, telemetryEvery, new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS));
+    }
+
+    /** As {@link #start(Settings, List, Clock, Duration)}, asking the clusters' engines through {@code probe}. */
+    static ControlPlane start(Settings settings, List<Region> regionList, Clock clock, Duration telemetryEvery, EngineProbe probe) {
         ControlPlaneStore store = ControlPlaneStore.open(settings.effectiveDbUrl(), settings.dbUser(), settings.dbPassword(),
                 SecretKeys.load(settings.dataDir(), System.getenv()));
         RegionService regionService = null;
         RegionStatusCache statuses = null;
         DutyLease lease = null;
+        TelemetryFollower follower = null;
         try {
             Regions regions = new Regions(regionList);
             OrganizationService organizations = new OrganizationService(store, clock);
@@ -136,15 +153,20 @@ public final class ControlPlane implements AutoCloseable {
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
+            TelemetryLog telemetryLog = new TelemetryLog(store);
+            follower = new TelemetryFollower(telemetryLog, history)
+                    .start(telemetryEvery.compareTo(TELEMETRY_READ_EVERY) < 0 ? telemetryEvery : TELEMETRY_READ_EVERY);
             ApiServer server = new ApiServer(clusters, organizations, new Authenticator(store),
                     new KeyRateLimits(settings.requestsPerSecondPerKey()), scrapeToken, regionService,
                     metrics, history, telemetryEvery).start(settings.host(), settings.port());
             lease = new DutyLease(store, replicaName(), DUTY_LEASE, clock).start();
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock, lease::held).start(PROGRESS_EVERY);
-            TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets,
-                    new IgniteEngineProbe(PROBE_TIMEOUT_SECONDS), history, clock).start(telemetryEvery);
-            return new ControlPlane(store, watcher, lease, sampler, clusters, statuses, regionService, server, adminKey, keyFile,
-                    tokenFile);
+            // only the holder samples, into the store; every replica's history, the holder's too, is read from there
+            TelemetryWriter writer = new TelemetryWriter(telemetryLog, clock, TELEMETRY_KEPT, lease::held).start(telemetryEvery);
+            TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets, probe, history, writer, clock,
+                    lease::held).start(telemetryEvery);
+            return new ControlPlane(store, watcher, lease, sampler, writer, follower, clusters, statuses, regionService, server,
+                    adminKey, keyFile, tokenFile);
         } catch (RuntimeException e) {
             if (regionService != null) {
                 regionService.closeAll();
@@ -154,6 +176,9 @@ public final class ControlPlane implements AutoCloseable {
             }
             if (lease != null) {
                 lease.close();
+            }
+            if (follower != null) {
+                follower.close();
             }
             store.close();
             throw e;
@@ -237,6 +262,9 @@ public final class ControlPlane implements AutoCloseable {
     public void close() {
         server.close();
         sampler.close();
+        // before the lease is given up: the samples taken are written while this replica still holds the duties
+        telemetryWriter.close();
+        telemetryFollower.close();
         watcher.close();
         lease.close();
         statuses.close();

@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Which replica of the control plane does the background duties (following operations to their end, recording the
- * regions' events): the one holding this lease in the shared database. Every replica answers the API; one at a time
- * follows, so that two never finish the same operation or record the same event twice. The holder renews every third of
- * the lease's time; a replica that stops (killed, cut from the database) stops counting as holder once its last renewal
- * is older than that time, and another takes the lease once it has expired in the database.
+ * regions' events, sampling the clusters' telemetry): the one holding this lease in the shared database. Every replica
+ * answers the API; one at a time follows, so that two never finish the same operation, record the same event twice or
+ * ask an engine twice for the same sample. The holder renews every third of the lease's time; a replica that stops
+ * (killed, cut from the database) stops counting as holder once its last renewal is older than that time, and another
+ * takes the lease once it has expired in the database.
  */
 public final class DutyLease implements AutoCloseable {
     static final String NAME = "background-duties";

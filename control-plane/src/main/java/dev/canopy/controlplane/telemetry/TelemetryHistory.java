@@ -25,9 +25,16 @@ public final class TelemetryHistory {
         this.capacity = capacity;
     }
 
+    /**
+     * Adds the cluster's newest sample; one older than the newest it has is left out, so that the history stays in time
+     * order (two replicas' samples may be read interleaved as the duties change hands).
+     */
     public void add(Key key, ClusterSample sample) {
         Deque<ClusterSample> ring = rings.computeIfAbsent(key, k -> new ArrayDeque<>(capacity));
         synchronized (ring) {
+            if (!ring.isEmpty() && sample.at().isBefore(ring.peekLast().at())) {
+                return;
+            }
             if (ring.size() == capacity) {
                 ring.removeFirst();
             }

@@ -15,13 +15,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
- * Samples every cluster the control plane manages at a fixed interval into a {@link TelemetryHistory}. Each cluster is
- * probed on a virtual thread of its own, and a cluster whose probe has not ended yet is skipped, so a cluster that
- * does not answer neither delays the others nor piles up probes; the API only ever reads the history.
+ * Samples every cluster the control plane manages at a fixed interval, on the replica holding the background duties
+ * only: the others probe nothing (each engine is asked once per interval, not once per replica), and read the samples
+ * from the shared store (see {@link TelemetryFollower}). Each cluster is probed on a virtual thread of its own, and a
+ * cluster whose probe has not ended yet is skipped, so a cluster that does not answer neither delays the others nor
+ * piles up probes; the API only ever reads the history.
  */
 public final class TelemetrySampler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetrySampler.class);
@@ -46,17 +49,28 @@ public final class TelemetrySampler implements AutoCloseable {
     private final Supplier<List<Target>> targets;
     private final EngineProbe probe;
     private final TelemetryHistory history;
+    private final BiConsumer<TelemetryHistory.Key, ClusterSample> sink;
     private final Clock clock;
+    private final BooleanSupplier held;
     private final Set<TelemetryHistory.Key> inFlight = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("telemetry-sampler").daemon().factory());
     private final ExecutorService probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telemetry-probe-", 0).factory());
 
-    public TelemetrySampler(Supplier<List<Target>> targets, EngineProbe probe, TelemetryHistory history, Clock clock) {
+    /**
+     * @param history where the sample before each one is read from, for the rates: the history every replica shares,
+     *                so that the duties changing hands does not start the rates over
+     * @param sink    where each sample goes, from the probes' threads
+     * @param held    whether this replica holds the background duties (see DutyLease)
+     */
+    public TelemetrySampler(Supplier<List<Target>> targets, EngineProbe probe, TelemetryHistory history,
+                            BiConsumer<TelemetryHistory.Key, ClusterSample> sink, Clock clock, BooleanSupplier held) {
         this.targets = targets;
         this.probe = probe;
         this.history = history;
+        this.sink = sink;
         this.clock = clock;
+        this.held = held;
     }
 
     public TelemetrySampler start(Duration every) {
@@ -65,9 +79,11 @@ public final class TelemetrySampler implements AutoCloseable {
     }
 
     private void tick() {
+        if (!held.getAsBoolean()) {
+            return;
+        }
         try {
             List<Target> now = targets.get();
-            history.retain(now.stream().map(Target::key).collect(Collectors.toSet()));
             for (Target target : now) {
                 if (inFlight.add(target.key())) {
                     probes.execute(() -> {
@@ -106,7 +122,11 @@ public final class TelemetrySampler implements AutoCloseable {
                 LOG.debug("telemetry: {} unreachable", target.key(), e);
             }
         }
-        history.add(target.key(), Samples.of(clock.instant(), target.status(), reading, error, previous));
+        if (probes.isShutdown()) {
+            // a probe cut short by the platform's stop says nothing of the cluster: written, it would show as unreachable
+            return;
+        }
+        sink.accept(target.key(), Samples.of(clock.instant(), target.status(), reading, error, previous));
     }
 
     @Override

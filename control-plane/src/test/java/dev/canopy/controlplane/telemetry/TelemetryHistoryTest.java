@@ -29,6 +29,15 @@ class TelemetryHistoryTest {
     }
 
     @Test
+    void aSampleOlderThanTheNewestIsLeftOutSoThatTheHistoryStaysInTimeOrder() {
+        TelemetryHistory history = new TelemetryHistory(10);
+        history.add(ORDERS, at(5));
+        history.add(ORDERS, at(3));
+        history.add(ORDERS, at(6));
+        assertThat(history.samples(ORDERS)).extracting(s -> s.at().getEpochSecond()).containsExactly(5L, 6L);
+    }
+
+    @Test
     void aClusterGoneFromTheListLeavesNeitherHistoryNorSeries() {
         TelemetryHistory history = new TelemetryHistory(10);
         history.add(ORDERS, at(1));

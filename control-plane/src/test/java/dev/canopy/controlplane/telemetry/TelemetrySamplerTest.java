@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,10 +30,38 @@ class TelemetrySamplerTest {
         TelemetryHistory history = new TelemetryHistory(100);
         dev.canopy.api.DatabaseClusterStatus provisioning = new dev.canopy.api.DatabaseClusterStatus(dev.canopy.api.Phase.Provisioning,
                 List.of(), 1L, null, null, null, null, null);
-        new TelemetrySampler(() -> List.of(), probe, history, Clock.systemUTC())
+        new TelemetrySampler(() -> List.of(), probe, history, history::add, Clock.systemUTC(), () -> true)
                 .sample(new TelemetrySampler.Target(NEW, provisioning, "jdbc:ignite:thin://127.0.0.1:1", null));
         assertThat(probes.get()).as("an aggregator asked to log in while joining deadlocks").isZero();
         assertThat(history.latest(NEW).orElseThrow().error()).startsWith("not serving yet");
+    }
+
+    @Test
+    void aReplicaNotHoldingTheDutiesProbesNothingUntilItTakesThem() {
+        AtomicInteger probes = new AtomicInteger();
+        AtomicInteger ticks = new AtomicInteger();
+        AtomicBoolean holds = new AtomicBoolean();
+        EngineProbe probe = url -> {
+            probes.incrementAndGet();
+            return SamplesTest.READING;
+        };
+        TelemetryHistory history = new TelemetryHistory(100);
+        List<TelemetrySampler.Target> targets = List.of(new TelemetrySampler.Target(DOWN, SamplesTest.READY, "jdbc:down", null));
+        BooleanSupplier held = () -> {
+            ticks.incrementAndGet();
+            return holds.get();
+        };
+        try (TelemetrySampler sampler = new TelemetrySampler(() -> targets, probe, history, history::add, Clock.systemUTC(), held)
+                .start(Duration.ofMillis(20))) {
+            await("ticks without the duties").atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 5);
+            assertThat(probes.get()).isZero();
+            assertThat(history.samples(DOWN)).isEmpty();
+
+            holds.set(true);
+            await("samples once it holds them").atMost(Duration.ofSeconds(10)).until(() -> history.samples(DOWN).size() >= 2);
+            assertThat(probes.get()).isGreaterThanOrEqualTo(2);
+            assertThat(history.latest(DOWN).orElseThrow().queriesPerSecond()).as("the rate, from the sample before").isNotNull();
+        }
     }
 
     @Test
@@ -49,7 +80,7 @@ class TelemetrySamplerTest {
                 new TelemetrySampler.Target(DOWN, SamplesTest.READY, "jdbc:down", null),
                 new TelemetrySampler.Target(NEW, null, null, null),
                 new TelemetrySampler.Target(FAR, null, null, "eu-west: connection refused"));
-        try (TelemetrySampler sampler = new TelemetrySampler(() -> targets, probe, history, Clock.systemUTC())
+        try (TelemetrySampler sampler = new TelemetrySampler(() -> targets, probe, history, history::add, Clock.systemUTC(), () -> true)
                 .start(Duration.ofMillis(20))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> history.samples(DOWN).size() >= 3 && history.samples(NEW).size() >= 3
                     && !history.samples(FAR).isEmpty());
