@@ -72,9 +72,7 @@ class ChaosProcessesTest {
     void everyAcknowledgedWriteSurvivesKillsScalingAndARollingUpgrade() throws Exception {
         // -Dcanopy.chaos.wholeAvailabilityGroup=true restarts a whole group at once in the rolling restart (to compare)
         // a stalled rebalance is started again after 1 minute rather than 2, so that it fits in a step's time
-        // without authentication for now: with it, an aggregator hung in a partition map exchange when a leaf came back
-        // in the rolling restart (waiting for its coordinator's answer for good), and SQL through it stalled (issue 19)
-        fixture = fixtures.openWithoutAuthentication(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3))
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS.withReplaceDownLeafAfter(Duration.ofMinutes(3))
                 .withRebalanceStalledAfter(Duration.ofMinutes(1))
                 .withWholeAvailabilityGroup(Boolean.getBoolean("canopy.chaos.wholeAvailabilityGroup")));
         long generation = fixture.apply(CLUSTER, spec(2, Map.of()));
@@ -82,7 +80,7 @@ class ChaosProcessesTest {
         String url = ready.endpoints().jdbcUrl();
         assertThat(ready.endpoints().aggregators()).hasSize(2);
 
-        try (Workload load = startLoad(url)) {
+        try (Workload load = startLoad(url, fixture.login(CLUSTER))) {
             check(load, load.cut("steady load"), true);
 
             killLeafAndAwaitItBack(load, NodeId.leaf(1, 1), generation);
@@ -146,8 +144,8 @@ class ChaosProcessesTest {
     }
 
     /** Two writers and a reader through every aggregator, running once 100 writes are acknowledged. */
-    private static Workload startLoad(String url) {
-        Workload load = Workload.start(WorkloadOptions.defaults(url, "chaos").withTableOptions("template=canopy")
+    private static Workload startLoad(String url, java.util.Properties login) {
+        Workload load = Workload.start(WorkloadOptions.defaults(url, "chaos").withTableOptions("template=canopy").withLogin(login)
                 .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20)));
         await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 100);
         return load;
@@ -177,7 +175,7 @@ class ChaosProcessesTest {
         await(node + " restarted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
                 .until(() -> fixture.runtime.pid(CLUSTER, node).orElse(oldPid) != oldPid);
         Topology topology = new Topology(CLUSTER, spec, fixture.runtime.place(CLUSTER, DesiredNodes.all(spec)));
-        IgniteEngine engine = IgniteEngine.local();
+        IgniteEngine engine = fixture.engine;
         await(node + " joined and every partition owned").atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> engine.observe(topology), view -> DesiredNodes.all(spec).stream().allMatch(view::joined)
                         && view.partitionsNotOwning() == 0);
