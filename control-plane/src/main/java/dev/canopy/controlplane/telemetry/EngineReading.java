@@ -7,9 +7,14 @@ import java.util.List;
  *
  * @param queriesExecuted users' statements run by the aggregators so far
  * @param topQueries      the users' statements run most often, most first
+ * @param refusedLogins   client logins the nodes refused (wrong user name or password) since each started, added up
  */
 public record EngineReading(List<NodeSample> nodes, List<TableSample> tables, long queriesExecuted,
-                            List<QuerySample> topQueries) {
+                            List<QuerySample> topQueries, long refusedLogins) {
+    public EngineReading(List<NodeSample> nodes, List<TableSample> tables, long queriesExecuted, List<QuerySample> topQueries) {
+        this(nodes, tables, queriesExecuted, topQueries, 0);
+    }
+
     public EngineReading {
         nodes = List.copyOf(nodes);
         tables = List.copyOf(tables);

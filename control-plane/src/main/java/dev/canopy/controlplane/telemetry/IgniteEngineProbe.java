@@ -42,6 +42,8 @@ public final class IgniteEngineProbe implements EngineProbe {
     private static final String JDBC_PREFIX = "jdbc:ignite:thin://";
     /** Ignite's {@code ConnectionPropertiesImpl.PROP_PREFIX}: connection properties other than the login go under it. */
     private static final String DRIVER_PREFIX = "ignite.jdbc.";
+    /** Ignite's client listener counts the handshakes it refused for a wrong user name or password (ClientListenerMetrics). */
+    static final String REFUSED_LOGINS_METRIC = "client.connector.RejectedSessionsAuthenticationFailed";
     /** As engine-ignite's IgniteAdmin.OWN_STATEMENT: the history keeps a statement's text as sent. */
     static final String OWN_STATEMENT = "/* canopy */ ";
     static final int TOP_QUERIES = 5;
@@ -98,10 +100,12 @@ public final class IgniteEngineProbe implements EngineProbe {
             }
         }
         tables = withRows(jdbcUrl, tables, login);
-        tables = withBytes(tables, storageByGroup(leaves, login));
-        List<QuerySample> history = queryHistory(addresses(jdbcUrl), login);
+        java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        tables = withBytes(tables, storageByGroup(leaves, login, refused));
+        List<QuerySample> history = queryHistory(addresses(jdbcUrl), login, refused);
         return new EngineReading(samples, tables, history.stream().mapToLong(QuerySample::executions).sum(),
-                history.stream().sorted(Comparator.comparingLong(QuerySample::executions).reversed()).limit(TOP_QUERIES).toList());
+                history.stream().sorted(Comparator.comparingLong(QuerySample::executions).reversed()).limit(TOP_QUERIES).toList(),
+                refused.get());
     }
 
     private Connection connect(String jdbcUrl, Properties login) throws SQLException {
@@ -141,14 +145,19 @@ public final class IgniteEngineProbe implements EngineProbe {
      * Bytes per cache group over every leaf; null when a leaf could not be asked, since a sum without it would read as
      * the table having shrunk.
      */
-    private Map<String, Long> storageByGroup(List<String> leaves, Properties login) {
+    private Map<String, Long> storageByGroup(List<String> leaves, Properties login, java.util.concurrent.atomic.AtomicLong refused) {
         Map<String, Long> bytes = new HashMap<>();
         for (String leaf : leaves) {
             try (Connection connection = connect(JDBC_PREFIX + leaf, login); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery(
-                         OWN_STATEMENT + "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC + "'")) {
+                         OWN_STATEMENT + "SELECT NAME, VALUE FROM SYS.METRICS WHERE NAME LIKE 'cacheGroups.%." + STORAGE_METRIC
+                                 + "' OR NAME = '" + REFUSED_LOGINS_METRIC + "'")) {
                 while (rs.next()) {
-                    bytes.merge(cacheGroup(rs.getString(1)), Long.parseLong(rs.getString(2)), Long::sum);
+                    if (REFUSED_LOGINS_METRIC.equals(rs.getString(1))) {
+                        refused.addAndGet(Long.parseLong(rs.getString(2)));
+                    } else {
+                        bytes.merge(cacheGroup(rs.getString(1)), Long.parseLong(rs.getString(2)), Long::sum);
+                    }
                 }
             } catch (SQLException | NumberFormatException e) {
                 LOG.debug("telemetry: no storage figures from leaf {}: {}", leaf, Causes.rootMessage(e));
@@ -167,15 +176,24 @@ public final class IgniteEngineProbe implements EngineProbe {
     }
 
     /** Every aggregator's history, each statement added up over them. */
-    private List<QuerySample> queryHistory(String[] aggregators, Properties login) throws SQLException {
+    private List<QuerySample> queryHistory(String[] aggregators, Properties login, java.util.concurrent.atomic.AtomicLong refused)
+            throws SQLException {
         Map<String, QuerySample> bySql = new LinkedHashMap<>();
         for (String aggregator : aggregators) {
-            try (Connection connection = connect(JDBC_PREFIX + aggregator, login); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
-                         + " FROM SYS.SQL_QUERIES_HISTORY WHERE SQL NOT LIKE '" + OWN_STATEMENT.strip() + "%'")) {
-                while (rs.next()) {
-                    bySql.merge(rs.getString(1), new QuerySample(rs.getString(1), rs.getLong(2), rs.getLong(3),
-                            rs.getLong(4), rs.getLong(5)), IgniteEngineProbe::combined);
+            try (Connection connection = connect(JDBC_PREFIX + aggregator, login); Statement statement = connection.createStatement()) {
+                try (ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT SQL, EXECUTIONS, FAILURES, DURATION_MIN, DURATION_MAX"
+                        + " FROM SYS.SQL_QUERIES_HISTORY WHERE SQL NOT LIKE '" + OWN_STATEMENT.strip() + "%'")) {
+                    while (rs.next()) {
+                        bySql.merge(rs.getString(1), new QuerySample(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                                rs.getLong(4), rs.getLong(5)), IgniteEngineProbe::combined);
+                    }
+                }
+                // where users' clients log in: each node counts the logins it refused since it started
+                try (ResultSet rs = statement.executeQuery(OWN_STATEMENT + "SELECT VALUE FROM SYS.METRICS WHERE NAME = '"
+                        + REFUSED_LOGINS_METRIC + "'")) {
+                    while (rs.next()) {
+                        refused.addAndGet(Long.parseLong(rs.getString(1)));
+                    }
                 }
             }
         }

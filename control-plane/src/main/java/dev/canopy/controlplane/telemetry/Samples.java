@@ -34,7 +34,16 @@ public final class Samples {
         long heapMax = reading.nodes().stream().mapToLong(NodeSample::heapMaxBytes).sum();
         return new ClusterSample(at, phase, up, total, balanced, true, null, reading.queriesExecuted(),
                 queriesPerSecond(at, reading.queriesExecuted(), previous), cpu, heapUsed, heapMax,
-                reading.nodes(), reading.tables(), reading.topQueries(), lag);
+                reading.nodes(), reading.tables(), reading.topQueries(), lag, reading.refusedLogins(),
+                refusedSince(reading.refusedLogins(), previous));
+    }
+
+    /** Null without an earlier count, and when the count went down (a node restarted: its count began again). */
+    static Long refusedSince(long refused, ClusterSample previous) {
+        if (previous == null || previous.refusedLogins() == null || refused < previous.refusedLogins()) {
+            return null;
+        }
+        return refused - previous.refusedLogins();
     }
 
     /** Null without an earlier count, and when the count went down (the aggregator restarted: its history is new). */

@@ -1,6 +1,7 @@
 package dev.canopy.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.controlplane.audit.RefusedLogins;
 import dev.canopy.controlplane.region.LocalClusterRegion;
 import dev.canopy.engine.ignite.AdminSecretFiles;
 import dev.canopy.engine.ignite.IgniteEngine;
@@ -129,6 +130,11 @@ class DatabaseUsersApiProcessesTest {
             assertThat(acme.delete("/api/v1/clusters/shop/users/app", Map.of()).status()).isEqualTo(204);
             assertRefused(url, "app", newPassword, "a deleted user");
             assertThat(acme.get("/api/v1/clusters/shop/users").json().path("items")).isEmpty();
+
+            // the engine's refusals reach the cluster's events, counted by the telemetry (the engine names no one)
+            await("refused logins in the events").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> acme.get("/api/v1/clusters/shop/events").json().path("items").findValuesAsText("reason")
+                            .contains(RefusedLogins.REASON));
 
             // the audit log: who did what to which user; the passwords in no answer since and in no file
             JsonNode operations = acme.get("/api/v1/clusters/shop/operations").json().path("items");

@@ -80,4 +80,19 @@ class SamplesTest {
         ClusterSample unreachable = Samples.of(T0.plusSeconds(5), READY, null, "down", before);
         assertThat(Samples.of(T0.plusSeconds(10), READY, READING, null, unreachable).queriesPerSecond()).isNull();
     }
+
+    @Test
+    void refusedLoginsAreCountedSinceTheSampleBeforeAndNotAcrossARestart() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        ClusterSample first = Samples.of(t0, null, new EngineReading(java.util.List.of(), java.util.List.of(), 0, java.util.List.of(), 4),
+                null, null);
+        org.assertj.core.api.Assertions.assertThat(first.refusedLogins()).isEqualTo(4);
+        org.assertj.core.api.Assertions.assertThat(first.refusedLoginsSinceLast()).as("no sample before").isNull();
+        ClusterSample second = Samples.of(t0.plusSeconds(5), null,
+                new EngineReading(java.util.List.of(), java.util.List.of(), 0, java.util.List.of(), 7), null, first);
+        org.assertj.core.api.Assertions.assertThat(second.refusedLoginsSinceLast()).isEqualTo(3);
+        ClusterSample restarted = Samples.of(t0.plusSeconds(10), null,
+                new EngineReading(java.util.List.of(), java.util.List.of(), 0, java.util.List.of(), 1), null, second);
+        org.assertj.core.api.Assertions.assertThat(restarted.refusedLoginsSinceLast()).as("a node's count began again").isNull();
+    }
 }
