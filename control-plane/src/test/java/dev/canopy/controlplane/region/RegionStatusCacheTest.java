@@ -96,6 +96,16 @@ class RegionStatusCacheTest {
         }
     }
 
+    /** A region that tells no change: known only by its lists, and by what this control plane changes. */
+    private static CountingRegion silent(FakeRegion fake) {
+        return new CountingRegion(fake) {
+            @Override
+            public boolean onChange(java.util.function.Consumer<String> changed) {
+                return false;
+            }
+        };
+    }
+
     @Test
     void aChangeTheRegionTellsIsReadOnceByTheCacheAndEveryAnswerComesFromMemory() {
         FakeRegion fake = new FakeRegion("local", List.of("2.17.0"));
@@ -122,12 +132,7 @@ class RegionStatusCacheTest {
     @Test
     void aChangeThisControlPlaneMakesIsReadBackAtOnceForItsWriter() {
         FakeRegion fake = new FakeRegion("eu", List.of("2.17.0"));
-        CountingRegion region = new CountingRegion(fake) {
-            @Override
-            public boolean onChange(java.util.function.Consumer<String> changed) {
-                return false;
-            }
-        };
+        CountingRegion region = silent(fake);
         cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
         assertThat(cache.get("eu", "orders")).isEmpty();
 
@@ -143,12 +148,7 @@ class RegionStatusCacheTest {
     @Test
     void aClusterMadeElsewhereSinceTheLastListIsFetchedInTheBackground() {
         FakeRegion fake = new FakeRegion("eu", List.of("2.17.0"));
-        CountingRegion region = new CountingRegion(fake) {
-            @Override
-            public boolean onChange(java.util.function.Consumer<String> changed) {
-                return false;
-            }
-        };
+        CountingRegion region = silent(fake);
         cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofMinutes(10)).start();
         fake.apply("orders", SPEC);
         assertThat(cache.get("eu", "orders")).as("not read on the request's thread").isEmpty();
@@ -165,12 +165,7 @@ class RegionStatusCacheTest {
     @Test
     void aRegionThatStopsAnsweringIsShownAsLastReadAndStaleUntilItAnswersAgain() {
         FakeRegion fake = new FakeRegion("eu", List.of("2.17.0"));
-        CountingRegion region = new CountingRegion(fake) {
-            @Override
-            public boolean onChange(java.util.function.Consumer<String> changed) {
-                return false;
-            }
-        };
+        CountingRegion region = silent(fake);
         fake.apply("orders", SPEC);
         fake.writeStatus("orders", new DatabaseClusterStatus(Phase.Ready, List.of(), 1L, null, null, null, null, null));
         cache = new RegionStatusCache(new Regions(List.of(region)), Clock.systemUTC(), Duration.ofMinutes(10),
