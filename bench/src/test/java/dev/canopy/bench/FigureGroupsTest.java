@@ -43,13 +43,19 @@ class FigureGroupsTest {
             runs.record("security-" + query + "-plain-ops", 1000);
             runs.record("security-" + query + "-tls-p99", 4);
             runs.record("security-" + query + "-plain-p99", 2);
+            runs.record("security-" + query + "-client-tls-ops", 900);
+            runs.record("security-" + query + "-client-tls-p99", 3);
         }
         List<Figure> figures = new SecurityBench().figures(runs);
-        assertThat(figures).hasSize(4);
-        assertThat(figures.getFirst().name()).startsWith("SQL write (MERGE by key) over TLS").endsWith("operations per second");
+        assertThat(figures).hasSize(8);
+        assertThat(figures.getFirst().name()).startsWith("SQL write (MERGE by key) over TLS, clients and nodes")
+                .endsWith("operations per second");
         assertThat(figures.getFirst().comparison()).isEqualTo("plain text, with authentication");
         assertThat(figures.getFirst().ratio()).isEqualTo(0.85);
-        assertThat(figures.get(3).ratio()).isEqualTo(2.0);
+        assertThat(figures.get(1).ratio()).isEqualTo(2.0);
+        assertThat(figures.get(2).name()).contains("clients only (nodes in plain text)");
+        assertThat(figures.get(2).ratio()).isEqualTo(0.9);
+        assertThat(figures.get(3).ratio()).isEqualTo(1.5);
     }
 
     @Test
