@@ -40,7 +40,7 @@ final class BenchRegion implements AutoCloseable {
     /** How the region's clusters take clients: the figures compare the engine's paths, so most run without either. */
     enum Security {
         NONE, AUTHENTICATION, AUTHENTICATION_AND_TLS,
-        /** TLS to clients only, the nodes talking to each other in plain text: what node-to-node TLS costs. */
+        /** TLS to clients only, the nodes talking to each other in plain text (the platform's default for now). */
         AUTHENTICATION_AND_CLIENT_TLS
     }
 
@@ -59,7 +59,7 @@ final class BenchRegion implements AutoCloseable {
             case NONE -> IgniteEngine.local();
             case AUTHENTICATION -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker));
             case AUTHENTICATION_AND_TLS -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker,
-                    store::tlsDirectory, store::tlsMarker));
+                    store::tlsDirectory, store::tlsMarker, java.time.Clock.systemUTC(), true));
             case AUTHENTICATION_AND_CLIENT_TLS -> IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile,
                     store::authenticationMarker, store::tlsDirectory, store::tlsMarker, java.time.Clock.systemUTC(), false));
         };

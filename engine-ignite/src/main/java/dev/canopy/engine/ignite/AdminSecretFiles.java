@@ -59,12 +59,14 @@ public final class AdminSecretFiles implements ClusterCredentials {
     /** @param clock when the nodes' certificate is due for renewal (see {@link ClusterCertificates#renewedIfExpiring}) */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
                             Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock) {
-        this(fileOf, markerOf, tlsOf, tlsMarkerOf, clock, true);
+        // node-to-node TLS off by default for now: with it, a leaf started afresh (its storage lost) met hung logins in
+        // two CI runs out of four and was never let back in (see docs/using.md, "Encryption (TLS)")
+        this(fileOf, markerOf, tlsOf, tlsMarkerOf, clock, false);
     }
 
     /**
      * @param encryptNodes whether fresh deployments with TLS also encrypt node-to-node traffic (see
-     *                     {@link ClusterCredentials#nodeTls}); off only to measure what it costs
+     *                     {@link ClusterCredentials#nodeTls}); off unless asked
      */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
                             Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock,

@@ -241,10 +241,14 @@ class NodeConfigRendererTest {
     }
 
     @Test
-    void aFreshDeploymentsNodesTalkOverTlsAndOneFromBeforeKeepsPlainText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void aFreshDeploymentsNodesTalkOverTlsWhenAskedAndOneFromBeforeKeepsPlainText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        AdminSecretFiles files = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),
+        AdminSecretFiles byDefault = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),
                 d -> dir.resolve(d + "/tls"), d -> dir.resolve(d + "/tls-only"));
+        assertThat(byDefault.tls("default", true)).isPresent();
+        assertThat(byDefault.nodeTls("default", true)).as("off unless asked, for now").isFalse();
+        AdminSecretFiles files = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),
+                d -> dir.resolve(d + "/tls"), d -> dir.resolve(d + "/tls-only"), java.time.Clock.systemUTC(), true);
         assertThat(files.tls("fresh", true)).isPresent();
         assertThat(files.nodeTls("fresh", true)).as("decided on a fresh deployment").isTrue();
         assertThat(files.nodeTls("fresh", false)).as("and kept").isTrue();
