@@ -59,8 +59,8 @@ public final class AdminSecretFiles implements ClusterCredentials {
     /** @param clock when the nodes' certificate is due for renewal (see {@link ClusterCertificates#renewedIfExpiring}) */
     public AdminSecretFiles(Function<String, Path> fileOf, Function<String, Path> markerOf,
                             Function<String, Path> tlsOf, Function<String, Path> tlsMarkerOf, java.time.Clock clock) {
-        // node-to-node TLS off by default for now: with it, a leaf started afresh (its storage lost) met hung logins in
-        // two CI runs out of four and was never let back in (see docs/using.md, "Encryption (TLS)")
+        // node-to-node TLS off by default for now: with it, a leaf started afresh (its storage lost) was twice not let
+        // back in, its baseline change hanging (see docs/using.md, "Encryption (TLS)")
         this(fileOf, markerOf, tlsOf, tlsMarkerOf, clock, false);
     }
 
