@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What each region holds, kept in memory so that answering the API never waits on a region: a read is one map lookup.
  * The cache's own threads keep it: each region is listed in the background (one call for all its clusters), and where
- * a region tells its changes ({@link Region#onChange}) the changed cluster is read at once by the cache's reader
- * thread. A change this control plane makes is read back on the writing request's thread ({@link #changed}), so the
+ * a region tells its changes ({@link Region#onChange}) the changed cluster is read at once on the telling thread (the
+ * region's own); a cluster asked for that the last list did not have is fetched by the cache's reader thread. A change this control plane makes is read back on the writing request's thread ({@link #changed}), so the
  * writer reads its own write. A region that stops answering, or has not been read yet, keeps its last list, marked
  * stale since then, rather than failing any answer; it catches up on the next list that succeeds.
  */
@@ -73,7 +73,7 @@ public final class RegionStatusCache implements AutoCloseable {
     private static final class Snapshot {
         final boolean pushes;
         final Map<String, Known> clusters = new ConcurrentHashMap<>();
-        /** Told changed, or asked for while not in the last list: the reader reads them. */
+        /** Asked for while not in the last list: the reader reads them. */
         final Set<String> toRead = ConcurrentHashMap.newKeySet();
         /** Read since the last list and not in the region: not read again until the next list. */
         final Set<String> absent = ConcurrentHashMap.newKeySet();
@@ -130,7 +130,13 @@ public final class RegionStatusCache implements AutoCloseable {
                 Snapshot made = new Snapshot(of.onChange(name -> {
                     Snapshot told = byRegion.get(region);
                     if (told != null) {
-                        readLater(told, name);
+                        // on the region's own thread (the local store's writer, the informer's), never a request's: a
+                        // change told is in memory by the time the telling returns
+                        try {
+                            read(of, told, name);
+                        } catch (RuntimeException e) {
+                            markStale(region, told, e);
+                        }
                     }
                 }), clock.instant());
                 byRegion.put(region, made);
