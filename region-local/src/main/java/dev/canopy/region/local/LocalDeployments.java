@@ -5,6 +5,7 @@ import dev.canopy.core.Deployments;
 import dev.canopy.core.Topology;
 import dev.canopy.runtime.local.LocalRuntime;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -14,6 +15,8 @@ import java.util.TreeMap;
  * files of the store; the client endpoint is the ports the runtime forwards to the serving deployment's aggregators.
  */
 final class LocalDeployments implements Deployments {
+    /** How long blue's fenced aggregators get to stop before they are killed, when the clients move to green. */
+    static final Duration BLUE_AGGREGATOR_GRACE = Duration.ofSeconds(2);
     private final ClusterStore store;
     private final LocalRuntime runtime;
 
@@ -54,7 +57,9 @@ final class LocalDeployments implements Deployments {
         Map<String, Integer> first = new TreeMap<>();
         if (runtime.publishedEndpoints(cluster).isEmpty()) {
             blue.aggregators().forEach(p -> first.put(p.node().name(), p.sqlPort()));
-            blue.aggregators().forEach(p -> runtime.stop(blue.cluster(), p.node()));
+            // every write waits for this: an aggregator holds no data, and one login it could not check (the engine
+            // waits for a leaf's answer with no timeout) held a graceful stop for the whole 20 s
+            blue.aggregators().forEach(p -> runtime.stop(blue.cluster(), p.node(), BLUE_AGGREGATOR_GRACE));
         }
         runtime.publishEndpoints(cluster, green.cluster(), first);
         store.writeDeployment(cluster, green.cluster());

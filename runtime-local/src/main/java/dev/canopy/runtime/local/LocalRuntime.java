@@ -218,10 +218,18 @@ public final class LocalRuntime implements Runtime, Captures, AutoCloseable {
 
     @Override
     public void stop(String cluster, NodeId node) {
+        stop(cluster, node, stopTimeout);
+    }
+
+    /**
+     * Stops a node, killing it once {@code grace} has passed: for a node whose graceful stop no one waits for (a
+     * fenced aggregator whose port the clients are waiting to be moved to green).
+     */
+    public void stop(String cluster, NodeId node, Duration grace) {
         adopt(cluster);
         NodeProcess process = processes.get(key(cluster, node));
         if (process != null) {
-            process.stop(stopTimeout);
+            process.stop(grace);
         }
     }
 
