@@ -42,15 +42,13 @@ class LostPartitionsProcessesTest {
 
     @Test
     void partitionsLostWhileTheirOnlyOwnerWasAwayAreResetOnceItIsBackAndNoRowIsLost() throws Exception {
-        // without authentication for now: with it, SQL stopped answering through the aggregator once the leaf was back
-        // ("waiting for SQL to answer through aggregator-0" for 2 min), as in the chaos test (issue 19)
-        fixture = fixtures.openWithoutAuthentication(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         DatabaseClusterSpec spec = new DatabaseClusterSpec("2.17.0", 1, new AggregatorsSpec(1, 0.25),
                 new LeavesSpec(1, 0.25, 1, null), Map.of(), false);
         long generation = fixture.apply(CLUSTER, spec);
         DatabaseClusterStatus ready = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         String url = ready.endpoints().jdbcUrl();
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER)); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE stock (id INT PRIMARY KEY, v VARCHAR) WITH \"template=canopy\"");
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO stock (id, v) VALUES (?, ?)")) {
                 for (int i = 0; i < ROWS; i++) {
@@ -85,7 +83,7 @@ class LostPartitionsProcessesTest {
                     assertThat(c.status()).isEqualTo(Condition.FALSE);
                     assertThat(c.message()).contains("of PUBLIC.STOCK");
                 }));
-        try (Connection sql = DriverManager.getConnection(healed.endpoints().jdbcUrl()); Statement st = sql.createStatement();
+        try (Connection sql = DriverManager.getConnection(healed.endpoints().jdbcUrl(), fixture.login(CLUSTER)); Statement st = sql.createStatement();
              ResultSet rows = st.executeQuery("SELECT COUNT(*), MAX(v) FROM stock")) {
             rows.next();
             assertThat(rows.getLong(1)).as("every row back").isEqualTo(ROWS);

@@ -30,11 +30,7 @@ final class RegionFixtures implements AfterEachCallback {
      * does not pass with it yet (say why where it is called).
      */
     RegionFixture openWithoutAuthentication(Path dataDir, PlannerPolicy policy) {
-        return openWithoutAuthentication(dataDir, policy, false);
-    }
-
-    RegionFixture openWithoutAuthentication(Path dataDir, PlannerPolicy policy, boolean backups) {
-        return track(new RegionFixture(dataDir, policy, backups, Clock.systemUTC(), false));
+        return track(new RegionFixture(dataDir, policy, false, Clock.systemUTC(), false));
     }
 
     private synchronized RegionFixture track(RegionFixture fixture) {
