@@ -351,6 +351,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
         parts(cluster.namespace()).replication().cleanup(cluster);
+        parts(cluster.namespace()).credentials().forget(cluster.name());
         backups.forget(cluster);
         if (cluster.retainVolumes()) {
             LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),

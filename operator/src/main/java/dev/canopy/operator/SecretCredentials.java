@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,6 +86,18 @@ final class SecretCredentials implements ClusterCredentials {
         Credentials read = new Credentials(login.user(), login.password());
         logins.put(deployment, read);
         return read;
+    }
+
+    /**
+     * Forgets what was read of the cluster's deployments: it is deleted, and one made again under its name gets a Secret
+     * (and a password) of its own, which a kept login would override on its first activation.
+     */
+    void forget(String cluster) {
+        for (String deployment : List.of(cluster, cluster + OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)) {
+            logins.remove(deployment);
+            authenticated.remove(deployment);
+            offUntil.remove(deployment);
+        }
     }
 
     /** The capture reads it from its mounted Secret (see {@link CaptureSidecar#LOGINS_DIR}). */

@@ -92,6 +92,19 @@ class SecretCredentialsOnMockServerTest {
     }
 
     @Test
+    void aClusterMadeAgainUnderItsNameIsLoggedInToWithItsNewSecretOnceTheOldOneIsForgotten() {
+        runtime(NAMESPACE, "orders", Set.of()).applyClusterObjects();
+        SecretCredentials credentials = new SecretCredentials(client, NAMESPACE, true, Clock.systemUTC());
+        String first = credentials.admin("orders").password();
+        client.secrets().inNamespace(NAMESPACE).withName("orders-admin").delete();
+        runtime(NAMESPACE, "orders", Set.of()).applyClusterObjects();
+        assertThat(password(NAMESPACE, "orders")).isNotEqualTo(first);
+
+        credentials.forget("orders");
+        assertThat(credentials.admin("orders").password()).isEqualTo(password(NAMESPACE, "orders"));
+    }
+
+    @Test
     void aClusterThatRanWithoutAuthenticationIsNotTurnedOnWhateverTheEngineJudgesFromItsFiles() {
         NodeId leaf = NodeId.leaf(1, 0);
         runtime(NAMESPACE, "orders", Set.of()).start("orders", leaf, TestLaunches.of(leaf));
