@@ -76,13 +76,34 @@ public final class CanopyOperator {
     /** The backups of every cluster, on a worker thread of their own: whoever makes them closes them. */
     static OperatorBackups backups(KubernetesClient client, OperatorSettings settings, Engine engine, Clock clock,
                                    Function<String, LeafFiles> leafFiles) {
+        return backups(client, settings, NamespaceEngines.sharing(client, clock, engine), leafFiles);
+    }
+
+    /** The same, with each namespace's engine (which logs in with its clusters' Secrets). */
+    static OperatorBackups backups(KubernetesClient client, OperatorSettings settings, NamespaceEngines engines,
+                                   Function<String, LeafFiles> leafFiles) {
         return new OperatorBackups(client, new Applier(client, settings.runtime().serverSideApply()),
-                engine instanceof Snapshots snapshots ? snapshots : NoSnapshots.INSTANCE, leafFiles, clock, settings.backupScratch());
+                namespace -> engines.engine(namespace) instanceof Snapshots snapshots ? snapshots : NoSnapshots.INSTANCE,
+                leafFiles, engines.clock(), settings.backupScratch());
     }
 
     /** The same, with the backups it takes and restores. */
     static Operator create(KubernetesClient client, OperatorSettings settings, Engine engine, MeterRegistry registry,
                            Clock clock, PlannerPolicy policy, LeadershipExit leadership, OperatorBackups backups) {
+        return create(client, settings, NamespaceEngines.sharing(client, clock, engine), registry, policy, leadership, backups);
+    }
+
+    /** An operator with each namespace's engine, its leaves' files reached in their pods. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, NamespaceEngines engines, MeterRegistry registry,
+                           PlannerPolicy policy) {
+        return create(client, settings, engines, registry, policy, LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader()),
+                backups(client, settings, engines, podFiles(client, settings)));
+    }
+
+    /** The same, with what losing the Lease does and the backups it takes and restores. */
+    static Operator create(KubernetesClient client, OperatorSettings settings, NamespaceEngines engines, MeterRegistry registry,
+                           PlannerPolicy policy, LeadershipExit leadership, OperatorBackups backups) {
+        Clock clock = engines.clock();
         String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -98,7 +119,7 @@ public final class CanopyOperator {
                         instance, leadership.callbacks(), false));
             }
         });
-        operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engine, clock, policy, registry, instance, backups),
+        operator.register(new DatabaseClusterReconciler(client, settings.runtime(), engines, clock, policy, registry, instance, backups),
                 c -> {
                     if (settings.watchNamespaces().isEmpty()) {
                         c.watchingAllNamespaces();
@@ -141,12 +162,13 @@ public final class CanopyOperator {
             exit(e.getMessage(), e);
             return;
         }
-        // admin calls reach the leaves at their pods' DNS names: in a pod, or where the cluster's names resolve
-        Engine engine = IgniteEngine.kubernetes();
-        LeadershipExit leadership = LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader());
+        // admin calls reach the leaves at their pods' DNS names: in a pod, or where the cluster's names resolve; they log
+        // in with each cluster's admin Secret
         Clock clock = Clock.systemUTC();
-        OperatorBackups backups = backups(client, settings, engine, clock, podFiles(client, settings));
-        Operator operator = create(client, settings, engine, registry, clock, PlannerPolicy.DEFAULTS, leadership, backups);
+        NamespaceEngines engines = new NamespaceEngines(client, clock, IgniteEngine::kubernetes);
+        LeadershipExit leadership = LeadershipExit.ofProcess(settings.exitWhenNoLongerLeader());
+        OperatorBackups backups = backups(client, settings, engines, podFiles(client, settings));
+        Operator operator = create(client, settings, engines, registry, PlannerPolicy.DEFAULTS, leadership, backups);
         HttpEndpoints http;
         try {
             http = new HttpEndpoints(settings.httpAddress(), settings.httpPort(), registry, () -> ready(operator)).start();

@@ -47,7 +47,8 @@ final class ClusterReplication {
     private final RegionSources sources;
     private final Clock clock;
 
-    ClusterReplication(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock) {
+    /** @param credentials the logins of the namespace whose clusters' passes these are (its replicas' included) */
+    ClusterReplication(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock, SecretCredentials credentials) {
         this.client = client;
         this.clock = clock;
         this.settings = settings;
@@ -55,7 +56,7 @@ final class ClusterReplication {
         boolean feeds = capture != null && engine instanceof Switchover;
         this.streams = feeds ? new ChangeStreams(capture) : null;
         this.feeder = feeds ? new ReplicaFeeder((Switchover) engine, capture, clock) : null;
-        this.sources = feeds ? new RegionSources(client, settings, engine, capture) : null;
+        this.sources = feeds ? new RegionSources(client, settings, engine, capture, credentials, clock) : null;
     }
 
     /** One DatabaseCluster's pass as replication sees it: the deployment that serves, and where its nodes run. */

@@ -31,6 +31,7 @@ import dev.canopy.runtime.kubernetes.OwnedCluster;
 import dev.canopy.runtime.kubernetes.RuntimeSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.canopy.runtime.kubernetes.Labels;
+import dev.canopy.runtime.kubernetes.ObjectNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -75,33 +76,52 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
-    private final Engine engine;
+    private final NamespaceEngines engines;
     private final Clock clock;
     private final PlannerPolicy policy;
     private final MeterRegistry metrics;
     private final String instance;
-    /** The engine's change capture, if it has one; with switch-over too, engine upgrades go blue/green. */
-    private final ChangeCapture capture;
-    private final BlueGreenUpgrade blueGreen;
-    private final ClusterReplication replication;
+    /** What each namespace's passes run with: its engine, and what of core keeps state across passes with it. */
+    private final Map<String, Parts> parts = new ConcurrentHashMap<>();
     private final OperatorBackups backups;
     /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
     private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
     public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
                                      PlannerPolicy policy, MeterRegistry metrics, String instance, OperatorBackups backups) {
+        this(client, settings, NamespaceEngines.sharing(client, clock, engine), clock, policy, metrics, instance, backups);
+    }
+
+    DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, NamespaceEngines engines, Clock clock,
+                              PlannerPolicy policy, MeterRegistry metrics, String instance, OperatorBackups backups) {
         this.client = client;
         this.settings = settings;
-        this.engine = engine;
+        this.engines = engines;
         this.clock = clock;
         this.policy = policy;
         this.metrics = metrics;
         this.instance = instance;
-        this.capture = engine instanceof ChangeCapture capturing ? capturing : null;
-        this.blueGreen = capture != null && engine instanceof Switchover switchover
-                ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
-        this.replication = new ClusterReplication(client, settings, engine, clock);
         this.backups = backups;
+    }
+
+    /**
+     * A namespace's engine, with its change capture if it has one (with switch-over too, engine upgrades go
+     * blue/green) and its replication.
+     */
+    private record Parts(Engine engine, ChangeCapture capture, BlueGreenUpgrade blueGreen, ClusterReplication replication,
+                         SecretCredentials credentials) {
+    }
+
+    private Parts parts(String namespace) {
+        return parts.computeIfAbsent(namespace, ns -> {
+            NamespaceEngines.Namespace at = engines.of(ns);
+            Engine engine = at.engine();
+            ChangeCapture capture = engine instanceof ChangeCapture capturing ? capturing : null;
+            BlueGreenUpgrade blueGreen = capture != null && engine instanceof Switchover switchover
+                    ? new BlueGreenUpgrade(engine, capture, switchover, clock, BlueGreen.Policy.DEFAULTS) : null;
+            return new Parts(engine, capture, blueGreen, new ClusterReplication(client, settings, engine, clock, at.credentials()),
+                    at.credentials());
+        });
     }
 
     /**
@@ -139,6 +159,11 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         String name = resource.getMetadata().getName();
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
         List<String> problems = new java.util.ArrayList<>(SpecValidator.validate(resource.getSpec()));
+        Parts at = parts(resource.getMetadata().getNamespace());
+        Engine engine = at.engine();
+        ChangeCapture capture = at.capture();
+        BlueGreenUpgrade blueGreen = at.blueGreen();
+        ClusterReplication replication = at.replication();
         if (name.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)
                 && client.resources(DatabaseCluster.class).inNamespace(resource.getMetadata().getNamespace())
                 .withName(name.substring(0, name.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length())).get() != null) {
@@ -181,7 +206,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 : reconciler.reconcile(serving, generation, spec, resource.getStatus());
         result = replication.pass(new ClusterReplication.Pass(key, owned, resource.getSpec(), serving, runtime, replicationMaps),
                 spec, result, upgrade.isPresent() && upgrade.get().inProgress());
-        result = withServiceEndpoint(result, owned);
+        result = withServiceEndpoint(result, owned, at.credentials().authentication(serving, false)
+                ? ObjectNames.adminSecret(name) : null);
         result = withStorage(result, storage, resource.getStatus(), clock.instant());
         result = withBackups(result, resource, owned, serving);
         metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
@@ -199,12 +225,13 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
      * Clients connect through the SQL Service: its URL stays when the aggregators behind it change (a blue/green switch
      * moves it to another deployment's); the aggregators' own addresses are listed beside it.
      */
-    private static ReconcileResult withServiceEndpoint(ReconcileResult result, OwnedCluster cluster) {
+    private static ReconcileResult withServiceEndpoint(ReconcileResult result, OwnedCluster cluster, String credentialsSecret) {
         Endpoints endpoints = result.status().endpoints();
         if (endpoints == null) {
             return result;
         }
-        Endpoints service = new Endpoints(Topology.jdbcUrl(List.of(SqlService.address(cluster))), endpoints.aggregators());
+        Endpoints service = new Endpoints(Topology.jdbcUrl(List.of(SqlService.address(cluster))), endpoints.aggregators(),
+                credentialsSecret);
         return new ReconcileResult(result.step(), result.status().withEndpoints(service), result.requeueAfter());
     }
 
@@ -323,7 +350,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     @Override
     public DeleteControl cleanup(DatabaseCluster resource, Context<DatabaseCluster> context) {
         OwnedCluster cluster = OwnedCluster.of(resource);
-        replication.cleanup(cluster);
+        parts(cluster.namespace()).replication().cleanup(cluster);
+        parts(cluster.namespace()).credentials().forget(cluster.name());
         backups.forget(cluster);
         if (cluster.retainVolumes()) {
             LOG.info("{}/{}: deleted; its volumes are retained ({})", cluster.namespace(), cluster.name(),

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,15 +30,26 @@ final class RegionSources implements AutoCloseable {
     private final RuntimeSettings settings;
     private final Engine engine;
     private final ChangeCapture capture;
+    private final SecretCredentials credentials;
+    private final Clock clock;
+    /** The logins of each other region's namespace, by the client that reaches it (made again with its kubeconfig). */
+    private final Map<KubernetesClient, SecretCredentials> remoteCredentials = new ConcurrentHashMap<>();
     /** Sources found without an address another region reaches: said once each, at INFO. */
     private final Set<String> awaitingAddress = ConcurrentHashMap.newKeySet();
 
-    RegionSources(KubernetesClient client, RuntimeSettings settings, Engine engine, ChangeCapture capture) {
-        this.local = new NamespaceSources(client, settings, engine, capture);
+    /**
+     * @param credentials the replicas' namespace's logins: the replicas' own, kept beside their sources, and the sources'
+     *                    of other regions, reached through it under {@link SecretCredentials#remoteName}
+     */
+    RegionSources(KubernetesClient client, RuntimeSettings settings, Engine engine, ChangeCapture capture,
+                  SecretCredentials credentials, Clock clock) {
+        this.local = new NamespaceSources(client, settings, engine, capture, credentials::replicaLogin);
         this.regions = new RegionClients(client);
         this.settings = settings;
         this.engine = engine;
         this.capture = capture;
+        this.credentials = credentials;
+        this.clock = clock;
     }
 
     /** The sources as the replicas of {@code namespace} find them. */
@@ -61,8 +74,13 @@ final class RegionSources implements AutoCloseable {
         String key = namespace + " <- " + region + "/" + cluster;
         Optional<ReplicaSource> found;
         try {
-            found = new NamespaceSources(reached.get().client(), settings, engine, capture)
-                    .findFromAnotherRegion(reached.get().namespace(), cluster, () -> {
+            RegionClients.Region there = reached.get();
+            // the source's own operator decides for it: read only from here
+            SecretCredentials sourceLogins = remoteCredentials.computeIfAbsent(there.client(),
+                    c -> new SecretCredentials(c, there.namespace(), false, clock));
+            credentials.reachRegion(region, sourceLogins);
+            found = new NamespaceSources(there.client(), settings, engine, capture, credentials::replicaLogin)
+                    .findFromAnotherRegion(there.namespace(), cluster, region, () -> {
                         if (awaitingAddress.add(key)) {
                             LOG.info("{}/{}: no address yet on its Service {} (type LoadBalancer) that replicas in other regions"
                                     + " reach it at: waiting for a load balancer", region, cluster, ObjectNames.crossRegionService(cluster));

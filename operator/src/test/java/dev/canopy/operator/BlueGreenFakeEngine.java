@@ -1,5 +1,7 @@
 package dev.canopy.operator;
 
+import dev.canopy.engine.ignite.ClusterCredentials;
+
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.EngineSetting;
 import dev.canopy.core.ChangeCapture;
@@ -43,6 +45,8 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
     private final Map<String, List<String>> containersAtCopy = new ConcurrentHashMap<>();
     /** The addresses the copy and the fence reached each cluster at, by cluster. */
     private final Map<String, Set<String>> reachedAt = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> passwords = new ConcurrentHashMap<>();
+    private volatile ClusterCredentials logins;
 
     BlueGreenFakeEngine(KubernetesClient client, String namespace) {
         this.nodes = new PodReadinessEngine(client, namespace);
@@ -160,7 +164,23 @@ final class BlueGreenFakeEngine implements Engine, ChangeCapture, Switchover {
         return fenced.contains(cluster.cluster());
     }
 
+    /** This engine, logging in with {@code credentials} (a namespace's, as the operator makes them). */
+    BlueGreenFakeEngine over(ClusterCredentials credentials) {
+        this.logins = credentials;
+        return this;
+    }
+
+    /** The password each copy or fence of the cluster logged in with, as the real engine would: its login's. */
+    Set<String> passwordsUsedFor(String cluster) {
+        return Set.copyOf(passwords.getOrDefault(cluster, Set.of()));
+    }
+
     private void reached(Topology cluster) {
+        ClusterCredentials credentials = logins;
+        if (credentials != null && credentials.authentication(cluster.cluster(), false)) {
+            passwords.computeIfAbsent(cluster.cluster(), c -> ConcurrentHashMap.newKeySet())
+                    .add(credentials.admin(cluster.cluster()).password());
+        }
         reachedAt.computeIfAbsent(cluster.cluster(), c -> ConcurrentHashMap.newKeySet())
                 .addAll(cluster.placements().values().stream().map(dev.canopy.core.NodePlacement::sqlAddress).toList());
     }

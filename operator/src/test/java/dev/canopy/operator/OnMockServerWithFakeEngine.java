@@ -58,8 +58,9 @@ abstract class OnMockServerWithFakeEngine {
         controller = new StatefulSetController(client, NAMESPACE).start();
         operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withUserAgent(AGENT).build()).build();
-        operator = CanopyOperator.create(operatorClient, OperatorReconciliationTests.settings(false), engine,
-                new SimpleMeterRegistry(), clock, PlannerPolicy.DEFAULTS);
+        // the operator's own per-namespace logins, which the fake engine logs in with (see BlueGreenFakeEngine#over)
+        operator = CanopyOperator.create(operatorClient, OperatorReconciliationTests.settings(false),
+                new NamespaceEngines(operatorClient, clock, engine::over), new SimpleMeterRegistry(), PlannerPolicy.DEFAULTS);
         operator.start();
     }
 

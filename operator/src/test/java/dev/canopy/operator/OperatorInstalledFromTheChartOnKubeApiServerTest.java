@@ -1,5 +1,11 @@
 package dev.canopy.operator;
 
+import dev.canopy.runtime.kubernetes.AdminCredentialsSecret;
+import dev.canopy.runtime.kubernetes.KubernetesReplication;
+import dev.canopy.runtime.kubernetes.OwnedCluster;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Optional;
+
 import com.marcnuri.helm.Helm;
 import dev.canopy.api.DatabaseCluster;
 import dev.canopy.api.LeavesSpec;
@@ -159,6 +165,36 @@ class OperatorInstalledFromTheChartOnKubeApiServerTest {
 
         assertThat(podUids("steady")).as("the same pods, none deleted and made again").isEqualTo(pods);
         assertThat(controller.created("steady")).hasSize(made);
+    }
+
+    /**
+     * The Secrets the operator keeps, under the chart's RBAC as the real authorizer enforces it: a cluster's admin login
+     * made once, its authentication decision written on it (a patch), the status naming it; and a replica's login kept
+     * beside its source (applied server-side, rewritten, deleted) as a replica's operator does.
+     */
+    @Test
+    void underTheChartsRbacTheOperatorKeepsTheAdminLoginAndAReplicasLoginInSecrets() {
+        replica("operator-secrets", single(RuntimeSettings.defaults()), new SimpleMeterRegistry());
+        create("guarded", 1);
+        awaitReady("guarded", 1);
+        Secret secret = admin.secrets().inNamespace(NAMESPACE).withName("guarded-admin").get();
+        assertThat(AdminCredentialsSecret.login(secret)).hasValueSatisfying(login -> assertThat(login.user()).isEqualTo("ignite"));
+        assertThat(AdminCredentialsSecret.authenticated(secret)).containsExactly("guarded");
+        assertThat(admin.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("guarded").get().getStatus()
+                .endpoints().credentialsSecret()).isEqualTo("guarded-admin");
+
+        KubernetesClient asOperator = new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration())
+                .withImpersonateUsername(ACCOUNT).withUserAgent("replica-operator").build()).build();
+        clients.add(asOperator);
+        KubernetesReplication replication = new KubernetesReplication(asOperator, RuntimeSettings.defaults(),
+                OwnedCluster.of(admin.resources(DatabaseCluster.class).inNamespace(NAMESPACE).withName("guarded").get()));
+        AdminCredentialsSecret.Login login = new AdminCredentialsSecret.Login("ignite", "the-replicas-password");
+        replication.replicaLogin("guarded-dr", Optional.of(login));
+        assertThat(replication.replicaLogin("guarded-dr")).contains(login);
+        replication.replicaLogin("guarded-dr", Optional.empty());
+        assertThat(replication.replicaLogin("guarded-dr")).isEmpty();
+        replication.forgetReplicaLogin();
+        assertThat(admin.secrets().inNamespace(NAMESPACE).withName("guarded-replica-login").get()).isNull();
     }
 
     private Operator replica(String name, OperatorSettings settings, SimpleMeterRegistry metrics) {

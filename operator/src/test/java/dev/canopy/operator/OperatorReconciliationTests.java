@@ -1,5 +1,7 @@
 package dev.canopy.operator;
 
+import dev.canopy.runtime.kubernetes.AdminCredentialsSecret;
+
 import dev.canopy.api.AggregatorsSpec;
 import dev.canopy.api.Condition;
 import dev.canopy.api.DatabaseCluster;
@@ -225,7 +227,14 @@ abstract class OperatorReconciliationTests {
         assertThat(client.configMaps().inNamespace(NAMESPACE).withLabels(Labels.cluster("orders")).list().getItems())
                 .as("one ConfigMap per node").hasSize(6)
                 .anySatisfy(map -> assertThat(map.getData()).containsOnlyKeys("orders-aggregators-1.xml"));
-        assertThat(client.secrets().inNamespace(NAMESPACE).withName("orders-admin").get()).isNotNull();
+        io.fabric8.kubernetes.api.model.Secret admin = client.secrets().inNamespace(NAMESPACE).withName("orders-admin").get();
+        assertThat(AdminCredentialsSecret.login(admin)).as("the engine's superuser, with a generated password")
+                .hasValueSatisfying(login -> assertThat(login.user()).isEqualTo("ignite"));
+        assertThat(AdminCredentialsSecret.authenticated(admin)).as("a fresh cluster runs with authentication").containsExactly("orders");
+        assertThat(admin.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(cluster.getMetadata().getUid()));
+        assertThat(cluster.getStatus().endpoints().credentialsSecret()).as("where the user reads the login")
+                .isEqualTo("orders-admin");
         assertThat(engine.calls("orders")).first().isEqualTo("activate");
         assertThat(metrics.get(DatabaseClusterReconciler.PHASE_METRIC).tags("cluster", "orders", "phase", "Ready").gauge().value())
                 .isEqualTo(1.0);

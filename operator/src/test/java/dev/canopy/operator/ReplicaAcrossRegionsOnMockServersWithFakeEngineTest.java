@@ -13,7 +13,9 @@ import dev.canopy.core.ReplicationTarget;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import dev.canopy.runtime.kubernetes.AdminCredentialsSecret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -73,8 +75,8 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
         usController = new StatefulSetController(us, NAMESPACE).start();
         usOperatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(us.getConfiguration())
                 .withUserAgent(AGENT).build()).build();
-        usOperator = CanopyOperator.create(usOperatorClient, OperatorReconciliationTests.settings(false), usEngine,
-                new SimpleMeterRegistry(), clock, PlannerPolicy.DEFAULTS);
+        usOperator = CanopyOperator.create(usOperatorClient, OperatorReconciliationTests.settings(false),
+                new NamespaceEngines(usOperatorClient, clock, usEngine::over), new SimpleMeterRegistry(), PlannerPolicy.DEFAULTS);
         usOperator.start();
         cloud.scheduleWithFixedDelay(() -> {
             giveLoadBalancersAnAddress(us, US_ADDRESS);
@@ -117,8 +119,11 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
         ReplicationStatus fed = get("orders-dr").getStatus().replication();
         assertThat(fed.source()).as("the source by its region").isEqualTo("us/orders");
         assertThat(fed.rowsCopied()).isEqualTo(10);
-        assertThat(engine.calls()).containsExactly("copySchema orders -> orders-dr", "copyRows orders -> orders-dr");
-        assertThat(engine.reachedAt("orders")).as("the replica's operator reached the source through its load balancer only")
+        // named by its region: a cluster "orders" of the replica's namespace would have another login
+        assertThat(engine.calls()).containsExactly("copySchema us/orders -> orders-dr", "copyRows us/orders -> orders-dr");
+        assertThat(engine.passwordsUsedFor("us/orders")).as("the replica's operator logs in to the source with the source's"
+                + " login, read from its Secret in the source's region").containsExactly(password(us, "orders"));
+        assertThat(engine.reachedAt("us/orders")).as("the replica's operator reached the source through its load balancer only")
                 .containsExactly(US_ADDRESS + ":10800");
 
         Service sourceSide = us.services().inNamespace(NAMESPACE).withName("orders-cross-region").get();
@@ -145,16 +150,24 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
         assertThat(configMap(us, "orders-replica").getData()).as("what the source streams to, for the replica's operator")
                 .containsEntry("streams-to", "orders-dr");
         assertThat(usEngine.calls()).as("the source's own operator copies and fences nothing").isEmpty();
+        Secret replicaLogin = us.secrets().inNamespace(NAMESPACE).withName("orders-replica-login").get();
+        assertThat(replicaLogin.getMetadata().getAnnotations()).containsEntry("canopy.dev/replica", "orders-dr");
+        assertThat(new String(java.util.Base64.getDecoder().decode(replicaLogin.getData().get("login.properties"))))
+                .as("the source's captures log in to the replica with the replica's login, written there by its operator")
+                .contains("user=ignite", "password=" + password(client, "orders-dr"));
 
         promoteWithSourceFenced("orders-dr");
-        assertThat(engine.calls()).endsWith("fence orders");
+        assertThat(engine.calls()).endsWith("fence us/orders");
+        assertThat(engine.passwordsUsedFor("us/orders")).containsExactly(password(us, "orders"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(configMap(us, "orders-replication").getData()).as("the source streams no more").doesNotContainKey("target.json");
             assertThat(configMap(us, "orders-leaves-ag1-0-capture")).as("its captures stop").isNull();
+            assertThat(us.secrets().inNamespace(NAMESPACE).withName("orders-replica-login").get())
+                    .as("the replica's login is kept beside the source no longer").isNull();
             assertThat(client.services().inNamespace(NAMESPACE).withName("orders-dr-cross-region").get())
                     .as("the promoted replica is fed no more: its load balancer goes").isNull();
         });
-        assertThat(engine.reachedAt("orders")).containsExactly(US_ADDRESS + ":10800");
+        assertThat(engine.reachedAt("us/orders")).containsExactly(US_ADDRESS + ":10800");
         assertThat(us.services().inNamespace(NAMESPACE).withName("orders-cross-region").get())
                 .as("the source stays reachable while the promoted replica keeps it fenced").isNotNull();
         assertThat(configMap(us, "orders-replication").getData()).containsKey("across-regions");
@@ -174,6 +187,11 @@ class ReplicaAcrossRegionsOnMockServersWithFakeEngineTest extends OnMockServerWi
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(server, AGENT));
         OperatorOnMockServerWithoutServerSideApplyTest.assertTheChartAllows(
                 OperatorOnMockServerWithoutServerSideApplyTest.requestsMadeBy(usServer, AGENT));
+    }
+
+    private static String password(KubernetesClient region, String cluster) {
+        return AdminCredentialsSecret.login(region.secrets().inNamespace(NAMESPACE).withName(cluster + "-admin").get())
+                .orElseThrow().password();
     }
 
     @Test

@@ -35,6 +35,16 @@ public interface ClusterCredentials {
     Optional<Path> file(String deployment);
 
     /**
+     * The file a change capture beside a leaf of {@code source} reads its login to {@code target} from; empty: the
+     * target runs without authentication. Where the platform keeps every secret in one place (the local region), the
+     * target's own {@link #file}; on Kubernetes the capture runs in the source's pod, which sees only what is mounted
+     * there, and the file depends on whether the target is the source's other deployment or a replica.
+     */
+    default Optional<Path> targetLogin(String source, String target) {
+        return authentication(target, false) ? file(target) : Optional.empty();
+    }
+
+    /**
      * Whether the deployment's nodes run with the engine's authentication on. Ignite refuses a node whose security
      * differs from the cluster's, so it is decided once per deployment, when it has no storage yet, and kept: a cluster
      * from before authentication keeps running without it (a restarted node could not join otherwise) until a fresh

@@ -19,7 +19,7 @@ public record Credentials(String user, String password, ClientTls tls) {
     public static final String SUPERUSER = "ignite";
     /** What the engine's superuser starts with: it must not stay usable, see {@link IgniteEngine}. */
     public static final Credentials ENGINE_DEFAULT = new Credentials(SUPERUSER, "ignite");
-    /** No login: the cluster's nodes run without authentication (Kubernetes, until its operator keeps a Secret). */
+    /** No login: the cluster's nodes run without authentication (a cluster from before it, and tests' clusters). */
     public static final Credentials NONE = new Credentials(null, null);
 
     public Credentials(String user, String password) {

@@ -101,13 +101,18 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
         return new IgniteEngine(Sizing.local(), new IgniteAdmin(), false, credentials);
     }
 
-    /**
-     * Nodes in pods: sized for a machine of their own, and answering the kubelet's probes. Without authentication
-     * until the operator keeps each cluster's admin secret in a Secret (a login kept in an operator's memory would be
-     * lost with it, and the cluster with it).
-     */
+    /** Nodes in pods without authentication: for tests and tools whose clients connect with no login. */
     public static IgniteEngine kubernetes() {
-        return new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin(), true, ClusterCredentials.NONE);
+        return kubernetes(ClusterCredentials.NONE);
+    }
+
+    /**
+     * Nodes in pods: sized for a machine of their own, and answering the kubelet's probes (Ignite's REST probe asks
+     * for no login), with the platform's login to each cluster kept by {@code credentials} (the operator's: its
+     * Secrets, which outlive the operator's process).
+     */
+    public static IgniteEngine kubernetes(ClusterCredentials credentials) {
+        return new IgniteEngine(Sizing.kubernetes(), new IgniteAdmin(), true, credentials);
     }
 
     /** The platform's login to a deployment's cluster (for its tests and tools: never print its password). */
@@ -173,8 +178,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
     /** Logging in to the target with the platform's login to it, read from the file it is kept in. */
     @Override
     public NodeLaunch renderCapture(Topology source, NodeId leaf, ReplicationTarget target) {
-        return renderCapture(source, leaf, target.addresses(), credentials.authentication(target.cluster(), false)
-                ? credentials.file(target.cluster()) : Optional.empty(), credentials.tls(target.cluster(), false));
+        return renderCapture(source, leaf, target.addresses(), credentials.targetLogin(source.cluster(), target.cluster()),
+                credentials.tls(target.cluster(), false));
     }
 
     private NodeLaunch renderCapture(Topology source, NodeId leaf, List<String> targetAddresses, Optional<Path> targetLogin,

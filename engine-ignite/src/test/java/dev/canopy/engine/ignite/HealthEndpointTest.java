@@ -72,6 +72,27 @@ class HealthEndpointTest {
         assertThat(probe(aggregatorPort)).isEqualTo(new Answer(200, true));
     }
 
+    /**
+     * The kubelet probes with no login: Ignite skips authentication for its REST {@code probe} (and {@code version})
+     * commands only, so the probe answers on a node running with authentication while other commands are refused.
+     */
+    @Test
+    void theProbeAnswersWithoutALoginOnANodeRunningWithAuthentication() throws Exception {
+        Topology topology = TestTopologies.smallest("guarded", dir);
+        IgniteEngine engine = IgniteEngine.kubernetes(new AdminSecretFiles(d -> dir.resolve("secrets").resolve(d),
+                d -> dir.resolve("markers").resolve(d)));
+        NodeLaunch launch = engine.render(topology, NodeId.leaf(1, 0));
+        assertThat(launch.files().get(IgniteEngine.CONFIG_FILE)).contains("<property name=\"authenticationEnabled\" value=\"true\"/>");
+
+        int port = TestTopologies.freePort();
+        start(launch, port, "leaf");
+        assertThat(probe(port)).isEqualTo(new Answer(200, true));
+        HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ignite?cmd=top"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        // status 2 is Ignite's REST "authentication failed"
+        assertThat(other.body()).as("a command that needs a login is refused without one").contains("\"successStatus\":2");
+    }
+
     @Test
     void localNodesServeNoEndpoint() {
         NodeLaunch launch = IgniteEngine.local().render(TestTopologies.smallest("probe", dir), NodeId.aggregator(0));

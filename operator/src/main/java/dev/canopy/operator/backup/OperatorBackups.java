@@ -61,7 +61,8 @@ public final class OperatorBackups implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Applier applier;
-    private final Snapshots engine;
+    /** The engine's snapshots by namespace: each namespace's engine logs in with its clusters' Secrets. */
+    private final Function<String, Snapshots> engines;
     private final Function<String, LeafFiles> files;
     private final Clock clock;
     private final Path scratch;
@@ -79,9 +80,15 @@ public final class OperatorBackups implements AutoCloseable {
      */
     public OperatorBackups(KubernetesClient client, Applier applier, Snapshots engine, Function<String, LeafFiles> files,
                            Clock clock, Path scratch) {
+        this(client, applier, namespace -> engine, files, clock, scratch);
+    }
+
+    /** @param engines the engine's snapshots for the clusters of a namespace */
+    public OperatorBackups(KubernetesClient client, Applier applier, Function<String, Snapshots> engines,
+                           Function<String, LeafFiles> files, Clock clock, Path scratch) {
         this.client = client;
         this.applier = applier;
-        this.engine = engine;
+        this.engines = engines;
         this.files = files;
         this.clock = clock;
         this.scratch = scratch;
@@ -195,7 +202,7 @@ public final class OperatorBackups implements AutoCloseable {
     }
 
     private ClusterBackups backups(OwnedCluster owned, String serving, BackupCatalog catalog) {
-        Snapshots snapshots = new PodSnapshots(engine, files.apply(owned.namespace()), serving);
+        Snapshots snapshots = new PodSnapshots(engines.apply(owned.namespace()), files.apply(owned.namespace()), serving);
         Path staging = scratch.resolve("staging");
         return new ClusterBackups(catalog, destinations(owned.namespace()), new BackupTaker(snapshots, staging, clock),
                 new Restorer(snapshots, staging), clock, record -> { });

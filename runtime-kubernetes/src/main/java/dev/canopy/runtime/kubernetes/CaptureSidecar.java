@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,15 @@ public final class CaptureSidecar {
     public static final String CONTAINER = "capture";
     /** Its heap: the application holds one WAL segment's records at a time and a thin client. */
     static final String JVM_OPTS = "-Xms64m -Xmx256m";
+    /**
+     * Where the capture finds the logins of the clusters it streams to, in its own container only (the node's has no
+     * use for them): {@value #ADMIN_LOGIN_FILE}, the cluster's own (green of a blue/green upgrade shares it), and
+     * {@value #REPLICA_LOGIN_FILE}, the replica's (see {@link KubernetesReplication#replicaLogin}).
+     */
+    public static final String LOGINS_DIR = "/opt/canopy/logins";
+    public static final String ADMIN_LOGIN_FILE = "admin.properties";
+    public static final String REPLICA_LOGIN_FILE = "replica.properties";
+    static final String LOGINS_VOLUME = "logins";
 
     private CaptureSidecar() {
     }
@@ -31,6 +44,7 @@ public final class CaptureSidecar {
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(NodeStatefulSet.mount("config", NodeStatefulSet.CONFIG_DIR, true));
         mounts.add(NodeStatefulSet.mount(ObjectNames.DATA_VOLUME, NodeStatefulSet.DATA_DIR, false));
+        mounts.add(NodeStatefulSet.mount(LOGINS_VOLUME, LOGINS_DIR, true));
         if (settings.nodeLibsImage() != null) {
             mounts.add(NodeStatefulSet.mount("node-libs", NodeStatefulSet.NODE_LIBS_DIR, true));
         }
@@ -46,6 +60,20 @@ public final class CaptureSidecar {
                         .withLimits(Map.of("memory", new Quantity("384Mi"))).build())
                 .withVolumeMounts(mounts)
                 .build();
+    }
+
+    /**
+     * The two Secrets' logins, projected: both optional, so that a cluster without a replica (or from before
+     * authentication) starts its pods all the same; a Secret written later appears within the kubelet's sync period,
+     * and a capture that started without the file exits and is started again by the loop below.
+     */
+    static Volume loginsVolume(String cluster) {
+        return new VolumeBuilder().withName(LOGINS_VOLUME).withNewProjected().withSources(
+                new VolumeProjectionBuilder().withNewSecret().withName(ObjectNames.adminSecret(cluster)).withOptional(true)
+                        .withItems(new KeyToPath(AdminCredentialsSecret.LOGIN_KEY, null, ADMIN_LOGIN_FILE)).endSecret().build(),
+                new VolumeProjectionBuilder().withNewSecret().withName(ObjectNames.replicaLoginSecret(cluster)).withOptional(true)
+                        .withItems(new KeyToPath(AdminCredentialsSecret.LOGIN_KEY, null, REPLICA_LOGIN_FILE)).endSecret().build())
+                .endProjected().build();
     }
 
     /** The supervisor loop; the file is {@link ObjectNames#captureKey} of this pod. */

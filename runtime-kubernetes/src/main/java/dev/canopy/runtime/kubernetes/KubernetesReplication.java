@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.core.ReplicaFeed;
 import dev.canopy.core.ReplicaFeeder;
 import dev.canopy.core.ReplicationTarget;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.util.Map;
 
 import java.util.Optional;
 
@@ -28,11 +32,20 @@ public final class KubernetesReplication implements ReplicaFeeder.ProgressStore 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String REPLICA_COMPONENT = "replica";
+    static final String REPLICA_LOGIN_COMPONENT = "replica-login";
+    /** On the replica's login Secret: the replica it is the login of. */
+    public static final String REPLICA_ANNOTATION = "canopy.dev/replica";
     private final OwnedConfigMap asSource;
     private final OwnedConfigMap asReplica;
+    private final KubernetesClient client;
+    private final Applier applier;
+    private final OwnedCluster cluster;
 
     public KubernetesReplication(KubernetesClient client, RuntimeSettings settings, OwnedCluster cluster) {
         Applier applier = new Applier(client, settings.serverSideApply());
+        this.client = client;
+        this.applier = applier;
+        this.cluster = cluster;
         this.asSource = new OwnedConfigMap(client, applier, cluster, ObjectNames.replicationConfigMap(cluster.name()), COMPONENT);
         this.asReplica = new OwnedConfigMap(client, applier, cluster, ObjectNames.replicaConfigMap(cluster.name()),
                 REPLICA_COMPONENT);
@@ -46,6 +59,50 @@ public final class KubernetesReplication implements ReplicaFeeder.ProgressStore 
     /** Streams the cluster's changes to the target from its next pass on; empty stops it. */
     public void target(Optional<ReplicationTarget> target) {
         asSource.put(TARGET_KEY, target.map(KubernetesReplication::json).orElse(null));
+    }
+
+    /**
+     * Keeps the login of the replica this cluster's changes stream to beside it (in Secret
+     * {@link ObjectNames#replicaLoginSecret}, owned by this cluster, key {@link AdminCredentialsSecret#LOGIN_KEY}), where
+     * its change captures read it; none: the replica runs without authentication. Written by the replica's operator
+     * before it names the target, so that the captures find the login when they start.
+     */
+    public void replicaLogin(String replica, Optional<AdminCredentialsSecret.Login> login) {
+        Secret current = client.secrets().inNamespace(cluster.namespace()).withName(ObjectNames.replicaLoginSecret(cluster.name())).get();
+        Map<String, String> data = login.map(l -> Map.of(AdminCredentialsSecret.LOGIN_KEY, AdminCredentialsSecret.base64(l.properties())))
+                .orElse(Map.of());
+        if (current != null && replica.equals(annotation(current)) && data.equals(current.getData() == null ? Map.of() : current.getData())) {
+            return;
+        }
+        applier.apply(new SecretBuilder()
+                .withNewMetadata()
+                .withName(ObjectNames.replicaLoginSecret(cluster.name())).withNamespace(cluster.namespace())
+                .withLabels(Labels.component(cluster.name(), REPLICA_LOGIN_COMPONENT)).withOwnerReferences(cluster.ownerReferences())
+                .withAnnotations(Map.of(REPLICA_ANNOTATION, replica))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build());
+    }
+
+    /** The login of {@code replica} kept beside this cluster by {@link #replicaLogin}; empty when none is kept for it. */
+    public Optional<AdminCredentialsSecret.Login> replicaLogin(String replica) {
+        Secret kept = client.secrets().inNamespace(cluster.namespace()).withName(ObjectNames.replicaLoginSecret(cluster.name())).get();
+        if (kept == null || !replica.equals(annotation(kept))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(AdminCredentialsSecret.value(kept, AdminCredentialsSecret.LOGIN_KEY))
+                .flatMap(AdminCredentialsSecret.Login::parse);
+    }
+
+    /** No replica's login kept beside this cluster any more (it streams to none). */
+    public void forgetReplicaLogin() {
+        client.secrets().inNamespace(cluster.namespace()).withName(ObjectNames.replicaLoginSecret(cluster.name())).delete();
+    }
+
+    private static String annotation(Secret secret) {
+        Map<String, String> annotations = secret.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(REPLICA_ANNOTATION);
     }
 
     /**

@@ -86,6 +86,13 @@ public final class KubernetesRuntime implements Runtime, Captures {
         applier.apply(SqlService.build(at(serving)));
         applier.createIfAbsent(Secret.class, cluster.namespace(), ObjectNames.adminSecret(cluster.name()),
                 () -> AdminCredentialsSecret.build(cluster, dev.canopy.core.Passwords.generate()));
+        // before any node of a new deployment is started in this pass, so that its first node already runs as decided
+        Secret admin = client.secrets().inNamespace(cluster.namespace()).withName(ObjectNames.adminSecret(cluster.name())).get();
+        if (admin != null) {
+            for (String deployment : live) {
+                AdminSecrets.decide(client, cluster.namespace(), deployment, admin);
+            }
+        }
         return storage;
     }
 

@@ -73,6 +73,9 @@ public final class NodeStatefulSet {
         List<Volume> volumes = new ArrayList<>();
         boolean capture = in.capture() && group.isLeaves();
         volumes.add(configVolume(cluster.deployment(), in.launches(), capture));
+        if (capture) {
+            volumes.add(CaptureSidecar.loginsVolume(cluster.name()));
+        }
         if (!group.isLeaves()) {
             volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
         }

@@ -81,6 +81,14 @@ public final class ObjectNames {
         return cluster + "-admin";
     }
 
+    /**
+     * The Secret in a replication source's namespace holding the login of the replica its changes stream to, written by
+     * the replica's operator (its region's, maybe another than the source's), read by the source's change captures.
+     */
+    public static String replicaLoginSecret(String cluster) {
+        return cluster + "-replica-login";
+    }
+
     public static String disruptionBudget(String cluster, NodeGroup group) {
         return cluster + "-" + (group.isLeaves() ? "leaves" : "aggregators");
     }
