@@ -147,8 +147,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             return Set.of();
         }
         String namespace = pod.getMetadata().getNamespace();
-        if (instance.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)) {
-            String owner = instance.substring(0, instance.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length());
+        String owner = OwnedCluster.clusterOf(instance);
+        if (!owner.equals(instance)) {
             return Set.of(new ResourceID(instance, namespace), new ResourceID(owner, namespace));
         }
         return Set.of(new ResourceID(instance, namespace));
@@ -164,13 +164,13 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         ChangeCapture capture = at.capture();
         BlueGreenUpgrade blueGreen = at.blueGreen();
         ClusterReplication replication = at.replication();
-        if (name.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)
+        String firstDeploymentOf = OwnedCluster.clusterOf(name);
+        if (!firstDeploymentOf.equals(name)
                 && client.resources(DatabaseCluster.class).inNamespace(resource.getMetadata().getNamespace())
-                .withName(name.substring(0, name.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length())).get() != null) {
+                .withName(firstDeploymentOf).get() != null) {
             // its objects would be the other cluster's second deployment's (where a blue/green upgrade builds green)
             problems.add("metadata.name: " + name + " is the name of the second deployment of the DatabaseCluster "
-                    + name.substring(0, name.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length())
-                    + " in this namespace; choose another name");
+                    + firstDeploymentOf + " in this namespace; choose another name");
         }
         if (resource.getSpec() != null && resource.getSpec().replicaOf() != null) {
             problems.addAll(replication.problems(resource.getMetadata().getNamespace(), name, resource.getSpec().replicaOf()));

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -93,7 +92,7 @@ final class SecretCredentials implements ClusterCredentials {
      * (and a password) of its own, which a kept login would override on its first activation.
      */
     void forget(String cluster) {
-        for (String deployment : List.of(cluster, cluster + OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)) {
+        for (String deployment : OwnedCluster.deploymentsOf(cluster)) {
             logins.remove(deployment);
             authenticated.remove(deployment);
             offUntil.remove(deployment);
@@ -147,10 +146,10 @@ final class SecretCredentials implements ClusterCredentials {
      */
     @Override
     public Optional<Path> targetLogin(String source, String target) {
-        if (clusterOf(source).equals(clusterOf(target))) {
+        if (OwnedCluster.clusterOf(source).equals(OwnedCluster.clusterOf(target))) {
             return authentication(target, false) ? file(target) : Optional.empty();
         }
-        Secret kept = client.secrets().inNamespace(namespace).withName(ObjectNames.replicaLoginSecret(clusterOf(source))).get();
+        Secret kept = client.secrets().inNamespace(namespace).withName(ObjectNames.replicaLoginSecret(OwnedCluster.clusterOf(source))).get();
         boolean forTarget = kept != null && kept.getMetadata().getAnnotations() != null
                 && target.equals(kept.getMetadata().getAnnotations().get(KubernetesReplication.REPLICA_ANNOTATION))
                 && kept.getData() != null && kept.getData().containsKey(AdminCredentialsSecret.LOGIN_KEY);
@@ -167,12 +166,6 @@ final class SecretCredentials implements ClusterCredentials {
             return Optional.empty();
         }
         return AdminCredentialsSecret.login(secret.get());
-    }
-
-    /** A deployment's cluster: its name, without the second deployment's suffix. */
-    private static String clusterOf(String deployment) {
-        return deployment.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)
-                ? deployment.substring(0, deployment.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length()) : deployment;
     }
 
     private Optional<SecretCredentials> remote(String name) {

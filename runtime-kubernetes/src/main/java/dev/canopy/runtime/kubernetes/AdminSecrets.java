@@ -27,10 +27,10 @@ public final class AdminSecrets {
     /** The Secret holding the login of {@code deployment}: its cluster's (a second deployment shares its cluster's). */
     public static Optional<Secret> of(KubernetesClient client, String namespace, String deployment) {
         Secret own = client.secrets().inNamespace(namespace).withName(ObjectNames.adminSecret(deployment)).get();
-        if (own != null || !deployment.endsWith(OwnedCluster.SECOND_DEPLOYMENT_SUFFIX)) {
+        String cluster = OwnedCluster.clusterOf(deployment);
+        if (own != null || cluster.equals(deployment)) {
             return Optional.ofNullable(own);
         }
-        String cluster = deployment.substring(0, deployment.length() - OwnedCluster.SECOND_DEPLOYMENT_SUFFIX.length());
         return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(ObjectNames.adminSecret(cluster)).get());
     }
 

@@ -28,7 +28,18 @@ public record OwnedCluster(String namespace, String name, String uid, DatabaseCl
 
     /** The cluster's two deployments: its own name, and its name with {@link #SECOND_DEPLOYMENT_SUFFIX}. */
     public List<String> deployments() {
-        return List.of(name, name + SECOND_DEPLOYMENT_SUFFIX);
+        return deploymentsOf(name);
+    }
+
+    /** The two deployments of the cluster named {@code cluster}. */
+    public static List<String> deploymentsOf(String cluster) {
+        return List.of(cluster, cluster + SECOND_DEPLOYMENT_SUFFIX);
+    }
+
+    /** The cluster a deployment belongs to: its name without {@link #SECOND_DEPLOYMENT_SUFFIX}. */
+    public static String clusterOf(String deployment) {
+        return deployment.endsWith(SECOND_DEPLOYMENT_SUFFIX)
+                ? deployment.substring(0, deployment.length() - SECOND_DEPLOYMENT_SUFFIX.length()) : deployment;
     }
 
     /** The same cluster, building the objects of another of its deployments (with that deployment's spec). */
