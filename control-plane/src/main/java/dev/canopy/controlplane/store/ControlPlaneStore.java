@@ -37,9 +37,11 @@ public final class ControlPlaneStore implements AutoCloseable {
      * after; with 0, each commit is written to the file before it returns (H2 does not fsync a commit: it survives the
      * death of the process, not of the machine). LOCK_TIMEOUT: a change holds its cluster's row while the region takes
      * the spec (a Kubernetes region makes a few calls, each allowed 10 s), and a concurrent change of that cluster waits
-     * for it, as in PostgreSQL; H2's default of 2 s would turn a slow region into errors.
+     * for it, as in PostgreSQL; H2's default of 2 s would turn a slow region into errors. DB_CLOSE_ON_EXIT=FALSE: H2's
+     * own shutdown hook closed the database while the platform's hook was still stopping the control plane (a warning
+     * and failed writes at every Ctrl-C); the platform closes the store itself, last.
      */
-    private static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=60000";
+    private static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=60000;DB_CLOSE_ON_EXIT=FALSE";
     /** H2: lock timeout, deadlock; PostgreSQL: serialization failure, deadlock, lock not available. */
     private static final Set<String> WAITED_IN_VAIN = Set.of("HYT00", "40001", "40P01", "55P03");
 
