@@ -55,18 +55,13 @@ class BlueGreenUpgradeProcessesTest {
 
     @Test
     void anEngineUpgradeMovesTheClientsToAGreenClusterWithEveryAcknowledgedWrite() throws Exception {
-        // without authentication for now (issue 19): with it, one run passed (write pause 30 s: blue's aggregator held
-        // its stop for 20 s on a login it was still checking) and the next did not: the capture beside leaf-ag1-0 exited
-        // every 40 s (its thin client timed out against green's aggregator) and green never caught up. An aggregator
-        // asks a leaf to check each login and waits for the answer with no timeout (Ignite 2.17's
-        // IgniteAuthenticationProcessor.authenticate on a client node); one seen waiting 10 minutes
-        fixture = fixtures.openWithoutAuthentication(dataDir, PlannerPolicy.DEFAULTS);
+        fixture = fixtures.open(dataDir, PlannerPolicy.DEFAULTS);
         long generation = fixture.apply(CLUSTER, spec("2.16.0"));
         DatabaseClusterStatus blue = fixture.awaitPhase(CLUSTER, generation, Phase.Ready, Duration.ofMinutes(3));
         String url = blue.endpoints().jdbcUrl();
 
         // rows written before capture is on: only the copy brings them
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement()) {
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER)); Statement st = sql.createStatement()) {
             st.execute("CREATE TABLE accounts (id INT PRIMARY KEY, owner VARCHAR, balance BIGINT) WITH \"template=canopy\"");
             try (PreparedStatement insert = sql.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?)")) {
                 for (int i = 0; i < ACCOUNTS; i++) {
@@ -83,7 +78,8 @@ class BlueGreenUpgradeProcessesTest {
         PhaseStats upgrade;
         DatabaseClusterStatus green;
         try (Workload load = Workload.start(WorkloadOptions.defaults(url, "bluegreen").withTableOptions("template=canopy")
-                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20)))) {
+                .withWriters(2, 40).withReaders(1, 40).withStatementTimeout(Duration.ofSeconds(20))
+                .withLogin(fixture.login(CLUSTER)))) {
             fixture.awaitStatus(CLUSTER, "the load runs", s -> load.progress().writesOk() >= 100, Duration.ofMinutes(1));
             System.out.println(load.cut("steady on 2.16.0"));
 
@@ -130,7 +126,8 @@ class BlueGreenUpgradeProcessesTest {
         assertThat(fixture.runtime.observe(CLUSTER)).as("blue's nodes").isEmpty();
         assertThat(fixture.runtime.clusterDirectory(CLUSTER).resolve("nodes")).doesNotExist();
 
-        try (Connection sql = DriverManager.getConnection(url); Statement st = sql.createStatement();
+        // green was taken over with blue's admin login (one per cluster): the same login works after the switch
+        try (Connection sql = DriverManager.getConnection(url, fixture.login(CLUSTER)); Statement st = sql.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(balance) FROM accounts")) {
             rs.next();
             assertThat(rs.getLong(1)).as("rows written before capture was on").isEqualTo(ACCOUNTS);
