@@ -21,7 +21,7 @@ public record AutoscalingSpec(
         ComputeAutoscaling compute,
 
         @Pattern(Limits.DURATION_PATTERN)
-        @JsonPropertyDescription("Suspend the cluster when no user statement ran for this long: a number and a unit, s, m, h"
+        @JsonPropertyDescription("Suspend the cluster when no user SQL statement ran for this long: a number and a unit, s, m, h"
                 + " or d, e.g. 30m; at least 60s. Never when absent.")
         String suspendAfterIdle) {
 
