@@ -22,6 +22,9 @@ import java.util.Map;
 @ValidationRule(value = SuspendedChanges.CEL_RULE, message = SuspendedChanges.CEL_MESSAGE)
 // nor are the leaves of a cluster on an older engine added or removed (core's ReleaseChanges): the API server says so too
 @ValidationRule(value = OlderEngineChanges.CEL_RULE, message = OlderEngineChanges.CEL_MESSAGE)
+// the autoscaler's bounds hold the spec's own numbers: what SpecValidator says, for the API server to say too
+@ValidationRule(value = AutoscalingSpec.CEL_STORAGE_RULE, message = AutoscalingSpec.CEL_STORAGE_MESSAGE)
+@ValidationRule(value = AutoscalingSpec.CEL_COMPUTE_RULE, message = AutoscalingSpec.CEL_COMPUTE_MESSAGE)
 public record DatabaseClusterSpec(
         @Required
         @Pattern(Limits.RELEASE_PATTERN)
@@ -64,7 +67,11 @@ public record DatabaseClusterSpec(
 
         @JsonPropertyDescription("Who may reach the cluster from another region, where a Kubernetes region opens a load"
                 + " balancer for it (a replica across regions, and its source): sourceRanges (CIDRs) or anySource: true.")
-        CrossRegionSpec crossRegion) {
+        CrossRegionSpec crossRegion,
+
+        @JsonPropertyDescription("What the platform may change by itself from the cluster's telemetry: grow the leaves'"
+                + " storage, add or remove leaves, suspend the cluster when idle. Nothing when absent.")
+        AutoscalingSpec autoscaling) {
 
     public static final String BLUE_GREEN = "BlueGreen";
     public static final String COORDINATED_RESTART = "CoordinatedRestart";
@@ -97,13 +104,26 @@ public record DatabaseClusterSpec(
         this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, null);
     }
 
+    /** A cluster the platform does not scale by itself. */
+    public DatabaseClusterSpec(String release, Integer redundancyLevel, AggregatorsSpec aggregators, LeavesSpec leaves,
+                               Map<String, String> config, Boolean suspended, BackupSpec backup, String upgradeStrategy,
+                               ReplicaOfSpec replicaOf, CrossRegionSpec crossRegion) {
+        this(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion, null);
+    }
+
     public DatabaseClusterSpec withCrossRegion(CrossRegionSpec value) {
         return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy,
-                replicaOf, value);
+                replicaOf, value, autoscaling);
     }
 
     public DatabaseClusterSpec withReplicaOf(ReplicaOfSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, value, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, value,
+                crossRegion, autoscaling);
+    }
+
+    public DatabaseClusterSpec withAutoscaling(AutoscalingSpec value) {
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf,
+                crossRegion, value);
     }
 
     /**
@@ -120,26 +140,26 @@ public record DatabaseClusterSpec(
     }
 
     public DatabaseClusterSpec withSuspended(boolean value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, value, backup, upgradeStrategy, replicaOf, crossRegion, autoscaling);
     }
 
     public DatabaseClusterSpec withRelease(String value) {
-        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(value, redundancyLevel, aggregators, leaves, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion, autoscaling);
     }
 
     public DatabaseClusterSpec withLeaves(LeavesSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, value, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, value, config, suspended, backup, upgradeStrategy, replicaOf, crossRegion, autoscaling);
     }
 
     public DatabaseClusterSpec withConfig(Map<String, String> value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, value, suspended, backup, upgradeStrategy, replicaOf, crossRegion, autoscaling);
     }
 
     public DatabaseClusterSpec withUpgradeStrategy(String value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, backup, value, replicaOf, crossRegion, autoscaling);
     }
 
     public DatabaseClusterSpec withBackup(BackupSpec value) {
-        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy, replicaOf, crossRegion);
+        return new DatabaseClusterSpec(release, redundancyLevel, aggregators, leaves, config, suspended, value, upgradeStrategy, replicaOf, crossRegion, autoscaling);
     }
 }

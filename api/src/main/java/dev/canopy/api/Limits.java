@@ -29,6 +29,19 @@ public final class Limits {
     public static final String PREFIX_PATTERN = "^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$";
     public static final String REGION_PATTERN = "^[a-z0-9-]+$";
 
+    /** A duration of autoscaling: a number and a unit, s, m, h or d (see {@link Durations}). */
+    public static final String DURATION_PATTERN = "^[1-9][0-9]{0,4}[smhd]$";
+    /** A time of day, HH:MM, 00:00 to 23:59. */
+    public static final String TIME_OF_DAY_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+    public static final long MIN_THRESHOLD_PERCENT = 1;
+    public static final long MAX_THRESHOLD_PERCENT = 99;
+    public static final long MIN_STEP_PERCENT = 1;
+    public static final long MAX_STEP_PERCENT = 1000;
+    public static final long MIN_TARGET_PERCENT = 1;
+    public static final long MAX_TARGET_PERCENT = 100;
+    public static final long MIN_QUERIES_PER_SECOND = 1;
+    public static final long MAX_QUERIES_PER_SECOND = 10_000_000;
+
     private Limits() {
     }
 }

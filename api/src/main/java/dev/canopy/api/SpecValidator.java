@@ -86,7 +86,105 @@ public final class SpecValidator {
         if (spec.crossRegion() != null) {
             problems.addAll(spec.crossRegion().problems());
         }
+        if (spec.autoscaling() != null) {
+            validate(spec.autoscaling(), spec, problems);
+        }
         return problems;
+    }
+
+    private static void validate(AutoscalingSpec autoscaling, DatabaseClusterSpec spec, List<String> problems) {
+        StorageAutoscaling storage = autoscaling.storage();
+        if (storage != null) {
+            optionalCount(problems, "spec.autoscaling.storage.thresholdPercent", storage.thresholdPercent(),
+                    Limits.MIN_THRESHOLD_PERCENT, Limits.MAX_THRESHOLD_PERCENT);
+            optionalCount(problems, "spec.autoscaling.storage.stepPercent", storage.stepPercent(),
+                    Limits.MIN_STEP_PERCENT, Limits.MAX_STEP_PERCENT);
+            count(problems, "spec.autoscaling.storage.maxStorageGB", storage.maxStorageGB(), Limits.MIN_STORAGE_GB, Limits.MAX_STORAGE_GB);
+            Integer current = spec.leaves() == null ? null : spec.leaves().storageGB();
+            if (storage.maxStorageGB() != null && current != null && storage.maxStorageGB() < current) {
+                // storage never shrinks: a maximum below what the leaves have could never be met
+                problems.add("spec.autoscaling.storage.maxStorageGB: must be at least spec.leaves.storageGB (" + current
+                        + "), got " + storage.maxStorageGB());
+            }
+        }
+        ComputeAutoscaling compute = autoscaling.compute();
+        if (compute != null) {
+            validate(compute, spec, problems);
+        }
+        if (autoscaling.suspendAfterIdle() != null) {
+            String field = "spec.autoscaling.suspendAfterIdle";
+            if (duration(problems, field, autoscaling.suspendAfterIdle())
+                    && Durations.parse(autoscaling.suspendAfterIdle()).compareTo(AutoscalingSpec.MIN_SUSPEND_AFTER_IDLE) < 0) {
+                // shorter, and a pause between two statements of one client would stop the cluster under it
+                problems.add(field + ": must be at least 60s, got " + autoscaling.suspendAfterIdle());
+            }
+            if (spec.replicaOf() != null) {
+                problems.add(field + ": a replica takes no statements of its own and must keep taking its source's changes;"
+                        + " not with spec.replicaOf");
+            }
+        }
+    }
+
+    private static void validate(ComputeAutoscaling compute, DatabaseClusterSpec spec, List<String> problems) {
+        String prefix = "spec.autoscaling.compute.";
+        // a leaf in each availability group is what redundancy 2 needs (each group holds a copy of every partition),
+        // and all redundancy 1 needs: Limits.MIN_LEAVES per group, as for spec.leaves.count
+        count(problems, prefix + "minLeaves", compute.minLeaves(), Limits.MIN_LEAVES, Limits.MAX_LEAVES);
+        count(problems, prefix + "maxLeaves", compute.maxLeaves(), Limits.MIN_LEAVES, Limits.MAX_LEAVES);
+        boolean bounds = compute.minLeaves() != null && compute.maxLeaves() != null;
+        if (bounds && compute.maxLeaves() < compute.minLeaves()) {
+            problems.add(prefix + "maxLeaves: must be at least minLeaves (" + compute.minLeaves() + "), got " + compute.maxLeaves());
+        } else if (bounds && spec.leaves() != null && spec.leaves().count() != null
+                && (spec.leaves().count() < compute.minLeaves() || spec.leaves().count() > compute.maxLeaves())) {
+            problems.add("spec.leaves.count: must be from spec.autoscaling.compute.minLeaves (" + compute.minLeaves()
+                    + ") to maxLeaves (" + compute.maxLeaves() + "), got " + spec.leaves().count());
+        }
+        optionalCount(problems, prefix + "cpuPercent", compute.cpuPercent(), Limits.MIN_TARGET_PERCENT, Limits.MAX_TARGET_PERCENT);
+        optionalCount(problems, prefix + "heapPercent", compute.heapPercent(), Limits.MIN_TARGET_PERCENT, Limits.MAX_TARGET_PERCENT);
+        optionalCount(problems, prefix + "queriesPerSecondPerLeaf", compute.queriesPerSecondPerLeaf(),
+                Limits.MIN_QUERIES_PER_SECOND, Limits.MAX_QUERIES_PER_SECOND);
+        boolean out = compute.scaleOutAfter() == null || duration(problems, prefix + "scaleOutAfter", compute.scaleOutAfter());
+        boolean in = compute.scaleInAfter() == null || duration(problems, prefix + "scaleInAfter", compute.scaleInAfter());
+        if (compute.coolDown() != null) {
+            duration(problems, prefix + "coolDown", compute.coolDown());
+        }
+        if (out && in && compute.scaleInAfterDuration().compareTo(compute.scaleOutAfterDuration()) <= 0) {
+            // a removal moves data, and a load that comes back moves it again: the evidence for it must be longer
+            problems.add(prefix + "scaleInAfter: must be longer than scaleOutAfter ("
+                    + Durations.describe(compute.scaleOutAfterDuration()) + "), got "
+                    + Durations.describe(compute.scaleInAfterDuration()));
+        }
+        MaintenanceWindow window = compute.maintenanceWindow();
+        if (window != null) {
+            if (window.start() == null) {
+                problems.add(prefix + "maintenanceWindow.start: is required");
+            } else if (!window.start().matches(Limits.TIME_OF_DAY_PATTERN)) {
+                problems.add(prefix + "maintenanceWindow.start: must be a time of day in UTC as HH:MM, like 02:00, got " + window.start());
+            }
+            if (window.duration() == null) {
+                problems.add(prefix + "maintenanceWindow.duration: is required");
+            } else if (duration(problems, prefix + "maintenanceWindow.duration", window.duration())
+                    && Durations.parse(window.duration()).compareTo(java.time.Duration.ofDays(1)) > 0) {
+                problems.add(prefix + "maintenanceWindow.duration: must be at most 1d (the window opens every day), got "
+                        + window.duration());
+            }
+        }
+    }
+
+    /** Whether the text is a duration; when not, says so. */
+    private static boolean duration(List<String> problems, String field, String text) {
+        if (text.matches(Limits.DURATION_PATTERN)) {
+            return true;
+        }
+        problems.add(field + ": must be a number and a unit, s (seconds), m (minutes), h (hours) or d (days), like 90s, 5m or 1h, got "
+                + text);
+        return false;
+    }
+
+    private static void optionalCount(List<String> problems, String field, Integer value, long min, long max) {
+        if (value != null) {
+            count(problems, field, value, min, max);
+        }
     }
 
     private static void validate(BackupSpec backup, List<String> problems) {

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ClusterManifestTest {
 
-    private static final String SPEC_FIELDS = "aggregators, backup, config, crossRegion, leaves, redundancyLevel, release, replicaOf, suspended, upgradeStrategy";
+    private static final String SPEC_FIELDS = "aggregators, autoscaling, backup, config, crossRegion, leaves, redundancyLevel, release, replicaOf, suspended, upgradeStrategy";
 
     private static final String VALID = """
             apiVersion: canopy.dev/v1alpha1
@@ -428,6 +428,53 @@ class ClusterManifestTest {
         assertThat(problems(manifest(MINIMAL_SPEC + "  replicaOf:\n    region: Eu\n"))).containsExactly(
                 "spec.replicaOf.cluster: is required",
                 "spec.replicaOf.region: must be a region name (lower-case letters, digits and '-'), got Eu");
+    }
+
+    @Test
+    void autoscalingIsReadWithItsDefaultsLeftAbsentAndWrittenBackTheSame() {
+        String yaml = manifest(MINIMAL_SPEC + """
+                  autoscaling:
+                    storage:
+                      maxStorageGB: 40
+                    compute:
+                      minLeaves: 2
+                      maxLeaves: 4
+                      cpuPercent: 60
+                      maintenanceWindow:
+                        start: "02:00"
+                        duration: 4h
+                    suspendAfterIdle: 30m
+                """);
+        ClusterManifest manifest = ClusterManifest.parse(yaml);
+        assertThat(manifest.spec().autoscaling()).isEqualTo(new AutoscalingSpec(
+                new StorageAutoscaling(null, null, 40),
+                new ComputeAutoscaling(2, 4, 60, null, null, null, null, null, new MaintenanceWindow("02:00", "4h")),
+                "30m"));
+        assertThat(manifest.spec().autoscaling().storage().thresholdPercentOrDefault()).isEqualTo(80);
+        assertThat(ClusterManifest.parse(manifest.toYaml())).isEqualTo(manifest);
+        // a manifest without it reads as before: no autoscaling, nothing written for it
+        ClusterManifest plain = ClusterManifest.parse(manifest(MINIMAL_SPEC));
+        assertThat(plain.spec().autoscaling()).isNull();
+        assertThat(plain.toYaml()).doesNotContain("autoscaling");
+    }
+
+    @Test
+    void autoscalingProblemsAreReportedThroughParseWithTheirPaths() {
+        assertThat(problems(manifest(MINIMAL_SPEC + """
+                  autoscaling:
+                    storage:
+                      maxStorageGB: 5
+                      limit: 90
+                    compute:
+                      minLeaves: 3
+                      maxLeaves: 2
+                    suspendAfterIdle: 10
+                """))).containsExactly(
+                "spec.autoscaling.storage.limit: unknown field; known fields here: maxStorageGB, stepPercent, thresholdPercent",
+                "spec.autoscaling.storage.maxStorageGB: must be at least spec.leaves.storageGB (10), got 5",
+                "spec.autoscaling.compute.maxLeaves: must be at least minLeaves (3), got 2",
+                "spec.autoscaling.suspendAfterIdle: must be a number and a unit, s (seconds), m (minutes), h (hours) or d (days),"
+                        + " like 90s, 5m or 1h, got 10");
     }
 
     @Test

@@ -196,14 +196,39 @@ class CrdSchemaTest {
         assertThat(validations.get(0).path("message").asText()).isEqualTo("not an allowed engine setting");
     }
 
-    /** The spec's transition rules, each once (a duplicate rule breaks server-side apply): suspended, older engine. */
+    /**
+     * The spec's rules, each once (a duplicate rule breaks server-side apply): the transition rules of suspended
+     * clusters and older engines, and the autoscaler's bounds against the leaves.
+     */
     @Test
     void specCarriesTheTransitionRulesOfSuspendedClustersAndOlderEngines() {
         Map<String, String> rules = new LinkedHashMap<>();
         spec.path("x-kubernetes-validations").forEach(v -> rules.put(v.path("rule").asText(), v.path("message").asText()));
-        assertThat(rules).containsExactly(Map.entry(SuspendedChanges.CEL_RULE, SuspendedChanges.CEL_MESSAGE),
-                Map.entry(OlderEngineChanges.CEL_RULE, OlderEngineChanges.CEL_MESSAGE));
+        assertThat(rules).containsExactlyInAnyOrderEntriesOf(Map.of(SuspendedChanges.CEL_RULE, SuspendedChanges.CEL_MESSAGE,
+                OlderEngineChanges.CEL_RULE, OlderEngineChanges.CEL_MESSAGE,
+                AutoscalingSpec.CEL_STORAGE_RULE, AutoscalingSpec.CEL_STORAGE_MESSAGE,
+                AutoscalingSpec.CEL_COMPUTE_RULE, AutoscalingSpec.CEL_COMPUTE_MESSAGE));
+        assertThat(spec.path("x-kubernetes-validations")).hasSize(4);
         assertThat(OlderEngineChanges.CEL_RULE).contains("oldSelf.leaves.count", "self.release.matches(");
+    }
+
+    @Test
+    void autoscalingBoundsAreTheValidatorsBounds() {
+        assertThat(property("autoscaling.storage.thresholdPercent").path("minimum").asDouble()).isEqualTo(Limits.MIN_THRESHOLD_PERCENT);
+        assertThat(property("autoscaling.storage.thresholdPercent").path("maximum").asDouble()).isEqualTo(Limits.MAX_THRESHOLD_PERCENT);
+        assertThat(property("autoscaling.storage.stepPercent").path("minimum").asDouble()).isEqualTo(Limits.MIN_STEP_PERCENT);
+        assertThat(property("autoscaling.storage.stepPercent").path("maximum").asDouble()).isEqualTo(Limits.MAX_STEP_PERCENT);
+        assertThat(texts(property("autoscaling.storage").path("required"))).containsExactly("maxStorageGB");
+        assertThat(texts(property("autoscaling.compute").path("required"))).containsExactlyInAnyOrder("minLeaves", "maxLeaves");
+        assertThat(property("autoscaling.compute.minLeaves").path("minimum").asDouble()).isEqualTo(Limits.MIN_LEAVES);
+        assertThat(property("autoscaling.compute.maxLeaves").path("maximum").asDouble()).isEqualTo(Limits.MAX_LEAVES);
+        assertThat(property("autoscaling.compute.cpuPercent").path("maximum").asDouble()).isEqualTo(Limits.MAX_TARGET_PERCENT);
+        assertThat(property("autoscaling.compute.scaleOutAfter").path("pattern").asText()).isEqualTo(Limits.DURATION_PATTERN);
+        assertThat(property("autoscaling.suspendAfterIdle").path("pattern").asText()).isEqualTo(Limits.DURATION_PATTERN);
+        assertThat(property("autoscaling.compute.maintenanceWindow.start").path("pattern").asText()).isEqualTo(Limits.TIME_OF_DAY_PATTERN);
+        JsonNode computeRules = property("autoscaling.compute").path("x-kubernetes-validations");
+        assertThat(computeRules).hasSize(1);
+        assertThat(computeRules.get(0).path("rule").asText()).isEqualTo("self.maxLeaves >= self.minLeaves");
     }
 
     @Test

@@ -479,4 +479,170 @@ class SpecValidatorTest {
                 "spec.crossRegion.anySource: give sourceRanges or anySource: true, not both");
         assertThat(new CrossRegionSpec(null, null).allowsSomeone()).as("neither: no load balancer").isFalse();
     }
+
+    // --- autoscaling ------------------------------------------------------------------------------------------------
+
+    /** valid() has 2 leaves per group of 10 GiB each. */
+    static DatabaseClusterSpec withAutoscaling(StorageAutoscaling storage, ComputeAutoscaling compute, String suspendAfterIdle) {
+        return valid().withAutoscaling(new AutoscalingSpec(storage, compute, suspendAfterIdle));
+    }
+
+    static ComputeAutoscaling compute(Integer minLeaves, Integer maxLeaves) {
+        return new ComputeAutoscaling(minLeaves, maxLeaves, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void autoscalingIsOffWhenAbsentAndAnEmptySectionIsValid() {
+        assertThat(valid().autoscaling()).isNull();
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, null))).isEmpty();
+    }
+
+    @Test
+    void autoscalingWithEveryFieldAtItsBoundsIsValid() {
+        assertThat(SpecValidator.validate(withAutoscaling(new StorageAutoscaling(1, 1000, 10),
+                new ComputeAutoscaling(1, 64, 100, 1, 10_000_000, "1s", "2s", "1s", new MaintenanceWindow("23:59", "1d")),
+                "60s"))).isEmpty();
+        assertThat(SpecValidator.validate(withAutoscaling(new StorageAutoscaling(99, 1, 65536),
+                new ComputeAutoscaling(2, 2, 1, 100, 1, "99999d", "99998d", null, null),
+                "99999d"))).containsExactly(
+                "spec.autoscaling.compute.scaleInAfter: must be longer than scaleOutAfter (99999 d), got 99998 d");
+    }
+
+    @Test
+    void storageAutoscalingDefaultsAreEightyPercentAndFiftyPercentSteps() {
+        StorageAutoscaling storage = new StorageAutoscaling(null, null, 100);
+        assertThat(storage.thresholdPercentOrDefault()).isEqualTo(80);
+        assertThat(storage.stepPercentOrDefault()).isEqualTo(50);
+        assertThat(SpecValidator.validate(withAutoscaling(storage, null, null))).isEmpty();
+    }
+
+    @Test
+    void computeAutoscalingDefaultsAreSeventyPercentCpuEightyHeapFiveThirtyAndTenMinutes() {
+        ComputeAutoscaling compute = compute(1, 4);
+        assertThat(compute.cpuPercentOrDefault()).isEqualTo(70);
+        assertThat(compute.heapPercentOrDefault()).isEqualTo(80);
+        assertThat(compute.queriesPerSecondPerLeaf()).as("no queries target unless given").isNull();
+        assertThat(compute.scaleOutAfterDuration()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(compute.scaleInAfterDuration()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(compute.coolDownDuration()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(compute.maintenanceWindow()).as("scale-in at any time unless a window is given").isNull();
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute, null))).isEmpty();
+    }
+
+    @Test
+    void storageAutoscalingRefusesThresholdsStepsAndMaximumsThatCannotWork() {
+        assertThat(SpecValidator.validate(withAutoscaling(new StorageAutoscaling(0, 0, null), null, null))).containsExactly(
+                "spec.autoscaling.storage.thresholdPercent: must be from 1 to 99, got 0",
+                "spec.autoscaling.storage.stepPercent: must be from 1 to 1000, got 0",
+                "spec.autoscaling.storage.maxStorageGB: is required");
+        assertThat(SpecValidator.validate(withAutoscaling(new StorageAutoscaling(100, 1001, 65537), null, null))).containsExactly(
+                "spec.autoscaling.storage.thresholdPercent: must be from 1 to 99, got 100",
+                "spec.autoscaling.storage.stepPercent: must be from 1 to 1000, got 1001",
+                "spec.autoscaling.storage.maxStorageGB: must be from 1 to 65536, got 65537");
+        assertThat(SpecValidator.validate(withAutoscaling(new StorageAutoscaling(null, null, 9), null, null))).containsExactly(
+                "spec.autoscaling.storage.maxStorageGB: must be at least spec.leaves.storageGB (10), got 9");
+    }
+
+    @Test
+    void computeAutoscalingRefusesLeafBoundsThatCannotWork() {
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(null, null), null))).containsExactly(
+                "spec.autoscaling.compute.minLeaves: is required",
+                "spec.autoscaling.compute.maxLeaves: is required");
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(0, 65), null))).containsExactly(
+                "spec.autoscaling.compute.minLeaves: must be from 1 to 64, got 0",
+                "spec.autoscaling.compute.maxLeaves: must be from 1 to 64, got 65");
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(3, 2), null))).containsExactly(
+                "spec.autoscaling.compute.maxLeaves: must be at least minLeaves (3), got 2");
+    }
+
+    @Test
+    void theLeavesCountStaysWithinTheAutoscalersBounds() {
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(3, 5), null))).containsExactly(
+                "spec.leaves.count: must be from spec.autoscaling.compute.minLeaves (3) to maxLeaves (5), got 2");
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(1, 1), null))).containsExactly(
+                "spec.leaves.count: must be from spec.autoscaling.compute.minLeaves (1) to maxLeaves (1), got 2");
+        assertThat(SpecValidator.validate(withAutoscaling(null, compute(2, 2), null))).isEmpty();
+    }
+
+    @Test
+    void computeAutoscalingRefusesTargetsOutsideTheirRange() {
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, 0, 101, 0, null, null, null, null), null))).containsExactly(
+                "spec.autoscaling.compute.cpuPercent: must be from 1 to 100, got 0",
+                "spec.autoscaling.compute.heapPercent: must be from 1 to 100, got 101",
+                "spec.autoscaling.compute.queriesPerSecondPerLeaf: must be from 1 to 10000000, got 0");
+    }
+
+    @Test
+    void computeAutoscalingRefusesDurationsThatAreNoneAndAScaleInNoLongerThanTheScaleOut() {
+        String form = ": must be a number and a unit, s (seconds), m (minutes), h (hours) or d (days), like 90s, 5m or 1h, got ";
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, "5 min", "0m", "PT10M", null), null))).containsExactly(
+                "spec.autoscaling.compute.scaleOutAfter" + form + "5 min",
+                "spec.autoscaling.compute.scaleInAfter" + form + "0m",
+                "spec.autoscaling.compute.coolDown" + form + "PT10M");
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, "10m", "600s", null, null), null))).containsExactly(
+                "spec.autoscaling.compute.scaleInAfter: must be longer than scaleOutAfter (10 min), got 10 min");
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, "40m", null, null, null), null))).as("against the 30m default")
+                .containsExactly("spec.autoscaling.compute.scaleInAfter: must be longer than scaleOutAfter (40 min), got 30 min");
+    }
+
+    @Test
+    void aMaintenanceWindowIsATimeOfDayAndAtMostADay() {
+        String prefix = "spec.autoscaling.compute.maintenanceWindow.";
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, null, null, null, new MaintenanceWindow(null, null)), null)))
+                .containsExactly(prefix + "start: is required", prefix + "duration: is required");
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, null, null, null, new MaintenanceWindow("24:00", "25h")), null)))
+                .containsExactly(
+                        prefix + "start: must be a time of day in UTC as HH:MM, like 02:00, got 24:00",
+                        prefix + "duration: must be at most 1d (the window opens every day), got 25h");
+        assertThat(SpecValidator.validate(withAutoscaling(null,
+                new ComputeAutoscaling(1, 4, null, null, null, null, null, null, new MaintenanceWindow("2:00", "4 hours")), null)))
+                .containsExactly(
+                        prefix + "start: must be a time of day in UTC as HH:MM, like 02:00, got 2:00",
+                        prefix + "duration: must be a number and a unit, s (seconds), m (minutes), h (hours) or d (days), like 90s,"
+                                + " 5m or 1h, got 4 hours");
+    }
+
+    @Test
+    void aMaintenanceWindowContainsItsStartNotItsEndAndRunsPastMidnight() {
+        MaintenanceWindow night = new MaintenanceWindow("23:00", "4h");
+        assertThat(night.contains(java.time.Instant.parse("2026-12-07T23:00:00Z"))).isTrue();
+        assertThat(night.contains(java.time.Instant.parse("2026-12-08T02:59:59Z"))).isTrue();
+        assertThat(night.contains(java.time.Instant.parse("2026-12-08T03:00:00Z"))).isFalse();
+        assertThat(night.contains(java.time.Instant.parse("2026-12-07T22:59:59Z"))).isFalse();
+        assertThat(new MaintenanceWindow("00:00", "1d").contains(java.time.Instant.parse("2026-12-07T13:14:15Z"))).isTrue();
+    }
+
+    @Test
+    void suspendAfterIdleIsAtLeastSixtySecondsAndNotOnAReplica() {
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, "60s"))).isEmpty();
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, "1m"))).isEmpty();
+        assertThat(withAutoscaling(null, null, "2h").autoscaling().suspendAfterIdleDuration())
+                .contains(java.time.Duration.ofHours(2));
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, "59s"))).containsExactly(
+                "spec.autoscaling.suspendAfterIdle: must be at least 60s, got 59s");
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, "1 hour"))).containsExactly(
+                "spec.autoscaling.suspendAfterIdle: must be a number and a unit, s (seconds), m (minutes), h (hours) or d (days),"
+                        + " like 90s, 5m or 1h, got 1 hour");
+        assertThat(SpecValidator.validate(withAutoscaling(null, null, "30m").withReplicaOf(new ReplicaOfSpec("orders", null))))
+                .containsExactly("spec.autoscaling.suspendAfterIdle: a replica takes no statements of its own and must keep"
+                        + " taking its source's changes; not with spec.replicaOf");
+    }
+
+    @Test
+    void durationsAreReadInTheirUnitAndDescribedInTheLargestThatDividesThem() {
+        assertThat(Durations.parse("90s")).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(Durations.parse("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(Durations.parse("6h")).isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(Durations.parse("1d")).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(Durations.describe(java.time.Duration.ofSeconds(90))).isEqualTo("90 s");
+        assertThat(Durations.describe(java.time.Duration.ofSeconds(300))).isEqualTo("5 min");
+        assertThat(Durations.describe(java.time.Duration.ofHours(2))).isEqualTo("2 h");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> Durations.parse("5"));
+    }
 }

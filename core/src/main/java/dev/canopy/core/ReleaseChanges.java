@@ -39,6 +39,10 @@ public final class ReleaseChanges {
         if (before != null && !Objects.equals(before.leaves().count(), after.leaves().count())) {
             problems.add("spec.leaves.count: the leaves cannot be added or removed" + why);
         }
+        if (after.autoscaling() != null && after.autoscaling().compute() != null) {
+            // the autoscaler would only add and remove leaves: refused here rather than at its first decision
+            problems.add("spec.autoscaling.compute: the leaves cannot be added or removed" + why);
+        }
         if (after.backup() != null && after.backup().schedule() != null) {
             problems.add("spec.backup.schedule: no backup can be taken" + why);
         }

@@ -1,6 +1,9 @@
 package dev.canopy.core;
 
 import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.AutoscalingSpec;
+import dev.canopy.api.ComputeAutoscaling;
+import dev.canopy.api.StorageAutoscaling;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.LeavesSpec;
@@ -53,6 +56,18 @@ class ReleaseChangesTest {
                 .singleElement().asString().startsWith("spec.backup.schedule: no backup can be taken on release 2.16.0");
         assertThat(ReleaseChanges.backupProblem("2.16.0")).isPresent();
         assertThat(ReleaseChanges.backupProblem("2.17.0")).isEmpty();
+    }
+
+    @Test
+    void anOlderEngineIsNotScaledByTheAutoscalerButItsStorageMayGrow() {
+        DatabaseClusterSpec compute = spec("2.16.0", 1).withAutoscaling(new AutoscalingSpec(null,
+                new ComputeAutoscaling(1, 3, null, null, null, null, null, null, null), null));
+        assertThat(ReleaseChanges.problems(null, compute)).singleElement().asString()
+                .startsWith("spec.autoscaling.compute: the leaves cannot be added or removed on release 2.16.0");
+        DatabaseClusterSpec storage = spec("2.16.0", 1).withAutoscaling(new AutoscalingSpec(new StorageAutoscaling(null, null, 20),
+                null, "1h"));
+        assertThat(ReleaseChanges.problems(null, storage)).isEmpty();
+        assertThat(ReleaseChanges.problems(null, compute.withRelease("2.17.0"))).isEmpty();
     }
 
     @Test

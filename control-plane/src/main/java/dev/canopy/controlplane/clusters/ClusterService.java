@@ -282,7 +282,8 @@ public final class ClusterService {
             // a spec that leaves suspended out means running, as a stored spec without it does: no change for that alone
             Boolean suspended = asked.isSuspended() == current.isSuspended() ? current.suspended() : Boolean.valueOf(asked.isSuspended());
             return new DatabaseClusterSpec(asked.release(), asked.redundancyLevel(), asked.aggregators(), asked.leaves(),
-                    asked.config(), suspended, asked.backup(), asked.upgradeStrategy(), source, asked.crossRegion());
+                    asked.config(), suspended, asked.backup(), asked.upgradeStrategy(), source, asked.crossRegion(),
+                    asked.autoscaling());
         });
     }
 

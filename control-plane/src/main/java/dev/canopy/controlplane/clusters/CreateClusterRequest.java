@@ -1,6 +1,7 @@
 package dev.canopy.controlplane.clusters;
 
 import dev.canopy.api.AggregatorsSpec;
+import dev.canopy.api.AutoscalingSpec;
 import dev.canopy.api.BackupSpec;
 import dev.canopy.api.CrossRegionSpec;
 import dev.canopy.api.LeavesSpec;
@@ -17,7 +18,15 @@ import java.util.Map;
 public record CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                    AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
                                    BackupSpec backup, RestoreSource restoreFrom, String upgradeStrategy,
-                                   ReplicaOfSpec replicaOf, CrossRegionSpec crossRegion) {
+                                   ReplicaOfSpec replicaOf, CrossRegionSpec crossRegion, AutoscalingSpec autoscaling) {
+
+    public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
+                                AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,
+                                BackupSpec backup, RestoreSource restoreFrom, String upgradeStrategy, ReplicaOfSpec replicaOf,
+                                CrossRegionSpec crossRegion) {
+        this(name, region, release, redundancyLevel, aggregators, leaves, config, backup, restoreFrom, upgradeStrategy, replicaOf,
+                crossRegion, null);
+    }
 
     public CreateClusterRequest(String name, String region, String release, Integer redundancyLevel,
                                 AggregatorsSpec aggregators, LeavesSpec leaves, Map<String, String> config,

@@ -20,7 +20,7 @@ public final class SpecChanges {
     public static DatabaseClusterSpec created(CreateClusterRequest request) {
         return new DatabaseClusterSpec(request.release(), request.redundancyLevel(), request.aggregators(),
                 request.leaves(), request.config(), null, request.backup(), request.upgradeStrategy(), request.replicaOf(),
-                request.crossRegion());
+                request.crossRegion(), request.autoscaling());
     }
 
     public static DatabaseClusterSpec resized(DatabaseClusterSpec spec, ResizeRequest request) {
@@ -40,7 +40,7 @@ public final class SpecChanges {
                     orElse(request.leaves().height(), leaves.height()), leaves.storageGB(), leaves.storageClass());
         }
         return new DatabaseClusterSpec(spec.release(), spec.redundancyLevel(), aggregators, leaves, spec.config(), spec.suspended(),
-                spec.backup(), spec.upgradeStrategy(), spec.replicaOf(), spec.crossRegion());
+                spec.backup(), spec.upgradeStrategy(), spec.replicaOf(), spec.crossRegion(), spec.autoscaling());
     }
 
     /** Removes the source: the region promotes the replica (and fences the source when it can reach it). */

@@ -436,6 +436,40 @@ class ClusterApiWithFakeRegionTest {
         assertThat(actions).containsOnly("apply");
     }
 
+    /** spec.autoscaling goes through create, resize and a whole spec like the rest, and is refused naming its fields. */
+    @Test
+    void autoscalingIsStoredKeptByAResizeAndRefusedNamingItsFields() {
+        String autoscaling = ", \"autoscaling\": {\"storage\": {\"maxStorageGB\": 40},"
+                + " \"compute\": {\"minLeaves\": 2, \"maxLeaves\": 4}, \"suspendAfterIdle\": \"30m\"}}";
+        String created = ORDERS.substring(0, ORDERS.lastIndexOf('}')) + autoscaling;
+        ApiClient.Response answer = api.admin.post("/api/v1/clusters", created);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        var stored = region.get("default-orders").orElseThrow().spec();
+        assertThat(stored.autoscaling()).isEqualTo(new dev.canopy.api.AutoscalingSpec(new dev.canopy.api.StorageAutoscaling(null, null, 40),
+                new dev.canopy.api.ComputeAutoscaling(2, 4, null, null, null, null, null, null, null), "30m"));
+        assertThat(answer.json().path("spec").path("autoscaling").path("compute").path("maxLeaves").asInt()).isEqualTo(4);
+
+        assertThat(api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 3}}").status()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().autoscaling()).as("kept by a resize").isEqualTo(stored.autoscaling());
+        ApiClient.Response outside = api.admin.post("/api/v1/clusters/orders/resize", "{\"leaves\": {\"count\": 5}}");
+        assertThat(outside.status()).as(outside.body()).isEqualTo(422);
+        assertThat(fields(outside)).containsExactly("leaves.count");
+
+        String spec = """
+                {"release": "2.17.0", "redundancyLevel": 2, "aggregators": {"count": 1, "height": 0.5},
+                 "leaves": {"count": 3, "height": 0.5, "storageGB": 10},
+                 "autoscaling": {"storage": {"maxStorageGB": 5, "thresholdPercent": 100},
+                                 "compute": {"minLeaves": 4, "maxLeaves": 2}, "suspendAfterIdle": "30s"}}""";
+        ApiClient.Response bad = api.admin.send("PUT", "/api/v1/clusters/orders/spec", spec, Map.of());
+        assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+        assertThat(fields(bad)).containsExactlyInAnyOrder("autoscaling.storage.thresholdPercent", "autoscaling.storage.maxStorageGB",
+                "autoscaling.compute.maxLeaves", "autoscaling.suspendAfterIdle");
+        ApiClient.Response off = api.admin.send("PUT", "/api/v1/clusters/orders/spec",
+                spec.substring(0, spec.indexOf(",\n \"autoscaling\"")) + "}", Map.of());
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(region.get("default-orders").orElseThrow().spec().autoscaling()).as("a whole spec without it turns it off").isNull();
+    }
+
     /** A replica's whole spec names its source as the organization does: kept, it stays; left out, the replica is promoted. */
     @Test
     void aWholeSpecKeepsAReplicasSourceOrPromotesIt() {
