@@ -161,6 +161,7 @@ public final class ControlPlane implements AutoCloseable {
                     new KeyRateLimits(settings.requestsPerSecondPerKey()), scrapeToken, regionService,
                     metrics, history, telemetryEvery).start(settings.host(), settings.port());
             lease = new DutyLease(store, replicaName(), DUTY_LEASE, clock).start();
+            metrics.duties(lease::held);
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock, lease::held).start(PROGRESS_EVERY);
             // only the holder samples, into the store; every replica's history, the holder's too, is read from there
             TelemetryWriter writer = new TelemetryWriter(telemetryLog, clock, TELEMETRY_KEPT, lease::held).start(telemetryEvery);
