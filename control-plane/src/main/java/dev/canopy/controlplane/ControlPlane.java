@@ -151,6 +151,7 @@ public final class ControlPlane implements AutoCloseable {
             }
             regionService.restore();
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
+            store.bindMetrics(metrics.registry());
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
