@@ -34,6 +34,8 @@ public final class TelemetryGauges {
                 series(registry, "canopy.cluster.replication.lag.seconds", "A replica's lag behind its source, from heartbeats",
                         ClusterSample::replicationLagSeconds),
                 series(registry, "canopy.cluster.heap.max.bytes", "Heap the nodes may use, summed over the nodes", ClusterSample::heapMaxBytes),
+                series(registry, "canopy.cluster.storage.used.bytes",
+                        "Bytes the tables' partition files take on the leaves' disks, every copy counted", TelemetryGauges::storageUsed),
                 series(registry, "canopy.cluster.query.slowest.seconds",
                         "The slowest run of the most frequent statements in the aggregators' query history (Ignite keeps no histogram)",
                         TelemetryGauges::slowestSeconds),
@@ -62,6 +64,12 @@ public final class TelemetryGauges {
 
     private static Number epochSeconds(java.time.Instant at) {
         return at == null ? null : at.toEpochMilli() / 1000.0;
+    }
+
+    /** Null when no table's size is known (an engine that did not answer, or one without the metric). */
+    private static Number storageUsed(ClusterSample sample) {
+        var known = sample.tables().stream().map(TableSample::bytes).filter(java.util.Objects::nonNull).toList();
+        return known.isEmpty() ? null : known.stream().mapToLong(Long::longValue).sum();
     }
 
     private static Number slowestSeconds(ClusterSample sample) {

@@ -52,6 +52,7 @@ class TelemetryGaugesTest {
                 .doesNotContain("canopy_cluster_backup_succeeded{")
                 .doesNotContain("canopy_cluster_backup_finished_timestamp_seconds{")
                 .doesNotContain("canopy_cluster_heap_max_bytes{")
+                .doesNotContain("canopy_cluster_storage_used_bytes{")
                 .contains("canopy_cluster_rebalance_copies_not_owning" + LABELS + " 0.0");
     }
 
@@ -59,6 +60,7 @@ class TelemetryGaugesTest {
     void theHeapLimitAndTheSlowestStatementComeFromTheEngine() {
         assertThat(scrape(SamplesTest.READY, SamplesTest.READING))
                 .contains("canopy_cluster_heap_max_bytes" + LABELS + " 3000.0")
-                .contains("canopy_cluster_query_slowest_seconds" + LABELS + " 0.012");
+                .contains("canopy_cluster_query_slowest_seconds" + LABELS + " 0.012")
+                .contains("canopy_cluster_storage_used_bytes" + LABELS + " 8192.0");
     }
 }
