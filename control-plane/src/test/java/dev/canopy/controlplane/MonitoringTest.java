@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboards and alert rules under deploy/monitoring parse, and name only series that are exported: the control
@@ -75,11 +74,14 @@ class MonitoringTest {
             assertThat(send(platform, key, "POST", "/api/v1/clusters", ORDERS).statusCode()).isEqualTo(201);
             region.writeStatus("default-orders", everythingToSay());
             String token = Files.readString(platform.metricsTokenFile()).strip();
-            String exposition = await("a sample of the status and the engine's answer").atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> send(platform, token, "GET", "/metrics", null).body(),
-                            body -> body.contains("canopy_cluster_replication_lag_seconds{") && body.contains("canopy_cluster_query_slowest_seconds{"));
-            Set<String> exposed = MonitoringFiles.exposed(exposition);
+            // every gauge has a row once the status and two engine answers are sampled (a rate needs the one before):
+            // polled until then, and the last exposition checked, so that a name missing for good is named
+            Set<String> exposed = Set.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!exposed.containsAll(ours) && System.nanoTime() < deadline) {
+                exposed = MonitoringFiles.exposed(send(platform, token, "GET", "/metrics", null).body());
+                Thread.sleep(100);
+            }
             Set<String> missing = new HashSet<>(ours);
             missing.removeAll(exposed);
             Map<String, List<String>> whereMissing = new TreeMap<>();
