@@ -83,7 +83,6 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
     /** What each namespace's passes run with: its engine, and what of core keeps state across passes with it. */
     private final Map<String, Parts> parts = new ConcurrentHashMap<>();
     private final OperatorBackups backups;
-    /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
 
     public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
                                      PlannerPolicy policy, MeterRegistry metrics, String instance, OperatorBackups backups) {
