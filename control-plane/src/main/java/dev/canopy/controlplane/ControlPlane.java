@@ -151,6 +151,7 @@ public final class ControlPlane implements AutoCloseable {
             }
             regionService.restore();
             PlatformMetrics metrics = new PlatformMetrics(clusters::phaseCounts);
+            store.bindMetrics(metrics.registry());
             TelemetryHistory history = new TelemetryHistory(
                     (int) Math.max(1, TELEMETRY_KEPT.toMillis() / Math.max(1, telemetryEvery.toMillis())));
             metrics.beforeScrape(new TelemetryGauges(history, metrics.registry())::refresh);
@@ -161,6 +162,7 @@ public final class ControlPlane implements AutoCloseable {
                     new KeyRateLimits(settings.requestsPerSecondPerKey()), scrapeToken, regionService,
                     metrics, history, telemetryEvery).start(settings.host(), settings.port());
             lease = new DutyLease(store, replicaName(), DUTY_LEASE, clock).start();
+            metrics.duties(lease::held);
             ProgressWatcher watcher = new ProgressWatcher(store, regions, clock, lease::held).start(PROGRESS_EVERY);
             // only the holder samples, into the store; every replica's history, the holder's too, is read from there
             TelemetryWriter writer = new TelemetryWriter(telemetryLog, clock, TELEMETRY_KEPT, lease::held).start(telemetryEvery);

@@ -107,7 +107,7 @@ public final class CanopyOperator {
         String instance = settings.identity();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
-                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withMetrics(josdkMetrics(registry))
                     .withUseSSAToPatchPrimaryResource(settings.runtime().serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.runtime().serverSideApply())
                     .withReconciliationTerminationTimeout(GRACEFUL_SHUTDOWN)
@@ -128,6 +128,14 @@ public final class CanopyOperator {
                     }
                 });
         return operator;
+    }
+
+    /**
+     * JOSDK's series (operator_sdk_reconciliations_*), without a series per resource: a cluster's own are
+     * canopy_cluster_phase's, which go with it when it is deleted.
+     */
+    static MicrometerMetrics josdkMetrics(MeterRegistry registry) {
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
     }
 
     /** Started, and its informers healthy. */

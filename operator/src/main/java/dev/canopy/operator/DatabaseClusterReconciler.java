@@ -46,7 +46,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,20 +71,18 @@ import java.util.concurrent.TimeUnit;
 @ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 30, timeUnit = TimeUnit.SECONDS))
 public final class DatabaseClusterReconciler implements Reconciler<DatabaseCluster>, Cleaner<DatabaseCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseClusterReconciler.class);
-    static final String PHASE_METRIC = "canopy.cluster.phase";
+    static final String PHASE_METRIC = ReconcileMetrics.PHASE;
 
     private final KubernetesClient client;
     private final RuntimeSettings settings;
     private final NamespaceEngines engines;
     private final Clock clock;
     private final PlannerPolicy policy;
-    private final MeterRegistry metrics;
+    private final ReconcileMetrics metrics;
     private final String instance;
     /** What each namespace's passes run with: its engine, and what of core keeps state across passes with it. */
     private final Map<String, Parts> parts = new ConcurrentHashMap<>();
     private final OperatorBackups backups;
-    /** The phase of every cluster reconciled here, behind the {@code canopy.cluster.phase} gauges. */
-    private final Map<ResourceID, Phase> phases = new ConcurrentHashMap<>();
 
     public DatabaseClusterReconciler(KubernetesClient client, RuntimeSettings settings, Engine engine, Clock clock,
                                      PlannerPolicy policy, MeterRegistry metrics, String instance, OperatorBackups backups) {
@@ -99,7 +96,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         this.engines = engines;
         this.clock = clock;
         this.policy = policy;
-        this.metrics = metrics;
+        this.metrics = new ReconcileMetrics(metrics);
         this.instance = instance;
         this.backups = backups;
     }
@@ -210,9 +207,8 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
                 ? ObjectNames.adminSecret(name) : null);
         result = withStorage(result, storage, resource.getStatus(), clock.instant());
         result = withBackups(result, resource, owned, serving);
-        metrics.counter("canopy.reconcile.steps", "step", result.step().getClass().getSimpleName(),
-                "reason", result.step().reason()).increment();
-        recordPhase(resource, result.status().phase());
+        metrics.step(result.step());
+        metrics.phase(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), result.status().phase());
         if (StepEvent.worthRecording(result.step())) {
             recordEvent(resource, result.step());
         }
@@ -270,20 +266,6 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
         resource.setStatus(failed(resource.getStatus(), generation, "ReconcileFailed", ApiErrors.oneLine(e), clock.instant()));
         statusOnly(resource);
         return ErrorStatusUpdateControl.patchStatus(resource);
-    }
-
-    /** One gauge per phase and cluster, 1 for the phase it is in: alerts can ask for clusters Degraded for 10 minutes. */
-    private void recordPhase(DatabaseCluster resource, Phase phase) {
-        ResourceID id = ResourceID.fromResource(resource);
-        if (phase == null || phases.put(id, phase) != null) {
-            return;
-        }
-        for (Phase each : Phase.values()) {
-            Gauge.builder(PHASE_METRIC, phases, known -> known.get(id) == each ? 1 : 0)
-                    .tags("namespace", resource.getMetadata().getNamespace(), "cluster", resource.getMetadata().getName(),
-                            "phase", each.name())
-                    .register(metrics);
-        }
     }
 
     private UpdateControl<DatabaseCluster> withStatus(DatabaseCluster resource, DatabaseClusterStatus status, ReconcileResult result) {
@@ -360,9 +342,7 @@ public final class DatabaseClusterReconciler implements Reconciler<DatabaseClust
             new KubernetesRuntime(client, settings, cluster).deleteAllClaims();
             LOG.info("{}/{}: deleted with its volumes", cluster.namespace(), cluster.name());
         }
-        phases.remove(ResourceID.fromResource(resource));
-        metrics.find(PHASE_METRIC).tags("namespace", cluster.namespace(), "cluster", cluster.name()).gauges()
-                .forEach(metrics::remove);
+        metrics.forget(cluster.namespace(), cluster.name());
         return DeleteControl.defaultDelete();
     }
 }

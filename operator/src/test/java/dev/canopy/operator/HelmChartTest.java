@@ -94,6 +94,68 @@ class HelmChartTest {
         assertThat(Chart.ofKind(Chart.documents(expected), "CustomResourceDefinition")).hasSize(1);
     }
 
+    @Test
+    void monitoringIsOffByDefaultAsThePrometheusOperatorsKindsMayBeMissing() {
+        List<JsonNode> docs = Chart.documents(Chart.render(Map.of()));
+        assertThat(Chart.ofKind(docs, "PodMonitor")).isEmpty();
+        assertThat(Chart.ofKind(docs, "PrometheusRule")).isEmpty();
+    }
+
+    @Test
+    void askedForAPodMonitorScrapesTheOperatorsPodsAndThePrometheusRuleHoldsEveryAlert() {
+        List<JsonNode> docs = Chart.documents(Chart.render(Map.of("monitoring.podMonitor.enabled", "true",
+                "monitoring.podMonitor.labels.release", "kube-prometheus-stack", "monitoring.prometheusRule.enabled", "true",
+                "monitoring.prometheusRule.replicaLagSeconds", "120")));
+        JsonNode deployment = Chart.ofKind(docs, "Deployment").get(0);
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        JsonNode monitor = Chart.ofKind(docs, "PodMonitor").get(0);
+        assertThat(monitor.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
+        assertThat(monitor.path("spec").path("selector").path("matchLabels")).isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
+        assertThat(monitor.path("spec").path("namespaceSelector").path("matchNames").get(0).asText()).isEqualTo(Chart.NAMESPACE);
+        JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").get(0);
+        assertThat(endpoint.path("port").asText()).isEqualTo(container.path("ports").get(0).path("name").asText());
+        assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+        assertThat(endpoint.path("honorLabels").asBoolean()).as("canopy_cluster_phase's namespace is the cluster's").isTrue();
+
+        JsonNode rule = Chart.ofKind(docs, "PrometheusRule").get(0);
+        Map<String, JsonNode> alerts = new java.util.LinkedHashMap<>();
+        rule.path("spec").path("groups").forEach(g -> g.path("rules").forEach(r -> alerts.put(r.path("alert").asText(), r)));
+        assertThat(alerts).as("issue 23's alerts").containsKeys("CanopyNodeDown", "CanopyRedundancyNotMet", "CanopyRebalanceStalled",
+                "CanopyReplicaLagHigh", "CanopyBackupFailed", "CanopyBackupTooOld", "CanopyStorageNearlyFull", "CanopyCertificateExpiring");
+        assertThat(alerts.get("CanopyReplicaLagHigh").path("expr").asText()).endsWith("> 120");
+        assertThat(alerts.values()).allSatisfy(alert -> {
+            assertThat(alert.path("labels").path("severity").asText()).isIn("warning", "critical");
+            assertThat(alert.path("annotations").path("summary").asText()).isNotBlank().doesNotContain("<no value>");
+            assertThat(alert.path("annotations").path("description").asText()).isNotBlank();
+        });
+        assertThat(alerts.get("CanopyNodeDown").path("annotations").path("summary").asText())
+                .as("Prometheus' own templates are left to Prometheus").contains("{{ $labels.cluster }}");
+    }
+
+    /**
+     * deploy/monitoring/canopy-alerts.yaml is the chart's PrometheusRule rendered with its defaults, as a Prometheus rule
+     * file (for a Prometheus without the Prometheus Operator). {@code -Dcanopy.manifests.update=true} rewrites it.
+     */
+    @Test
+    void thePlainAlertRulesAreTheChartsRendered() throws IOException {
+        JsonNode rule = Chart.ofKind(Chart.documents(Chart.render(Map.of("monitoring.prometheusRule.enabled", "true"))),
+                "PrometheusRule").get(0);
+        com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
+                .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES)
+                .build();
+        String expected = "# Generated from deploy/helm/canopy-operator (templates/prometheusrule.yaml, default values) by HelmChartTest;\n"
+                + "# do not edit. Load it with Prometheus' rule_files; docs/monitoring.md says what each alert means.\n"
+                + yaml.writeValueAsString(Map.of("groups", rule.path("spec").path("groups")));
+        java.nio.file.Path plain = dev.canopy.core.MonitoringFiles.RULES;
+        if (Boolean.getBoolean("canopy.manifests.update")) {
+            Files.writeString(plain, expected);
+        }
+        assertThat(plain).as("regenerate with: ./mvnw -pl operator test -Dtest=HelmChartTest -Dcanopy.manifests.update=true")
+                .hasContent(expected);
+    }
+
     private static String env(JsonNode container, String name) {
         for (JsonNode env : container.path("env")) {
             if (env.path("name").asText().equals(name)) {

@@ -62,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String PORTAL = "/portal";
     static final long MAX_REQUEST_BYTES = 256 * 1024;
     private static final String PRINCIPAL = "canopy.principal";
+    private static final String STARTED_NANOS = "canopy.startedNanos";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final ClusterService clusters;
@@ -131,9 +132,13 @@ public final class ApiServer implements AutoCloseable {
                 ctx.attribute(PRINCIPAL, who);
             }
         });
+        // before every other handler, so that the time includes authentication and rate limiting
+        routes.before(ctx -> ctx.attribute(STARTED_NANOS, System.nanoTime()));
         routes.after(ctx -> {
             Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-            metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode());
+            Long started = ctx.attribute(STARTED_NANOS);
+            metrics.request(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(),
+                    java.time.Duration.ofNanos(started == null ? 0 : System.nanoTime() - started));
         });
         routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e));
         routes.exception(EndpointNotFound.class, (e, ctx) -> problem(ctx, ProblemException.notFound(

@@ -45,6 +45,14 @@ public final class ControlPlaneStore implements AutoCloseable {
     /** H2: lock timeout, deadlock; PostgreSQL: serialization failure, deadlock, lock not available. */
     private static final Set<String> WAITED_IN_VAIN = Set.of("HYT00", "40001", "40P01", "55P03");
 
+    /**
+     * The pool's series (hikaricp_connections_active, _pending, _timeout_total, _acquire_seconds): a store that
+     * cannot hand out connections shows there before the API slows down. Once per store, as Hikari allows.
+     */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+    }
+
     /** The default database: an H2 file under the data directory. */
     public static String defaultUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("control-plane").resolve("canopy") + H2_SETTINGS;

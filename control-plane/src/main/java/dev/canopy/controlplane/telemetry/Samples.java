@@ -26,7 +26,8 @@ public final class Samples {
         Double lag = status == null || status.replication() == null || status.replication().promotedAt() != null
                 ? null : status.replication().lagSeconds();
         if (reading == null) {
-            return new ClusterSample(at, phase, up, total, balanced, false, error, null, null, null, null, null, null, null, null, lag);
+            return new ClusterSample(at, phase, up, total, balanced, false, error, null, null, null, null, null, null, null, null, lag,
+                    null, null, StatusFacts.of(status));
         }
         double cpu = reading.nodes().stream().filter(n -> !n.client()).mapToDouble(NodeSample::cpuLoad).average()
                 .orElse(reading.nodes().stream().mapToDouble(NodeSample::cpuLoad).average().orElse(0));
@@ -35,7 +36,7 @@ public final class Samples {
         return new ClusterSample(at, phase, up, total, balanced, true, null, reading.queriesExecuted(),
                 queriesPerSecond(at, reading.queriesExecuted(), previous), cpu, heapUsed, heapMax,
                 reading.nodes(), reading.tables(), reading.topQueries(), lag, reading.refusedLogins(),
-                refusedSince(reading.refusedLogins(), previous));
+                refusedSince(reading.refusedLogins(), previous), StatusFacts.of(status));
     }
 
     /** Null without an earlier count, and when the count went down (a node restarted: its count began again). */
