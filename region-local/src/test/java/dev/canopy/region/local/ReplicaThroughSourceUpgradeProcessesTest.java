@@ -28,14 +28,12 @@ class ReplicaThroughSourceUpgradeProcessesTest extends TwoRegionsTest {
 
     @Test
     void aReplicaKeepsEveryAcknowledgedWriteThroughABlueGreenUpgradeOfItsSource() throws Exception {
-        // without authentication for now: the source's blue/green upgrade does not pass with it yet (see
-        // BlueGreenUpgradeProcessesTest), and this test was not run with it (issue 19)
-        startRegions(false);
+        startRegions();
         long generation = a.apply("orders", spec().withRelease("2.16.0"));
         String url = a.awaitPhase("orders", generation, Phase.Ready, Duration.ofMinutes(3)).endpoints().jdbcUrl();
 
         try (Workload load = Workload.start(WorkloadOptions.defaults(url, "upgraded").withTableOptions("template=canopy")
-                .withWriters(1, 40).withStatementTimeout(Duration.ofSeconds(20)))) {
+                .withWriters(1, 40).withStatementTimeout(Duration.ofSeconds(20)).withLogin(a.login("orders")))) {
             await("the load runs").atMost(Duration.ofMinutes(1)).until(() -> load.progress().writesOk() >= 50);
             b.apply("orders-dr", spec().withReplicaOf(new ReplicaOfSpec("orders", "a")));
             b.awaitStatus("orders-dr", "streaming from a/orders", s -> s.replication() != null
@@ -65,7 +63,7 @@ class ReplicaThroughSourceUpgradeProcessesTest extends TwoRegionsTest {
             try {
                 await("every acknowledged write on the replica").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
                         .until(() -> {
-                            last.set(load.verifyAt(replica.endpoints().jdbcUrl(), Duration.ofSeconds(30)));
+                            last.set(load.verifyAt(replica.endpoints().jdbcUrl(), b.login("orders-dr"), Duration.ofSeconds(30)));
                             return last.get().complete() && last.get().missingIds().isEmpty();
                         });
             } catch (ConditionTimeoutException e) {
