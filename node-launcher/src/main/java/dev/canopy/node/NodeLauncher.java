@@ -44,7 +44,6 @@ public final class NodeLauncher {
         try {
             Ignite ignite = Ignition.start(args[0]);
             if (ignite.cluster().localNode().isClient()) {
-                StalledLoginRetry.of(ignite, StalledLoginRetry.DEADLINE).ifPresent(StalledLoginRetry::start);
                 startTables(ignite);
             }
             markStarted();

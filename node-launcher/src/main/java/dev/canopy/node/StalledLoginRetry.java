@@ -15,7 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Asks a leaf again when a login check this aggregator delegated gets no answer within a deadline.
@@ -47,7 +46,6 @@ final class StalledLoginRetry {
     private final long deadlineNanos;
     private final Map<GridFutureAdapter<?>, Long> firstSeen = new IdentityHashMap<>();
     private final Map<GridFutureAdapter<?>, Long> retriedAt = new IdentityHashMap<>();
-    private final AtomicLong retried = new AtomicLong();
 
     private StalledLoginRetry(Ignite ignite, Map<?, ? extends GridFutureAdapter<?>> waiting, Method retryFlag,
                               Method askedNode, Duration deadline) {
@@ -105,12 +103,7 @@ final class StalledLoginRetry {
         scanner.start();
     }
 
-    /** How many login checks were asked again. */
-    long retried() {
-        return retried.get();
-    }
-
-    void scan(long now) throws ReflectiveOperationException {
+    private void scan(long now) throws ReflectiveOperationException {
         Map<GridFutureAdapter<?>, Long> seen = new IdentityHashMap<>();
         Map<GridFutureAdapter<?>, Long> stillRetried = new IdentityHashMap<>();
         for (GridFutureAdapter<?> check : waiting.values()) {
@@ -144,7 +137,6 @@ final class StalledLoginRetry {
         if (!check.onDone()) {
             return false;
         }
-        retried.incrementAndGet();
         System.err.println("canopy: a login check sent to " + describe(asked) + " got no answer in "
                 + Duration.ofNanos(deadlineNanos).toMillis() + " ms; asking a leaf again");
         return true;

@@ -83,8 +83,8 @@ public final class NodeConfigRenderer {
         property(xml, "metricsLogFrequency", "0");
         if (authentication) {
             property(xml, "authenticationEnabled", "true");
-            // the engine's authentication, but a message of a node that joined a moment ago is handled, not dropped
-            xml.append("    <property name=\"pluginProviders\"><list><bean class=\"dev.canopy.node.JoiningNodeSecurityPlugin\"/></list></property>\n");
+            // an aggregator asks a leaf again when a login check it delegated gets no answer (see StalledLoginRetry)
+            xml.append("    <property name=\"pluginProviders\"><list><bean class=\"dev.canopy.node.LoginRetryPlugin\"/></list></property>\n");
         }
         property(xml, "failureDetectionTimeout", config.getOrDefault("failureDetectionTimeoutMs", "10000"));
         if (nodeTls) {

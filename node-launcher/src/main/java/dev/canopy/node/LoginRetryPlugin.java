@@ -1,7 +1,5 @@
 package dev.canopy.node;
 
-import org.apache.ignite.internal.IgniteEx;
-import org.apache.ignite.internal.processors.security.GridSecurityProcessor;
 import org.apache.ignite.plugin.CachePluginContext;
 import org.apache.ignite.plugin.CachePluginProvider;
 import org.apache.ignite.plugin.ExtensionRegistry;
@@ -16,17 +14,20 @@ import java.io.Serializable;
 import java.util.UUID;
 
 /**
- * Gives a node with the engine's authentication on {@link JoiningNodeAuthenticationProcessor} instead of the engine's
- * own (the engine takes a plugin's security processor when it is one of its authentication processor's kind). Named in
- * the node's configuration where authentication is on; it does nothing else.
+ * Starts {@link StalledLoginRetry} on an aggregator once the node is up, whatever starts the node (our launcher
+ * locally, the engine image's own startup on Kubernetes): named in a node's configuration where the engine's
+ * authentication is on. It adds no component and no discovery data, so nodes with and without it join one cluster
+ * (a cluster whose nodes restart one at a time into a configuration that names it).
  */
-public final class JoiningNodeSecurityPlugin implements PluginProvider<PluginConfiguration> {
+public final class LoginRetryPlugin implements PluginProvider<PluginConfiguration> {
     private static final IgnitePlugin NOTHING = new IgnitePlugin() {
     };
 
+    private volatile PluginContext context;
+
     @Override
     public String name() {
-        return "canopy-joining-node-security";
+        return "canopy-login-retry";
     }
 
     @Override
@@ -50,11 +51,8 @@ public final class JoiningNodeSecurityPlugin implements PluginProvider<PluginCon
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T createComponent(PluginContext ctx, Class<T> cls) {
-        if (cls.equals(GridSecurityProcessor.class) && ctx.igniteConfiguration().isAuthenticationEnabled()) {
-            return (T) new JoiningNodeAuthenticationProcessor(((IgniteEx) ctx.grid()).context());
-        }
+        // a security processor of another class would be refused by the engine's nodes that run without this plugin
         return null;
     }
 
@@ -65,6 +63,7 @@ public final class JoiningNodeSecurityPlugin implements PluginProvider<PluginCon
 
     @Override
     public void start(PluginContext ctx) {
+        context = ctx;
     }
 
     @Override
@@ -73,6 +72,12 @@ public final class JoiningNodeSecurityPlugin implements PluginProvider<PluginCon
 
     @Override
     public void onIgniteStart() {
+        PluginContext ctx = context;
+        // from the configuration: the node's public API is not open yet while plugins are told of the start
+        if (ctx != null && ctx.igniteConfiguration().isAuthenticationEnabled()
+                && Boolean.TRUE.equals(ctx.igniteConfiguration().isClientMode())) {
+            StalledLoginRetry.of(ctx.grid(), StalledLoginRetry.DEADLINE).ifPresent(StalledLoginRetry::start);
+        }
     }
 
     @Override
