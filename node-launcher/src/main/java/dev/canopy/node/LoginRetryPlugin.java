@@ -76,7 +76,7 @@ public final class LoginRetryPlugin implements PluginProvider<PluginConfiguratio
         // from the configuration: the node's public API is not open yet while plugins are told of the start
         if (ctx != null && ctx.igniteConfiguration().isAuthenticationEnabled()
                 && Boolean.TRUE.equals(ctx.igniteConfiguration().isClientMode())) {
-            StalledLoginRetry.of(ctx.grid(), StalledLoginRetry.DEADLINE).ifPresent(StalledLoginRetry::start);
+            StalledLoginRetry.of(ctx.grid()).ifPresent(StalledLoginRetry::start);
         }
     }
 

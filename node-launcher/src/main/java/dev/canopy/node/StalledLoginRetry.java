@@ -57,7 +57,7 @@ final class StalledLoginRetry {
     }
 
     /** For a client node with authentication on; empty otherwise, or when this release's processor looks different. */
-    static Optional<StalledLoginRetry> of(Ignite ignite, Duration deadline) {
+    static Optional<StalledLoginRetry> of(Ignite ignite) {
         IgniteSecurity security = ((IgniteEx) ignite).context().security();
         if (!(security instanceof IgniteSecurityProcessor)) {
             return Optional.empty();
@@ -77,7 +77,7 @@ final class StalledLoginRetry {
             Method askedNode = future.getDeclaredMethod("nodeId");
             retryFlag.setAccessible(true);
             askedNode.setAccessible(true);
-            return Optional.of(new StalledLoginRetry(ignite, waiting, retryFlag, askedNode, deadline));
+            return Optional.of(new StalledLoginRetry(ignite, waiting, retryFlag, askedNode, DEADLINE));
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.err.println("canopy: this release's login checks cannot be retried (" + e
                     + "); a login a leaf never answers holds its client connection until the node stops");

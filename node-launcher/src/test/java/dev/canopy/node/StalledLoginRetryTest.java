@@ -25,9 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +52,7 @@ class StalledLoginRetryTest {
     static void startLeafAndAggregator() throws Exception {
         System.setProperty("IGNITE_NO_ASCII", "true");
         System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
-        int[] ports = freePorts(6);
+        int[] ports = FreePorts.take(6);
         aggregatorPort = ports[4];
         leaf = Ignition.start(node("leaf", ports[0], ports[1], ports[0], ports[2])
                 .setDataStorageConfiguration(new DataStorageConfiguration()
@@ -135,23 +133,5 @@ class StalledLoginRetryTest {
                 .setCommunicationSpi(new TcpCommunicationSpi().setLocalPort(communication).setLocalPortRange(0))
                 .setClientConnectorConfiguration(new ClientConnectorConfiguration()
                         .setHost("127.0.0.1").setPort(clients).setPortRange(0));
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
     }
 }

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -48,7 +47,7 @@ class ThinClientCdcConsumerChunksTest {
     static void startNode() throws IOException {
         System.setProperty("IGNITE_NO_ASCII", "true");
         System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
-        int[] ports = freePorts(3);
+        int[] ports = FreePorts.take(3);
         clientPort = ports[2];
         node = Ignition.start(new IgniteConfiguration()
                 .setIgniteInstanceName("cdc-consumer-test")
@@ -161,23 +160,5 @@ class ThinClientCdcConsumerChunksTest {
         @Override public CacheEntryVersion version() { return null; }
         @Override public int cacheId() { return cacheId; }
         @Override public long expireTime() { return 0; }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        int[] ports = new int[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
     }
 }
