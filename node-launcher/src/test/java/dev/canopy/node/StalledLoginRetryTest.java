@@ -6,20 +6,14 @@ import org.apache.ignite.client.ClientAuthenticationException;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterState;
 import org.apache.ignite.configuration.ClientConfiguration;
-import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataRegionConfiguration;
 import org.apache.ignite.configuration.DataStorageConfiguration;
-import org.apache.ignite.configuration.IgniteConfiguration;
-import org.apache.ignite.failure.NoOpFailureHandler;
 import org.apache.ignite.internal.GridTopic;
 import org.apache.ignite.internal.IgniteEx;
 import org.apache.ignite.internal.managers.communication.GridMessageListener;
 import org.apache.ignite.internal.processors.authentication.IgniteAuthenticationProcessor;
 import org.apache.ignite.internal.processors.authentication.UserAuthenticateRequestMessage;
 import org.apache.ignite.internal.processors.security.IgniteSecurityProcessor;
-import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
-import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
-import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,15 +48,15 @@ class StalledLoginRetryTest {
         System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
         int[] ports = FreePorts.take(6);
         aggregatorPort = ports[4];
-        leaf = Ignition.start(node("leaf", ports[0], ports[1], ports[0], ports[2])
+        leaf = Ignition.start(LoopbackNodes.authenticated(workDir, "leaf", ports[0], ports[1], ports[0], ports[2])
                 .setDataStorageConfiguration(new DataStorageConfiguration()
                         .setDefaultDataRegionConfiguration(new DataRegionConfiguration().setName("default")
                                 .setPersistenceEnabled(true).setMaxSize(128L * 1024 * 1024))));
         leaf.cluster().state(ClusterState.ACTIVE);
         // with the plugin, as every node with authentication is configured: it starts the retry on an aggregator (the
         // leaf runs without it: a cluster whose nodes restart one at a time into the plugin's configuration is mixed)
-        aggregator = Ignition.start(node("aggregator", ports[3], ports[5], ports[0], aggregatorPort).setClientMode(true)
-                .setPluginProviders(new LoginRetryPlugin()));
+        aggregator = Ignition.start(LoopbackNodes.authenticated(workDir, "aggregator", ports[3], ports[5], ports[0], aggregatorPort)
+                .setClientMode(true).setPluginProviders(new LoginRetryPlugin()));
         loseLoginChecksOnTheLeaf();
     }
 
@@ -115,23 +109,5 @@ class StalledLoginRetryTest {
             }
             engines.onMessage(nodeId, msg, plc);
         });
-    }
-
-    private static IgniteConfiguration node(String name, int discovery, int communication, int joinAt, int clients) {
-        return new IgniteConfiguration()
-                .setIgniteInstanceName(name)
-                .setConsistentId(name)
-                .setWorkDirectory(workDir.resolve(name).toString())
-                .setLocalHost("127.0.0.1")
-                .setMetricsLogFrequency(0)
-                .setConnectorConfiguration(null)
-                .setAuthenticationEnabled(true)
-                // the default handler may halt the JVM on a critical failure: here that JVM runs the tests
-                .setFailureHandler(new NoOpFailureHandler())
-                .setDiscoverySpi(new TcpDiscoverySpi().setLocalPort(discovery).setLocalPortRange(0)
-                        .setIpFinder(new TcpDiscoveryVmIpFinder().setAddresses(List.of("127.0.0.1:" + joinAt))))
-                .setCommunicationSpi(new TcpCommunicationSpi().setLocalPort(communication).setLocalPortRange(0))
-                .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                        .setHost("127.0.0.1").setPort(clients).setPortRange(0));
     }
 }

@@ -41,6 +41,7 @@ final class SecretCredentials implements ClusterCredentials {
     private final Clock clock;
     private final Map<String, Credentials> logins = new ConcurrentHashMap<>();
     private final Set<String> authenticated = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> joiningNodes = new ConcurrentHashMap<>();
     private final Map<String, Instant> offUntil = new ConcurrentHashMap<>();
     private final Map<String, SecretCredentials> regions = new ConcurrentHashMap<>();
 
@@ -95,6 +96,7 @@ final class SecretCredentials implements ClusterCredentials {
         for (String deployment : OwnedCluster.deploymentsOf(cluster)) {
             logins.remove(deployment);
             authenticated.remove(deployment);
+            joiningNodes.remove(deployment);
             offUntil.remove(deployment);
         }
     }
@@ -137,6 +139,29 @@ final class SecretCredentials implements ClusterCredentials {
             offUntil.put(deployment, now.plus(RECHECK));
         }
         return on;
+    }
+
+    /**
+     * Read once the deployment is known to run with authentication: its Secret lists it for both in one write (see
+     * {@link AdminSecrets#decide}), so the answer never changes afterwards.
+     */
+    @Override
+    public boolean joiningNodeSecurity(String deployment) {
+        Optional<SecretCredentials> remote = remote(deployment);
+        if (remote.isPresent()) {
+            return remote.get().joiningNodeSecurity(local(deployment));
+        }
+        Boolean known = joiningNodes.get(deployment);
+        if (known != null) {
+            return known;
+        }
+        if (!authentication(deployment, false)) {
+            return false;
+        }
+        boolean listed = AdminSecrets.of(client, namespace, deployment)
+                .map(secret -> AdminCredentialsSecret.joiningNodeSecurity(secret).contains(deployment)).orElse(false);
+        joiningNodes.put(deployment, listed);
+        return listed;
     }
 
     /**

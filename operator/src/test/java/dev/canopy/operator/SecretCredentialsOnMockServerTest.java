@@ -79,6 +79,8 @@ class SecretCredentialsOnMockServerTest {
 
         String leafXml = engine.render(topology(NAMESPACE, "orders"), NodeId.leaf(1, 0)).files().get(IgniteEngine.CONFIG_FILE);
         assertThat(leafXml).contains("<property name=\"authenticationEnabled\" value=\"true\"/>");
+        assertThat(leafXml).as("a fresh deployment's nodes handle a just-joined node's messages")
+                .contains("dev.canopy.node.JoiningNodeSecurityPlugin");
         Credentials login = engine.adminLogin("orders");
         assertThat(login.user()).isEqualTo("ignite");
         assertThat(login.password()).isEqualTo(password(NAMESPACE, "orders"));
@@ -87,8 +89,26 @@ class SecretCredentialsOnMockServerTest {
         for (int call = 0; call < 5; call++) {
             engine.adminLogin("orders");
             credentials.authentication("orders", false);
+            credentials.joiningNodeSecurity("orders");
         }
         assertThat(server.getRequestCount()).as("read once, kept: no request per engine call").isEqualTo(before);
+    }
+
+    @Test
+    void aDeploymentAuthenticatedByAnOperatorFromBeforeKeepsTheEnginesOwnSecurityProcessor() {
+        runtime(NAMESPACE, "orders", Set.of()).applyClusterObjects();
+        // listed as authenticated without the joining-node list: decided before the list existed
+        client.secrets().inNamespace(NAMESPACE).withName("orders-admin").edit(s -> {
+            s.getMetadata().getAnnotations().put(AdminCredentialsSecret.AUTHENTICATED_ANNOTATION, "orders");
+            s.getMetadata().getAnnotations().remove(AdminCredentialsSecret.JOINING_NODE_SECURITY_ANNOTATION);
+            return s;
+        });
+        SecretCredentials credentials = new SecretCredentials(client, NAMESPACE, true, Clock.systemUTC());
+        assertThat(credentials.authentication("orders", false)).isTrue();
+        assertThat(credentials.joiningNodeSecurity("orders")).as("Ignite refuses a node of another security processor class")
+                .isFalse();
+        assertThat(IgniteEngine.kubernetes(credentials).render(topology(NAMESPACE, "orders"), NodeId.leaf(1, 0)).files()
+                .get(IgniteEngine.CONFIG_FILE)).contains("LoginRetryPlugin").doesNotContain("JoiningNodeSecurityPlugin");
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class AdminSecretFiles implements ClusterCredentials {
     private final Map<String, Credentials> secrets = new ConcurrentHashMap<>();
     private final Map<String, ClientTls> encrypted = new ConcurrentHashMap<>();
     private static final String NODE_TLS_MARKER = "tls-nodes";
+    private static final String JOINING_NODE_SECURITY_MARKER = "joining-node-security";
 
     /**
      * @param fileOf   where the secret of a deployment is kept
@@ -92,11 +93,20 @@ public final class AdminSecretFiles implements ClusterCredentials {
             // the secret first: a deployment that runs with authentication always has the login it is taken over with
             admin(deployment);
             Files.createDirectories(marker.getParent());
+            // before the marker that makes the decision final: a deployment decided without it stays without it
+            Files.writeString(marker.resolveSibling(JOINING_NODE_SECURITY_MARKER),
+                    "this deployment's nodes handle the messages of a node that joined a moment ago\n");
             Files.writeString(marker, "the engine's authentication is on for this deployment's nodes\n");
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark " + deployment + " as running with authentication: " + e.getMessage(), e);
         }
+    }
+
+    /** Beside the deployment's authentication marker: {@code joining-node-security}, written with it. */
+    @Override
+    public boolean joiningNodeSecurity(String deployment) {
+        return Files.exists(markerOf.apply(deployment).resolveSibling(JOINING_NODE_SECURITY_MARKER));
     }
 
     @Override

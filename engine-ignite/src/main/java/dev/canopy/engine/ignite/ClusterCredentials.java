@@ -57,6 +57,18 @@ public interface ClusterCredentials {
     }
 
     /**
+     * Whether the deployment's nodes handle a message of a node that joined a moment ago (one their discovery cache does
+     * not hold yet) instead of dropping it, which with the engine's authentication on can leave a partition map
+     * exchange or a login waiting forever (see the node launcher's {@code JoiningNodeSecurityPlugin}). It gives the
+     * nodes a security processor of another class, and Ignite refuses a node whose class differs from its cluster's:
+     * decided with {@link #authentication}, on a fresh deployment only, and kept; a deployment that runs without it
+     * keeps running without it until a fresh one replaces it.
+     */
+    default boolean joiningNodeSecurity(String deployment) {
+        return false;
+    }
+
+    /**
      * How the deployment's client connections are encrypted; empty: in plain text. Decided like {@link #authentication}
      * (once, on a fresh deployment, and kept), so that the platform's clients never guess which a node serves: a cluster
      * from before TLS gets it with its next fresh deployment.

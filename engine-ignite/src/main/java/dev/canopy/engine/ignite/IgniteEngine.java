@@ -125,20 +125,18 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
      * How the deployment's nodes take clients: with authentication or not, over TLS or not (each decided once, see
      * {@link ClusterCredentials#authentication}); fresh when no leaf has written its storage yet.
      */
-    private Security security(Topology topology) {
+    private NodeSecurity security(Topology topology) {
         boolean fresh = !topology.leaves().isEmpty() && topology.leaves().stream()
                 .noneMatch(leaf -> Files.exists(Path.of(leaf.workDirectory()).resolve(IGNITE_STORAGE)));
         Optional<ClientTls> tls = credentials.tls(topology.cluster(), fresh);
-        return new Security(credentials.authentication(topology.cluster(), fresh), tls,
+        boolean authentication = credentials.authentication(topology.cluster(), fresh);
+        return new NodeSecurity(authentication, authentication && credentials.joiningNodeSecurity(topology.cluster()), tls,
                 tls.isPresent() && credentials.nodeTls(topology.cluster(), fresh));
-    }
-
-    private record Security(boolean authentication, Optional<ClientTls> tls, boolean nodeTls) {
     }
 
     /** The platform's login to the deployment as it runs: none without authentication, over TLS where it serves it. */
     private Credentials adminLoginOf(Topology topology) {
-        Security security = security(topology);
+        NodeSecurity security = security(topology);
         return (security.authentication() ? credentials.admin(topology.cluster()) : Credentials.NONE).over(security.tls());
     }
 
@@ -151,9 +149,8 @@ public final class IgniteEngine implements Engine, Snapshots, ChangeCapture, Swi
 
     @Override
     public NodeLaunch render(Topology topology, NodeId node) {
-        Security security = security(topology);
-        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, security.authentication(), security.tls(),
-                security.nodeTls());
+        NodeSecurity security = security(topology);
+        String xml = NodeConfigRenderer.render(topology, node, sizing, healthEndpoint, security);
         double height = node.isLeaf() ? topology.spec().leaves().height() : topology.spec().aggregators().height();
         List<String> jvm = new ArrayList<>(JvmOptions.forNode(sizing.heapMb(height)));
         if (healthEndpoint && !node.isLeaf()) {

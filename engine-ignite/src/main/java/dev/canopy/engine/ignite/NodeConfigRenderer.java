@@ -58,9 +58,14 @@ public final class NodeConfigRenderer {
      */
     public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, boolean authentication,
                                 java.util.Optional<ClientTls> tls, boolean nodeTls) {
-        if (nodeTls && tls.isEmpty()) {
-            throw new IllegalArgumentException("node-to-node TLS needs the cluster's certificates");
-        }
+        return render(topology, node, sizing, healthEndpoint, new NodeSecurity(authentication, false, tls, nodeTls));
+    }
+
+    /** @param security every part of how the deployment's nodes are secured */
+    public static String render(Topology topology, NodeId node, Sizing sizing, boolean healthEndpoint, NodeSecurity security) {
+        boolean authentication = security.authentication();
+        java.util.Optional<ClientTls> tls = security.tls();
+        boolean nodeTls = security.nodeTls();
         NodePlacement self = topology.placement(node)
                 .orElseThrow(() -> new IllegalArgumentException(node + " has no placement in " + topology.cluster()));
         DatabaseClusterSpec spec = topology.spec();
@@ -84,7 +89,13 @@ public final class NodeConfigRenderer {
         if (authentication) {
             property(xml, "authenticationEnabled", "true");
             // an aggregator asks a leaf again when a login check it delegated gets no answer (see StalledLoginRetry)
-            xml.append("    <property name=\"pluginProviders\"><list><bean class=\"dev.canopy.node.LoginRetryPlugin\"/></list></property>\n");
+            xml.append("    <property name=\"pluginProviders\"><list>\n")
+                    .append("      <bean class=\"dev.canopy.node.LoginRetryPlugin\"/>\n");
+            if (security.joiningNodes()) {
+                // a just-joined node's messages handled, not dropped (see JoiningNodeSecurityPlugin)
+                xml.append("      <bean class=\"dev.canopy.node.JoiningNodeSecurityPlugin\"/>\n");
+            }
+            xml.append("    </list></property>\n");
         }
         property(xml, "failureDetectionTimeout", config.getOrDefault("failureDetectionTimeoutMs", "10000"));
         if (nodeTls) {

@@ -241,6 +241,32 @@ class NodeConfigRendererTest {
     }
 
     @Test
+    void aFreshDeploymentWithAuthenticationHandlesJoiningNodesAndOneDecidedBeforeKeepsTheEnginesOwn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        AdminSecretFiles files = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"));
+        assertThat(files.authentication("orders", true)).isTrue();
+        assertThat(files.joiningNodeSecurity("orders")).as("decided with authentication").isTrue();
+        String xml = IgniteEngine.local(files).render(topology(2, Map.of(), 1), NodeId.leaf(1, 0)).files().get(IgniteEngine.CONFIG_FILE);
+        parse(xml);
+        assertThat(xml).contains("dev.canopy.node.LoginRetryPlugin", "dev.canopy.node.JoiningNodeSecurityPlugin");
+
+        // authentication decided by a platform from before: the marker alone, and nodes running the engine's processor
+        java.nio.file.Path marker = dir.resolve("old/authentication");
+        java.nio.file.Files.createDirectories(marker.getParent());
+        java.nio.file.Files.writeString(marker, "the engine's authentication is on for this deployment's nodes\n");
+        assertThat(files.authentication("old", true)).isTrue();
+        assertThat(files.joiningNodeSecurity("old")).as("Ignite refuses a node of another security processor class").isFalse();
+        Topology old = new Topology("old", topology(2, Map.of(), 1).spec(), topology(2, Map.of(), 1).placements());
+        String oldXml = IgniteEngine.local(files).render(old, NodeId.aggregator(0)).files().get(IgniteEngine.CONFIG_FILE);
+        assertThat(oldXml).contains("dev.canopy.node.LoginRetryPlugin").doesNotContain("JoiningNodeSecurityPlugin");
+
+        assertThat(files.authentication("plain", false)).isFalse();
+        assertThat(files.joiningNodeSecurity("plain")).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NodeSecurity(false, true, java.util.Optional.empty(), false))
+                .hasMessageContaining("authentication");
+    }
+
+    @Test
     void aFreshDeploymentsNodesTalkOverTlsWhenAskedAndOneFromBeforeKeepsPlainText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         AdminSecretFiles byDefault = new AdminSecretFiles(d -> dir.resolve(d + "/admin.secret"), d -> dir.resolve(d + "/authentication"),

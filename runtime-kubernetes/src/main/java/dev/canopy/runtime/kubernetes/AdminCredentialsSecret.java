@@ -32,6 +32,11 @@ public final class AdminCredentialsSecret {
     public static final String ADMIN_USER = "ignite";
     /** The deployments running with authentication, comma-separated (a deployment is added once, never removed). */
     public static final String AUTHENTICATED_ANNOTATION = "canopy.dev/authenticated-deployments";
+    /**
+     * Those of {@value #AUTHENTICATED_ANNOTATION} whose nodes also handle a just-joined node's messages (see
+     * {@code ClusterCredentials#joiningNodeSecurity}): listed with it, in the same write, or never.
+     */
+    public static final String JOINING_NODE_SECURITY_ANNOTATION = "canopy.dev/joining-node-security-deployments";
 
     /** A login as a Secret holds it: never printed with its password. */
     public record Login(String user, String password) {
@@ -100,8 +105,17 @@ public final class AdminCredentialsSecret {
 
     /** The deployments the Secret's annotation lists as running with authentication. */
     public static Set<String> authenticated(Secret secret) {
+        return listed(secret, AUTHENTICATED_ANNOTATION);
+    }
+
+    /** The deployments the Secret's annotation lists as handling a just-joined node's messages. */
+    public static Set<String> joiningNodeSecurity(Secret secret) {
+        return listed(secret, JOINING_NODE_SECURITY_ANNOTATION);
+    }
+
+    private static Set<String> listed(Secret secret, String annotation) {
         Map<String, String> annotations = secret.getMetadata().getAnnotations();
-        String listed = annotations == null ? null : annotations.get(AUTHENTICATED_ANNOTATION);
+        String listed = annotations == null ? null : annotations.get(annotation);
         Set<String> deployments = new LinkedHashSet<>();
         if (listed != null) {
             for (String deployment : listed.split(",")) {

@@ -47,13 +47,17 @@ public final class AdminSecrets {
         }
         // edited (not applied): the Secret's other annotations and its data stay as they are; a conflicting write
         // (another pass adding another deployment) fails and the next ask decides again
+        // both lists in one write: a deployment is never listed as authenticated without its joining-node decision
         client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName()).edit(s -> {
             Set<String> listed = new LinkedHashSet<>(AdminCredentialsSecret.authenticated(s));
             listed.add(deployment);
+            Set<String> joining = new LinkedHashSet<>(AdminCredentialsSecret.joiningNodeSecurity(s));
+            joining.add(deployment);
             if (s.getMetadata().getAnnotations() == null) {
                 s.getMetadata().setAnnotations(new java.util.HashMap<>());
             }
             s.getMetadata().getAnnotations().put(AdminCredentialsSecret.AUTHENTICATED_ANNOTATION, String.join(",", listed));
+            s.getMetadata().getAnnotations().put(AdminCredentialsSecret.JOINING_NODE_SECURITY_ANNOTATION, String.join(",", joining));
             return s;
         });
         LOG.info("{}/{}: a fresh deployment: its nodes run with the engine's authentication, the login in Secret {}",

@@ -54,6 +54,7 @@ class AdminSecretsOnMockServerTest {
         assertThat(AdminCredentialsSecret.Login.parse(AdminCredentialsSecret.value(made, AdminCredentialsSecret.LOGIN_KEY)))
                 .as("the capture's file holds the same login").contains(login);
         assertThat(AdminCredentialsSecret.authenticated(made)).containsExactly("orders");
+        assertThat(AdminCredentialsSecret.joiningNodeSecurity(made)).as("decided in the same write").containsExactly("orders");
         assertThat(made.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("uid-1"));
 
@@ -77,6 +78,7 @@ class AdminSecretsOnMockServerTest {
         runtime(Set.of()).applyClusterObjects("orders", List.of("orders", "orders-b"));
         assertThat(AdminCredentialsSecret.authenticated(admin())).as("green of a blue/green upgrade is fresh")
                 .containsExactly("orders-b");
+        assertThat(AdminCredentialsSecret.joiningNodeSecurity(admin())).containsExactly("orders-b");
         assertThat(AdminSecrets.decide(client, TestClusters.NAMESPACE, "orders", admin())).isFalse();
         assertThat(AdminSecrets.decide(client, TestClusters.NAMESPACE, "orders-b", admin())).isTrue();
     }
