@@ -104,8 +104,9 @@ final class UpCommand implements Callable<Integer> {
         Thread shutdown = new Thread(() -> {
             System.out.println();
             System.out.println("canopy: stopping every node (storage is kept in " + dataDir + ") ...");
-            controlPlane.close();
+            // the region first: its last pass still reports through the control plane (the names progress lines use)
             region.close();
+            controlPlane.close();
             lock.get().close();
             System.out.println("canopy: stopped. `./canopy up` brings the same clusters back with their data.");
         }, "canopy-shutdown");
