@@ -1,6 +1,7 @@
 package dev.canopy.controlplane.autoscaling;
 
 import dev.canopy.api.DatabaseClusterSpec;
+import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.controlplane.clusters.AutoscalerChange;
 import dev.canopy.controlplane.clusters.ClusterService;
 import dev.canopy.controlplane.problem.ProblemException;
@@ -64,7 +65,7 @@ public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, C
         ClusterMemory memory = memories.compute(key, (k, old) -> old == null || !old.heldSince.equals(since)
                 ? new ClusterMemory(since) : old);
         synchronized (memory) {
-            memory.observe(sample, cluster.record(), Map.of());
+            memory.observe(sample, cluster.record(), storageUsed(cluster.status()));
             if (!sample.reachable()) {
                 return;
             }
@@ -85,6 +86,11 @@ public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, C
             apply(key, memory, new AutoscalerChange(key.organization(), key.cluster(), version, cluster.record().spec(),
                     decision), sample.at());
         }
+    }
+
+    /** What each leaf's storage takes as the region last reported it; nothing where it measures none (Kubernetes). */
+    private static Map<String, Long> storageUsed(DatabaseClusterStatus status) {
+        return status == null || status.leaves() == null ? Map.of() : status.leaves().storageUsedBytes();
     }
 
     /**

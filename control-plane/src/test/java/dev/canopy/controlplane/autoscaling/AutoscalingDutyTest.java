@@ -9,6 +9,7 @@ import dev.canopy.api.LeavesSpec;
 import dev.canopy.api.NodeCounts;
 import dev.canopy.api.Phase;
 import dev.canopy.api.ReplicaOfSpec;
+import dev.canopy.api.StorageAutoscaling;
 import dev.canopy.controlplane.auth.Principal;
 import dev.canopy.controlplane.clusters.AutoscalerChange;
 import dev.canopy.controlplane.clusters.ClusterService;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -152,6 +154,24 @@ class AutoscalingDutyTest {
     }
 
     @Test
+    void aLeafPastTheThresholdGrowsEveryLeafsStorageByTheStepOnce() {
+        ClusterRecord orders = create("orders", new AutoscalingSpec(new StorageAutoscaling(null, null, 40), null, null), null);
+        long gib = 1L << 30;
+        region.writeStatus(orders.regionName(), status(Phase.Ready, inRegion(orders).generation(), 2,
+                Map.of("leaf-ag1-0", 7 * gib, "leaf-ag2-0", 8 * gib + gib / 2)));
+        int writesBefore = region.writes();
+
+        feed(orders, T0, Duration.ofMinutes(2), 0.10);
+
+        assertThat(region.writes()).isEqualTo(writesBefore + 1);
+        assertThat(inRegion(orders).spec().leaves().storageGB()).isEqualTo(15);
+        assertThat(autoscalerOperations("orders")).extracting(Operation::action).containsExactly("grow-storage");
+        assertThat(autoscalerEvents("orders")).extracting(ClusterEvent::reason, ClusterEvent::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("StorageGrown",
+                        "grew leaf storage 10 → 15 GiB: leaf-ag2-0 at 85% > 80%"));
+    }
+
+    @Test
     void aClusterWithoutAutoscalingIsNeverTouched() {
         ClusterRecord orders = create("orders", null, null);
         ready(orders);
@@ -199,12 +219,17 @@ class AutoscalingDutyTest {
     }
 
     private static DatabaseClusterStatus status(Phase phase, long generation, int leavesPerGroup) {
+        return status(phase, generation, leavesPerGroup, Map.of());
+    }
+
+    private static DatabaseClusterStatus status(Phase phase, long generation, int leavesPerGroup, Map<String, Long> storageUsed) {
         String at = T0.minus(Duration.ofHours(2)).toString();
         return new DatabaseClusterStatus(phase, List.of(
                 new Condition(Condition.READY, Condition.TRUE, "Ready", "ready", at),
                 new Condition(Condition.REDUNDANCY_MET, Condition.TRUE, "Met", "every partition has its copies", at),
                 new Condition(Condition.BALANCED, Condition.TRUE, "Balanced", "balanced", at)),
-                generation, new NodeCounts(1, 1), new NodeCounts(leavesPerGroup * 2, leavesPerGroup * 2), "2.17.0", null, null);
+                generation, new NodeCounts(1, 1), new NodeCounts(leavesPerGroup * 2, leavesPerGroup * 2, List.of(), storageUsed),
+                "2.17.0", null, null);
     }
 
     private dev.canopy.controlplane.region.RegionCluster inRegion(ClusterRecord cluster) {
