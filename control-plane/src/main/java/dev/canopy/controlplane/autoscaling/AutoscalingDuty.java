@@ -14,11 +14,13 @@ import dev.canopy.core.autoscaling.ComputeScaling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -30,12 +32,16 @@ import java.util.function.Supplier;
  */
 public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, ClusterSample> {
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalingDuty.class);
+    /** Far longer than any sampling interval: a cluster not sampled for this long is no longer sampled at all. */
+    static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
     private final ClusterService clusters;
     private final Supplier<Instant> heldSince;
     private final Map<TelemetryHistory.Key, ClusterMemory> memories = new ConcurrentHashMap<>();
     /** The last reason each cluster waits for, to log it once rather than with every sample. */
     private final Map<TelemetryHistory.Key, String> waiting = new ConcurrentHashMap<>();
+    /** When the memories of clusters no longer sampled were last dropped. */
+    private final AtomicReference<Instant> forgotAt = new AtomicReference<>(Instant.MIN);
 
     /** @param heldSince when this replica took the duties (see DutyLease#heldSince); what it remembers starts there */
     public AutoscalingDuty(ClusterService clusters, Supplier<Instant> heldSince) {
@@ -54,6 +60,7 @@ public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, C
     }
 
     private void pass(TelemetryHistory.Key key, ClusterSample sample) {
+        forgetUnsampled(sample.at());
         Optional<ClusterService.Autoscalable> found = clusters.autoscalable(key.organization(), key.cluster());
         if (found.isEmpty() || found.get().record().spec().autoscaling() == null) {
             memories.remove(key);
@@ -86,6 +93,28 @@ public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, C
             apply(key, memory, new AutoscalerChange(key.organization(), key.cluster(), version, cluster.record().spec(),
                     decision), sample.at());
         }
+    }
+
+    /**
+     * Drops, at most once per {@link #FORGET_AFTER}, what is remembered of clusters not sampled for that long: a deleted
+     * cluster is never sampled again, and its readings would stay for as long as this replica holds the lease.
+     */
+    private void forgetUnsampled(Instant now) {
+        Instant last = forgotAt.get();
+        if (now.isBefore(last.plus(FORGET_AFTER)) || !forgotAt.compareAndSet(last, now)) {
+            return;
+        }
+        memories.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return e.getValue().unsampledSince(now.minus(FORGET_AFTER));
+            }
+        });
+        waiting.keySet().retainAll(memories.keySet());
+    }
+
+    /** The clusters something is remembered of. */
+    java.util.Set<TelemetryHistory.Key> remembered() {
+        return java.util.Set.copyOf(memories.keySet());
     }
 
     /** What each leaf's storage takes as the region last reported it; nothing where it measures none (Kubernetes). */

@@ -38,6 +38,8 @@ final class ClusterMemory {
     private static final Set<String> NOT_RUNNING = Set.of(Phase.Suspended.name(), Phase.Provisioning.name(), "Pending");
 
     final Instant heldSince;
+    /** The newest sample taken in: a cluster no longer sampled (deleted) is forgotten some time after it. */
+    private Instant lastSampleAt;
     private final Deque<TelemetryReading> readings = new ArrayDeque<>();
     private Instant lastLeavesChange;
     private Instant runningSince;
@@ -63,6 +65,7 @@ final class ClusterMemory {
     /** Takes in one sample of the cluster, and the record as it is at that time. */
     void observe(ClusterSample sample, ClusterRecord record, Map<String, Long> storageUsed) {
         Instant at = sample.at();
+        lastSampleAt = at;
         int count = record.spec().leaves().count();
         if (leavesCount != null && leavesCount != count) {
             // a user's change of the leaves, or one made by another replica: its cool-down counts from when it was seen
@@ -100,8 +103,10 @@ final class ClusterMemory {
         return wanted.compareTo(MOST_KEPT) > 0 ? MOST_KEPT : wanted;
     }
 
-    int readingsKept() {
-        return readings.size();
+    /** Whether no sample came since {@code before}: the cluster is gone, or no longer sampled here. */
+    boolean unsampledSince(Instant before) {
+        // one just made has not taken its first sample in yet: it is about to
+        return lastSampleAt != null && lastSampleAt.isBefore(before);
     }
 
     /** What a pass at the sample's time decides from. */

@@ -206,6 +206,22 @@ class AutoscalingDutyTest {
                         "suspended: no statement for 70 min since it started ≥ 60 s"));
     }
 
+    @Test
+    void aClusterNoLongerSampledIsForgotten() {
+        ClusterRecord orders = create("orders", COMPUTE, null);
+        ClusterRecord invoices = create("invoices", COMPUTE, null);
+        feed(orders, T0, Duration.ZERO, 0.5);
+        feed(invoices, T0, Duration.ZERO, 0.5);
+        assertThat(duty.remembered()).extracting(TelemetryHistory.Key::cluster).containsExactlyInAnyOrder("orders", "invoices");
+
+        // orders deleted (no longer sampled), invoices sampled on
+        Instant at = feed(invoices, T0, AutoscalingDuty.FORGET_AFTER.minus(EVERY), 0.5);
+        assertThat(duty.remembered()).hasSize(2);
+        // looked for at most once per FORGET_AFTER: gone within twice that
+        feed(invoices, at, AutoscalingDuty.FORGET_AFTER, 0.5);
+        assertThat(duty.remembered()).extracting(TelemetryHistory.Key::cluster).containsExactly("invoices");
+    }
+
     private ClusterRecord create(String name, AutoscalingSpec autoscaling, ReplicaOfSpec replicaOf) {
         clusters.create(admin, new CreateClusterRequest(name, "local", "2.17.0", 2, new AggregatorsSpec(1, 0.5),
                 new LeavesSpec(2, 0.5, 10, null), null, null, null, null, replicaOf, null, autoscaling), null, null);
