@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,8 +66,12 @@ public final class AutoscalingDuty implements BiConsumer<TelemetryHistory.Key, C
             waiting.remove(key);
             return;
         }
+        Instant since = heldSince.get();
+        if (since == null) {
+            // the lease was lost since the sample was taken: another replica decides now
+            return;
+        }
         ClusterService.Autoscalable cluster = found.get();
-        Instant since = Objects.requireNonNullElse(heldSince.get(), sample.at());
         ClusterMemory memory = memories.compute(key, (k, old) -> old == null || !old.heldSince.equals(since)
                 ? new ClusterMemory(since) : old);
         synchronized (memory) {

@@ -42,6 +42,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -204,6 +205,27 @@ class AutoscalingDutyTest {
         assertThat(autoscalerEvents("orders")).extracting(ClusterEvent::reason, ClusterEvent::message)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("SuspendedIdle",
                         "suspended: no statement for 70 min since it started ≥ 60 s"));
+    }
+
+    @Test
+    void aReplicaDecidesNothingWithoutTheLeaseAndWaitsOneCoolDownOnceItTakesIt() {
+        ClusterRecord orders = create("orders", COMPUTE, null);
+        ready(orders);
+        int writesBefore = region.writes();
+        AtomicReference<Instant> heldSince = new AtomicReference<>();
+        duty = new AutoscalingDuty(clusters, heldSince::get);
+
+        Instant at = feed(orders, T0, Duration.ofMinutes(10), 0.90);
+        assertThat(region.writes()).as("the lease lost since the samples were taken").isEqualTo(writesBefore);
+
+        // taken at the next sample: what another replica did meanwhile is not known, the leaves count as just changed
+        heldSince.set(at);
+        at = feed(orders, at, Duration.ofMinutes(10).minus(EVERY), 0.90);
+        assertThat(region.writes()).as("within the cool-down").isEqualTo(writesBefore);
+        feed(orders, at, Duration.ZERO, 0.90);
+        assertThat(region.writes()).isEqualTo(writesBefore + 1);
+        assertThat(autoscalerEvents("orders")).extracting(ClusterEvent::message)
+                .containsExactly("scaled out leaves 2 → 3 per group: CPU 90% > 70% for 9 min");
     }
 
     @Test
