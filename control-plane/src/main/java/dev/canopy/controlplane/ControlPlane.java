@@ -4,6 +4,7 @@ import dev.canopy.controlplane.api.ApiServer;
 import dev.canopy.controlplane.auth.Authenticator;
 import dev.canopy.controlplane.auth.KeyRateLimits;
 import dev.canopy.controlplane.audit.RefusedLogins;
+import dev.canopy.controlplane.autoscaling.AutoscalingDuty;
 import dev.canopy.controlplane.duties.DutyLease;
 import dev.canopy.controlplane.auth.ScrapeToken;
 import dev.canopy.controlplane.clusters.ClusterService;
@@ -167,7 +168,8 @@ public final class ControlPlane implements AutoCloseable {
             // only the holder samples, into the store; every replica's history, the holder's too, is read from there
             TelemetryWriter writer = new TelemetryWriter(telemetryLog, clock, TELEMETRY_KEPT, lease::held).start(telemetryEvery);
             TelemetrySampler sampler = new TelemetrySampler(clusters::telemetryTargets, probe, history,
-                    writer.andThen(new RefusedLogins(store)), clock, lease::held).start(telemetryEvery);
+                    writer.andThen(new RefusedLogins(store)).andThen(new AutoscalingDuty(clusters, lease::heldSince)), clock,
+                    lease::held).start(telemetryEvery);
             return new ControlPlane(store, watcher, lease, sampler, writer, follower, clusters, statuses, regionService, server,
                     adminKey, keyFile, tokenFile);
         } catch (RuntimeException e) {

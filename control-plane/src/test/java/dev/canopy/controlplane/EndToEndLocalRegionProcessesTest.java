@@ -2,14 +2,8 @@ package dev.canopy.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.controlplane.json.Json;
-import dev.canopy.controlplane.region.LocalClusterRegion;
 import dev.canopy.engine.ignite.AdminSecretFiles;
-import dev.canopy.engine.ignite.IgniteEngine;
 import dev.canopy.region.local.ClusterStore;
-import dev.canopy.region.local.LocalRegion;
-import dev.canopy.region.local.RegionListener;
-import dev.canopy.runtime.local.LocalRuntime;
-import dev.canopy.runtime.local.ReleaseCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,17 +33,10 @@ class EndToEndLocalRegionProcessesTest {
 
     @Test
     void aClusterCreatedThroughTheApiBecomesReadyAnswersSqlAndIsDeleted(@TempDir Path dataDir) throws Exception {
-        ReleaseCatalog releases = ReleaseCatalog.fromSystemProperties();
-        ClusterStore store = new ClusterStore(dataDir);
-        LocalRuntime runtime = new LocalRuntime(dataDir, releases, "127.0.0.1", Duration.ofSeconds(20));
-        // authentication on, as the platform runs it: the telemetry below logs in with the cluster's admin secret
-        IgniteEngine engine = IgniteEngine.local(new AdminSecretFiles(store::adminSecretFile, store::authenticationMarker, store::tlsDirectory, store::tlsMarker));
-        try (LocalRegion region = new LocalRegion(store, runtime, engine, new RegionListener() { }, Clock.systemUTC());
-             ControlPlane controlPlane = ControlPlane.start(new ControlPlane.Settings(dataDir, null, null, null, "127.0.0.1", 0),
-                     List.of(new LocalClusterRegion(store, releases::available)), Clock.systemUTC(), Duration.ofMillis(500))) {
-            region.start();
-            String base = "http://127.0.0.1:" + controlPlane.port() + "/api/v1";
-            String key = controlPlane.newAdminKey().orElseThrow();
+        try (LocalPlatform platform = new LocalPlatform(dataDir, Duration.ofMillis(500))) {
+            ClusterStore store = platform.store;
+            String base = platform.base;
+            String key = platform.key;
 
             HttpResponse<String> created = send(key, "POST", base + "/clusters", """
                     {"name": "e2e", "release": "2.17.0", "redundancyLevel": 2,
@@ -113,7 +98,7 @@ class EndToEndLocalRegionProcessesTest {
         }
     }
 
-    private static HttpResponse<String> send(String key, String method, String url, String body) throws Exception {
+    static HttpResponse<String> send(String key, String method, String url, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -126,7 +111,7 @@ class EndToEndLocalRegionProcessesTest {
         return items.isEmpty() ? null : items.get(items.size() - 1);
     }
 
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
+    static JsonNode json(HttpResponse<String> response) throws Exception {
         return Json.mapper().readTree(response.body());
     }
 }

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -90,8 +92,18 @@ public final class StatusBuilder {
         Endpoints endpoints = addresses.isEmpty() || spec.isSuspended() ? null
                 : new Endpoints(Topology.jdbcUrl(addresses), addresses);
         return new DatabaseClusterStatus(phase, conditions, generation,
-                new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size(), baseline(previous, engine)),
+                new NodeCounts(aggregatorsReady, aggregators.size()), new NodeCounts(leavesReady, leaves.size(), baseline(previous, engine),
+                        storageUsed(observed, leaves)),
                 release, endpoints, upgrade(previous, observed, rollout, done, now), rebalance(previous, engine, step, now));
+    }
+
+    /** What each leaf's storage takes, by leaf, where the runtime measures it (see {@link StorageLimit}). */
+    static Map<String, Long> storageUsed(Observed observed, List<NodeId> leaves) {
+        Map<String, Long> used = new TreeMap<>();
+        for (NodeId leaf : leaves) {
+            observed.node(leaf).filter(n -> n.storageBytes() >= 0).ifPresent(n -> used.put(leaf.name(), n.storageBytes()));
+        }
+        return used;
     }
 
     /** The engine's baseline when it answers, else the one last seen: kept for a cold start (see the planner). */

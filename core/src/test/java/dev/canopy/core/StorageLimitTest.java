@@ -39,6 +39,8 @@ class StorageLimitTest {
         Condition readOnly = afterFirst.condition(Condition.READ_ONLY).orElseThrow();
         assertThat(readOnly.status()).isEqualTo(Condition.TRUE);
         assertThat(readOnly.reason()).isEqualTo("StorageFull");
+        assertThat(afterFirst.leaves().storageUsedBytes()).as("what the storage autoscaler reads; unmeasured leaves left out")
+                .isEqualTo(Map.of("leaf-ag2-1", full));
 
         // read-only now, still full: nothing more to do, and the status keeps saying why
         Observed stillFull = observed(SPEC, Map.of(AG2_1, full), true, afterFirst);

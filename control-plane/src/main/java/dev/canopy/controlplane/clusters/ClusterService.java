@@ -32,6 +32,7 @@ import dev.canopy.controlplane.store.ClusterRecord;
 import dev.canopy.controlplane.store.ControlPlaneStore;
 import dev.canopy.controlplane.store.Operation;
 import dev.canopy.controlplane.store.Organization;
+import dev.canopy.controlplane.store.Role;
 import dev.canopy.controlplane.store.StoreTransaction;
 import dev.canopy.controlplane.store.StoredResponse;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
@@ -329,6 +330,45 @@ public final class ClusterService {
         }));
     }
 
+    /**
+     * Makes the autoscaler's change as a user's change is made: checked as completely, written to the region, audited
+     * as an operation of {@link AutoscalerChange#ACTOR} (its request the reason) and followed to its end; the reason also
+     * goes into the cluster's events, in the change's transaction. Refused with 412 when the cluster changed since the
+     * autoscaler read it.
+     */
+    public ClusterView autoscale(AutoscalerChange change) {
+        Principal autoscaler = new Principal(change.organization(), AutoscalerChange.ACTOR, Role.member);
+        String request = Json.write(Map.of("reason", change.decision().reason()));
+        return change(autoscaler, change.action(), change.cluster(), IfMatch.etag(change.resourceVersion()), request,
+                (tx, record) -> {
+                    // the region's files may be ahead of the record without a new version: the spec must be the one read
+                    if (!record.spec().equals(change.decidedFrom())) {
+                        throw ProblemException.preconditionFailed("cluster " + change.cluster()
+                                + " changed since the autoscaler read it; the next sample decides again");
+                    }
+                    return change.decision().newSpec().orElseThrow();
+                },
+                (tx, updated) -> tx.insertEvent(new ClusterEvent(0, change.organization(), change.cluster(), "Normal",
+                        change.eventReason(), change.decision().reason(), clock.instant())));
+    }
+
+    /**
+     * What the autoscaler decides a cluster's next change from: its record as a change starts from it, its region's
+     * status as last known (null before the region told one), and whether it feeds replicas.
+     */
+    public record Autoscalable(ClusterRecord record, dev.canopy.api.DatabaseClusterStatus status, boolean feedsReplicas) {
+    }
+
+    /** The cluster as the autoscaler reads it; empty when it is gone. */
+    public Optional<Autoscalable> autoscalable(String organization, String name) {
+        return store.read(tx -> tx.cluster(organization, name).map(stored -> {
+            Optional<RegionCluster> inRegion = statuses.get(stored.region(), stored.regionName());
+            boolean feeds = stored.spec().autoscaling() != null
+                    && tx.clusters(organization).stream().anyMatch(other -> feeds(stored, other));
+            return new Autoscalable(caughtUp(stored, inRegion), inRegion.map(RegionCluster::status).orElse(null), feeds);
+        }));
+    }
+
     /** Whether {@code replica} is fed from {@code source}: its spec names it, in the region's names. */
     private static boolean feeds(ClusterRecord source, ClusterRecord replica) {
         var of = replica.spec().replicaOf();
@@ -420,6 +460,14 @@ public final class ClusterService {
 
     private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
                                BiFunction<StoreTransaction, ClusterRecord, DatabaseClusterSpec> change) {
+        return change(who, action, name, ifMatch, rawBody, change, (tx, updated) -> {
+        });
+    }
+
+    /** @param written what else the change records, in its transaction, once the region took the new spec */
+    private ClusterView change(Principal who, String action, String name, String ifMatch, String rawBody,
+                               BiFunction<StoreTransaction, ClusterRecord, DatabaseClusterSpec> change,
+                               java.util.function.BiConsumer<StoreTransaction, ClusterRecord> written) {
         who.requireClusterChanges();
         return audited(who, action, name, rawBody, () -> inTransaction(tx -> {
             ClusterRecord record = caughtUp(find(tx, who, name));
@@ -445,6 +493,7 @@ public final class ClusterService {
                         + " it (" + String.join("; ", suspended) + ")");
             }
             ClusterRecord updated = written(tx, record, spec);
+            written.accept(tx, updated);
             LOG.info("{}: cluster {}: {} by key {}; generation {}", who.organization(), name, action, who.keyId(),
                     updated.generation());
             return new Done<>(view(updated, ReplicaSources.Names.of(tx, who.organization())), record.region(),

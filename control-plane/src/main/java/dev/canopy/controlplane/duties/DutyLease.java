@@ -50,6 +50,14 @@ public final class DutyLease implements AutoCloseable {
         return heldSince != null && renewed != null && renewed.plus(ttl).isAfter(clock.instant());
     }
 
+    /**
+     * When this replica last took the lease, null while it does not hold it: a duty that keeps state in memory starts
+     * it over when this changes, as another replica may have acted meanwhile.
+     */
+    public Instant heldSince() {
+        return held() ? heldSince : null;
+    }
+
     public String holder() {
         return holder;
     }

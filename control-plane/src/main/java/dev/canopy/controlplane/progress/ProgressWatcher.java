@@ -2,6 +2,7 @@ package dev.canopy.controlplane.progress;
 
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.audit.RefusedLogins;
+import dev.canopy.controlplane.clusters.AutoscalerChange;
 import dev.canopy.controlplane.region.RegionUnavailableException;
 import dev.canopy.controlplane.region.Regions;
 import dev.canopy.controlplane.store.ClusterEvent;
@@ -94,9 +95,10 @@ public final class ProgressWatcher implements AutoCloseable {
         try {
             var status = regions.of(cluster.region()).get(cluster.regionName()).map(RegionCluster::status).orElse(null);
             OperationProgress.eventOf(status).ifPresent(text -> store.transaction(tx -> {
-                // the last of the region's own: the audit's refused logins come in between
+                // the last of the region's own: the audit's refused logins and the autoscaler's reasons come in between
                 var last = tx.events(cluster.organization(), cluster.name(), 20).stream()
-                        .filter(e -> !RefusedLogins.REASON.equals(e.reason())).findFirst()
+                        .filter(e -> !RefusedLogins.REASON.equals(e.reason()) && !AutoscalerChange.EVENT_REASONS.contains(e.reason()))
+                        .findFirst()
                         .map(e -> new OperationProgress.EventText(e.type(), e.reason(), e.message()));
                 if (last.isEmpty() || !last.get().equals(text)) {
                     tx.insertEvent(new ClusterEvent(0, cluster.organization(), cluster.name(), text.type(), text.reason(),
