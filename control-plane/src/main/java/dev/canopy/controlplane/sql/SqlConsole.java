@@ -35,6 +35,8 @@ public final class SqlConsole {
     /** The largest whole number a JSON reader (a browser's) holds exactly. */
     private static final long EXACT_IN_JSON = 1L << 53;
     private static final int MAX_BINARY_BYTES = 1024;
+    /** How much longer than the statement's time limit a read of the cluster's answer may wait. */
+    private static final int SOCKET_GRACE_SECONDS = 10;
 
     /**
      * A statement may change data and runs with the platform's login: a viewer key, which may only read the platform's
@@ -83,7 +85,7 @@ public final class SqlConsole {
                     result.elapsedMillis());
             return result;
         } catch (SQLException e) {
-            ProblemException problem = problem(target, request, as, e);
+            ProblemException problem = problem(target, request, as, e, System.nanoTime() > deadline);
             LOG.info("{}: SQL statement ({} characters) on cluster {} by key {} as {} refused: {} {}", who.organization(),
                     request.sql().length(), target.cluster(), who.keyId(), as == null ? "(no login)" : as, problem.status(),
                     problem.title());
@@ -100,8 +102,11 @@ public final class SqlConsole {
             properties.putAll(target.platformLogin());
         }
         if (target.jdbcUrl().startsWith(IGNITE_THIN)) {
-            // the driver's own: DriverManager's login timeout would be set for every driver of the process
-            properties.setProperty(IGNITE_PREFIX + "connectionTimeout", Integer.toString(request.timeLimitSeconds() * 1000));
+            // the driver's own (DriverManager's login timeout would be set for every driver of the process). It bounds
+            // every read of the socket too, so it must outlast the statement's time limit: the engine cancels the
+            // statement at that limit and answers so, rather than the read giving up with no reason
+            properties.setProperty(IGNITE_PREFIX + "connectionTimeout",
+                    Long.toString((request.timeLimitSeconds() + SOCKET_GRACE_SECONDS) * 1000L));
         }
         return properties;
     }
@@ -157,10 +162,11 @@ public final class SqlConsole {
     }
 
     /** The engine's refusal as the API answers it: the cause in one line, never the password. */
-    private static ProblemException problem(SqlTarget target, SqlRequest request, String as, SQLException e) {
+    private static ProblemException problem(SqlTarget target, SqlRequest request, String as, SQLException e, boolean pastDeadline) {
         String cause = oneLine(Causes.rootMessage(e));
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTimeoutException || state.equals("57014")) {
+        // a connection given up on after the time limit is the statement's time running out, not the cluster gone
+        if (e instanceof SQLTimeoutException || state.equals("57014") || (pastDeadline && state.startsWith("08"))) {
             return new ProblemException(504, "Statement timed out", "the statement ran over its time limit of "
                     + request.timeLimitSeconds() + " s and was cancelled (" + cause + "); timeoutSeconds may be up to "
                     + SqlRequest.MAX_TIMEOUT_SECONDS, List.of(new FieldProblem("timeoutSeconds", "the statement ran over "
