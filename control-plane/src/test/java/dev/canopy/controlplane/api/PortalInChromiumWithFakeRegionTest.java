@@ -13,15 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The portal in Debian's headless chromium, against a region in memory: the test writes the status its reconciler
  * would (the one test with real nodes is {@code EndToEndLocalRegionProcessesTest}). Sign in, a refused create shows
  * the field's message next to it, a created cluster's page follows it to Ready and charts its telemetry, and delete
- * asks first. A screenshot is left at {@code target/portal-cluster.png}.
+ * asks first. Screenshots of the pages visited are left in {@code docs/screenshots}.
  */
 class PortalInChromiumWithFakeRegionTest {
     private FakeRegion region;
@@ -65,6 +61,7 @@ class PortalInChromiumWithFakeRegionTest {
 
         chromium.signIn("cnp_000000000000_" + "x".repeat(43));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not valid"));
+        chromium.screenshot("sign-in");
         chromium.signIn(api.admin.key());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "No clusters yet"));
 
@@ -75,6 +72,7 @@ class PortalInChromiumWithFakeRegionTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#create .field-error[data-field='leaves.count']"), "must be"));
         assertThat(region.get("default-orders")).as("a refused create stores nothing").isEmpty();
+        chromium.screenshot("clusters");
 
         HeadlessChromium.type(form, "leaves.count", "1");
         form.findElement(By.cssSelector("button[type=submit]")).click();
@@ -110,9 +108,7 @@ class PortalInChromiumWithFakeRegionTest {
         assertThat(browser.findElement(By.cssSelector(".chart[data-series=replicationLagSeconds]")).isDisplayed())
                 .as("no replica, no lag chart").isFalse();
         assertThat(browser.findElement(By.cssSelector(".chart[data-series=nodesUp] .value")).getText()).isEqualTo("3");
-        Path shot = Path.of("target", "portal-cluster.png");
-        Files.createDirectories(shot.getParent());
-        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot("cluster");
 
         browser.findElement(By.id("delete")).click();
         wait.until(ExpectedConditions.alertIsPresent()).dismiss();
