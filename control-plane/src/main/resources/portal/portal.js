@@ -1,5 +1,5 @@
-// Canopy portal: a page per hash route (#/ the clusters, #/clusters/<name> one cluster), talking to /api/v1 with the
-// API key kept in sessionStorage, so it is gone when the tab closes.
+// Canopy portal: a page per hash route (#/ the clusters, #/clusters/<name> one cluster, #/clusters/<name>/sql its SQL
+// editor), talking to /api/v1 with the API key kept in sessionStorage, so it is gone when the tab closes.
 const API = '/api/v1';
 const KEY = 'canopy.apiKey';
 const POLL_MS = 2000;
@@ -373,6 +373,7 @@ async function clusterPage(name) {
 
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← Clusters')),
+    tabs(name, 'overview'),
     h('section', {}, title, progress, lastUpgrade, replication, h('h3', {}, 'Recent steps'), events, h('h3', {}, 'Connect'), connection),
     h('section', {}, h('h2', {}, 'Topology'), topology),
     h('section', {}, h('h2', {}, 'Conditions'), h('table', {}, h('thead', {}, h('tr', {},
@@ -452,6 +453,118 @@ async function clusterPage(name) {
   poll(both);
 }
 
+/** The cluster's pages as tabs: links, so each has an address of its own and the browser's back button works. */
+function tabs(name, current) {
+  const base = `#/clusters/${encodeURIComponent(name)}`;
+  return h('nav', { class: 'tabs', 'aria-label': `Cluster ${name}` }, [['overview', 'Overview', base], ['sql', 'SQL', `${base}/sql`]]
+    .map(([id, label, href]) => h('a', { id: `tab-${id}`, href, 'aria-current': id === current ? 'page' : undefined }, label)));
+}
+
+const HISTORY = 'canopy.sqlHistory';
+const HISTORY_KEPT = 30;
+
+/** Statements run from this browser, newest first, per cluster: in localStorage, so they outlive the tab. */
+function sqlHistory(cluster) {
+  try {
+    return (JSON.parse(localStorage.getItem(HISTORY)) || {})[cluster] || [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Keeps a statement in the history, unless it may hold a password (CREATE USER ... WITH PASSWORD): the browser's storage
+ * is no place for one.
+ */
+function remember(cluster, sql) {
+  if (/password/i.test(sql)) return false;
+  let all;
+  try { all = JSON.parse(localStorage.getItem(HISTORY)) || {}; } catch { all = {}; }
+  all[cluster] = [{ sql, at: new Date().toISOString() }, ...(all[cluster] || []).filter(e => e.sql !== sql)].slice(0, HISTORY_KEPT);
+  localStorage.setItem(HISTORY, JSON.stringify(all));
+  return true;
+}
+
+/** The SQL editor: one statement at a time through POST /clusters/{name}/sql, its result in a table, and a history. */
+async function sqlPage(name) {
+  const path = `/clusters/${encodeURIComponent(name)}/sql`;
+  const editor = h('textarea', { id: 'sql-editor', name: 'sql', rows: 8, spellcheck: 'false', 'aria-label': 'SQL statement',
+    placeholder: 'SELECT * FROM SYS.TABLES', onkeydown: e => {
+      // Ctrl+Enter (⌘+Enter) runs, as in most SQL editors
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+    } });
+  const status = h('p', { id: 'sql-status', role: 'status', 'aria-live': 'polite' });
+  const error = h('p', { class: 'error', id: 'sql-error', role: 'alert' });
+  const head = h('thead', {});
+  const body = h('tbody', {});
+  const result = h('table', { id: 'sql-result', class: 'result' }, head, body);
+  const history = h('ol', { id: 'sql-history', class: 'history' });
+  const run = h('button', { type: 'submit', id: 'sql-run' }, 'Run');
+  const form = h('form', { id: 'sql-form', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    form.querySelectorAll('.field-error').forEach(s => { s.textContent = ''; });
+    error.textContent = '';
+    const sql = editor.value.trim();
+    const num = (n) => (f[n].value.trim() === '' ? undefined : Number(f[n].value));
+    const user = f.user.value.trim();
+    const request = { sql, maxRows: num('maxRows'), timeoutSeconds: num('timeoutSeconds'),
+      user: user || undefined, password: user ? f.password.value : undefined };
+    run.disabled = true;
+    status.textContent = 'Running…';
+    const started = performance.now();
+    // kept whether it runs or not: a statement refused is the one most often edited and run again
+    if (sql && remember(name, sql)) drawHistory();
+    try {
+      const { json } = await api('POST', path, request);
+      showResult(json);
+    } catch (err) {
+      status.textContent = `Failed after ${((performance.now() - started) / 1000).toFixed(1)} s.`;
+      showProblem(form, error, err);
+    } finally {
+      run.disabled = false;
+    }
+  } },
+  h('label', { class: 'editor' }, 'Statement (Ctrl+Enter runs it)', editor, h('span', { class: 'field-error', 'data-field': 'sql' })),
+  h('div', {}, field('Row limit', 'maxRows', { type: 'number', value: 1000, min: 1, max: 10000 }),
+    field('Time limit (s)', 'timeoutSeconds', { type: 'number', value: 30, min: 1, max: 300 }),
+    field('Run as user (empty: the platform\u2019s login)', 'user', { autocomplete: 'off', placeholder: 'app' }),
+    field('That user\u2019s password', 'password', { type: 'password', autocomplete: 'off' }), run),
+  error);
+
+  const showResult = (json) => {
+    const as = json.user ? ` as ${json.user}` : '';
+    if (json.columns == null) {
+      head.replaceChildren();
+      body.replaceChildren();
+      status.textContent = `${json.updateCount} row${json.updateCount === 1 ? '' : 's'} changed in ${json.elapsedMillis} ms${as}.`;
+      return;
+    }
+    head.replaceChildren(h('tr', {}, json.columns.map(c => h('th', { scope: 'col', title: c.type }, c.name))));
+    body.replaceChildren(...json.rows.map(r => h('tr', {}, r.map(v => v === null ? h('td', { class: 'null' }, 'NULL') : h('td', {}, String(v))))));
+    status.textContent = `${json.rowCount} row${json.rowCount === 1 ? '' : 's'}${json.truncated
+      ? ` shown: the result has more, cut at the row limit` : ''} in ${json.elapsedMillis} ms${as}.`;
+  };
+  const drawHistory = () => {
+    const items = sqlHistory(name);
+    history.replaceChildren(...(items.length ? items.map(e => h('li', {}, h('button', { type: 'button', class: 'history-item',
+      title: `Run at ${new Date(e.at).toLocaleString()}; click to edit`, onclick: () => { editor.value = e.sql; editor.focus(); } },
+      h('code', {}, e.sql)))) : [h('li', { class: 'empty' }, 'Nothing run from this browser yet.')]));
+  };
+
+  main.replaceChildren(
+    h('p', {}, h('a', { href: '#/' }, '← Clusters')),
+    tabs(name, 'sql'),
+    h('section', {}, h('h2', {}, `${name}: SQL`), h('p', { class: 'hint' },
+      'One statement at a time, on the cluster\u2019s aggregators over its TLS. A viewer key may not run statements. ',
+      'A user\u2019s password is sent with each run and kept nowhere.'), form),
+    h('section', {}, h('h2', {}, 'Result'), status, h('div', { class: 'scroll' }, result)),
+    h('section', {}, h('h2', {}, 'History'), h('p', { class: 'hint' },
+      'Kept in this browser only (statements naming a password are not kept).'), history));
+  drawHistory();
+  editor.focus();
+}
+
 function renderTopology(el, c, sample) {
   const engineNodes = sample?.nodes || [];
   const nodeRows = (filter) => engineNodes.filter(filter).map(n => h('li', {}, `${n.consistentId || n.id}: up, CPU ${(n.cpuLoad * 100).toFixed(0)}%, heap ${(n.heapUsedBytes / 1048576).toFixed(0)} MiB`));
@@ -507,9 +620,11 @@ async function route() {
   const signedIn = !!sessionStorage.getItem(KEY);
   document.getElementById('sign-out').hidden = !signedIn;
   if (!signedIn) { signIn(); return; }
-  const m = location.hash.match(/^#\/clusters\/(.+)$/);
+  const sql = location.hash.match(/^#\/clusters\/([^/]+)\/sql$/);
+  const m = location.hash.match(/^#\/clusters\/([^/]+)$/);
   try {
-    if (m) await clusterPage(decodeURIComponent(m[1])); else await clusterList();
+    if (sql) await sqlPage(decodeURIComponent(sql[1]));
+    else if (m) await clusterPage(decodeURIComponent(m[1])); else await clusterList();
   } catch (err) {
     main.replaceChildren(h('section', {}, h('p', { class: 'error' }, err.message), h('a', { href: '#/' }, 'Back to the clusters')));
   }

@@ -23,6 +23,8 @@ import dev.canopy.controlplane.problem.ProblemException;
 import dev.canopy.controlplane.region.DatabaseLogin;
 import dev.canopy.controlplane.region.RegionService;
 import dev.canopy.controlplane.region.RegionUnavailableException;
+import dev.canopy.controlplane.sql.SqlConsole;
+import dev.canopy.controlplane.sql.SqlRequest;
 import dev.canopy.controlplane.store.BusyException;
 import dev.canopy.controlplane.telemetry.TelemetryHistory;
 import io.javalin.Javalin;
@@ -74,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
     private final PlatformMetrics metrics;
     private final TelemetryHistory telemetry;
     private final Duration telemetryEvery;
+    private final SqlConsole sql = new SqlConsole();
     private final Javalin app;
 
     public ApiServer(ClusterService clusters, OrganizationService organizations, Authenticator authenticator,
@@ -237,6 +240,7 @@ public final class ApiServer implements AutoCloseable {
         routes.get(BASE + "/clusters/{name}/events", ctx -> json(ctx, 200,
                 Map.of("items", clusters.events(principal(ctx), ctx.pathParam("name"), limit(ctx)))));
         routes.get(BASE + "/clusters/{name}/metrics", this::clusterMetrics);
+        routes.post(BASE + "/clusters/{name}/sql", this::runSql);
         routes.get(BASE + "/operations", ctx -> json(ctx, 200,
                 Map.of("items", clusters.operations(principal(ctx), null, limit(ctx)))));
     }
@@ -293,6 +297,17 @@ public final class ApiServer implements AutoCloseable {
         body.put("intervalSeconds", telemetryEvery.toMillis() / 1000.0);
         body.put("items", telemetry.samples(new TelemetryHistory.Key(who.organization(), cluster.name())));
         json(ctx, 200, body);
+    }
+
+    /**
+     * One statement on the cluster, as the platform's login or as the user whose password came with it. A viewer key is
+     * refused before the body is read; the answer holds the cluster's data, which no cache may keep.
+     */
+    private void runSql(Context ctx) {
+        Principal who = principal(ctx);
+        SqlConsole.requireMayRun(who);
+        SqlRequest request = SqlConsole.validated(Json.readRequest(ctx.body(), SqlRequest.class));
+        secret(ctx, 200, sql.run(who, clusters.sqlTarget(who, ctx.pathParam("name")), request));
     }
 
     /**

@@ -579,6 +579,22 @@ public final class ClusterService {
                 "cluster " + name + " takes clients in plain text (made before TLS, or its region serves none): no certificate"));
     }
 
+    /**
+     * Where the cluster takes SQL and the platform's login there (its admin secret, as the telemetry uses), for the
+     * API's SQL route; why not, when no aggregator serves SQL yet.
+     */
+    public dev.canopy.controlplane.sql.SqlTarget sqlTarget(Principal who, String name) {
+        ClusterRecord record = store.read(tx -> find(tx, who, name));
+        ClusterView view = view(record, ReplicaSources.Names.NONE);
+        var status = view.status();
+        String unavailable = Boolean.TRUE.equals(view.deleting()) ? "it is being deleted"
+                : view.jdbcUrl() == null || status == null || status.aggregators() == null || status.aggregators().ready() == 0
+                ? "no aggregator is ready (phase " + view.phase() + ")" : null;
+        java.util.Properties login = unavailable != null ? new java.util.Properties()
+                : regions.of(record.region()).adminLogin(record.regionName()).orElseGet(java.util.Properties::new);
+        return new dev.canopy.controlplane.sql.SqlTarget(name, view.jdbcUrl(), login, unavailable);
+    }
+
     /** The cluster's database users made through the platform, by name; never a password. */
     public List<DatabaseUser> users(Principal who, String name) {
         ClusterRecord record = store.read(tx -> find(tx, who, name));

@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
  * Database users through the API on a real cluster of node processes with the engine's authentication on: a user made
  * by the API logs in with the password its answer gave, through the JDBC URL it gave, and writes and reads; a rotated-out
  * password and a deleted user are refused by the engine; a viewer key, another organization, a reserved or bad name, a
- * user that exists or does not are each answered with a problem naming why. The password is in no answer but the one
- * that made it, and in no file of the data directory.
+ * user that exists or does not are each answered with a problem naming why. The API's SQL route runs statements on
+ * the same cluster, over its TLS, as the platform's login or as the user with its password, within its row and time
+ * limits. The password is in no answer but the one that made it, and in no file of the data directory.
  */
 class DatabaseUsersApiProcessesTest {
     private static final String REFUSED = "The user name or password is incorrect";
@@ -82,6 +83,31 @@ class DatabaseUsersApiProcessesTest {
                 st.executeUpdate("INSERT INTO t VALUES (1, 'one')");
             }
             assertThat(readRow(url, "app", password)).isEqualTo("one");
+
+            // the API's SQL route reaches the same table over TLS: as the platform's login, or as the user with its password
+            String select = "{\"sql\": \"SELECT id, v FROM t\"";
+            JsonNode asPlatform = sqlOk(acme, select + "}");
+            assertThat(asPlatform.path("user").asText()).isEqualTo("ignite");
+            assertThat(asPlatform.path("rows").toString()).isEqualTo("[[1,\"one\"]]");
+            JsonNode asApp = sqlOk(acme, select + ", \"user\": \"app\", \"password\": \"" + password + "\"}");
+            assertThat(asApp.path("user").asText()).isEqualTo("app");
+            assertThat(asApp.path("rows").toString()).isEqualTo("[[1,\"one\"]]");
+            assertThat(sqlOk(acme, "{\"sql\": \"INSERT INTO t VALUES (2, 'two')\", \"user\": \"app\", \"password\": \""
+                    + password + "\"}").path("updateCount").asInt()).isEqualTo(1);
+            JsonNode cut = sqlOk(acme, "{\"sql\": \"SELECT X FROM SYSTEM_RANGE(1, 10)\", \"maxRows\": 4}");
+            assertThat(cut.path("rows")).hasSize(4);
+            assertThat(cut.path("truncated").asBoolean()).isTrue();
+            ApiClient.Response badLogin = acme.post("/api/v1/clusters/shop/sql", select + ", \"user\": \"app\", \"password\": \"wrong\"}");
+            assertProblem(badLogin, 422, "refused the login of user app");
+            assertThat(badLogin.fields()).containsExactly("password");
+            ApiClient.Response badSql = acme.post("/api/v1/clusters/shop/sql", "{\"sql\": \"SELEC 1\"}");
+            assertProblem(badSql, 422, "Failed to parse query");
+            assertThat(badSql.json().path("detail").asText()).doesNotContain("\n");
+            assertProblem(acme.post("/api/v1/clusters/shop/sql", "{\"sql\": \"SELECT COUNT(*) FROM SYSTEM_RANGE(1, 30000) a,"
+                    + " SYSTEM_RANGE(1, 30000) b\", \"timeoutSeconds\": 1}"), 504, "ran over its time limit of 1 s");
+            assertProblem(viewer.post("/api/v1/clusters/shop/sql", select + "}"), 403, "member or admin key");
+            assertProblem(other.post("/api/v1/clusters/shop/sql", select + "}"), 404, "no cluster named shop");
+            sqlOk(acme, "{\"sql\": \"DELETE FROM t WHERE id = 2\"}");
 
             // over TLS only: the same login in plain text is refused; the authority the API hands out is the one
             // the cluster's certificate chains to (a trust store of the client's own, made from it, connects)
@@ -145,6 +171,12 @@ class DatabaseUsersApiProcessesTest {
             assertThat(filesContaining(regionDir, password, newPassword)).isEmpty();
             assertThat(filesContaining(api.dataDir, password, newPassword)).isEmpty();
         }
+    }
+
+    private static JsonNode sqlOk(ApiClient client, String body) {
+        ApiClient.Response answer = client.post("/api/v1/clusters/shop/sql", body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
     }
 
     private static Path trustStore(String pem, Path file) throws Exception {

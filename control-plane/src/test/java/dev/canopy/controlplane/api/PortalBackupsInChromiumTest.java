@@ -6,15 +6,12 @@ import dev.canopy.region.local.ClusterStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The portal's backup views in Debian's headless chromium, over the local region's real file store without its loop
  * (no nodes start; the backup is recorded as the region would have): the list with its rows per table, the schedule
  * changed (a bad one refused next to its field), a backup asked for, and a restore into a new cluster refused while
- * too small, then accepted. A screenshot is left at {@code target/portal-backups.png}.
+ * too small, then accepted. A screenshot is left at {@code docs/screenshots/backups.png}.
  */
 class PortalBackupsInChromiumTest {
     @TempDir
@@ -75,9 +72,7 @@ class PortalBackupsInChromiumTest {
             });
             WebElement restore = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("restore")));
             assertThat(restore.findElement(By.name("leaves.count")).getDomProperty("value")).as("the backup's own topology").isEqualTo("1");
-            Path shot = Path.of("target", "portal-backups.png");
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            chromium.screenshot("backups");
             HeadlessChromium.type(restore, "name", "again");
             browser.findElement(By.id("restore-submit")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(

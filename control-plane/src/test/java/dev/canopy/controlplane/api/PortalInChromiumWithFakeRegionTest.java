@@ -13,15 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The portal in Debian's headless chromium, against a region in memory: the test writes the status its reconciler
  * would (the one test with real nodes is {@code EndToEndLocalRegionProcessesTest}). Sign in, a refused create shows
  * the field's message next to it, a created cluster's page follows it to Ready and charts its telemetry, and delete
- * asks first. A screenshot is left at {@code target/portal-cluster.png}.
+ * asks first; the SQL tab runs statements (on an H2 database standing in for the cluster's aggregators). Screenshots of
+ * the pages visited are left in {@code docs/screenshots}.
  */
 class PortalInChromiumWithFakeRegionTest {
     private FakeRegion region;
@@ -65,6 +63,7 @@ class PortalInChromiumWithFakeRegionTest {
 
         chromium.signIn("cnp_000000000000_" + "x".repeat(43));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not valid"));
+        chromium.screenshot("sign-in");
         chromium.signIn(api.admin.key());
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clusters"), "No clusters yet"));
 
@@ -75,6 +74,7 @@ class PortalInChromiumWithFakeRegionTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#create .field-error[data-field='leaves.count']"), "must be"));
         assertThat(region.get("default-orders")).as("a refused create stores nothing").isEmpty();
+        chromium.screenshot("clusters");
 
         HeadlessChromium.type(form, "leaves.count", "1");
         form.findElement(By.cssSelector("button[type=submit]")).click();
@@ -110,9 +110,7 @@ class PortalInChromiumWithFakeRegionTest {
         assertThat(browser.findElement(By.cssSelector(".chart[data-series=replicationLagSeconds]")).isDisplayed())
                 .as("no replica, no lag chart").isFalse();
         assertThat(browser.findElement(By.cssSelector(".chart[data-series=nodesUp] .value")).getText()).isEqualTo("3");
-        Path shot = Path.of("target", "portal-cluster.png");
-        Files.createDirectories(shot.getParent());
-        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        chromium.screenshot("cluster");
 
         browser.findElement(By.id("delete")).click();
         wait.until(ExpectedConditions.alertIsPresent()).dismiss();
@@ -209,6 +207,76 @@ class PortalInChromiumWithFakeRegionTest {
                         null, 3271L, "2026-12-03T06:00:00Z", 0.9, true)));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replication"),
                 "Promoted at 2026-12-03T06:00:00Z, lag at promotion 0.9 s, local/orders fenced"));
+    }
+
+    /**
+     * The SQL tab, against an H2 database in this JVM standing in for the cluster's aggregators (the route's Ignite path
+     * runs on real nodes in {@code DatabaseUsersApiProcessesTest}): statements typed and run, the result's table, the row
+     * limit saying it cut, a refused statement's cause next to the editor, and the history kept across a reload.
+     */
+    @Test
+    void theSqlTabRunsStatementsOnAnH2StandInShowsTheResultAndKeepsAHistory() throws Exception {
+        String h2Url = "jdbc:h2:mem:portal-sql-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+            signedInWithOrders(wait);
+            region.writeStatus("default-orders", status(Phase.Ready, 1, Condition.FALSE, "every node is up",
+                    new Endpoints(h2Url, List.of())));
+            browser.findElement(By.linkText("orders")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("tab-sql"))).click();
+            wait.until(ExpectedConditions.urlContains("#/clusters/orders/sql"));
+            assertThat(browser.findElement(By.id("tab-sql")).getDomAttribute("aria-current")).isEqualTo("page");
+
+            runSql(wait, "CREATE TABLE city (id INT PRIMARY KEY, name VARCHAR, population BIGINT)", "0 rows changed");
+            runSql(wait, "INSERT INTO city VALUES (1, 'Lisbon', 545000), (2, 'Porto', 232000), (3, 'Braga', NULL)", "3 rows changed");
+            runSql(wait, "SELECT id, name, population FROM city ORDER BY id", "3 rows in");
+            WebElement result = browser.findElement(By.id("sql-result"));
+            assertThat(result.findElements(By.cssSelector("thead th"))).extracting(WebElement::getText)
+                    .containsExactly("ID", "NAME", "POPULATION");
+            assertThat(result.findElements(By.cssSelector("tbody tr"))).extracting(WebElement::getText)
+                    .containsExactly("1 Lisbon 545000", "2 Porto 232000", "3 Braga NULL");
+            chromium.screenshot("sql");
+
+            WebElement form = browser.findElement(By.id("sql-form"));
+            HeadlessChromium.type(form, "maxRows", "2");
+            runSql(wait, "SELECT name FROM city ORDER BY id", "2 rows shown: the result has more, cut at the row limit");
+            assertThat(result.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+
+            HeadlessChromium.type(form, "maxRows", "0");
+            browser.findElement(By.id("sql-run")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#sql-form .field-error[data-field='maxRows']"), "must be 1 to 10000, got 0"));
+            HeadlessChromium.type(form, "maxRows", "1000");
+            HeadlessChromium.type(form, "sql", "SELEC name FROM city");
+            browser.findElement(By.id("sql-run")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#sql-form .field-error[data-field='sql']"), "Syntax error"));
+            assertThat(browser.findElement(By.id("sql-error")).getText()).contains("Syntax error");
+
+            // newest first, one entry per statement, kept by the browser across a reload; a click puts it back
+            browser.navigate().refresh();
+            WebElement history = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sql-history")));
+            assertThat(history.findElements(By.cssSelector("li"))).extracting(WebElement::getText).startsWith(
+                    "SELEC name FROM city", "SELECT name FROM city ORDER BY id", "SELECT id, name, population FROM city ORDER BY id");
+            history.findElements(By.cssSelector(".history-item")).get(2).click();
+            assertThat(browser.findElement(By.id("sql-editor")).getDomProperty("value"))
+                    .isEqualTo("SELECT id, name, population FROM city ORDER BY id");
+            browser.findElement(By.id("sql-editor")).sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sql-result"), "Lisbon"));
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(h2Url); java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            }
+        }
+    }
+
+    /** Types the statement into the editor, runs it with the button and waits for the status line to say so. */
+    private void runSql(WebDriverWait wait, String sql, String outcome) {
+        WebElement editor = browser.findElement(By.id("sql-editor"));
+        editor.clear();
+        editor.sendKeys(sql);
+        browser.findElement(By.id("sql-run")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sql-status"), outcome));
     }
 
     private static DatabaseClusterStatus withUpgrade(DatabaseClusterStatus s, UpgradeStatus upgrade) {
