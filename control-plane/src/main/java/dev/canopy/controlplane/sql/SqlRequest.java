@@ -4,6 +4,7 @@ import dev.canopy.controlplane.problem.FieldProblem;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /clusters/{name}/sql}: one statement, how many rows of its result to answer at most and how long it may
@@ -18,6 +19,10 @@ public record SqlRequest(String sql, Integer maxRows, Integer timeoutSeconds, St
     public static final int MAX_TIMEOUT_SECONDS = 300;
     static final int MAX_SQL_CHARS = 100_000;
     static final int MAX_USER_CHARS = 128;
+    /** The engine's comments, which it reads as spaces: a comment between ALTER and USER still makes ALTER USER. */
+    private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|--[^\\n]*", Pattern.DOTALL);
+    private static final Pattern USER_MANAGEMENT = Pattern.compile("\\b(CREATE|ALTER|DROP)\\s+USER\\b",
+            Pattern.CASE_INSENSITIVE);
 
     /** Every field at fault, each with its reason; empty for a request that may run. */
     public List<FieldProblem> problems() {
@@ -39,10 +44,22 @@ public record SqlRequest(String sql, Integer maxRows, Integer timeoutSeconds, St
         if (user != null && (password == null || password.isEmpty())) {
             problems.add(new FieldProblem("password", "is required with user: the platform keeps no user's password"));
         }
+        if (user == null && sql != null && managesUsers(sql)) {
+            // run as the platform's login, the engine's superuser, it would change the login the platform itself works
+            // with, or users the users API does not know of
+            problems.add(new FieldProblem("sql", "manages database users, which the platform's login may not do for a "
+                    + "statement of yours: use the cluster's users (POST, DELETE /clusters/{name}/users, POST "
+                    + "/clusters/{name}/users/{user}/password)"));
+        }
         if (user == null && password != null) {
             problems.add(new FieldProblem("user", "is required with password: whose password it is"));
         }
         return problems;
+    }
+
+    /** Whether any statement of the text creates, alters or drops a user (comments left out; string contents not). */
+    static boolean managesUsers(String sql) {
+        return USER_MANAGEMENT.matcher(COMMENTS.matcher(sql).replaceAll(" ")).find();
     }
 
     public int rowLimit() {

@@ -122,6 +122,17 @@ class SqlApiWithFakeRegionAndH2StandInTest {
         assertProblem(noPassword, 422, "the platform keeps no user's password");
         assertThat(noPassword.fields()).containsExactly("password");
 
+        // the platform's own login must stay the platform's: no statement of a key changes it, nor makes users behind
+        // the users API's back, whatever the comments or the statements before it
+        for (String managing : List.of("ALTER USER \\\"ignite\\\" WITH PASSWORD 'mine'", "SELECT 1; create user app with password 'x'",
+                "DROP/**/USER app", "alter -- a comment\\n user app with password 'y'")) {
+            ApiClient.Response users = sql(member, "{\"sql\": \"" + managing + "\"}");
+            assertProblem(users, 422, "manages database users");
+            assertThat(users.fields()).containsExactly("sql");
+        }
+        assertThat(sql(member, "{\"sql\": \"SELECT 'create user' AS said\"}").status()).as("refused too: string contents are not told apart")
+                .isEqualTo(422);
+
         ApiClient.Response refused = sql(member, "{\"sql\": \"SELEC 1\"}");
         assertProblem(refused, 422, "Syntax error");
         assertThat(refused.json().path("title").asText()).isEqualTo("Statement failed");
