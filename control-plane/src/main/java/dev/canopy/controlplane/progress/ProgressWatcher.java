@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.progress;
 
+import dev.canopy.core.Loops;
 import dev.canopy.controlplane.region.RegionCluster;
 import dev.canopy.controlplane.audit.RefusedLogins;
 import dev.canopy.controlplane.clusters.AutoscalerChange;
@@ -115,14 +116,6 @@ public final class ProgressWatcher implements AutoCloseable {
     public void close() {
         // a pass under way ends first: interrupted, it failed in the store's pool ("Interrupted during connection
         // acquisition") and said so as a warning on every stop of the platform
-        loop.shutdown();
-        try {
-            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            loop.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Loops.finishThenStop(loop, Duration.ofSeconds(10));
     }
 }

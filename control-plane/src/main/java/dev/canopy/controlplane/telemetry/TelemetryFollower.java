@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.telemetry;
 
+import dev.canopy.core.Loops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +61,6 @@ public final class TelemetryFollower implements AutoCloseable {
     @Override
     public void close() {
         // a pass under way ends first: interrupted, it would fail in the store's pool and say so as a warning
-        reads.shutdown();
-        try {
-            if (!reads.awaitTermination(10, TimeUnit.SECONDS)) {
-                reads.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            reads.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Loops.finishThenStop(reads, Duration.ofSeconds(10));
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.controlplane.telemetry;
 
+import dev.canopy.core.Loops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,14 +99,6 @@ public final class TelemetryWriter implements BiConsumer<TelemetryHistory.Key, C
     /** Writes the samples taken so far, then stops. */
     @Override
     public void close() {
-        writes.shutdown();
-        try {
-            if (!writes.awaitTermination(10, TimeUnit.SECONDS)) {
-                writes.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            writes.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Loops.finishThenStop(writes, Duration.ofSeconds(10));
     }
 }

@@ -3,6 +3,7 @@ package dev.canopy.region.local;
 import dev.canopy.api.DatabaseClusterSpec;
 import dev.canopy.api.DatabaseClusterStatus;
 import dev.canopy.api.Phase;
+import dev.canopy.core.Loops;
 import dev.canopy.core.BlueGreen;
 import dev.canopy.core.BlueGreenUpgrade;
 import dev.canopy.core.ChangeCapture;
@@ -339,14 +340,7 @@ public final class LocalRegion implements AutoCloseable {
         if (backups != null) {
             backups.close();
         }
-        loop.shutdown();
-        try {
-            if (!loop.awaitTermination(30, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loops.finishThenStop(loop, Duration.ofSeconds(30));
         runtime.close();
     }
 }
