@@ -231,6 +231,8 @@ abstract class OperatorReconciliationTests {
         assertThat(AdminCredentialsSecret.login(admin)).as("the engine's superuser, with a generated password")
                 .hasValueSatisfying(login -> assertThat(login.user()).isEqualTo("ignite"));
         assertThat(AdminCredentialsSecret.authenticated(admin)).as("a fresh cluster runs with authentication").containsExactly("orders");
+        assertThat(AdminCredentialsSecret.joiningNodeSecurity(admin)).as("and its nodes handle a just-joined node's messages")
+                .containsExactly("orders");
         assertThat(admin.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(cluster.getMetadata().getUid()));
         assertThat(cluster.getStatus().endpoints().credentialsSecret()).as("where the user reads the login")
