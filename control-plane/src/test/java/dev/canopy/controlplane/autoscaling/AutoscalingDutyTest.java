@@ -166,10 +166,8 @@ class AutoscalingDutyTest {
 
         assertThat(region.writes()).isEqualTo(writesBefore + 1);
         assertThat(inRegion(orders).spec().leaves().storageGB()).isEqualTo(15);
-        assertThat(autoscalerOperations("orders")).extracting(Operation::action).containsExactly("grow-storage");
-        assertThat(autoscalerEvents("orders")).extracting(ClusterEvent::reason, ClusterEvent::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("StorageGrown",
-                        "grew leaf storage 10 → 15 GiB: leaf-ag2-0 at 85% > 80%"));
+        assertAutoscaledOnce("orders", "grow-storage", "StorageGrown",
+                "grew leaf storage 10 → 15 GiB: leaf-ag2-0 at 85% > 80%");
     }
 
     @Test
@@ -201,10 +199,8 @@ class AutoscalingDutyTest {
         clusters.delete(admin, "copy", null, false);
         feed(orders, at, EVERY, 0.05);
         assertThat(inRegion(orders).spec().isSuspended()).isTrue();
-        assertThat(autoscalerOperations("orders")).extracting(Operation::action).containsExactly("suspend");
-        assertThat(autoscalerEvents("orders")).extracting(ClusterEvent::reason, ClusterEvent::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("SuspendedIdle",
-                        "suspended: no statement for 70 min since it started ≥ 60 s"));
+        assertAutoscaledOnce("orders", "suspend", "SuspendedIdle",
+                "suspended: no statement for 70 min since it started ≥ 60 s");
     }
 
     @Test
@@ -291,6 +287,13 @@ class AutoscalingDutyTest {
                 new NodeSample("n3", "aggregator-0", true, 0.01, 100, 1000));
         return new ClusterSample(at, "Ready", 5, 5, true, true, null, 0L, 0.0, cpuLoad, 900L, 3000L, nodes, List.of(),
                 List.of(), null);
+    }
+
+    /** One operation by the autoscaler, of {@code action}, and one event saying why. */
+    private void assertAutoscaledOnce(String cluster, String action, String reason, String message) {
+        assertThat(autoscalerOperations(cluster)).extracting(Operation::action).containsExactly(action);
+        assertThat(autoscalerEvents(cluster)).extracting(ClusterEvent::reason, ClusterEvent::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(reason, message));
     }
 
     private List<Operation> autoscalerOperations(String cluster) {
